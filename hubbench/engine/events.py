@@ -1,0 +1,206 @@
+"""Typed events emitted by the scenario engine.
+
+The engine never prints nor writes reports: every reporter (CLI progress, results store, JUnit,
+Cucumber JSON, console) is a listener receiving these events in order. Events are plain frozen
+dataclasses, serialisable with `dataclasses.asdict` (datetimes as aware UTC datetimes).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Verdict(enum.StrEnum):
+    """Outcome of a step, scenario, tier or run. Order of `WORST_FIRST` decides aggregation."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"  # the bench or the set-up failed, not the vendor
+    TIMED_OUT = "timed_out"
+    NOT_APPLICABLE = "not_applicable"
+    PENDING_ATTESTATION = "pending_attestation"  # only a person can judge; "à attester"
+    SKIPPED = "skipped"  # not executed because an earlier step did not pass
+    NOT_RUN = "not_run"  # console only: no result for this cell
+
+    @property
+    def label_fr(self) -> str:
+        return VERDICT_LABELS_FR[self]
+
+    @property
+    def counts_as_failure(self) -> bool:
+        return self in (Verdict.FAILED, Verdict.ERROR, Verdict.TIMED_OUT)
+
+
+VERDICT_LABELS_FR: dict[Verdict, str] = {
+    Verdict.PASSED: "réussi",
+    Verdict.FAILED: "échoué",
+    Verdict.ERROR: "erreur du banc",
+    Verdict.TIMED_OUT: "délai dépassé",
+    Verdict.NOT_APPLICABLE: "non applicable",
+    Verdict.PENDING_ATTESTATION: "à attester",
+    Verdict.SKIPPED: "non exécuté",
+    Verdict.NOT_RUN: "non lancé",
+}
+
+WORST_FIRST: tuple[Verdict, ...] = (
+    Verdict.ERROR,
+    Verdict.FAILED,
+    Verdict.TIMED_OUT,
+    Verdict.PENDING_ATTESTATION,
+    Verdict.PASSED,
+    Verdict.NOT_APPLICABLE,
+    Verdict.SKIPPED,
+    Verdict.NOT_RUN,
+)
+
+
+def aggregate(verdicts: list[Verdict]) -> Verdict:
+    """The verdict of a group: the worst of its members (empty group → not run)."""
+    present = set(verdicts)
+    for verdict in WORST_FIRST:
+        if verdict in present:
+            return verdict
+    return Verdict.NOT_RUN
+
+
+@dataclass(frozen=True)
+class Event:
+    run_id: str
+    at: datetime = field(default_factory=utcnow, kw_only=True)
+
+
+@dataclass(frozen=True)
+class RunStarted(Event):
+    vendor: str
+    client_id: str
+    link: str
+    vhost: str
+    tiers: tuple[int, ...]
+    pack_tag: str
+    bench_version: str
+
+
+@dataclass(frozen=True)
+class ScenarioStarted(Event):
+    scenario_id: str  # stable: "<feature file>::<scenario name>"
+    feature: str
+    name: str
+    tier: int
+    link: str
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StepStarted(Event):
+    scenario_id: str
+    index: int
+    keyword: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CheckRecorded(Event):
+    """One judged rule. `rule` cites the spec, e.g. "Palier 3 — DST 1.2 §3.4.3 (distributionID)"."""
+
+    scenario_id: str
+    step_index: int
+    rule: str
+    verdict: Verdict
+    expected: str
+    received: str
+    distribution_id: str | None = None  # links the check to the trace
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class PromptShown(Event):
+    """An instruction for the vendor's operator ("envoyez un message vide à fr.health.samu770")."""
+
+    scenario_id: str
+    prompt_id: str
+    actor: str  # the vendor client id that must act
+    action: str  # machine-readable action name, e.g. "send_empty_message"
+    instruction: str  # French, for people
+    parameters: dict[str, Any]
+    deadline: datetime
+
+
+@dataclass(frozen=True)
+class PromptClosed(Event):
+    scenario_id: str
+    prompt_id: str
+    outcome: str  # "done" | "timed_out" | "cancelled"
+
+
+@dataclass(frozen=True)
+class MessageExchanged(Event):
+    """A message the bench's partner sent to, or received from, the vendor."""
+
+    scenario_id: str
+    direction: str  # "sent" (bench → vendor) | "received" (vendor → bench)
+    queue: str
+    distribution_id: str | None
+    kind: str | None
+    content_type: str
+    body: bytes
+
+
+@dataclass(frozen=True)
+class AttestationRequested(Event):
+    """A check only a person can make; the checklist items are judged valid/approximate/invalid."""
+
+    scenario_id: str
+    attestation_id: str
+    question: str
+    items: tuple[dict[str, Any], ...]  # {"path": "$.createCase.caseId", "expected": "..."}
+
+
+@dataclass(frozen=True)
+class StepFinished(Event):
+    scenario_id: str
+    index: int
+    verdict: Verdict
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ScenarioFinished(Event):
+    scenario_id: str
+    verdict: Verdict
+    duration_s: float
+
+
+@dataclass(frozen=True)
+class RunFinished(Event):
+    verdict: Verdict
+    counts: dict[str, int]
+    interrupted: bool = False
+
+
+Listener = Callable[[Event], None]
+
+
+class EventBus:
+    """Delivers each event to every listener, in registration order. A failing listener is isolated."""
+
+    def __init__(self, listeners: list[Listener] | None = None) -> None:
+        self._listeners: list[Listener] = list(listeners or [])
+        self.listener_errors: list[tuple[Listener, Exception]] = []
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def emit(self, event: Event) -> None:
+        for listener in self._listeners:
+            try:
+                listener(event)
+            except Exception as exc:  # a reporter must never break a run
+                self.listener_errors.append((listener, exc))
