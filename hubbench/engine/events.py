@@ -164,6 +164,21 @@ class AttestationRequested(Event):
 
 
 @dataclass(frozen=True)
+class AttestationAnswered(Event):
+    """Answers to an `AttestationRequested`, given up front in the run's answers file (`--answers`).
+
+    `answers` holds one entry per item: {"item": i, "answer": "valid"|"approximate"|"invalid",
+    "comment": str}. Answers given later in the console do not go through the engine.
+    """
+
+    scenario_id: str
+    attestation_id: str
+    answers: tuple[dict[str, Any], ...]
+    answered_by: str
+    comment: str = ""
+
+
+@dataclass(frozen=True)
 class StepFinished(Event):
     scenario_id: str
     index: int
