@@ -1,0 +1,115 @@
+"""Open the results database: SQLite by default (`BenchHome.db_url`), any SQLAlchemy URL otherwise.
+
+SQLite is tuned for several processes at once (the dispatcher's trace, one engine per run, the
+console): WAL journal, a busy timeout, foreign keys, and `BEGIN IMMEDIATE` for write transactions so
+two writers queue on the lock instead of failing on a stale read snapshot. PostgreSQL (psycopg 3,
+`postgresql+psycopg://…`) uses a normal connection pool. A schema other than the default one can be
+chosen in the URL itself: `?options=-csearch_path%3D<schema>`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
+
+from hubbench.errors import SetupError, UsageError
+from hubbench.results.models import Base
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+_WRITE_OPTION = "hubbench_write"
+
+
+@dataclass(frozen=True)
+class Database:
+    engine: Engine
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """One write transaction (committed on exit, rolled back on error)."""
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(**{_WRITE_OPTION: True})
+            with conn.begin(), Session(bind=conn, expire_on_commit=False) as session:
+                yield session
+                session.flush()
+
+    @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """One write transaction at the Core level (bulk inserts)."""
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(**{_WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str, *, create: bool = True) -> Database:
+    """Engine for `url`, tables created when missing. Bad URL → UsageError; no driver → SetupError."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise UsageError(f"URL de base de données invalide : {url!r} ({exc})") from exc
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            engine = _sqlite_engine(url, memory=parsed.database in (None, "", ":memory:"))
+        else:
+            engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+        raise SetupError(
+            f"Pilote de base de données absent pour {parsed.drivername!r} ({exc})",
+            hint="pour PostgreSQL : pip install 'psycopg[binary]' et une URL postgresql+psycopg://…",
+        ) from exc
+    database = Database(engine)
+    if create:
+        Base.metadata.create_all(engine)
+    return database
+
+
+def _sqlite_engine(url: str, *, memory: bool) -> Engine:
+    options: dict[str, Any] = {
+        "connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    }
+    if memory:
+        options["poolclass"] = StaticPool
+    engine = create_engine(url, **options)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        dbapi_conn.isolation_level = None  # let SQLAlchemy's "begin" hook emit BEGIN itself
+        cursor = dbapi_conn.cursor()
+        if not memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get(_WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
