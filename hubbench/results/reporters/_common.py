@@ -1,0 +1,56 @@
+"""Shared by the reporters: load a stored run, explain a scenario's verdict in French."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from hubbench.engine.events import Verdict
+from hubbench.errors import UsageError
+from hubbench.results.views import RunDetail, ScenarioView
+
+
+class RunSource(Protocol):
+    def run_detail(self, run_id: str) -> RunDetail | None: ...
+
+
+def load_run(store: RunSource, run_id: str) -> RunDetail:
+    detail = store.run_detail(run_id)
+    if detail is None:
+        raise UsageError(f"Exécution inconnue : {run_id}")
+    return detail
+
+
+def prepare(path: str | Path) -> Path:
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def verdict_of(scenario: ScenarioView) -> Verdict:
+    return scenario.verdict or Verdict.NOT_RUN
+
+
+def failure_lines(scenario: ScenarioView) -> list[str]:
+    """Why a scenario did not pass: failing checks (expected / received / rule), else failing steps,
+    plus the override or remark that decided the verdict."""
+    lines = [
+        f"Attendu : {c.expected} — Reçu : {c.received} — Règle : {c.rule}"
+        + (f" (distributionID {c.distribution_id})" if c.distribution_id else "")
+        for c in scenario.checks
+        if c.verdict.counts_as_failure
+    ]
+    if not lines:
+        lines = [
+            f"Étape « {s.keyword} {s.text} » : {s.verdict.label_fr}" + (f" — {s.detail}" if s.detail else "")
+            for s in scenario.steps
+            if s.verdict is not None and s.verdict.counts_as_failure
+        ]
+    lines += [
+        f"Attestation « {a.question} » jugée invalide par {a.answered_by}"
+        for a in scenario.attestations
+        if a.answers and any(x["answer"] == "invalid" for x in a.answers)
+    ]
+    if scenario.remark:
+        lines.append(scenario.remark)
+    return lines or [f"Verdict : {verdict_of(scenario).label_fr}"]

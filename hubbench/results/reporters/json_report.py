@@ -1,0 +1,35 @@
+"""hubbench's own run report: the stored run as JSON (run, scenarios → steps → checks, prompts,
+exchanged messages, attestations, overrides). Message bodies are health data: left out unless asked."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from hubbench.results.reporters._common import RunSource, load_run, prepare
+from hubbench.results.views import as_dict
+
+REPORT_FORMAT = "hubbench-run-report/1"
+
+
+def json_report(store: RunSource, run_id: str, *, include_bodies: bool = False) -> dict[str, Any]:
+    detail = load_run(store, run_id)
+    if not include_bodies:
+        detail = dataclasses.replace(
+            detail,
+            scenarios=[
+                dataclasses.replace(s, messages=[dataclasses.replace(m, body=None) for m in s.messages])
+                for s in detail.scenarios
+            ],
+        )
+    return {"format": REPORT_FORMAT, "generated_at": datetime.now(UTC).isoformat(), **as_dict(detail)}
+
+
+def write_json(store: RunSource, run_id: str, path: str | Path, *, include_bodies: bool = False) -> Path:
+    target = prepare(path)
+    report = json_report(store, run_id, include_bodies=include_bodies)
+    target.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    return target

@@ -1,0 +1,75 @@
+"""JUnit XML: one testsuite per (tier, feature), one testcase per scenario.
+
+failed / timed out → <failure> whose message is "Attendu : … — Reçu : … — Règle : …"; bench error →
+<error>; pending attestation → <skipped message="à attester">; skipped / not applicable → <skipped>.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from itertools import groupby
+from pathlib import Path
+
+from hubbench.engine.events import Verdict
+from hubbench.results.reporters._common import RunSource, failure_lines, load_run, prepare, verdict_of
+from hubbench.results.views import ScenarioView
+
+_FAILURES = (Verdict.FAILED, Verdict.TIMED_OUT)
+
+
+def _testcase(suite: ET.Element, scenario: ScenarioView) -> str | None:
+    case = ET.SubElement(
+        suite,
+        "testcase",
+        name=scenario.name,
+        classname=f"palier{scenario.tier}.{scenario.feature}",
+        time=f"{scenario.duration_s or 0:.3f}",
+    )
+    verdict = verdict_of(scenario)
+    if verdict is Verdict.PASSED:
+        kind = None
+    elif verdict in _FAILURES or verdict is Verdict.ERROR:
+        kind = "failure" if verdict in _FAILURES else "error"
+        lines = failure_lines(scenario)
+        element = ET.SubElement(case, kind, message=lines[0], type=verdict.value)
+        element.text = "\n".join(lines)
+    else:
+        kind = "skipped"
+        element = ET.SubElement(case, "skipped", message=verdict.label_fr)
+        element.text = "\n".join(a.question for a in scenario.attestations if a.status == "pending") or None
+    if scenario.remark:
+        ET.SubElement(case, "system-out").text = scenario.remark
+    return kind
+
+
+def write_junit(store: RunSource, run_id: str, path: str | Path) -> Path:
+    detail = load_run(store, run_id)
+    run = detail.run
+    root = ET.Element("testsuites", name=f"hubbench {run.vendor} {run.link} ({run.run_id})")
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    ordered = sorted(detail.scenarios, key=lambda s: (s.tier, s.feature))
+    for (tier, feature), group in groupby(ordered, key=lambda s: (s.tier, s.feature)):
+        scenarios = list(group)
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            name=f"Palier {tier} — {feature}",
+            timestamp=min(s.started_at for s in scenarios).isoformat(),
+            time=f"{sum(s.duration_s or 0 for s in scenarios):.3f}",
+        )
+        props = ET.SubElement(suite, "properties")
+        for name in ("run_id", "vendor", "client_id", "link", "vhost", "pack_tag", "bench_version"):
+            ET.SubElement(props, "property", name=name, value=str(getattr(run, name)))
+        counts = {"tests": len(scenarios), "failures": 0, "errors": 0, "skipped": 0}
+        for scenario in scenarios:
+            kind = _testcase(suite, scenario)
+            if kind is not None:
+                counts[{"failure": "failures", "error": "errors", "skipped": "skipped"}[kind]] += 1
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+    for key, value in totals.items():
+        root.set(key, str(value))
+    target = prepare(path)
+    ET.ElementTree(root).write(target, encoding="utf-8", xml_declaration=True)
+    return target
