@@ -1,0 +1,141 @@
+"""What the reference vendor does with each delivery and each prompt: pure decisions, no I/O.
+
+The runtime (`sim.vendor`) feeds deliveries and prompts in and carries the decisions out (settle the
+delivery, publish the replies). Keeping the decisions here lets the profiles be tested without a
+broker. Deviations of a fault profile touch only the rule it names: the RC-REF acknowledgements the
+vendor sends are always well-formed, so a sending fault shows on the prompted messages alone.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from hubbench.protocol import codec
+from hubbench.protocol.envelope import (
+    HUB_ID,
+    EnvelopeView,
+    build_ack,
+    build_message,
+    custom_content_use_case,
+    technical_noreq_use_case,
+    technical_use_case,
+)
+from hubbench.sim.profiles import Profile, SenderIdentity, Settle
+
+JSON = "application/json"
+MAX_SEND_COUNT = 100  # a prompt never makes the vendor send more than this at once
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to publish on `hubsante` with the vendor's own routing key."""
+
+    envelope: dict[str, Any]
+    body: bytes
+    content_type: str
+    delivery_mode: int
+
+    @property
+    def distribution_id(self) -> str | None:
+        return EnvelopeView(self.envelope).distribution_id
+
+
+@dataclass(frozen=True)
+class Handling:
+    settle: Settle
+    replies: tuple[Outgoing, ...] = ()
+    note: str = ""  # French, for the vendor's log
+    integrated_id: str | None = None  # distributionID newly integrated (to remember it)
+
+
+@dataclass
+class VendorState:
+    """What the vendor remembers between deliveries: the functional messages already integrated."""
+
+    integrated: set[str] = field(default_factory=set)
+
+
+def _ack_reply(own_id: str, to: str, acked_id: str) -> Outgoing:
+    env = build_ack(own_id, to, acked_id)
+    body, content_type = codec.encode(env, "json")
+    return Outgoing(env, body, content_type, delivery_mode=2)
+
+
+def handle_delivery(profile: Profile, own_id: str, state: VendorState, queue_suffix: str,
+                    body: bytes, content_type: str | None) -> Handling:
+    """Decide what to do with one delivery from `<own_id>.<queue_suffix>`."""
+    try:
+        env = codec.decode(body, content_type or "", None)
+    except codec.DecodeError as exc:
+        return Handling(profile.settle_undecodable, note=f"message indécodable sur .{queue_suffix} : {exc}")
+    view = EnvelopeView(env)
+    dist_id, sender, kind = view.distribution_id, view.sender_id, view.distribution_kind
+    if queue_suffix == "info":
+        code = _error_code(view.use_case)
+        settle = Settle.ACK if profile.drain_info else Settle.KEEP
+        return Handling(settle, note=f"information reçue de {sender} ({kind}{code}) : {dist_id}")
+    if queue_suffix == "ack":
+        replies: tuple[Outgoing, ...] = ()
+        if profile.ack_acks and dist_id and sender and sender != HUB_ID:
+            replies = (_ack_reply(own_id, sender, dist_id),)
+        return Handling(Settle.ACK, replies, note=f"RC-REF reçu de {sender} pour {view.referenced_id}")
+    if kind in ("Ack", "Error") or not dist_id or not sender:
+        return Handling(profile.settle_message, note=f"message {kind} de {sender} ignoré : {dist_id}")
+    if dist_id in state.integrated:
+        return Handling(profile.settle_message, note=f"doublon déjà intégré : {dist_id}")
+    replies = ()
+    if profile.send_rc_ref and sender != HUB_ID:
+        replies = (_ack_reply(own_id, sender, dist_id),)
+    return Handling(profile.settle_message, replies,
+                    note=f"message {view.kind} de {sender} intégré : {dist_id}", integrated_id=dist_id)
+
+
+def _error_code(use_case: Any) -> str:
+    if isinstance(use_case, Mapping) and isinstance(use_case.get("errorCode"), Mapping):
+        return f", erreur {use_case['errorCode'].get('statusCode')}"
+    return ""
+
+
+def _use_case(name: str, index: int) -> dict[str, Any]:
+    text = f"Message vide n°{index} du système de référence"
+    if name == "technical":
+        return technical_use_case(text, ["valeur"])
+    if name == "technicalNoreq":
+        return technical_noreq_use_case(optionalStringField=text)
+    if name == "customContent":
+        return custom_content_use_case(message=text)
+    raise ValueError(f"cas d'usage non pris en charge par le vendeur de référence : {name!r}")
+
+
+def other_sender(own_id: str) -> str:
+    """The foreign senderID the `mauvais-emetteur` profile writes (its routing key stays its own)."""
+    return f"{own_id}usurpe"
+
+
+def build_sends(profile: Profile, own_id: str, parameters: Mapping[str, Any]) -> list[Outgoing]:
+    """The functional messages a `send_message` / `send_messages_burst` prompt asks for."""
+    recipient = parameters.get("recipient")
+    if not isinstance(recipient, str) or not recipient:
+        raise ValueError("paramètre « recipient » absent de la consigne")
+    fmt = str(parameters.get("format", "json")).lower()
+    if fmt not in ("json", "xml"):
+        raise ValueError(f"format inconnu : {fmt!r} (attendu json ou xml)")
+    count = int(parameters.get("count", 1))
+    if not 1 <= count <= MAX_SEND_COUNT:
+        raise ValueError(f"nombre de messages hors limites : {count} (1 à {MAX_SEND_COUNT})")
+    use_case_name = str(parameters.get("use_case", "customContent"))
+    sender = own_id if profile.sender is SenderIdentity.OWN else other_sender(own_id)
+    sends = []
+    for index in range(1, count + 1):
+        dist_id = None if profile.prefix_distribution_id else str(uuid.uuid4())
+        env = build_message(sender, recipient, _use_case(use_case_name, index), distribution_id=dist_id)
+        if profile.extra_envelope_field:
+            env["senderRole"] = "SAMU"
+        body, content_type = codec.encode(env, fmt)  # type: ignore[arg-type]
+        if fmt == "xml":
+            content_type = profile.xml_content_type
+        sends.append(Outgoing(env, body, content_type, profile.delivery_mode))
+    return sends

@@ -1,0 +1,101 @@
+"""Assemble a reference vendor for a bench home: its certificate, the hub's address, its prompts.
+
+Shared by `hubbench sim`, `hubbench demo`, the scenario tests and the benchmarks. A vendor can also
+run in a thread of the caller (`VendorThread`), stopped cleanly with `stop()`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from pika.adapters.blocking_connection import BlockingConnection
+
+from hubbench.errors import SetupError, UsageError
+from hubbench.home import BenchHome
+from hubbench.hub.pki import ClientCredentials, Pki
+from hubbench.hub.settings import HubSettings
+from hubbench.sim.profiles import Profile
+from hubbench.sim.prompts import PromptPoller
+from hubbench.sim.vendor import Connector, LogEntry, ReferenceVendor
+from hubbench.transport.tls import connection_parameters
+
+DEFAULT_VHOST = "15-15_v1.5"
+
+
+def credentials_of(home: BenchHome, client_id: str) -> ClientCredentials:
+    """The vendor's certificate in the home; unknown or revoked ids are a usage error."""
+    pki = Pki(home.pki_dir)
+    if not pki.has(client_id):
+        raise UsageError(
+            f"Aucun certificat pour le client « {client_id} » dans {home.pki_dir} "
+            "(client inconnu ou révoqué)",
+            hint=f"enregistrez-le d'abord : hubbench clients add {client_id}",
+        )
+    return pki.credentials(client_id)
+
+
+def connector(creds: ClientCredentials, settings: HubSettings, vhost: str) -> Connector:
+    def connect(connection_name: str) -> BlockingConnection:
+        return BlockingConnection(
+            connection_parameters(
+                creds,
+                host=settings.host,
+                port=settings.amqps_port,
+                vhost=vhost,
+                server_hostname=settings.server_hostname,
+                connection_name=connection_name,
+            )
+        )
+
+    return connect
+
+
+def build_vendor(
+    home: BenchHome,
+    client_id: str,
+    profile: Profile,
+    *,
+    vhost: str = DEFAULT_VHOST,
+    settings: HubSettings | None = None,
+    on_log: Callable[[LogEntry], None] | None = None,
+) -> ReferenceVendor:
+    creds = credentials_of(home, client_id)
+    settings = settings or HubSettings.load(home)
+    return ReferenceVendor(
+        client_id,
+        profile,
+        connector(creds, settings, vhost),
+        prompts=PromptPoller(home.db_url, client_id),
+        on_log=on_log,
+    )
+
+
+class VendorThread:
+    """A reference vendor running in a daemon thread until `stop()`."""
+
+    def __init__(self, vendor: ReferenceVendor) -> None:
+        self.vendor = vendor
+        self.error: BaseException | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._main, name=f"sim-{vendor.client_id}", daemon=True)
+
+    def _main(self) -> None:
+        try:
+            self.vendor.run(self._stop)
+        except BaseException as exc:  # reported to the owner through `error`
+            self.error = exc
+
+    def start(self, *, connected_within_s: float = 20.0) -> VendorThread:
+        self._thread.start()
+        if not self.vendor.connected.wait(connected_within_s):
+            self.stop()
+            raise SetupError(
+                f"Le vendeur de référence {self.vendor.client_id} ne s'est pas connecté en "
+                f"{connected_within_s:g} s" + (f" ({self.error})" if self.error else ""),
+            )
+        return self
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        self._stop.set()
+        self._thread.join(timeout_s)

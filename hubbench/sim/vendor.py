@@ -1,0 +1,252 @@
+"""The reference vendor's runtime: a real AMQP client of the hub, driven by a profile and by prompts.
+
+One thread owns the connection (pika's blocking adapter is single-threaded): it consumes its own
+`.message`, `.ack` and `.info` queues with manual acks, settles each delivery after handling it as
+`sim.behaviour` decides, publishes with confirms, polls the open prompts addressed to it, and
+reconnects on its own after a forced close with a bounded exponential back-off. It declares nothing
+(passive declarations only, DST 1.2 §3.1) and never imports the engine's checking code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pika
+from pika.adapters.blocking_connection import BlockingChannel, BlockingConnection
+from pika.exceptions import AMQPError
+from pika.spec import Basic, BasicProperties
+
+from hubbench.sim.behaviour import Outgoing, VendorState, build_sends, handle_delivery
+from hubbench.sim.profiles import Profile, Settle
+from hubbench.sim.prompts import PromptPoller
+
+EXCHANGE = "hubsante"  # the only exchange a client publishes to (HUB_PROTOCOL §1.1)
+QUEUE_SUFFIXES = ("message", "ack", "info")
+PREFETCH = 50
+REQUEUE_DELAY_S = 0.05  # `requeue-infini`: a short pause so the redelivery loop does not burn a core
+DEFAULT_DOWN_S = 3.0  # how long `restart_client` stays disconnected unless the prompt says otherwise
+BACKOFF_FIRST_S, BACKOFF_MAX_S = 0.5, 8.0
+MAX_FAILED_CONNECTS = 60  # consecutive failures before giving up (≈ 7 min at the maximum back-off)
+TICK_S = 0.1
+
+_OnDelivery = Callable[[BlockingChannel, Basic.Deliver, BasicProperties, bytes], None]
+Connector = Callable[[str], BlockingConnection]  # connection name → open connection
+
+_log = logging.getLogger(__name__)
+
+
+class VendorGaveUp(Exception):
+    """The hub stayed unreachable for `MAX_FAILED_CONNECTS` consecutive attempts."""
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    at: datetime
+    text: str  # French
+
+
+@dataclass
+class VendorStats:
+    connections: int = 0
+    deliveries: dict[str, int] = field(default_factory=lambda: dict.fromkeys(QUEUE_SUFFIXES, 0))
+    settled: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in Settle})
+    rc_refs_sent: int = 0
+    messages_sent: int = 0
+    prompts_done: int = 0
+
+
+class _Restart(Exception):
+    def __init__(self, down_s: float) -> None:
+        super().__init__(down_s)
+        self.down_s = down_s
+
+
+class ReferenceVendor:
+    def __init__(
+        self,
+        client_id: str,
+        profile: Profile,
+        connect: Connector,
+        *,
+        prompts: PromptPoller | None = None,
+        on_log: Callable[[LogEntry], None] | None = None,
+    ) -> None:
+        self.client_id = client_id
+        self.profile = profile
+        self.connection_name = f"hubbench-sim {client_id} ({profile.name})"
+        self._connect = connect
+        self._prompts = prompts
+        self._on_log = on_log
+        self.state = VendorState()
+        self.stats = VendorStats()
+        self.log: deque[LogEntry] = deque(maxlen=2000)
+        self.connected = threading.Event()
+        self._publish_channel: BlockingChannel | None = None
+
+    # -- log ---------------------------------------------------------------------------------------
+    def note(self, text: str) -> None:
+        entry = LogEntry(datetime.now(UTC), text)
+        self.log.append(entry)
+        _log.debug("%s: %s", self.client_id, text)
+        if self._on_log is not None:
+            self._on_log(entry)
+
+    # -- main loop ---------------------------------------------------------------------------------
+    def run(self, stop: threading.Event, *, duration_s: float | None = None) -> None:
+        """Run until `stop` is set or `duration_s` has elapsed; reconnects after any connection loss."""
+        deadline = None if duration_s is None else time.monotonic() + duration_s
+        failures, delay = 0, BACKOFF_FIRST_S
+        self.note(f"démarrage, profil « {self.profile.name} »")
+        try:
+            while not stop.is_set() and not _past(deadline):
+                try:
+                    self._session(stop, deadline)
+                    failures, delay = 0, BACKOFF_FIRST_S
+                except _Restart as restart:
+                    failures, delay = 0, BACKOFF_FIRST_S
+                    self.note(f"redémarrage demandé : déconnecté pendant {restart.down_s:g} s")
+                    stop.wait(_bounded(restart.down_s, deadline))
+                except (AMQPError, OSError) as exc:
+                    self.connected.clear()
+                    failures += 1
+                    if failures >= MAX_FAILED_CONNECTS:
+                        raise VendorGaveUp(f"hub injoignable après {failures} tentatives : {exc}") from exc
+                    self.note(f"connexion perdue ({_describe(exc)}) : nouvelle tentative dans {delay:g} s")
+                    stop.wait(_bounded(delay, deadline))
+                    delay = min(delay * 2, BACKOFF_MAX_S)
+        finally:
+            self.connected.clear()
+            if self._prompts is not None:
+                self._prompts.close()
+            self.note("arrêt")
+
+    def _session(self, stop: threading.Event, deadline: float | None) -> None:
+        connection = self._connect(self.connection_name)
+        try:
+            self._open_channels(connection)
+            self.stats.connections += 1
+            self.connected.set()
+            self.note("connecté au hub, consommation de .message, .ack et .info")
+            while not stop.is_set() and not _past(deadline):
+                connection.process_data_events(time_limit=TICK_S)
+                self._serve_prompts()
+        finally:
+            self.connected.clear()
+            self._publish_channel = None
+            if connection.is_open:
+                with contextlib.suppress(AMQPError):
+                    connection.close()
+
+    def _open_channels(self, connection: BlockingConnection) -> None:
+        consume = connection.channel()
+        consume.basic_qos(prefetch_count=PREFETCH)
+        info = connection.channel()  # its own channel: `ignore-info` holds one delivery there forever
+        info.basic_qos(prefetch_count=PREFETCH if self.profile.drain_info else 1)
+        for suffix in QUEUE_SUFFIXES:
+            channel = info if suffix == "info" else consume
+            queue = f"{self.client_id}.{suffix}"
+            channel.queue_declare(queue, passive=True)  # no configure right: check only
+            channel.basic_consume(queue, self._consumer(suffix), auto_ack=False)
+        publish = connection.channel()
+        publish.confirm_delivery()
+        self._publish_channel = publish
+
+    # -- deliveries ------------------------------------------------------------------------------
+    def _consumer(self, suffix: str) -> _OnDelivery:
+        def on_delivery(channel: BlockingChannel, method: Basic.Deliver, props: BasicProperties,
+                        body: bytes) -> None:
+            self.stats.deliveries[suffix] += 1
+            handling = handle_delivery(self.profile, self.client_id, self.state, suffix, body,
+                                       props.content_type)
+            self.note(handling.note + (" (redélivré)" if method.redelivered else ""))
+            for reply in handling.replies:
+                self._publish(reply)
+                self.stats.rc_refs_sent += 1
+                self.note(f"RC-REF envoyé à {_recipient(reply)} : {reply.distribution_id}")
+            if handling.integrated_id:
+                self.state.integrated.add(handling.integrated_id)
+            self._settle(channel, method.delivery_tag, handling.settle)
+
+        return on_delivery
+
+    def _settle(self, channel: BlockingChannel, tag: int, settle: Settle) -> None:
+        self.stats.settled[settle.value] += 1
+        if settle is Settle.ACK:
+            channel.basic_ack(tag)
+        elif settle is Settle.REJECT:
+            channel.basic_nack(tag, requeue=False)
+        elif settle is Settle.REQUEUE:
+            time.sleep(REQUEUE_DELAY_S)
+            channel.basic_nack(tag, requeue=True)
+
+    def _publish(self, out: Outgoing) -> None:
+        if self._publish_channel is None:
+            raise pika.exceptions.ChannelWrongStateError("canal de publication fermé")
+        self._publish_channel.basic_publish(
+            EXCHANGE,
+            self.client_id,  # routing key = own id, always (topic permission)
+            out.body,
+            BasicProperties(content_type=out.content_type, delivery_mode=out.delivery_mode),
+        )
+
+    # -- prompts ---------------------------------------------------------------------------------
+    def _serve_prompts(self) -> None:
+        if self._prompts is None:
+            return
+        for prompt in self._prompts.due():
+            self.perform(prompt.action, prompt.parameters, label=prompt.prompt_id)
+
+    def perform(self, action: str, parameters: dict[str, Any], *, label: str = "") -> None:
+        """Carry out one prompt action (called from the connection thread only)."""
+        self.note(f"consigne {label} : {action} {parameters}")
+        if action in ("send_message", "send_messages_burst"):
+            try:
+                sends = build_sends(self.profile, self.client_id, parameters)
+            except ValueError as exc:
+                self.note(f"consigne {label} ignorée : {exc}")
+                return
+            for out in sends:
+                self._publish(out)
+                self.stats.messages_sent += 1
+                self.note(f"message envoyé à {_recipient(out)} ({out.content_type}) : {out.distribution_id}")
+            self.stats.prompts_done += 1
+        elif action == "restart_client":
+            self.stats.prompts_done += 1
+            raise _Restart(_seconds(parameters.get("down_s"), DEFAULT_DOWN_S))
+        else:
+            self.note(f"consigne {label} : action « {action} » non prise en charge par ce vendeur")
+
+
+def _recipient(out: Outgoing) -> str:
+    return str(out.envelope.get("descriptor", {}).get("explicitAddress", {}).get("explicitAddressValue"))
+
+
+def _seconds(value: Any, default: float) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return default
+    return min(max(seconds, 0.0), 300.0)
+
+
+def _past(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() >= deadline
+
+
+def _bounded(wait_s: float, deadline: float | None) -> float:
+    if deadline is None:
+        return wait_s
+    return max(0.0, min(wait_s, deadline - time.monotonic()))
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip() or repr(exc)
+    return f"{type(exc).__name__}: {text.splitlines()[0]}"
