@@ -1,0 +1,74 @@
+"""What a run is about (options from the user) and what it resolved to (context shared by steps)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from hubbench.engine.clock import Clock
+from hubbench.engine.events import Listener
+from hubbench.engine.links import Link
+from hubbench.home import BenchHome
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Every wait of a run is bounded by one of these (seconds)."""
+
+    operator: float = 120.0  # an operator acts on a prompt (send a message, restart the client)
+    reply: float = 20.0  # a message the vendor must send by itself (RC-REF) or the hub must route
+    settle: float = 15.0  # queue statistics / consumers settle (management stats lag ~1 s)
+    reconnect: float = 60.0  # the vendor reconnects after a forced close
+    quiet: float = 3.0  # how long the bench watches that something does NOT happen
+
+    @classmethod
+    def fast(cls) -> Timeouts:
+        """Short waits for automated reference vendors (tests, demo)."""
+        return cls(operator=20.0, reply=10.0, settle=10.0, reconnect=20.0, quiet=2.0)
+
+    def with_operator(self, seconds: float | None) -> Timeouts:
+        return self if seconds is None else replace(self, operator=float(seconds))
+
+
+@dataclass
+class RunOptions:
+    """Inputs of `engine.run` (the `hubbench run` options, usable from Python)."""
+
+    vendor: str
+    client_id: str
+    link: str
+    vhost: str | None = None
+    tiers: tuple[int, ...] = (1, 2, 3)
+    answers: Path | None = None
+    partner_id: str | None = None
+    timeout: float | None = None  # operator prompts; overrides timeouts.operator
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    strict: bool = False  # pending attestations count as failures for the exit code
+    home: Path | None = None
+    db_url: str | None = None
+    names: tuple[str, ...] = ()  # keep only scenarios whose name contains one of these (case-insensitive)
+    listeners: list[Listener] = field(default_factory=list)
+    run_id: str | None = None
+
+
+@dataclass
+class RunContext:
+    """Resolved run: shared (read-only) by every scenario of the run."""
+
+    run_id: str
+    vendor: str
+    client_id: str
+    link: Link
+    vhost: str
+    tiers: tuple[int, ...]
+    partner_id: str
+    timeouts: Timeouts
+    clock: Clock
+    home: BenchHome
+    pack: Any = None  # protocol SchemaPack of the vhost (None: envelope checks are skipped with an error)
+    settings: Any = None  # hub settings (ports, host) as loaded by hubbench.hub.settings
+
+    @property
+    def pack_tag(self) -> str:
+        return str(getattr(self.pack, "tag", "") or "inconnu")

@@ -1,0 +1,77 @@
+"""Engine exceptions and how each becomes a verdict (ENGINE_CONTRACT "Verdict sources").
+
+Steps raise these; the pytest plugin maps whatever a step raised to the step's verdict with
+`verdict_of`. Any other exception is a bench or set-up problem: `Verdict.ERROR`, never a vendor fault.
+"""
+
+from __future__ import annotations
+
+from hubbench.engine.events import Verdict
+
+
+class EngineOutcome(Exception):
+    """Base of the exceptions that end a step with a known verdict."""
+
+    verdict: Verdict = Verdict.ERROR
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class CheckFailed(EngineOutcome):
+    """A rule the vendor broke: what was expected, what arrived, which spec rule."""
+
+    verdict = Verdict.FAILED
+
+    def __init__(self, rule: str, expected: str, received: str, distribution_id: str | None = None) -> None:
+        super().__init__(f"{rule} : attendu {expected} ; reçu {received}")
+        self.rule = rule
+        self.expected = expected
+        self.received = received
+        self.distribution_id = distribution_id
+
+
+class NothingReceived(EngineOutcome):
+    """The awaited message or state never came within its timeout (distinct from a wrong one)."""
+
+    verdict = Verdict.TIMED_OUT
+
+    def __init__(self, what: str, timeout_s: float, rule: str = "") -> None:
+        super().__init__(f"Rien reçu en {timeout_s:g} s : {what}" + (f" ({rule})" if rule else ""))
+        self.what = what
+        self.timeout_s = timeout_s
+        self.rule = rule
+
+
+class TimedOut(EngineOutcome):
+    """A state the vendor had to reach (reconnection, empty queue) was not reached in time."""
+
+    verdict = Verdict.TIMED_OUT
+
+
+class AttestationNeeded(EngineOutcome):
+    """Only a person can judge this and no answer was given: "à attester", never passed silently."""
+
+    verdict = Verdict.PENDING_ATTESTATION
+
+
+class NotApplicable(EngineOutcome):
+    """The rule does not apply to this vendor (e.g. optional publisher confirms not used)."""
+
+    verdict = Verdict.NOT_APPLICABLE
+
+
+def verdict_of(exc: BaseException) -> Verdict:
+    """The step verdict for an exception raised by a step (anything unknown is a bench error)."""
+    if isinstance(exc, EngineOutcome):
+        return exc.verdict
+    return Verdict.ERROR
+
+
+def describe(exc: BaseException) -> str:
+    """A one-line French description of a step's exception, for StepFinished.detail."""
+    if isinstance(exc, EngineOutcome):
+        return exc.message
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"Erreur du banc ({type(exc).__name__}) : {text}" if text else f"Erreur du banc ({type(exc).__name__})"

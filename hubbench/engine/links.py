@@ -1,0 +1,72 @@
+"""The three links (liaisons) a run can target: default vhost, feature tag, default partner id."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from hubbench.errors import UsageError
+
+ALL_LINKS_TAG = "tous-liens"  # a scenario tagged so applies to every link (technical tiers 1–3)
+
+
+@dataclass(frozen=True)
+class Link:
+    name: str  # "15-15" | "15-SMUR" | "15-NexSIS"
+    default_vhost: str
+    health_partner: bool  # False: the partner is a non-health actor (the dispatcher sends it XML)
+
+    @property
+    def tag(self) -> str:
+        return self.name
+
+
+LINKS: dict[str, Link] = {
+    "15-15": Link("15-15", "15-15_v1.5", health_partner=True),
+    "15-SMUR": Link("15-SMUR", "15-smur_v1.4", health_partner=True),
+    "15-NexSIS": Link("15-NexSIS", "15-nexsis_v1.8", health_partner=False),
+}
+
+
+def get_link(name: str) -> Link:
+    for link in LINKS.values():
+        if link.name.lower() == name.strip().lower():
+            return link
+    raise UsageError(
+        f"Liaison inconnue : {name!r} (attendu : {', '.join(LINKS)})",
+    )
+
+
+def default_partner_id(link: Link, vendor_client_id: str) -> str:
+    """The bench's counterpart for this vendor on this link, unique per vendor (ENGINE_CONTRACT).
+
+    15-15: a SAMU; 15-SMUR: a tablet for an LRM, an LRM for a tablet (client id containing "smur");
+    15-NexSIS: a fire-service actor (non-health).
+    """
+    suffix = hashlib.sha256(vendor_client_id.encode("utf-8")).hexdigest()[:6]
+    if link.name == "15-NexSIS":
+        return f"fr.fire.nexsis.sdisbanc{suffix}"
+    if link.name == "15-SMUR" and "smur" not in vendor_client_id.lower():
+        return f"fr.health.samubanc{suffix}.smur"
+    return f"fr.health.samubanc{suffix}"
+
+
+def parse_tiers(text: str) -> tuple[int, ...]:
+    """"1-3" → (1, 2, 3); "1,3" → (1, 3). Tiers 1–7 exist; this engine runs those with features."""
+    tiers: set[int] = set()
+    try:
+        for part in text.replace(" ", "").split(","):
+            if not part:
+                continue
+            if "-" in part:
+                low, high = (int(x) for x in part.split("-", 1))
+                if low > high:
+                    raise ValueError(part)
+                tiers.update(range(low, high + 1))
+            else:
+                tiers.add(int(part))
+    except ValueError as exc:
+        raise UsageError(f"Paliers invalides : {text!r} (attendu par exemple 1-3 ou 1,3)") from exc
+    if not tiers or min(tiers) < 1 or max(tiers) > 7:
+        raise UsageError(f"Paliers invalides : {text!r} (les paliers vont de 1 à 7)")
+    return tuple(sorted(tiers))

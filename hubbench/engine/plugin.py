@@ -1,0 +1,285 @@
+"""The engine's pytest plugin: selects scenarios by tags and turns pytest-bdd hooks into events.
+
+Registered as an object (`pytest.main(..., plugins=[EnginePlugin(...)])`); it provides the `bench`
+fixture (a `ScenarioEngine`) to step definitions. Verdicts come from the exceptions steps raise
+(`engine.errors.verdict_of`), never from pytest's own outcome.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_bdd.scenario import scenario_wrapper_template_registry
+
+from hubbench.engine.attestations import Attestor
+from hubbench.engine.context import RunContext
+from hubbench.engine.errors import describe, verdict_of
+from hubbench.engine.events import (
+    Event,
+    ScenarioFinished,
+    ScenarioStarted,
+    StepFinished,
+    StepStarted,
+    Verdict,
+    aggregate,
+)
+from hubbench.engine.links import ALL_LINKS_TAG
+from hubbench.engine.prompts import Prompter
+from hubbench.engine.scenario import ScenarioEngine, Services
+
+TIER_TAG_PREFIX = "palier-"
+INTERRUPTED = "exécution interrompue avant la fin de cette étape"
+
+
+def tier_of(tags: set[str] | frozenset[str]) -> int | None:
+    for tag in tags:
+        if tag.startswith(TIER_TAG_PREFIX) and tag[len(TIER_TAG_PREFIX) :].isdigit():
+            return int(tag[len(TIER_TAG_PREFIX) :])
+    return None
+
+
+def selected(tags: set[str] | frozenset[str], tiers: tuple[int, ...], link_tag: str) -> bool:
+    """A scenario runs when its tier is asked for and it applies to the run's link."""
+    tier = tier_of(tags)
+    return tier is not None and tier in tiers and (ALL_LINKS_TAG in tags or link_tag in tags)
+
+
+@dataclass
+class _Current:
+    scenario_id: str
+    started: float
+    steps: list[Any]
+    verdicts: list[Verdict] = field(default_factory=list)
+    open_step: int | None = None
+    terminal: Verdict | None = None
+    detail: str = ""
+
+
+@dataclass
+class ScenarioSummary:
+    scenario_id: str
+    name: str
+    tier: int
+    verdict: Verdict
+    detail: str
+
+
+class EnginePlugin:
+    def __init__(
+        self,
+        ctx: RunContext,
+        services: Services,
+        emit: Callable[[Event], None],
+        attestor: Attestor,
+        names: tuple[str, ...] = (),
+    ) -> None:
+        self.ctx = ctx
+        self.services = services
+        self.emit = emit
+        self.attestor = attestor
+        self.prompter = Prompter(ctx.run_id, ctx.client_id, emit, ctx.clock)
+        self.names = tuple(n.lower() for n in names)
+        self.interrupted = False
+        self.summaries: list[ScenarioSummary] = []
+        self.collected = 0
+        self._engine: ScenarioEngine | None = None
+        self._current: _Current | None = None
+        self._names_by_id: dict[str, tuple[str, int]] = {}
+
+    # ------------------------------------------------------------ selection
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_bdd_apply_tag(self, tag: str, function: Callable[..., object]) -> bool:
+        return True  # tags are read from the scenario itself; no pytest marks needed
+
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        keep, drop = [], []
+        for item in items:
+            tags = _tags_of(item)
+            name = _scenario_of(item)[1].name if _scenario_of(item) else ""
+            wanted = selected(tags, self.ctx.tiers, self.ctx.link.tag) and (
+                not self.names or any(n in name.lower() for n in self.names)
+            )
+            (keep if wanted else drop).append(item)
+        keep.sort(key=lambda it: (tier_of(_tags_of(it)) or 0))
+        items[:] = keep
+        self.collected = len(keep)
+        if drop:
+            config.hook.pytest_deselected(items=drop)
+
+    # ------------------------------------------------------------ the fixture
+    @pytest.fixture
+    def bench(self) -> Iterator[ScenarioEngine]:
+        engine = ScenarioEngine(self.ctx, self.services, self.emit, self.prompter, self.attestor)
+        self._engine = engine
+        yield engine
+        self._engine = None
+
+    # ------------------------------------------------------------ scenarios
+    def pytest_bdd_before_scenario(self, request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+        scenario_id = scenario_id_of(feature, scenario, request)
+        rule = getattr(scenario, "rule", None)
+        tags = set(scenario.tags) | set(feature.tags) | (set(rule.tags) if rule is not None else set())
+        tier = tier_of(tags) or 0
+        self._names_by_id[scenario_id] = (scenario.name, tier)
+        self._current = _Current(scenario_id, time.monotonic(), list(scenario.steps))
+        if self._engine is not None:
+            self._engine.start(scenario_id)
+        self.emit(
+            ScenarioStarted(
+                self.ctx.run_id,
+                scenario_id=scenario_id,
+                feature=Path(feature.filename).name,
+                name=scenario.name,
+                tier=tier,
+                link=self.ctx.link.name,
+                tags=tuple(sorted(tags)),
+            )
+        )
+
+    def pytest_bdd_before_step(self, request: Any, feature: Any, scenario: Any, step: Any, step_func: Any) -> None:
+        current = self._require_current()
+        index = len(current.verdicts)
+        current.open_step = index
+        if self._engine is not None:
+            self._engine.checker.begin_step(index)
+        self.emit(
+            StepStarted(
+                self.ctx.run_id,
+                scenario_id=current.scenario_id,
+                index=index,
+                keyword=step.keyword.strip(),
+                text=step.name,
+            )
+        )
+
+    def pytest_bdd_after_step(self, request: Any, feature: Any, scenario: Any, step: Any, **_: Any) -> None:
+        if self._engine is not None:
+            try:
+                self._engine.checker.conclude_step()
+            except Exception as exc:
+                self._finish_step(verdict_of(exc), describe(exc), terminal=True)
+                raise
+        self._finish_step(Verdict.PASSED, "")
+
+    def pytest_bdd_step_error(self, request: Any, feature: Any, scenario: Any, step: Any, exception: Exception,
+                              **_: Any) -> None:
+        self._finish_step(verdict_of(exception), describe(exception), terminal=True)
+
+    def pytest_bdd_step_func_lookup_error(self, request: Any, feature: Any, scenario: Any, step: Any,
+                                          exception: Exception) -> None:
+        current = self._require_current()
+        self.emit(
+            StepStarted(
+                self.ctx.run_id,
+                scenario_id=current.scenario_id,
+                index=len(current.verdicts),
+                keyword=step.keyword.strip(),
+                text=step.name,
+            )
+        )
+        current.open_step = len(current.verdicts)
+        self._finish_step(Verdict.ERROR, f"Étape sans définition dans le banc : {step.name}", terminal=True)
+
+    def pytest_bdd_after_scenario(self, request: Any, feature: Any, scenario: Any) -> None:
+        current = self._require_current()
+        interrupted_here = current.open_step is not None
+        if interrupted_here:
+            self._finish_step(Verdict.SKIPPED, INTERRUPTED)
+        for step in current.steps[len(current.verdicts) :]:
+            index = len(current.verdicts)
+            self.emit(StepStarted(self.ctx.run_id, scenario_id=current.scenario_id, index=index,
+                                  keyword=step.keyword.strip(), text=step.name))
+            current.open_step = index
+            self._finish_step(Verdict.SKIPPED, "non exécutée : une étape précédente n'a pas réussi")
+        verdict = scenario_verdict(current.verdicts, current.terminal, interrupted=interrupted_here)
+        self._close_scenario(current, verdict)
+
+    def pytest_keyboard_interrupt(self, excinfo: Any) -> None:
+        self.interrupted = True
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
+        report = yield
+        if call.when == "setup" and report.failed and self._current is None:
+            found = _scenario_of(item)
+            if found is not None:  # the scenario could not even start: a bench error
+                feature, scenario = found
+                self.pytest_bdd_before_scenario(_NoRequest(item), feature, scenario)
+                current = self._require_current()
+                current.terminal = Verdict.ERROR
+                current.detail = f"Mise en place du scénario impossible : {call.excinfo.value if call.excinfo else ''}"
+                self._close_scenario(current, Verdict.ERROR)
+        return report
+
+    # ------------------------------------------------------------ helpers
+    def _require_current(self) -> _Current:
+        if self._current is None:
+            raise RuntimeError("aucun scénario en cours")
+        return self._current
+
+    def _finish_step(self, verdict: Verdict, detail: str, *, terminal: bool = False) -> None:
+        current = self._require_current()
+        if current.open_step is None:
+            return
+        index, current.open_step = current.open_step, None
+        current.verdicts.append(verdict)
+        if terminal:
+            current.terminal, current.detail = verdict, detail
+        self.emit(StepFinished(self.ctx.run_id, scenario_id=current.scenario_id, index=index,
+                               verdict=verdict, detail=detail))
+
+    def _close_scenario(self, current: _Current, verdict: Verdict) -> None:
+        self.emit(ScenarioFinished(self.ctx.run_id, scenario_id=current.scenario_id, verdict=verdict,
+                                   duration_s=round(time.monotonic() - current.started, 3)))
+        name, tier = self._names_by_id.get(current.scenario_id, (current.scenario_id, 0))
+        self.summaries.append(ScenarioSummary(current.scenario_id, name, tier, verdict, current.detail))
+        self._current = None
+
+
+def scenario_verdict(step_verdicts: list[Verdict], terminal: Verdict | None, *, interrupted: bool) -> Verdict:
+    """The scenario's verdict from its steps (skipped steps do not count).
+
+    A step that ended "non applicable" makes the whole scenario non applicable; an interrupted
+    scenario with nothing wrong so far is "non exécuté".
+    """
+    done = [v for v in step_verdicts if v is not Verdict.SKIPPED]
+    if terminal is Verdict.NOT_APPLICABLE and all(v in (Verdict.PASSED, Verdict.NOT_APPLICABLE) for v in done):
+        return Verdict.NOT_APPLICABLE
+    if interrupted and all(v is Verdict.PASSED for v in done):
+        return Verdict.SKIPPED
+    if not done:
+        return Verdict.SKIPPED if interrupted else Verdict.NOT_RUN
+    return aggregate(done)
+
+
+def scenario_id_of(feature: Any, scenario: Any, request: Any) -> str:
+    """Stable id "<feature file>::<scenario name>" (+ " [example]" for a Plan du Scénario row)."""
+    base = f"{Path(feature.filename).name}::{scenario.name}"
+    callspec = getattr(getattr(request, "node", None), "callspec", None)
+    return f"{base} [{callspec.id}]" if callspec is not None else base
+
+
+def _scenario_of(item: pytest.Item) -> tuple[Any, Any] | None:
+    template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))
+    if template is None:
+        return None
+    return template.feature, template
+
+
+def _tags_of(item: pytest.Item) -> set[str]:
+    found = _scenario_of(item)
+    if found is None:
+        return set()
+    feature, template = found
+    rule_tags = set(template.rule.tags) if template.rule is not None else set()
+    return set(template.tags) | set(feature.tags) | rule_tags
+
+
+@dataclass
+class _NoRequest:
+    node: Any

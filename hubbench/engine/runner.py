@@ -1,0 +1,221 @@
+"""`run(options) -> RunResult`: one run of the tier scenarios against a vendor's live system.
+
+pytest runs in-process on `steps/` (the features are collected by `steps/test_paliers.py`) with
+the engine plugin; every event goes to an `EventBus` whose listeners are the results store plus
+the caller's (CLI progress). Ctrl-C or SIGTERM mid-run: the run is marked interrupted and every
+finished step is kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import secrets
+import signal
+import sys
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+import hubbench
+from hubbench.engine.attestations import Attestor, load_answers
+from hubbench.engine.clock import Clock
+from hubbench.engine.context import RunContext, RunOptions
+from hubbench.engine.events import Event, EventBus, RunFinished, RunStarted, Verdict, aggregate
+from hubbench.engine.links import default_partner_id, get_link
+from hubbench.engine.plugin import EnginePlugin, ScenarioSummary
+from hubbench.engine.scenario import Services
+from hubbench.errors import SetupError, UsageError
+from hubbench.home import BenchHome
+
+REPO_ROOT = Path(hubbench.__file__).resolve().parent.parent
+STEPS_DIR = REPO_ROOT / "steps"
+FEATURES_DIR = REPO_ROOT / "features"
+
+ServicesFactory = Callable[[RunContext, Callable[[Event], None]], Services]
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    verdict: Verdict
+    counts: dict[str, int]
+    scenarios: list[ScenarioSummary] = field(default_factory=list)
+    interrupted: bool = False
+    strict: bool = False
+    listener_errors: list[str] = field(default_factory=list)
+
+    @property
+    def pending(self) -> list[ScenarioSummary]:
+        return [s for s in self.scenarios if s.verdict is Verdict.PENDING_ATTESTATION]
+
+    @property
+    def exit_code(self) -> int:
+        """0: nothing failed (pending attestations listed, not failed, unless strict); 1 otherwise."""
+        bad = [s for s in self.scenarios if s.verdict.counts_as_failure]
+        if self.strict:
+            bad += self.pending
+        return 1 if bad or self.interrupted or not self.scenarios else 0
+
+
+def new_run_id(clock: Clock) -> str:
+    return f"run-{clock.now().strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
+
+
+def resolve(options: RunOptions, clock: Clock) -> RunContext:
+    """Check the options and build the run context (UsageError on bad input)."""
+    link = get_link(options.link)
+    if not options.vendor.strip():
+        raise UsageError("--vendor : nom de l'éditeur/produit obligatoire")
+    if not options.client_id.strip() or " " in options.client_id:
+        raise UsageError(f"--client-id invalide : {options.client_id!r} (ex. fr.health.samu440)")
+    tiers = tuple(sorted(set(options.tiers)))
+    if not tiers or tiers[0] < 1 or tiers[-1] > 7:
+        raise UsageError(f"Paliers invalides : {options.tiers} (de 1 à 7)")
+    partner_id = options.partner_id or default_partner_id(link, options.client_id)
+    if partner_id == options.client_id:
+        raise UsageError("--partner-id doit différer de --client-id")
+    home = BenchHome.from_env(options.home).ensure()
+    return RunContext(
+        run_id=options.run_id or new_run_id(clock),
+        vendor=options.vendor.strip(),
+        client_id=options.client_id.strip(),
+        link=link,
+        vhost=options.vhost or link.default_vhost,
+        tiers=tiers,
+        partner_id=partner_id,
+        timeouts=options.timeouts.with_operator(options.timeout),
+        clock=clock,
+        home=home,
+    )
+
+
+def run(
+    options: RunOptions,
+    *,
+    services_factory: ServicesFactory | None = None,
+    steps_dir: Path = STEPS_DIR,
+    clock: Clock | None = None,
+    store: Callable[[Event], None] | None = None,
+) -> RunResult:
+    """Run the selected scenarios; raises UsageError/SetupError (exit 2) before anything is recorded."""
+    clock = clock or Clock()
+    answers = load_answers(options.answers) if options.answers else None
+    ctx = resolve(options, clock)
+    if services_factory is None:
+        from hubbench.engine.wiring import connect_services, load_context_extras
+
+        load_context_extras(ctx)
+        services_factory = connect_services
+    if store is None:
+        store = _open_store(options, ctx)
+    bus = EventBus([store, *options.listeners])
+    services = services_factory(ctx, bus.emit)
+    plugin = EnginePlugin(ctx, services, bus.emit, Attestor(ctx.run_id, bus.emit, answers), options.names)
+    bus.emit(
+        RunStarted(
+            ctx.run_id,
+            vendor=ctx.vendor,
+            client_id=ctx.client_id,
+            link=ctx.link.name,
+            vhost=ctx.vhost,
+            tiers=ctx.tiers,
+            pack_tag=ctx.pack_tag,
+            bench_version=hubbench.__version__,
+        )
+    )
+    interrupted = False
+    try:
+        with _sigterm_as_interrupt():
+            code = pytest.main(_pytest_args(steps_dir), plugins=[plugin, *_step_modules(steps_dir)])
+        interrupted = plugin.interrupted or code == pytest.ExitCode.INTERRUPTED
+        if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR) and not plugin.summaries:
+            raise SetupError(f"Le moteur de scénarios n'a pas pu démarrer (pytest : {code.name})")
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        verdicts = [s.verdict for s in plugin.summaries]
+        counts = dict(Counter(v.value for v in verdicts))
+        bus.emit(RunFinished(ctx.run_id, verdict=aggregate(verdicts), counts=counts, interrupted=interrupted))
+        close = getattr(services, "close", None)
+        if callable(close):
+            close()
+        closer = getattr(store, "close", None)
+        if callable(closer):
+            closer()
+    return RunResult(
+        run_id=ctx.run_id,
+        verdict=aggregate(verdicts),
+        counts=counts,
+        scenarios=plugin.summaries,
+        interrupted=interrupted,
+        strict=options.strict,
+        listener_errors=[f"{type(exc).__name__}: {exc}" for _, exc in bus.listener_errors],
+    )
+
+
+def _open_store(options: RunOptions, ctx: RunContext) -> Callable[[Event], None]:
+    from hubbench.engine.storage import StoreListener
+
+    return StoreListener.open(options.db_url or ctx.home.db_url)
+
+
+def _pytest_args(steps_dir: Path) -> list[str]:
+    return [
+        str(steps_dir),
+        "-c",
+        str(steps_dir / "pytest.ini"),
+        "--rootdir",
+        str(steps_dir),
+        "--disable-plugin-autoload",
+        "-p",
+        "pytest_bdd.plugin",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:terminal",
+        "--import-mode=importlib",
+        "--capture=no",
+    ]
+
+
+def _step_modules(steps_dir: Path) -> list[ModuleType]:
+    """Step definition modules (every steps/*.py but the test module) registered as pytest plugins."""
+    modules = []
+    for path in sorted(steps_dir.glob("*.py")):
+        if path.name.startswith(("test_", "conftest", "_")):
+            continue
+        name = f"hubbench_steps_{abs(hash(str(steps_dir)))}.{path.stem}"
+        module = sys.modules.get(name)
+        if module is None:
+            spec = importlib.util.spec_from_file_location(name, path)
+            if spec is None or spec.loader is None:
+                raise SetupError(f"Module d'étapes illisible : {path}")
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+        modules.append(module)
+    return modules
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (kill) ends the run like Ctrl-C, so finished steps are kept and the run is marked."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

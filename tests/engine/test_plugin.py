@@ -1,0 +1,229 @@
+"""The engine plugin on real pytest-bdd (French Gherkin), without any broker: verdicts and events."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hubbench.engine.context import RunOptions
+from hubbench.engine.events import (
+    AttestationAnswered,
+    AttestationRequested,
+    CheckRecorded,
+    Event,
+    PromptClosed,
+    PromptShown,
+    RunFinished,
+    RunStarted,
+    ScenarioFinished,
+    StepFinished,
+    Verdict,
+)
+from hubbench.engine.runner import run
+from hubbench.engine.scenario import Services
+
+FEATURE = """# language: fr
+Fonctionnalité: Démonstration du moteur
+
+@palier-1 @tous-liens
+Règle: palier un
+
+  Scénario: tout va bien
+    Soit un banc prêt
+    Alors la règle "A" est respectée
+
+  Scénario: deux règles souples violées
+    Soit un banc prêt
+    Alors les règles souples "B" et "C" sont violées
+    Et la règle "A" est respectée
+
+  Scénario: règle dure violée
+    Soit un banc prêt
+    Alors la règle dure "D" est violée
+    Et la règle "A" est respectée
+
+  Scénario: rien reçu
+    Soit un banc prêt
+    Alors rien n'arrive
+
+  Scénario: optionnel absent
+    Soit un banc prêt
+    Alors l'option est absente
+
+  Scénario: attestation
+    Soit un banc prêt
+    Alors une personne atteste "cle-attestee"
+
+  Scénario: erreur du banc
+    Soit un banc prêt
+    Alors le banc plante
+
+  Scénario: invite opérateur
+    Soit un banc prêt
+    Alors l'opérateur reçoit une invite
+
+@palier-1 @15-NexSIS
+Règle: propre à une liaison
+  Scénario: propre à NexSIS
+    Soit un banc prêt
+
+@palier-2 @tous-liens
+Règle: autre palier
+  Scénario: palier deux
+    Soit un banc prêt
+"""
+
+STEPS = '''
+from pytest_bdd import given, parsers, then
+
+from hubbench.engine.errors import NothingReceived, NotApplicable
+
+
+@given("un banc prêt")
+def ready(bench):
+    bench.memo["ready"] = True
+
+
+@then(parsers.parse('la règle "{rule}" est respectée'))
+def rule_ok(bench, rule):
+    bench.check.that(True, rule, "x", "x")
+
+
+@then(parsers.parse('les règles souples "{a}" et "{b}" sont violées'))
+def soft(bench, a, b):
+    bench.check.that(False, a, "x", "y", soft=True)
+    bench.check.that(False, b, "x", "z", soft=True)
+    bench.check.that(True, "E", "x", "x", soft=True)
+
+
+@then(parsers.parse('la règle dure "{rule}" est violée'))
+def hard(bench, rule):
+    bench.check.that(False, rule, "x", "y")
+
+
+@then("rien n'arrive")
+def nothing(bench):
+    raise NothingReceived("un message", 0.1)
+
+
+@then("l'option est absente")
+def optional(bench):
+    raise NotApplicable("optionnel : non utilisé")
+
+
+@then(parsers.parse('une personne atteste "{key}"'))
+def attest(bench, key):
+    bench.attest(key, "Question ?", [{"label": "premier"}, {"label": "second"}])
+
+
+@then("le banc plante")
+def crash(bench):
+    raise RuntimeError("boom")
+
+
+@then("l'opérateur reçoit une invite")
+def invite(bench):
+    with bench.prompt("send_message", "Envoyez", {"recipient": bench.ctx.partner_id}, timeout=5):
+        pass
+'''
+
+TEST_MODULE = """
+from pathlib import Path
+
+from pytest_bdd import scenarios
+
+scenarios(str(Path(__file__).parent / "demo.feature"))
+"""
+
+
+@pytest.fixture
+def steps_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "steps"
+    d.mkdir()
+    (d / "demo.feature").write_text(FEATURE, encoding="utf-8")
+    (d / "demo_steps.py").write_text(STEPS, encoding="utf-8")
+    (d / "test_demo.py").write_text(TEST_MODULE, encoding="utf-8")
+    (d / "pytest.ini").write_text("[pytest]\naddopts =\n", encoding="utf-8")
+    return d
+
+
+def _run(steps_dir: Path, tmp_path: Path, **kw: object) -> tuple[list[Event], object]:
+    events: list[Event] = []
+    options = RunOptions(vendor="Démo", client_id="fr.health.samu440", link="15-15", home=tmp_path / "home", **kw)
+    result = run(options, services_factory=lambda ctx, emit: Services(), steps_dir=steps_dir,
+                 store=events.append)
+    return events, result
+
+
+def test_verdicts_per_scenario(steps_dir: Path, tmp_path: Path) -> None:
+    events, result = _run(steps_dir, tmp_path)
+    finished = {e.scenario_id.split("::")[1]: e.verdict for e in events if isinstance(e, ScenarioFinished)}
+    assert finished == {
+        "tout va bien": Verdict.PASSED,
+        "deux règles souples violées": Verdict.FAILED,
+        "règle dure violée": Verdict.FAILED,
+        "rien reçu": Verdict.TIMED_OUT,
+        "optionnel absent": Verdict.NOT_APPLICABLE,
+        "attestation": Verdict.PENDING_ATTESTATION,
+        "erreur du banc": Verdict.ERROR,
+        "invite opérateur": Verdict.PASSED,
+        "palier deux": Verdict.PASSED,
+    }
+    assert isinstance(events[0], RunStarted) and isinstance(events[-1], RunFinished)
+    assert result.exit_code == 1
+    assert events[-1].verdict is Verdict.ERROR
+
+
+def test_soft_checks_all_recorded_and_step_fails(steps_dir: Path, tmp_path: Path) -> None:
+    events, _ = _run(steps_dir, tmp_path, names=("souples",))
+    checks = [e for e in events if isinstance(e, CheckRecorded)]
+    assert [(c.rule, c.verdict) for c in checks] == [
+        ("B", Verdict.FAILED), ("C", Verdict.FAILED), ("E", Verdict.PASSED)
+    ]
+    steps = [e for e in events if isinstance(e, StepFinished)]
+    assert [s.verdict for s in steps] == [Verdict.PASSED, Verdict.FAILED, Verdict.SKIPPED]
+    assert "2 règles" in steps[1].detail
+
+
+def test_tier_and_link_selection(steps_dir: Path, tmp_path: Path) -> None:
+    events, _ = _run(steps_dir, tmp_path, tiers=(2,))
+    names = [e.scenario_id for e in events if isinstance(e, ScenarioFinished)]
+    assert names == ["demo.feature::palier deux"]
+    events, _ = _run(steps_dir, tmp_path, names=("nexsis",))
+    assert not [e for e in events if isinstance(e, ScenarioFinished)]
+    options_link = {"names": ("nexsis",)}
+    events = []
+    result = run(RunOptions(vendor="D", client_id="fr.health.samu440", link="15-NexSIS", home=tmp_path / "h",
+                            **options_link), services_factory=lambda c, e: Services(), steps_dir=steps_dir,
+                 store=events.append)
+    assert [s.verdict for s in result.scenarios] == [Verdict.PASSED]
+
+
+def test_prompt_events_carry_partner_and_close_done(steps_dir: Path, tmp_path: Path) -> None:
+    events, _ = _run(steps_dir, tmp_path, names=("invite",), partner_id="fr.health.samu770")
+    shown = next(e for e in events if isinstance(e, PromptShown))
+    closed = next(e for e in events if isinstance(e, PromptClosed))
+    assert shown.actor == "fr.health.samu440" and shown.parameters == {"recipient": "fr.health.samu770"}
+    assert closed.prompt_id == shown.prompt_id and closed.outcome == "done"
+
+
+def test_answers_file_applies_and_pending_without(steps_dir: Path, tmp_path: Path) -> None:
+    events, result = _run(steps_dir, tmp_path, names=("attestation",))
+    assert result.scenarios[0].verdict is Verdict.PENDING_ATTESTATION
+    assert result.exit_code == 0
+    events, result = _run(steps_dir, tmp_path, names=("attestation",), strict=True)
+    assert result.exit_code == 1
+
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"by": "Jeanne", "answers": {"cle-attestee": {"items": ["valid", "approximate"]}}}))
+    events, result = _run(steps_dir, tmp_path, names=("attestation",), answers=answers)
+    assert result.scenarios[0].verdict is Verdict.PASSED
+    assert any(isinstance(e, AttestationRequested) for e in events)
+    answered = next(e for e in events if isinstance(e, AttestationAnswered))
+    assert [a["answer"] for a in answered.answers] == ["valid", "approximate"]
+
+    answers.write_text(json.dumps({"by": "Jeanne", "answers": {"cle-attestee": "invalide"}}))
+    _, result = _run(steps_dir, tmp_path, names=("attestation",), answers=answers)
+    assert result.scenarios[0].verdict is Verdict.FAILED
