@@ -1,0 +1,326 @@
+"""The bench's private RabbitMQ node (notes §1–§2): TLS only, EXTERNAL auth, management on loopback.
+
+Everything lives under `<home>/node/`; the data dir is wiped at every start (a restart on an existing
+dir costs ~24 s, notes §1). The node runs in its own session so `stop()` can leave nothing behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pika
+import pika.exceptions
+
+from hubbench.errors import SetupError
+from hubbench.home import BenchHome
+from hubbench.hub import procs
+from hubbench.hub.clients import ClientRegistry
+from hubbench.hub.management import ManagementClient, admin_password
+from hubbench.hub.pki import PROBE_CN, Pki
+from hubbench.hub.settings import HubSettings
+from hubbench.hub.supervision import dispatcher_health
+from hubbench.hub.topology import build_definitions
+from hubbench.transport.tls import connection_parameters, quiet_pika
+
+BIN_ENV = "HUBBENCH_RABBITMQ_BIN"
+DEFAULT_BIN = "/usr/lib/rabbitmq/bin"
+Progress = Callable[[str], None]
+
+
+def broker_bin() -> Path:
+    return Path(os.environ.get(BIN_ENV) or DEFAULT_BIN)
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+class HubNode:
+    def __init__(self, home: BenchHome, settings: HubSettings | None = None) -> None:
+        self.home = home
+        self.settings = settings or HubSettings.load(home)
+        self.dir = home.node_dir
+        self.pki = Pki(home.pki_dir)
+        self._process: subprocess.Popen[bytes] | None = None
+
+    # -- paths --------------------------------------------------------------------------------------
+    @property
+    def pid_file(self) -> Path:
+        return self.dir / "rabbit.pid"
+
+    @property
+    def state_file(self) -> Path:
+        return self.dir / "state.json"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.dir / "log"
+
+    @property
+    def mnesia_dir(self) -> Path:
+        return self.dir / "mnesia"
+
+    def management(self) -> ManagementClient:
+        state = self._state()
+        settings = self.settings
+        if state.get("ports"):
+            settings = settings.with_overrides(management_port=state["ports"]["management"],
+                                               amqps_port=state["ports"]["amqps"],
+                                               dist_port=state["ports"]["dist"])
+        return ManagementClient.for_home(self.home, settings)
+
+    # -- state --------------------------------------------------------------------------------------
+    def _state(self) -> dict[str, Any]:
+        try:
+            return json.loads(self.state_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def _write_state(self, state: dict[str, Any]) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.state_file.write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
+
+    def beam_pid(self) -> int | None:
+        try:
+            pid = int(self.pid_file.read_text().strip())
+        except (OSError, ValueError):
+            return None
+        # guard against pid reuse: the process must be a beam whose HOME is our node home
+        command = procs.cmdline(pid)
+        if procs.alive(pid) and "beam" in command and f"-home {self.dir / 'home'} " in command:
+            return pid
+        return None
+
+    def is_running(self) -> bool:
+        return self.beam_pid() is not None
+
+    # -- start --------------------------------------------------------------------------------------
+    def start(self, progress: Progress | None = None) -> dict[str, Any]:
+        """Start the node and wait until a TLS+EXTERNAL client can connect. Idempotent."""
+        say = progress or _quiet
+        if self.is_running():
+            say(f"Le nœud {self._state().get('node', self.settings.node_name)} tourne déjà.")
+            return {**self.status(), "already_running": True}
+        server = broker_bin() / "rabbitmq-server"
+        if not server.exists():
+            raise SetupError(
+                f"RabbitMQ est introuvable ({server} absent).",
+                hint="installez-le : apt-get install rabbitmq-server (ou `hubbench hub up --install`)",
+            )
+        self._cleanup_leftovers()
+        s = self.settings
+        for label, port in s.ports.items():
+            if not procs.port_free(s.host, port):
+                raise SetupError(
+                    f"Le port {port} ({label}) est déjà utilisé par un autre processus sur {s.host}.",
+                    hint="libérez-le ou choisissez un autre port dans [hub] de config.toml",
+                )
+        started = time.monotonic()
+        say("Préparation : PKI, configuration, définitions…")
+        self._prepare()
+        epmd_before = procs.pids_named("epmd")
+        say(f"Démarrage du nœud {s.node_name} (amqps {s.amqps_port}, gestion {s.management_port})…")
+        log = open(self.log_dir / "stdout.log", "ab")  # noqa: SIM115 - handed to the child
+        try:
+            self._process = subprocess.Popen(
+                [str(server)], cwd=self.dir, env=self._env(), stdin=subprocess.DEVNULL,
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        finally:
+            log.close()
+        state = {"node": s.node_name, "wrapper_pid": self._process.pid, "ports": s.ports,
+                 "vhosts": list(s.vhosts), "epmd_pids_started": [], "started_at": time.time()}
+        self._write_state(state)
+        try:
+            self._wait_ready(say, started)
+        except BaseException:
+            self.stop()
+            raise
+        state["epmd_pids_started"] = [p for p in procs.pids_named("epmd") if p not in epmd_before]
+        state["beam_pid"] = self.beam_pid()
+        self._write_state(state)
+        elapsed = time.monotonic() - started
+        say(f"Nœud prêt en {elapsed:.1f} s.")
+        return {**self.status(), "already_running": False, "elapsed_s": round(elapsed, 2)}
+
+    def _prepare(self) -> None:
+        s = self.settings
+        shutil.rmtree(self.mnesia_dir, ignore_errors=True)
+        shutil.rmtree(self.log_dir, ignore_errors=True)
+        for sub in (self.mnesia_dir, self.log_dir, self.dir / "home"):
+            sub.mkdir(parents=True, exist_ok=True)
+        self.pid_file.unlink(missing_ok=True)
+        cookie = self.dir / "home" / ".erlang.cookie"
+        if not cookie.exists():
+            fd = os.open(cookie, os.O_WRONLY | os.O_CREAT, 0o400)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(20))
+        self.pki.ensure_ca()
+        server_cert, server_key = self.pki.server_files()
+        self.pki.ensure_identity(PROBE_CN)
+        registry = ClientRegistry(self.home, s)
+        definitions = build_definitions(s, admin_password(self.home), registry.grants())
+        defs_path = self.dir / "definitions.json"
+        defs_path.write_text(json.dumps(definitions, indent=1), encoding="utf-8")
+        os.chmod(defs_path, 0o600)
+        (self.dir / "enabled_plugins").write_text("[rabbitmq_management,rabbitmq_auth_mechanism_ssl].\n")
+        conf = [
+            "listeners.tcp = none",
+            f"listeners.ssl.default = {s.host}:{s.amqps_port}",
+            f"ssl_options.cacertfile = {self.pki.ca_cert_path}",
+            f"ssl_options.certfile = {server_cert}",
+            f"ssl_options.keyfile = {server_key}",
+            "ssl_options.verify = verify_peer",
+            "ssl_options.fail_if_no_peer_cert = true",
+            "ssl_options.versions.1 = tlsv1.3",
+            "ssl_options.versions.2 = tlsv1.2",
+            "auth_mechanisms.1 = EXTERNAL",
+            "ssl_cert_login_from = common_name",
+            f"management.tcp.ip = {s.host}",
+            f"management.tcp.port = {s.management_port}",
+            f"load_definitions = {defs_path}",
+            "collect_statistics_interval = 1000",
+            "log.console = false",
+            "log.file.level = info",
+        ]
+        (self.dir / "rabbitmq.conf").write_text("\n".join(conf) + "\n", encoding="utf-8")
+
+    def _env(self) -> dict[str, str]:
+        s = self.settings
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("RABBITMQ_", "ERL_"))}
+        env.update({
+            "HOME": str(self.dir / "home"),
+            "RABBITMQ_CONF_ENV_FILE": "/dev/null",
+            "RABBITMQ_NODENAME": s.node_name,
+            "RABBITMQ_DIST_PORT": str(s.dist_port),
+            "RABBITMQ_MNESIA_BASE": str(self.mnesia_dir),
+            "RABBITMQ_LOG_BASE": str(self.log_dir),
+            "RABBITMQ_CONFIG_FILE": str(self.dir / "rabbitmq.conf"),
+            "RABBITMQ_ADVANCED_CONFIG_FILE": str(self.dir / "advanced.config"),
+            "RABBITMQ_ENABLED_PLUGINS_FILE": str(self.dir / "enabled_plugins"),
+            "RABBITMQ_PID_FILE": str(self.pid_file),
+            "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS": "-kernel inet_dist_use_interface {127,0,0,1}",
+            "ERL_EPMD_ADDRESS": "127.0.0.1",
+        })
+        return env
+
+    def _wait_ready(self, say: Progress, started: float) -> None:
+        s = self.settings
+        deadline = started + s.start_timeout_s
+        params = connection_parameters(
+            self.pki.credentials(PROBE_CN), host=s.host, port=s.amqps_port, vhost=s.vhosts[0],
+            server_hostname=s.server_hostname, connection_name="hubbench-probe", socket_timeout=2.0,
+        )
+        api = ManagementClient.for_home(self.home, s)
+        last_note = 0.0
+        amqp_ok = False
+        while time.monotonic() < deadline:
+            if self._process is not None and self._process.poll() is not None:
+                raise SetupError(f"Le nœud RabbitMQ s'est arrêté au démarrage.\n{self._log_tail()}")
+            if not amqp_ok:
+                amqp_ok = self._probe(params)
+            if amqp_ok and api.alive():
+                return
+            now = time.monotonic()
+            if now - last_note >= 3:
+                last_note = now
+                step = "API de gestion" if amqp_ok else "connexion TLS+EXTERNAL"
+                say(f"  … attente du nœud ({now - started:.0f} s, {step})")
+            time.sleep(0.5)
+        raise SetupError(
+            f"Le nœud n'est pas prêt après {s.start_timeout_s:.0f} s.\n{self._log_tail()}",
+            hint=f"journaux : {self.log_dir}",
+        )
+
+    @staticmethod
+    def _probe(params: pika.ConnectionParameters) -> bool:
+        with quiet_pika():
+            try:
+                connection = pika.BlockingConnection(params)
+            except (pika.exceptions.AMQPError, OSError):
+                return False
+            connection.close()
+        return True
+
+    def _log_tail(self, lines: int = 15) -> str:
+        chunks = []
+        for path in sorted(self.log_dir.glob("*.log")):
+            text = path.read_text(errors="replace").splitlines()[-lines:]
+            chunks.append(f"--- {path.name}\n" + "\n".join(text))
+        return "\n".join(chunks)
+
+    # -- stop ---------------------------------------------------------------------------------------
+    def stop(self, progress: Progress | None = None, timeout: float = 30.0) -> bool:
+        """Stop gracefully (SIGTERM), then kill; returns False when nothing was running."""
+        say = progress or _quiet
+        state = self._state()
+        wrapper = state.get("wrapper_pid")
+        beam = self.beam_pid()
+        members = procs.session_members(wrapper) if wrapper else []
+        if beam is None and not members:
+            self._cleanup_leftovers()
+            return False
+        say(f"Arrêt du nœud {state.get('node', self.settings.node_name)}…")
+        if beam is not None:
+            procs.signal_pids([beam], signal.SIGTERM)
+            if not procs.wait_gone([beam], timeout):
+                procs.signal_pids([beam], signal.SIGKILL)
+                procs.wait_gone([beam], 5)
+        self._kill_session(wrapper)
+        epmd = [p for p in state.get("epmd_pids_started", []) if "epmd" in procs.cmdline(p)]
+        if epmd:
+            procs.signal_pids(epmd, signal.SIGTERM)
+            procs.wait_gone(epmd, 5)
+        if self._process is not None:
+            self._process.wait(timeout=5)
+            self._process = None
+        ports = state.get("ports", self.settings.ports)
+        procs.wait_ports_free(self.settings.host, [ports["amqps"], ports["management"]], 10)
+        self._cleanup_leftovers()
+        say("Nœud arrêté.")
+        return True
+
+    def _kill_session(self, wrapper: int | None) -> None:
+        if not wrapper:
+            return
+        members = procs.session_members(wrapper)
+        procs.signal_pids(members, signal.SIGTERM)
+        if not procs.wait_gone(members, 5):
+            procs.signal_pids(procs.session_members(wrapper), signal.SIGKILL)
+            procs.wait_gone(members, 5)
+
+    def _cleanup_leftovers(self) -> None:
+        """Forget a node that is no longer there (pid file, state), killing stray session members."""
+        if self.is_running():
+            return
+        self._kill_session(self._state().get("wrapper_pid"))
+        self.pid_file.unlink(missing_ok=True)
+        self.state_file.unlink(missing_ok=True)
+
+    # -- status -------------------------------------------------------------------------------------
+    def status(self) -> dict[str, Any]:
+        state = self._state()
+        running = self.is_running()
+        vhosts = state.get("vhosts") or list(self.settings.vhosts)
+        if running:
+            with contextlib.suppress(SetupError):
+                vhosts = sorted(self.management().vhosts())
+        return {
+            "running": running,
+            "node": state.get("node", self.settings.node_name),
+            "pid": self.beam_pid(),
+            "ports": state.get("ports", self.settings.ports) if running else self.settings.ports,
+            "vhosts": vhosts,
+            "clients": [e.client_id for e in ClientRegistry(self.home, self.settings).active()],
+            "dispatcher": dispatcher_health(self.home),
+        }

@@ -1,0 +1,98 @@
+"""Process and port helpers for the private node (Linux /proc; zombies count as gone)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # comm is in parentheses and may contain spaces: split after the last ')'
+    return raw[raw.rindex(")") + 2 :].split()
+
+
+def alive(pid: int | None) -> bool:
+    """True when the process exists and is neither a zombie nor dead."""
+    if not pid:
+        return False
+    fields = _stat_fields(pid)
+    return fields is not None and fields[0] not in ("Z", "X")
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def session_members(sid: int) -> list[int]:
+    """Live processes whose session id is `sid` (our node runs in its own session)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        fields = _stat_fields(int(entry.name))
+        if fields is not None and fields[0] not in ("Z", "X") and int(fields[3]) == sid:
+            members.append(int(entry.name))
+    return members
+
+
+def pids_named(comm: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            name = (entry / "comm").read_text().strip()
+        except OSError:
+            continue
+        if name == comm and alive(int(entry.name)):
+            found.append(int(entry.name))
+    return found
+
+
+def signal_pids(pids: Iterable[int], sig: signal.Signals) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, sig)
+
+
+def wait_gone(pids: Iterable[int], timeout: float) -> bool:
+    pending = list(pids)
+    deadline = time.monotonic() + timeout
+    while pending and time.monotonic() < deadline:
+        pending = [p for p in pending if alive(p)]
+        if pending:
+            time.sleep(0.1)
+    return not [p for p in pending if alive(p)]
+
+
+def port_free(host: str, port: int) -> bool:
+    """True when nothing listens on host:port (bind test with SO_REUSEADDR, like the broker)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def wait_ports_free(host: str, ports: Iterable[int], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    ports = list(ports)
+    while time.monotonic() < deadline:
+        if all(port_free(host, p) for p in ports):
+            return True
+        time.sleep(0.2)
+    return all(port_free(host, p) for p in ports)

@@ -1,0 +1,88 @@
+"""Hub settings: ports, message TTL, vhosts, read from the `[hub]` table of `<home>/config.toml`.
+
+Defaults mimic the national hub (AMQPS 5671, 24 h client-queue TTL, the vhosts of digest §1.2/§8).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from hubbench.errors import UsageError
+from hubbench.home import BenchConfig, BenchHome
+
+# Digest §8: the vhosts of the 1.0 and 2.0 model lines (one dispatcher per vhost, digest §1.2).
+DEFAULT_VHOSTS: tuple[str, ...] = (
+    "15-15_v1.5",
+    "15-smur_v1.4",
+    "15-nexsis_v1.8",
+    "15-15_v2.0",
+    "15-smur_v1.6",
+    "15-nexsis_v1.9",
+)
+PRODUCTION_TTL_MS = 86_400_000  # DST 1.2 §2.2.4: 24 h
+
+
+@dataclass(frozen=True)
+class HubSettings:
+    host: str = "127.0.0.1"
+    amqps_port: int = 5671
+    management_port: int = 15671
+    dist_port: int = 0  # 0 = amqps_port + 20000
+    message_ttl_ms: int = PRODUCTION_TTL_MS
+    dispatcher_workers: int = 1
+    vhosts: tuple[str, ...] = DEFAULT_VHOSTS
+    start_timeout_s: float = 120.0
+    server_hostname: str = "localhost"  # name checked against the server certificate (SAN)
+
+    def __post_init__(self) -> None:
+        if not self.dist_port:
+            object.__setattr__(self, "dist_port", self.amqps_port + 20000)
+        for name in ("amqps_port", "management_port", "dist_port"):
+            port = getattr(self, name)
+            if not isinstance(port, int) or not 1 <= port <= 65535:
+                raise UsageError(f"[hub] {name} : port attendu entre 1 et 65535, reçu {port!r}")
+        if len({self.amqps_port, self.management_port, self.dist_port}) != 3:
+            raise UsageError("[hub] amqps_port, management_port et dist_port doivent être distincts")
+        if not isinstance(self.message_ttl_ms, int) or self.message_ttl_ms <= 0:
+            raise UsageError(f"[hub] message_ttl_ms : entier positif attendu, reçu {self.message_ttl_ms!r}")
+        if not isinstance(self.dispatcher_workers, int) or self.dispatcher_workers < 1:
+            raise UsageError(
+                f"[hub] dispatcher_workers : entier ≥ 1 attendu, reçu {self.dispatcher_workers!r}"
+            )
+        if not self.vhosts or not all(isinstance(v, str) and v for v in self.vhosts):
+            raise UsageError(f"[hub] vhosts : liste non vide de noms attendue, reçu {self.vhosts!r}")
+
+    @property
+    def node_name(self) -> str:
+        return f"hubbench-{self.amqps_port}@localhost"
+
+    @property
+    def ports(self) -> dict[str, int]:
+        return {"amqps": self.amqps_port, "management": self.management_port, "dist": self.dist_port}
+
+    @classmethod
+    def from_config(cls, config: BenchConfig) -> HubSettings:
+        raw: dict[str, Any] = dict(config.hub)
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            raise UsageError(
+                f"[hub] clé(s) inconnue(s) dans config.toml : {', '.join(unknown)} "
+                f"(attendu : {', '.join(sorted(known))})"
+            )
+        if "vhosts" in raw:
+            vhosts = raw["vhosts"]
+            if not isinstance(vhosts, list):
+                raise UsageError(f"[hub] vhosts : liste attendue, reçu {vhosts!r}")
+            raw["vhosts"] = tuple(vhosts)
+        return cls(**raw)
+
+    @classmethod
+    def load(cls, home: BenchHome) -> HubSettings:
+        return cls.from_config(home.config())
+
+    def with_overrides(self, **changes: Any) -> HubSettings:
+        if "amqps_port" in changes and "dist_port" not in changes:
+            changes["dist_port"] = 0
+        return replace(self, **changes)

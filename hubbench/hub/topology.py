@@ -1,0 +1,164 @@
+"""Broker objects of the hub (digest §1.1, §1.4): built as `definitions.json` for `load_definitions`
+at node start, and applied live through the management API for clients added while the node runs.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from hubbench.hub.management import ManagementClient
+from hubbench.hub.pki import DISPATCHER_CN, PROBE_CN
+from hubbench.hub.settings import HubSettings
+
+ADMIN_USER = "admin"
+DISPATCHER_USER = DISPATCHER_CN
+PROBE_USER = PROBE_CN
+HUBSANTE = "hubsante"
+DISTRIBUTION = "distribution"
+DLX = "distribution.dlx"
+DISPATCH = "dispatch"
+DISPATCH_DLQ = "dispatch.dlq"
+QUEUE_SUFFIXES = ("message", "ack", "info")
+RABBIT_VERSION = "3.10.8"
+
+
+@dataclass(frozen=True)
+class ClientGrant:
+    """A client as the broker sees it: its id and the vhosts it may use."""
+
+    client_id: str
+    vhosts: tuple[str, ...]
+
+
+def client_queues(client_id: str) -> list[str]:
+    return [f"{client_id}.{suffix}" for suffix in QUEUE_SUFFIXES]
+
+
+def client_permissions(client_id: str) -> dict[str, str]:
+    escaped = re.escape(client_id)
+    return {"configure": "^$", "write": f"^{HUBSANTE}$", "read": f"^{escaped}\\.(message|ack|info)$"}
+
+
+def client_topic_permissions(client_id: str) -> dict[str, str]:
+    return {"exchange": HUBSANTE, "write": f"^{re.escape(client_id)}$", "read": "^$"}
+
+
+DISPATCHER_PERMISSIONS = {
+    "configure": "^$",
+    "read": f"^({DISPATCH}|{re.escape(DISPATCH_DLQ)})$",
+    "write": f"^{DISTRIBUTION}$",
+}
+PROBE_PERMISSIONS = {"configure": "^$", "write": "^$", "read": "^$"}
+ADMIN_PERMISSIONS = {"configure": ".*", "write": ".*", "read": ".*"}
+
+
+def password_hash(password: str) -> str:
+    """rabbit_password_hashing_sha256: base64(salt4 + sha256(salt4 + password))."""
+    salt = os.urandom(4)
+    return base64.b64encode(salt + hashlib.sha256(salt + password.encode()).digest()).decode()
+
+
+def _policies(settings: HubSettings, vhost: str) -> list[dict[str, Any]]:
+    definition = {"message-ttl": settings.message_ttl_ms, "dead-letter-exchange": DLX}
+    return [
+        {"vhost": vhost, "name": "dead-lettering", "pattern": r"^.*\.(?:ack|message)$",
+         "apply-to": "queues", "definition": dict(definition), "priority": 0},
+        {"vhost": vhost, "name": "dead-lettering-info", "pattern": r"^.*\.info$",
+         "apply-to": "queues", "definition": dict(definition), "priority": 0},
+    ]
+
+
+def _exchange(vhost: str, name: str, kind: str) -> dict[str, Any]:
+    return {"name": name, "vhost": vhost, "type": kind, "durable": True, "auto_delete": False,
+            "internal": False, "arguments": {}}
+
+
+def _queue(vhost: str, name: str) -> dict[str, Any]:
+    return {"name": name, "vhost": vhost, "durable": True, "auto_delete": False, "arguments": {}}
+
+
+def _binding(vhost: str, source: str, queue: str, key: str) -> dict[str, Any]:
+    return {"source": source, "vhost": vhost, "destination": queue, "destination_type": "queue",
+            "routing_key": key, "arguments": {}}
+
+
+def build_definitions(
+    settings: HubSettings, admin_password: str, clients: Iterable[ClientGrant]
+) -> dict[str, Any]:
+    """The whole hub as one definitions document (notes appendix C shape, plus topic permissions)."""
+    grants = list(clients)
+    users: list[dict[str, Any]] = [
+        {"name": ADMIN_USER, "password_hash": password_hash(admin_password),
+         "hashing_algorithm": "rabbit_password_hashing_sha256", "tags": ["administrator"]},
+        {"name": DISPATCHER_USER, "password_hash": "", "tags": []},
+        {"name": PROBE_USER, "password_hash": "", "tags": []},
+    ]
+    perms: list[dict[str, Any]] = []
+    topic_perms: list[dict[str, Any]] = []
+    exchanges: list[dict[str, Any]] = []
+    queues: list[dict[str, Any]] = []
+    bindings: list[dict[str, Any]] = []
+    policies: list[dict[str, Any]] = []
+    for vhost in settings.vhosts:
+        perms.append({"user": ADMIN_USER, "vhost": vhost, **ADMIN_PERMISSIONS})
+        perms.append({"user": DISPATCHER_USER, "vhost": vhost, **DISPATCHER_PERMISSIONS})
+        exchanges += [_exchange(vhost, HUBSANTE, "topic"), _exchange(vhost, DISTRIBUTION, "direct"),
+                      _exchange(vhost, DLX, "fanout")]
+        queues += [_queue(vhost, DISPATCH), _queue(vhost, DISPATCH_DLQ)]
+        bindings += [_binding(vhost, HUBSANTE, DISPATCH, "#"), _binding(vhost, DLX, DISPATCH_DLQ, "")]
+        policies += _policies(settings, vhost)
+    perms.append({"user": PROBE_USER, "vhost": settings.vhosts[0], **PROBE_PERMISSIONS})
+    for grant in grants:
+        users.append({"name": grant.client_id, "password_hash": "", "tags": []})
+        for vhost in grant.vhosts:
+            perms.append({"user": grant.client_id, "vhost": vhost, **client_permissions(grant.client_id)})
+            topic_perms.append({"user": grant.client_id, "vhost": vhost,
+                                **client_topic_permissions(grant.client_id)})
+            for queue in client_queues(grant.client_id):
+                queues.append(_queue(vhost, queue))
+                bindings.append(_binding(vhost, DISTRIBUTION, queue, queue))
+    return {
+        "rabbit_version": RABBIT_VERSION,
+        "rabbitmq_version": RABBIT_VERSION,
+        "vhosts": [{"name": v} for v in settings.vhosts],
+        "users": users,
+        "permissions": perms,
+        "topic_permissions": topic_perms,
+        "parameters": [],
+        "global_parameters": [],
+        "policies": policies,
+        "exchanges": exchanges,
+        "queues": queues,
+        "bindings": bindings,
+    }
+
+
+def apply_client(api: ManagementClient, grant: ClientGrant) -> None:
+    """Create the client's user, permissions and queues on the running node (idempotent)."""
+    api.put(f"/users/{api.q(grant.client_id)}", {"password_hash": "", "tags": ""})
+    for vhost in grant.vhosts:
+        api.put(f"/permissions/{api.q(vhost)}/{api.q(grant.client_id)}", client_permissions(grant.client_id))
+        api.put(f"/topic-permissions/{api.q(vhost)}/{api.q(grant.client_id)}",
+                client_topic_permissions(grant.client_id))
+        for queue in client_queues(grant.client_id):
+            api.put(f"/queues/{api.q(vhost)}/{api.q(queue)}", {"durable": True, "auto_delete": False,
+                                                              "arguments": {}})
+            api.post(f"/bindings/{api.q(vhost)}/e/{DISTRIBUTION}/q/{api.q(queue)}",
+                     {"routing_key": queue, "arguments": {}})
+
+
+def remove_client(api: ManagementClient, client_id: str, vhosts: Sequence[str]) -> None:
+    """Delete the client's user, close its connections and delete its queues (idempotent)."""
+    api.delete(f"/users/{api.q(client_id)}", missing_ok=True)
+    for conn in api.connections():
+        if conn.get("user") == client_id:
+            api.close_connection(conn["name"], "Client révoqué par le banc")
+    for vhost in vhosts:
+        for queue in client_queues(client_id):
+            api.delete(f"/queues/{api.q(vhost)}/{api.q(queue)}", missing_ok=True)

@@ -1,0 +1,66 @@
+"""TLS + SASL EXTERNAL connection parameters for pika (notes §2): the certificate CN is the user."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import ssl
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+import pika
+from pika.credentials import ExternalCredentials
+
+
+class Identity(Protocol):
+    """What a TLS client needs: PEM certificate and key, and the CA that signed the server."""
+
+    cert: Path
+    key: Path
+    ca: Path
+
+
+def ssl_context(identity: Identity) -> ssl.SSLContext:
+    ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=str(identity.ca))
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_cert_chain(str(identity.cert), str(identity.key))
+    return ctx
+
+
+def connection_parameters(
+    identity: Identity,
+    *,
+    host: str,
+    port: int,
+    vhost: str,
+    server_hostname: str = "localhost",
+    connection_name: str | None = None,
+    heartbeat: int = 30,
+    socket_timeout: float = 5.0,
+) -> pika.ConnectionParameters:
+    properties = {"connection_name": connection_name} if connection_name else None
+    return pika.ConnectionParameters(
+        host=host,
+        port=port,
+        virtual_host=vhost,
+        ssl_options=pika.SSLOptions(ssl_context(identity), server_hostname=server_hostname),
+        credentials=ExternalCredentials(),
+        client_properties=properties,
+        heartbeat=heartbeat,
+        connection_attempts=1,
+        socket_timeout=socket_timeout,
+        blocked_connection_timeout=30,
+    )
+
+
+@contextlib.contextmanager
+def quiet_pika() -> Iterator[None]:
+    """Silence pika's connection-failure logging while probing (failures are expected then)."""
+    logger = logging.getLogger("pika")
+    previous = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
