@@ -235,7 +235,7 @@ def set_case_ids(use_case: dict[str, Any], *, case_id: str, local_id: str) -> No
         event = body.setdefault("EVENT", {})
         event["MAIN_EVENT_ID"] = case_id
         event["ID"] = local_id
-    elif key == "rpis":
-        body.setdefault("context", {})["caseId"] = case_id
+    elif key == "rpis" and isinstance(body.get("context"), dict) and "caseId" in body["context"]:
+        body["context"]["caseId"] = case_id  # the 1.x line only; later lines have no rpis caseId
     elif "caseId" in body:  # resourcesInfo/Status/Request/Response, and the 15-SMUR kinds likewise
         body["caseId"] = case_id

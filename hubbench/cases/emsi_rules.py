@@ -1,0 +1,125 @@
+"""EMSI rules of tier 7 (DC, RDC/DCR, OPG/SOM) on the body of an `emsi` use case.
+
+Sources: HUB_PROTOCOL §7 "EMSI specifics" and §10 tier 7 (DSF 15-NexSIS §5.3, RECETTE 7–10), EMSI
+schema descriptions (MISSION.NAME, MISSION.ID, MISSION.ORG_ID, CONTEXT.ID/MODE/MSGTYPE/LEVEL).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from hubbench.cases.rules import Finding, _finding
+
+DC_NAME = re.compile(r"^#DEMANDE_CONCOURS#[^#]+#[^#]+#$")
+ANSWER_NAME = re.compile(r"^#REPONSE_DEMANDE_CONCOURS#(ACCEPTE|REFUS|PARTIELLE|DIVERGENTE)#$")
+
+RULE_MAIN_EVENT = "Palier 7 — DSF 15-NexSIS §5.3 (EVENT.MAIN_EVENT_ID = affaire partagée)"
+RULE_CONTEXT_ID = "Palier 7 — EMSI CONTEXT.ID (unique par message)"
+RULE_MODE = "Palier 7 — EMSI CONTEXT.MODE (ACTUAL)"
+RULE_MSGTYPE = "Palier 7 — EMSI CONTEXT.MSGTYPE (ALERT au premier échange, UPDATE ensuite)"
+RULE_DC_NAME = "Palier 7 — DSF 15-NexSIS §5.3 (MISSION.NAME de la demande de concours)"
+RULE_ANSWER_NAME = "Palier 7 — DSF 15-NexSIS §5.3 (MISSION.NAME de la réponse à demande de concours)"
+RULE_ANSWER_MISSION = "Palier 7 — DSF 15-NexSIS §5.3 (réponse : MISSION.ID de la demande)"
+RULE_ANSWER_ORG = "Palier 7 — DSF 15-NexSIS §5.3 (réponse : MISSION.ORG_ID = organisation qui répond)"
+RULE_OPG_LEVEL = "Palier 7 — EMSI CONTEXT.LEVEL (OPR avec une opération OPG)"
+
+
+def _missions(emsi: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    missions = emsi.get("MISSION")
+    return [m for m in missions if isinstance(m, Mapping)] if isinstance(missions, list) else []
+
+
+def _context(emsi: Mapping[str, Any]) -> Mapping[str, Any]:
+    context = emsi.get("CONTEXT")
+    return context if isinstance(context, Mapping) else {}
+
+
+def variant_of(emsi: Mapping[str, Any]) -> str | None:
+    """"DC", "RDC" or "OPG" from the missions' names; None for an EMSI with no recognisable mission."""
+    names = [str(m.get("NAME", "")) for m in _missions(emsi)]
+    if any(name.startswith("#REPONSE_DEMANDE_CONCOURS#") for name in names):
+        return "RDC"
+    if any(name.startswith("#DEMANDE_CONCOURS#") for name in names):
+        return "DC"
+    if names or _context(emsi).get("LEVEL") == "OPR":
+        return "OPG"
+    return None
+
+
+def check_main_event(emsi: Mapping[str, Any], shared_case_ids: Collection[str]) -> list[Finding]:
+    event = emsi.get("EVENT") if isinstance(emsi.get("EVENT"), Mapping) else {}
+    main = event.get("MAIN_EVENT_ID")
+    if main in shared_case_ids:
+        return []
+    return [_finding(RULE_MAIN_EVENT, "EVENT.MAIN_EVENT_ID ne désigne pas une affaire partagée auparavant",
+                     " ou ".join(sorted(shared_case_ids)) or "un caseId partagé", main)]
+
+
+def check_context(emsi: Mapping[str, Any], *, seen_context_ids: Collection[str],
+                  first_exchange: bool) -> list[Finding]:
+    """CONTEXT.ID new, MODE ACTUAL, MSGTYPE ALERT on the first exchange of the case then UPDATE."""
+    context = _context(emsi)
+    findings = []
+    context_id = context.get("ID")
+    if not isinstance(context_id, str) or context_id in seen_context_ids:
+        findings.append(_finding(RULE_CONTEXT_ID, "CONTEXT.ID absent ou déjà utilisé",
+                                 "un identifiant nouveau", context_id))
+    if context.get("MODE") != "ACTUAL":
+        findings.append(_finding(RULE_MODE, "CONTEXT.MODE doit valoir ACTUAL", "ACTUAL", context.get("MODE")))
+    wanted = "ALERT" if first_exchange else "UPDATE"
+    if context.get("MSGTYPE") != wanted:
+        moment = "premier échange" if first_exchange else "échange suivant"
+        findings.append(_finding(RULE_MSGTYPE, f"CONTEXT.MSGTYPE incorrect ({moment})", wanted,
+                                 context.get("MSGTYPE")))
+    return findings
+
+
+def check_dc(emsi: Mapping[str, Any]) -> list[Finding]:
+    """A DC carries a mission named `#DEMANDE_CONCOURS#{libellé}#{code}#` with an ID."""
+    missions = [m for m in _missions(emsi) if str(m.get("NAME", "")).startswith("#DEMANDE_CONCOURS#")]
+    if not missions:
+        return [_finding(RULE_DC_NAME, "aucune mission de demande de concours", "#DEMANDE_CONCOURS#…#…#",
+                         ", ".join(str(m.get("NAME")) for m in _missions(emsi)) or None)]
+    return [_finding(RULE_DC_NAME, "MISSION.NAME de la demande de concours mal formé",
+                     "#DEMANDE_CONCOURS#{libellé cadre conventionnel}#{code}#", m.get("NAME"))
+            for m in missions if not DC_NAME.match(str(m.get("NAME"))) or not m.get("ID")]
+
+
+def dc_mission_ids(emsi: Mapping[str, Any]) -> set[str]:
+    """MISSION.IDs of the DC missions of a message (what an answer must reuse)."""
+    return {str(m["ID"]) for m in _missions(emsi)
+            if str(m.get("NAME", "")).startswith("#DEMANDE_CONCOURS#") and m.get("ID")}
+
+
+def check_dc_answer(emsi: Mapping[str, Any], *, dc_ids: Collection[str], answerer_id: str) -> list[Finding]:
+    """Answer mission: name with a known answer code, the DC's MISSION.ID, ORG_ID of the answering side."""
+    answers = [m for m in _missions(emsi) if str(m.get("NAME", "")).startswith("#REPONSE_DEMANDE_CONCOURS#")]
+    if not answers:
+        return [_finding(RULE_ANSWER_NAME, "aucune mission de réponse à demande de concours",
+                         "#REPONSE_DEMANDE_CONCOURS#{ACCEPTE|REFUS|PARTIELLE|DIVERGENTE}#",
+                         ", ".join(str(m.get("NAME")) for m in _missions(emsi)) or None)]
+    findings = []
+    for mission in answers:
+        if not ANSWER_NAME.match(str(mission.get("NAME"))):
+            findings.append(_finding(RULE_ANSWER_NAME, "code de réponse à demande de concours inconnu",
+                                     "#REPONSE_DEMANDE_CONCOURS#{ACCEPTE|REFUS|PARTIELLE|DIVERGENTE}#",
+                                     mission.get("NAME")))
+        if mission.get("ID") not in dc_ids:
+            findings.append(_finding(RULE_ANSWER_MISSION,
+                                     "la réponse ne reprend pas le MISSION.ID de la demande",
+                                     " ou ".join(sorted(dc_ids)) or "MISSION.ID de la DC", mission.get("ID")))
+        org = str(mission.get("ORG_ID", ""))
+        if org != answerer_id and not org.startswith(answerer_id + "."):
+            findings.append(_finding(RULE_ANSWER_ORG, "MISSION.ORG_ID n'est pas l'organisation qui répond",
+                                     answerer_id, mission.get("ORG_ID")))
+    return findings
+
+
+def check_opg(emsi: Mapping[str, Any]) -> list[Finding]:
+    level = _context(emsi).get("LEVEL")
+    if level == "OPR":
+        return []
+    return [_finding(RULE_OPG_LEVEL, "un message d'opérations (OPG) doit avoir CONTEXT.LEVEL = OPR", "OPR",
+                     level)]
