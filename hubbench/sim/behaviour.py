@@ -115,8 +115,12 @@ def other_sender(own_id: str) -> str:
     return f"{own_id}usurpe"
 
 
-def build_sends(profile: Profile, own_id: str, parameters: Mapping[str, Any]) -> list[Outgoing]:
-    """The functional messages a `send_message` / `send_messages_burst` prompt asks for."""
+def build_sends(profile: Profile, own_id: str, parameters: Mapping[str, Any], *, xml_line: str = "3"
+                ) -> list[Outgoing]:
+    """The functional messages a `send_message` / `send_messages_burst` prompt asks for.
+
+    `xml_line` is the model line ("1", "2", "3") of the vhost, which sets the XML namespaces.
+    """
     recipient = parameters.get("recipient")
     if not isinstance(recipient, str) or not recipient:
         raise ValueError("paramètre « recipient » absent de la consigne")
@@ -134,8 +138,9 @@ def build_sends(profile: Profile, own_id: str, parameters: Mapping[str, Any]) ->
         env = build_message(sender, recipient, _use_case(use_case_name, index), distribution_id=dist_id)
         if profile.extra_envelope_field:
             env["senderRole"] = "SAMU"
-        body, content_type = codec.encode(env, fmt)  # type: ignore[arg-type]
         if fmt == "xml":
-            content_type = profile.xml_content_type
+            body, content_type = codec.json_to_xml(env, xml_line), profile.xml_content_type
+        else:
+            body, content_type = codec.encode(env, "json")
         sends.append(Outgoing(env, body, content_type, profile.delivery_mode))
     return sends

@@ -15,6 +15,7 @@ from hubbench.errors import SetupError, UsageError
 from hubbench.home import BenchHome
 from hubbench.hub.pki import ClientCredentials, Pki
 from hubbench.hub.settings import HubSettings
+from hubbench.protocol.packs import line_of, vhost_map
 from hubbench.sim.profiles import Profile
 from hubbench.sim.prompts import PromptPoller
 from hubbench.sim.vendor import Connector, LogEntry, ReferenceVendor
@@ -67,6 +68,7 @@ def build_vendor(
         profile,
         connector(creds, settings, vhost),
         prompts=PromptPoller(home.db_url, client_id),
+        xml_line=line_of(vhost_map(home).get(vhost, "3")),
         on_log=on_log,
     )
 

@@ -77,6 +77,7 @@ class ReferenceVendor:
         connect: Connector,
         *,
         prompts: PromptPoller | None = None,
+        xml_line: str = "3",
         on_log: Callable[[LogEntry], None] | None = None,
     ) -> None:
         self.client_id = client_id
@@ -84,6 +85,7 @@ class ReferenceVendor:
         self.connection_name = f"hubbench-sim {client_id} ({profile.name})"
         self._connect = connect
         self._prompts = prompts
+        self._xml_line = xml_line
         self._on_log = on_log
         self.state = VendorState()
         self.stats = VendorStats()
@@ -209,7 +211,7 @@ class ReferenceVendor:
         self.note(f"consigne {label} : {action} {parameters}")
         if action in ("send_message", "send_messages_burst"):
             try:
-                sends = build_sends(self.profile, self.client_id, parameters)
+                sends = build_sends(self.profile, self.client_id, parameters, xml_line=self._xml_line)
             except ValueError as exc:
                 self.note(f"consigne {label} ignorée : {exc}")
                 return

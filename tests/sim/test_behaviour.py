@@ -1,0 +1,177 @@
+"""Reference-vendor decisions per profile, without a broker (deliveries in, settle + replies out)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from hubbench.errors import UsageError
+from hubbench.protocol import codec
+from hubbench.protocol.codes import ErrorCode
+from hubbench.protocol.envelope import (
+    HUB_ID,
+    EnvelopeView,
+    build_ack,
+    build_error_report,
+    build_message,
+    custom_content_use_case,
+)
+from hubbench.sim.behaviour import VendorState, build_sends, handle_delivery, other_sender
+from hubbench.sim.profiles import CONFORME, PROFILES, Settle, get_profile
+
+VENDOR = "fr.health.samu770"
+PARTNER = "fr.health.samubanc1"
+SHARED = Path(__file__).resolve().parents[2] / "../shared/hubsante-models"
+_RULE_FIELDS = {f.name for f in dataclasses.fields(CONFORME)} - {"name", "summary", "broken_rule"}
+
+
+def _body(env: dict) -> bytes:
+    return json.dumps(env).encode()
+
+
+def _functional() -> dict:
+    return build_message(PARTNER, VENDOR, custom_content_use_case(texte="bonjour"))
+
+
+def _deliver(profile: str, suffix: str, env_or_body: dict | bytes, state: VendorState | None = None,
+             content_type: str = "application/json"):
+    body = env_or_body if isinstance(env_or_body, bytes) else _body(env_or_body)
+    return handle_delivery(get_profile(profile), VENDOR, state or VendorState(), suffix, body, content_type)
+
+
+def test_each_fault_profile_changes_exactly_one_rule() -> None:
+    faults = [p for p in PROFILES.values() if p.is_fault]
+    assert len(faults) == 10
+    changed_fields = []
+    for profile in faults:
+        changed = [f for f in _RULE_FIELDS if getattr(profile, f) != getattr(CONFORME, f)]
+        assert len(changed) == 1, (profile.name, changed)
+        assert profile.broken_rule.startswith("Palier ")
+        changed_fields.append(changed[0])
+    assert len(set(changed_fields)) == len(faults)  # no two profiles break the same rule
+
+
+def test_unknown_profile_lists_the_valid_ones() -> None:
+    with pytest.raises(UsageError) as err:
+        get_profile("inexistant")
+    assert "inexistant" in err.value.message and "conforme" in err.value.message
+    assert "xml-mauvais-content-type" in err.value.message
+
+
+def test_conforme_acks_and_returns_one_rc_ref_per_functional_message() -> None:
+    env = _functional()
+    state = VendorState()
+    first = _deliver("conforme", "message", env, state)
+    assert first.settle is Settle.ACK and first.integrated_id == env["distributionID"]
+    (reply,) = first.replies
+    view = EnvelopeView(reply.envelope)
+    assert (view.distribution_kind, view.kind) == ("Ack", "reference")
+    assert view.referenced_id == env["distributionID"]
+    assert (view.sender_id, view.recipient_id) == (VENDOR, PARTNER)
+    assert view.distribution_id.startswith(f"{VENDOR}_")
+    assert reply.delivery_mode == 2 and reply.content_type == "application/json"
+    assert codec.decode(reply.body, reply.content_type) == reply.envelope
+    state.integrated.add(first.integrated_id)
+    again = _deliver("conforme", "message", env, state)
+    assert again.settle is Settle.ACK and again.replies == () and again.integrated_id is None
+
+
+def test_conforme_never_acks_acks_nor_hub_errors_nor_hub_messages() -> None:
+    ack = build_ack(PARTNER, VENDOR, f"{VENDOR}_1")
+    assert _deliver("conforme", "ack", ack).replies == ()
+    report = build_error_report(VENDOR, ErrorCode.INVALID_MESSAGE, "cause", {}, f"{VENDOR}_1")
+    handling = _deliver("conforme", "info", report)
+    assert handling.settle is Settle.ACK and handling.replies == () and "300" in handling.note
+    from_hub = build_message(HUB_ID, VENDOR, custom_content_use_case())
+    assert _deliver("conforme", "message", from_hub).replies == ()
+
+
+@pytest.mark.parametrize("body", [b"", b"{pas du json", b"\xff\xfe", b"[1, 2]"])
+def test_undecodable_bodies_are_rejected_without_requeue(body: bytes) -> None:
+    assert _deliver("conforme", "message", body).settle is Settle.REJECT
+    assert _deliver("requeue-infini", "message", body).settle is Settle.REQUEUE
+    assert _deliver("sans-ack", "message", body).settle is Settle.REJECT
+
+
+def test_fault_profiles_on_deliveries() -> None:
+    env = _functional()
+    kept = _deliver("sans-ack", "message", env)
+    assert kept.settle is Settle.KEEP and len(kept.replies) == 1
+    silent = _deliver("sans-rc-ref", "message", env)
+    assert silent.settle is Settle.ACK and silent.replies == ()
+    ack = build_ack(PARTNER, VENDOR, f"{VENDOR}_1")
+    (acked_ack,) = _deliver("acquitte-les-acquittements", "ack", ack).replies
+    assert EnvelopeView(acked_ack.envelope).referenced_id == ack["distributionID"]
+    report = build_error_report(VENDOR, ErrorCode.INVALID_MESSAGE, "cause", {}, f"{VENDOR}_1")
+    assert _deliver("ignore-info", "info", report).settle is Settle.KEEP
+    assert _deliver("ignore-info", "message", env).settle is Settle.ACK
+
+
+def _send(profile: str, **params: object):
+    (out,) = build_sends(get_profile(profile), VENDOR, {"recipient": PARTNER, **params})
+    return out
+
+
+def test_conforme_sends_well_formed_messages() -> None:
+    outs = build_sends(CONFORME, VENDOR, {"recipient": PARTNER, "count": 3})
+    ids = [o.distribution_id for o in outs]
+    assert len(set(ids)) == 3 and all(i.startswith(f"{VENDOR}_") for i in ids)
+    for out in outs:
+        view = EnvelopeView(out.envelope)
+        assert (view.sender_id, view.recipient_id, view.kind) == (VENDOR, PARTNER, "customContent")
+        assert out.delivery_mode == 2 and out.content_type == "application/json"
+    xml = _send("conforme", format="xml")
+    assert xml.content_type == "application/xml" and xml.body.lstrip().startswith(b"<?xml")
+    assert codec.decode(xml.body, xml.content_type)["distributionID"] == xml.distribution_id
+
+
+def test_each_sending_fault_shows_on_its_rule_only() -> None:
+    assert _send("non-persistant").delivery_mode == 1
+    wrong = EnvelopeView(_send("mauvais-emetteur").envelope)
+    assert wrong.sender_id == other_sender(VENDOR) != VENDOR
+    assert wrong.distribution_id.startswith(f"{wrong.sender_id}_")  # prefix rule kept
+    bad_id = _send("distribution-id-invalide").distribution_id
+    assert not bad_id.startswith(f"{VENDOR}_")
+    assert "senderRole" in _send("enveloppe-invalide").envelope
+    mislabelled = _send("xml-mauvais-content-type", format="xml")
+    assert mislabelled.content_type == "application/json" and mislabelled.body.lstrip().startswith(b"<")
+    assert _send("xml-mauvais-content-type").content_type == "application/json"  # JSON stays right
+    for name in PROFILES:
+        if name not in ("non-persistant",):
+            assert _send(name).delivery_mode == 2
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"recipient": PARTNER, "format": "pdf"}, {"recipient": PARTNER, "count": 0},
+     {"recipient": PARTNER, "count": "beaucoup"}, {"recipient": PARTNER, "use_case": "createCase"}],
+)
+def test_bad_prompt_parameters_are_refused(params: dict) -> None:
+    with pytest.raises(ValueError):
+        build_sends(CONFORME, VENDOR, params)
+
+
+def _pack_dir() -> Path | None:
+    path = SHARED / "official-1.0" / "json-schema"
+    if path.is_dir():
+        return path
+    if os.environ.get("CI"):
+        pytest.fail(f"{SHARED} absent alors que CI est défini")
+    pytest.skip(f"{SHARED} absent")
+    return None
+
+
+def test_schema_verdict_of_sent_messages_against_the_official_pack() -> None:
+    from hubbench.protocol.packs import load_pack
+    from hubbench.protocol.validator import validator_for
+
+    validator = validator_for(load_pack(directory=_pack_dir()))
+    for name in PROFILES:
+        report = validator.validate_message(_send(name).envelope)
+        assert report.valid == (name != "enveloppe-invalide"), (name, report.errors)
+    ack = _deliver("conforme", "message", _functional()).replies[0]
+    assert validator.validate_message(ack.envelope).valid
