@@ -1,0 +1,183 @@
+"""The demo: the local hub, three reference vendors (one conforming, two faulty), every tier on every link.
+
+Each run is a `hubbench run` subprocess (the engine runs pytest in-process, one run per process),
+with its own partner id, so runs proceed side by side; the simulators run as threads of the demo
+process and act on the prompts the runs store in the results database.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from hubbench.engine.events import Verdict
+from hubbench.engine.links import LINKS, get_link
+from hubbench.errors import UsageError
+from hubbench.home import PACK_SOURCE_ENV, BenchHome
+from hubbench.hub.clients import ClientRegistry
+from hubbench.hub.node import HubNode
+from hubbench.hub.settings import HubSettings
+from hubbench.hub.supervision import start_dispatcher
+from hubbench.results.db import open_database
+from hubbench.results.queries import matrix
+from hubbench.sim.launch import VendorThread, build_vendor
+from hubbench.sim.profiles import get_profile
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SHARED_PACKS = REPO_ROOT.parent / "shared" / "hubsante-models"
+RUN_LIMIT_S = 900.0  # one run never takes longer than this (prompts use short timeouts)
+OPERATOR_TIMEOUT_S = 20.0  # reference vendors act within a second; the default 120 s is for people
+
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class DemoVendor:
+    name: str  # vendor (product) name as the runs and the console show it
+    client_id: str
+    profile: str
+
+
+DEMO_VENDORS: tuple[DemoVendor, ...] = (
+    DemoVendor("Démo A — LRM conforme", "fr.health.samu901", "conforme"),
+    DemoVendor("Démo B — sans ack AMQP", "fr.health.samu902", "sans-ack"),  # tier 2
+    DemoVendor("Démo C — sans RC-REF", "fr.health.samu903", "sans-rc-ref"),  # tier 3
+)
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    vendor: DemoVendor
+    link: str
+    exit_code: int
+    duration_s: float
+    log: Path
+
+
+def pack_source_env() -> dict[str, str]:
+    """The environment of the runs: the bench home, and the local official packs when they exist."""
+    env = dict(os.environ)
+    if not env.get(PACK_SOURCE_ENV) and SHARED_PACKS.is_dir():
+        env[PACK_SOURCE_ENV] = str(SHARED_PACKS)
+    return env
+
+
+def hub_up(home: BenchHome, settings: HubSettings, say: Say) -> None:
+    node = HubNode(home, settings)
+    if node.is_running():
+        say("Hub local déjà démarré.")
+    else:
+        say("Démarrage du hub local (nœud RabbitMQ TLS + dispatcher)…")
+        node.start(lambda line: say(f"  {line}"))
+    health = start_dispatcher(home, settings)
+    if health.get("state") == "absent":
+        say("  Attention : dispatcher absent dans cette version, les messages ne seront pas routés.")
+
+
+def register_vendors(home: BenchHome, settings: HubSettings, vendors: Sequence[DemoVendor],
+                     vhosts: Sequence[str], say: Say) -> None:
+    registry = ClientRegistry(home, settings)
+    for vendor in vendors:
+        registry.add(vendor.client_id, vhosts=list(vhosts), editor=vendor.name)
+        say(f"Client enregistré : {vendor.client_id} ({vendor.name}, profil « {vendor.profile} »)")
+
+
+def start_simulators(home: BenchHome, settings: HubSettings, vendors: Sequence[DemoVendor],
+                     links: Sequence[str], say: Say) -> list[VendorThread]:
+    threads: list[VendorThread] = []
+    try:
+        for vendor in vendors:
+            for link in links:
+                vhost = get_link(link).default_vhost
+                sim = build_vendor(home, vendor.client_id, get_profile(vendor.profile), vhost=vhost,
+                                   settings=settings)
+                threads.append(VendorThread(sim).start())
+            say(f"Simulateur démarré : {vendor.client_id} sur {', '.join(links)}")
+    except BaseException:
+        stop_simulators(threads)
+        raise
+    return threads
+
+
+def stop_simulators(threads: Sequence[VendorThread]) -> None:
+    for thread in threads:
+        thread.stop()
+
+
+def _run_one(vendor: DemoVendor, link: str, tiers: str, env: dict[str, str], log_dir: Path) -> RunOutcome:
+    log = log_dir / f"{vendor.client_id}-{link}.log"
+    command = [
+        sys.executable, "-c", "from hubbench.cli import main; main()", "run",
+        "--vendor", vendor.name, "--client-id", vendor.client_id, "--link", link, "--tiers", tiers,
+        "--timeout", f"{OPERATOR_TIMEOUT_S:g}",
+    ]
+    started = time.monotonic()
+    with open(log, "wb") as out:
+        try:
+            code = subprocess.run(command, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                  stdin=subprocess.DEVNULL, timeout=RUN_LIMIT_S, check=False).returncode
+        except subprocess.TimeoutExpired:
+            code = -1
+    return RunOutcome(vendor, link, code, time.monotonic() - started, log)
+
+
+def run_all(home: BenchHome, vendors: Sequence[DemoVendor], links: Sequence[str], tiers: str,
+            parallel: int, say: Say) -> list[RunOutcome]:
+    """Every (vendor, link) run, `parallel` at a time; progress line as each one ends."""
+    env = pack_source_env()
+    env["HUBBENCH_HOME"] = str(home.root)
+    log_dir = home.runs_dir / f"demo-{time.strftime('%Y%m%dT%H%M%S')}"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    jobs = [(vendor, link) for vendor in vendors for link in links]
+    say(f"Lancement de {len(jobs)} campagnes (paliers {tiers}), {parallel} à la fois ; journaux : {log_dir}")
+    outcomes = []
+    with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
+        futures = [pool.submit(_run_one, vendor, link, tiers, env, log_dir) for vendor, link in jobs]
+        for done, future in enumerate(as_completed(futures), start=1):
+            outcome = future.result()
+            outcomes.append(outcome)
+            state = {0: "rien d'échoué", 1: "des scénarios ont échoué", -1: "durée limite dépassée"}.get(
+                outcome.exit_code, f"erreur (code {outcome.exit_code}, voir {outcome.log})")
+            say(f"[{done}/{len(jobs)}] {outcome.vendor.name} × {outcome.link} : {state} "
+                f"({outcome.duration_s:.0f} s)")
+    return outcomes
+
+
+@dataclass(frozen=True)
+class MatrixLine:
+    vendor: str
+    client_id: str
+    link: str
+    cells: dict[int, Verdict]
+    run_id: str | None
+
+
+def verdict_matrix(home: BenchHome, vendors: Sequence[DemoVendor], links: Sequence[str],
+                   tiers: Sequence[int]) -> list[MatrixLine]:
+    """Vendor × link × tier from the latest run of each (vendor, link) in the results database."""
+    db = open_database(home.db_url)
+    try:
+        with db.reading() as session:
+            rows = {(r.vendor, r.link): r for v in vendors for r in matrix(session, vendor=v.name)}
+    finally:
+        db.dispose()
+    lines = []
+    for vendor in vendors:
+        for link in links:
+            row = rows.get((vendor.name, link))
+            cells = {t: (row.cells.get(t, Verdict.NOT_RUN) if row else Verdict.NOT_RUN) for t in tiers}
+            lines.append(MatrixLine(vendor.name, vendor.client_id, link, cells, row.run_id if row else None))
+    return lines
+
+
+def check_links(names: Sequence[str]) -> list[str]:
+    links = [get_link(name).name for name in names] or list(LINKS)
+    if len(set(links)) != len(links):
+        raise UsageError(f"Liaison en double dans --links : {', '.join(names)}")
+    return links
