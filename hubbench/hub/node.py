@@ -26,7 +26,7 @@ from hubbench.home import BenchHome
 from hubbench.hub import procs
 from hubbench.hub.clients import ClientRegistry
 from hubbench.hub.management import ManagementClient, admin_password
-from hubbench.hub.pki import PROBE_CN, Pki
+from hubbench.hub.pki import DISPATCHER_CN, PROBE_CN, Pki
 from hubbench.hub.settings import HubSettings
 from hubbench.hub.supervision import dispatcher_health
 from hubbench.hub.topology import build_definitions
@@ -168,6 +168,7 @@ class HubNode:
         self.pki.ensure_ca()
         server_cert, server_key = self.pki.server_files()
         self.pki.ensure_identity(PROBE_CN)
+        self.pki.ensure_identity(DISPATCHER_CN)
         registry = ClientRegistry(self.home, s)
         definitions = build_definitions(s, admin_password(self.home), registry.grants())
         defs_path = self.dir / "definitions.json"

@@ -1,0 +1,119 @@
+"""`hubbench hub up | down | status`: the bench's private TLS hub (RabbitMQ node + dispatcher)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from typing import Any
+
+import typer
+
+from hubbench.errors import SetupError
+from hubbench.home import BenchHome
+from hubbench.hub.node import HubNode, broker_bin
+from hubbench.hub.settings import HubSettings
+from hubbench.hub.supervision import start_dispatcher, stop_dispatcher
+
+hub_app = typer.Typer(help="Hub local : nœud RabbitMQ TLS privé et dispatcher.", no_args_is_help=True)
+
+
+def _say(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+def _context() -> tuple[BenchHome, HubSettings]:
+    home = BenchHome.from_env().ensure()
+    return home, HubSettings.load(home)
+
+
+def _install_broker() -> None:
+    if (broker_bin() / "rabbitmq-server").exists():
+        return
+    if os.geteuid() != 0:
+        raise SetupError("--install exige les droits root (apt-get install rabbitmq-server).")
+    _say("Installation de rabbitmq-server (apt-get, ~20 s)…")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", "rabbitmq-server"]):
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
+        if done.returncode != 0:
+            raise SetupError(f"Échec de « {' '.join(command)} » : {done.stderr.strip()[-500:]}")
+
+
+def _check_docker() -> None:
+    docker = shutil.which("docker")
+    answered = False
+    if docker:
+        done = subprocess.run([docker, "info"], capture_output=True, text=True, timeout=15, check=False)
+        answered = done.returncode == 0
+    if not answered:
+        raise SetupError(
+            "--docker : aucun moteur Docker ne répond sur cette machine.",
+            hint="lancez `hubbench hub up` sans --docker (nœud RabbitMQ local, recommandé)",
+        )
+    raise SetupError(
+        "--docker : le mode conteneur n'est pas pris en charge par cette version du banc.",
+        hint="lancez `hubbench hub up` sans --docker (nœud RabbitMQ local)",
+    )
+
+
+def _print_status(status: dict[str, Any]) -> None:
+    ports = status["ports"]
+    state = "en marche" if status["running"] else "arrêté"
+    pid = f", pid {status['pid']}" if status["pid"] else ""
+    typer.echo(f"Nœud       : {status['node']} ({state}{pid})")
+    typer.echo(f"Ports      : amqps {ports['amqps']} · gestion {ports['management']} · dist {ports['dist']}")
+    typer.echo(f"Vhosts     : {', '.join(status['vhosts'])}")
+    typer.echo(f"Clients    : {len(status['clients'])} actif(s)")
+    typer.echo(f"Dispatcher : {status['dispatcher'].get('state', status['dispatcher'])}")
+
+
+@hub_app.command("up")
+def up(
+    install: bool = typer.Option(False, "--install", help="Installer rabbitmq-server s'il manque (root)."),
+    docker: bool = typer.Option(False, "--docker", help="Utiliser un moteur Docker (s'il répond)."),
+) -> None:
+    """Démarre le hub (nœud TLS + dispatcher) ; sans effet s'il tourne déjà."""
+    if docker:
+        _check_docker()
+    if install:
+        _install_broker()
+    home, settings = _context()
+    node = HubNode(home, settings)
+    result = node.start(progress=_say)
+    _say("Démarrage du dispatcher…")
+    health = start_dispatcher(home, settings)
+    _say(f"Dispatcher : {health.get('state', health)}")
+    status = node.status()
+    if result.get("already_running"):
+        typer.echo(f"Hub déjà en marche : {status['node']}.")
+    else:
+        typer.echo(f"Hub prêt en {result['elapsed_s']:.1f} s : {status['node']}.")
+    _print_status(status)
+
+
+@hub_app.command("down")
+def down() -> None:
+    """Arrête le dispatcher puis le nœud ; ne laisse aucun processus derrière."""
+    home, settings = _context()
+    stop_dispatcher(home)
+    if HubNode(home, settings).stop(progress=_say):
+        typer.echo("Hub arrêté.")
+    else:
+        typer.echo("Aucun hub ne tournait.")
+
+
+@hub_app.command("status")
+def status(as_json: bool = typer.Option(False, "--json", help="Sortie JSON.")) -> None:
+    """État du hub : nœud, ports, vhosts, clients, dispatcher."""
+    home, settings = _context()
+    current = HubNode(home, settings).status()
+    if as_json:
+        typer.echo(json.dumps(current, ensure_ascii=False))
+    else:
+        _print_status(current)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(hub_app, name="hub")
