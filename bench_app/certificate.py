@@ -1,0 +1,191 @@
+"""Readiness certificate of a vendor on a link (HTML and PDF), from one finished run.
+
+The evidence hash is the SHA-256 of the canonical JSON of everything the run recorded (scenarios,
+steps, checks, prompts, exchanged messages with their bodies, attestations, overrides) and of the
+hub's trace rows for the run: anyone holding the database can recompute it with `evidence_hash`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from fpdf import FPDF
+
+from bench_app.labels import TIER_NAMES_FR, tier_title, verdict_label
+from hubbench.engine.events import Verdict, aggregate
+from hubbench.results.views import RunDetail, TraceView, as_dict
+
+OFFICIAL_TAG_PREFIXES = ("officiel", "cas-officiel", "cas_officiel")
+DISCLAIMER_FR = (
+    "Ce certificat atteste des résultats obtenus sur le banc de conformité hubbench. "
+    "Il ne remplace pas la qualification officielle par l'Agence du Numérique en Santé."
+)
+
+
+@dataclass(frozen=True)
+class Certificate:
+    vendor: str
+    client_id: str
+    link: str
+    vhost: str
+    run_id: str
+    pack_tag: str
+    bench_version: str
+    run_date: datetime
+    issued_at: datetime
+    tiers: dict[int, Verdict]  # every tier the run covered → its verdict
+    official_cases: list[str]  # names of the official test cases passed
+    evidence_sha256: str
+
+    @property
+    def tiers_passed(self) -> list[int]:
+        return [tier for tier, verdict in sorted(self.tiers.items()) if verdict is Verdict.PASSED]
+
+
+def evidence_hash(detail: RunDetail, trace: list[TraceView]) -> str:
+    canonical = json.dumps(
+        {"run": as_dict(detail), "trace": as_dict(trace)},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def is_official(tags: list[str]) -> bool:
+    return any(tag.lstrip("@").lower().startswith(OFFICIAL_TAG_PREFIXES) for tag in tags)
+
+
+def build_certificate(
+    detail: RunDetail, trace: list[TraceView], *, issued_at: datetime | None = None
+) -> Certificate:
+    run = detail.run
+    by_tier: dict[int, list[Verdict]] = {tier: [] for tier in run.tiers}
+    for scenario in detail.scenarios:
+        if scenario.verdict is not None:
+            by_tier.setdefault(scenario.tier, []).append(scenario.verdict)
+    return Certificate(
+        vendor=run.vendor,
+        client_id=run.client_id,
+        link=run.link,
+        vhost=run.vhost,
+        run_id=run.run_id,
+        pack_tag=run.pack_tag,
+        bench_version=run.bench_version,
+        run_date=run.finished_at or run.started_at,
+        issued_at=issued_at or datetime.now(UTC),
+        tiers={tier: aggregate(verdicts) for tier, verdicts in sorted(by_tier.items())},
+        official_cases=[
+            s.name for s in detail.scenarios if is_official(s.tags) and s.verdict is Verdict.PASSED
+        ],
+        evidence_sha256=evidence_hash(detail, trace),
+    )
+
+
+def _facts(cert: Certificate) -> list[tuple[str, str]]:
+    passed = ", ".join(str(t) for t in cert.tiers_passed) or "aucun"
+    return [
+        ("Éditeur", cert.vendor),
+        ("Identifiant client", cert.client_id),
+        ("Lien", cert.link),
+        ("Hôte virtuel du hub (version)", cert.vhost),
+        ("Paliers réussis", passed),
+        ("Version du banc", cert.bench_version),
+        ("Version du paquet de schémas", cert.pack_tag),
+        ("Date de l'exécution", cert.run_date.strftime("%d/%m/%Y %H:%M UTC")),
+        ("Exécution", cert.run_id),
+        ("Empreinte SHA-256 des preuves", cert.evidence_sha256),
+    ]
+
+
+def _title(cert: Certificate) -> str:
+    return f"Certificat de préparation au Hub Santé — {cert.vendor} — lien {cert.link}"
+
+
+def certificate_html(cert: Certificate) -> str:
+    facts = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in _facts(cert))
+    tiers = "".join(
+        f"<tr><td>{html.escape(tier_title(t))}</td>"
+        f"<td class='v-{v.value}'>{html.escape(verdict_label(v))}</td></tr>"
+        for t, v in cert.tiers.items()
+    )
+    cases = "".join(f"<li>{html.escape(name)}</li>" for name in cert.official_cases) or "<li>aucun</li>"
+    return f"""<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><title>{html.escape(_title(cert))}</title>
+<style>
+body {{ font-family: sans-serif; max-width: 52rem; margin: 2rem auto; color: #212121; }}
+table {{ border-collapse: collapse; width: 100%; margin-bottom: 1.5rem; }}
+th, td {{ border: 1px solid #cfd8dc; padding: .4rem .6rem; text-align: left; }}
+th {{ background: #eceff1; width: 38%; }}
+.v-passed {{ color: #2e7d32; font-weight: bold; }} .v-failed {{ color: #c62828; font-weight: bold; }}
+.hash {{ font-family: monospace; word-break: break-all; }}
+</style></head><body>
+<h1>{html.escape(_title(cert))}</h1>
+<table>{facts}</table>
+<h2>Résultat par palier</h2>
+<table><tr><th>Palier</th><th>Résultat</th></tr>{tiers}</table>
+<h2>Cas de test officiels réussis</h2>
+<ul>{cases}</ul>
+<p class="hash">Empreinte des preuves (SHA-256) : {cert.evidence_sha256}</p>
+<p><em>{html.escape(DISCLAIMER_FR)}</em></p>
+<p>Émis le {cert.issued_at.strftime("%d/%m/%Y à %H:%M UTC")}.</p>
+</body></html>
+"""
+
+
+_LATIN1 = str.maketrans({"—": "-", "–": "-", "’": "'", "«": '"', "»": '"', "…": "...", "→": "->"})
+
+
+def _latin1(text: str) -> str:
+    """The PDF core fonts are Latin-1: French accents fit, typographic dashes are replaced."""
+    return text.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
+
+
+def certificate_pdf(cert: Certificate) -> bytes:
+    pdf = FPDF(format="A4")
+    pdf.set_compression(False)  # keeps the text (and the evidence hash) greppable in the file
+    pdf.set_title(_latin1(_title(cert)))
+    pdf.set_creator("hubbench")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 15)
+    pdf.multi_cell(0, 8, _latin1(_title(cert)), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("Helvetica", size=10)
+    with pdf.table(col_widths=(38, 62), first_row_as_headings=False) as table:
+        for key, value in _facts(cert):
+            row = table.row()
+            row.cell(_latin1(key))
+            row.cell(_latin1(value))
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.cell(0, 8, _latin1("Résultat par palier"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=10)
+    with pdf.table(col_widths=(70, 30)) as table:
+        head = table.row()
+        head.cell("Palier")
+        head.cell(_latin1("Résultat"))
+        for tier, verdict in cert.tiers.items():
+            row = table.row()
+            row.cell(_latin1(f"Palier {tier} - {TIER_NAMES_FR.get(tier, '?')}"))
+            row.cell(_latin1(verdict_label(verdict)))
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.cell(0, 8, _latin1("Cas de test officiels réussis"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=10)
+    for name in cert.official_cases or ["aucun"]:
+        pdf.multi_cell(0, 6, _latin1(f"- {name}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "I", 9)
+    pdf.multi_cell(0, 5, _latin1(DISCLAIMER_FR), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0,
+        5,
+        _latin1(f"Émis le {cert.issued_at.strftime('%d/%m/%Y à %H:%M UTC')}."),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    return bytes(pdf.output())

@@ -1,0 +1,117 @@
+"""French labels and colours shown by the console (verdicts, tiers, links, timeline events)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from hubbench.engine.events import VERDICT_LABELS_FR, Verdict
+from hubbench.results.views import RunSummary
+
+TIER_NAMES_FR: dict[int, str] = {
+    1: "Raccordement",
+    2: "Réception de messages techniques",
+    3: "Envoi de messages vides",
+    4: "Réception d'un message fonctionnel initial",
+    5: "Envoi d'une affaire et corrections",
+    6: "Réception et réconciliation",
+    7: "EMSI (demandes de concours)",
+}
+
+LINKS: tuple[str, ...] = ("15-15", "15-SMUR", "15-NexSIS")
+
+# Background / text colour per verdict: green = good, red = the vendor failed, purple = the bench
+# failed, orange = no answer in time, amber = a person must judge, greys = nothing to judge.
+VERDICT_COLOURS: dict[Verdict, tuple[str, str]] = {
+    Verdict.PASSED: ("#2e7d32", "#ffffff"),
+    Verdict.FAILED: ("#c62828", "#ffffff"),
+    Verdict.ERROR: ("#6a1b9a", "#ffffff"),
+    Verdict.TIMED_OUT: ("#ef6c00", "#ffffff"),
+    Verdict.PENDING_ATTESTATION: ("#fbc02d", "#212121"),
+    Verdict.NOT_APPLICABLE: ("#b0bec5", "#212121"),
+    Verdict.SKIPPED: ("#cfd8dc", "#212121"),
+    Verdict.NOT_RUN: ("#eceff1", "#546e7a"),
+}
+
+VERDICT_ICONS: dict[Verdict, str] = {
+    Verdict.PASSED: "✔",
+    Verdict.FAILED: "✘",
+    Verdict.ERROR: "⚠",
+    Verdict.TIMED_OUT: "◷",
+    Verdict.PENDING_ATTESTATION: "✍",
+    Verdict.NOT_APPLICABLE: "–",
+    Verdict.SKIPPED: "…",
+    Verdict.NOT_RUN: "·",
+}
+
+# Short words for the matrix cells (the tooltip and the legend give the full label).
+VERDICT_SHORT_FR: dict[Verdict, str] = {
+    Verdict.PASSED: "réussi",
+    Verdict.FAILED: "échoué",
+    Verdict.ERROR: "erreur",
+    Verdict.TIMED_OUT: "délai",
+    Verdict.PENDING_ATTESTATION: "à attester",
+    Verdict.NOT_APPLICABLE: "n/a",
+    Verdict.SKIPPED: "non exécuté",
+    Verdict.NOT_RUN: "",
+}
+
+VERDICT_HELP_FR: dict[Verdict, str] = {
+    Verdict.PASSED: "le logiciel de l'éditeur a satisfait toutes les vérifications",
+    Verdict.FAILED: "au moins une règle n'est pas respectée par le logiciel de l'éditeur",
+    Verdict.ERROR: "le banc lui-même a rencontré un problème : le logiciel n'est pas mis en cause",
+    Verdict.TIMED_OUT: "le logiciel n'a pas répondu dans le délai imparti",
+    Verdict.PENDING_ATTESTATION: "une personne doit vérifier à l'écran et attester le résultat",
+    Verdict.NOT_APPLICABLE: "ce cas ne concerne pas ce logiciel",
+    Verdict.SKIPPED: "non exécuté car une étape précédente n'a pas réussi",
+    Verdict.NOT_RUN: "aucun résultat pour ce palier",
+}
+
+# The six verdicts the matrix legend shows (the others are rare and still coloured).
+LEGEND: tuple[Verdict, ...] = (
+    Verdict.PASSED,
+    Verdict.FAILED,
+    Verdict.ERROR,
+    Verdict.TIMED_OUT,
+    Verdict.PENDING_ATTESTATION,
+    Verdict.NOT_RUN,
+)
+
+RUN_STATUS_FR: dict[str, str] = {"running": "en cours", "finished": "terminée", "interrupted": "interrompue"}
+
+PROMPT_OUTCOME_FR: dict[str | None, str] = {
+    None: "en attente",
+    "done": "fait",
+    "timed_out": "délai dépassé",
+    "cancelled": "annulée",
+}
+
+
+def verdict_label(verdict: Verdict | None) -> str:
+    return "en cours" if verdict is None else VERDICT_LABELS_FR[verdict]
+
+
+def verdict_badge(verdict: Verdict | None) -> str:
+    """Short text with icon, for tables and titles: "✔ réussi"."""
+    if verdict is None:
+        return "… en cours"
+    return f"{VERDICT_ICONS[verdict]} {VERDICT_LABELS_FR[verdict]}"
+
+
+def tier_title(tier: int) -> str:
+    return f"Palier {tier} — {TIER_NAMES_FR.get(tier, '?')}"
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def fmt_time(moment: datetime | None, *, seconds: bool = False) -> str:
+    """Paris local time, French style: 25/11/2026 15:10."""
+    if moment is None:
+        return "—"
+    return moment.astimezone(PARIS).strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
+
+
+def run_label(run: RunSummary) -> str:
+    verdict = verdict_label(run.verdict) if run.status != "running" else "en cours"
+    return f"{run.vendor} · {run.link} · {run.vhost} · {fmt_time(run.started_at)} · {verdict} ({run.run_id})"

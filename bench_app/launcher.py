@@ -1,0 +1,121 @@
+"""Start a run from the console: `hubbench run …` as its own process (the bench API boundary).
+
+The console follows the run through the results database only (runs, scenarios, prompts)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench_app.labels import LINKS
+from hubbench.errors import UsageError
+from hubbench.home import DB_URL_ENV, HOME_ENV, BenchHome
+
+_CLIENT_ID = re.compile(r"^fr(\.[\w-]+){2,4}$", re.ASCII)
+_TIERS = re.compile(r"^[1-7](-[1-7])?$")
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    vendor: str
+    client_id: str
+    link: str
+    tiers: str = "1-3"
+    vhost: str | None = None
+    timeout_s: int | None = None
+
+    def validate(self) -> None:
+        if not self.vendor.strip():
+            raise UsageError("Nom d'éditeur attendu, reçu un champ vide")
+        if not _CLIENT_ID.match(self.client_id):
+            raise UsageError(
+                "Identifiant client attendu de la forme fr.<domaine>.<organisation>[.<…>], "
+                f"reçu {self.client_id!r}"
+            )
+        if self.link not in LINKS:
+            raise UsageError(f"Lien attendu parmi {', '.join(LINKS)}, reçu {self.link!r}")
+        if not _TIERS.match(self.tiers) or ("-" in self.tiers and int(self.tiers[0]) > int(self.tiers[-1])):
+            raise UsageError(f"Paliers attendus sous la forme 1-3 ou 2, reçu {self.tiers!r}")
+        if self.timeout_s is not None and not 1 <= self.timeout_s <= 3600:
+            raise UsageError(f"Délai attendu entre 1 et 3600 s, reçu {self.timeout_s}")
+
+    def arguments(self) -> list[str]:
+        args = [
+            "run",
+            "--vendor",
+            self.vendor.strip(),
+            "--client-id",
+            self.client_id,
+            "--link",
+            self.link,
+            "--tiers",
+            self.tiers,
+        ]
+        if self.vhost:
+            args += ["--vhost", self.vhost]
+        if self.timeout_s is not None:
+            args += ["--timeout", str(self.timeout_s)]
+        return args
+
+
+@dataclass(frozen=True)
+class LaunchedRun:
+    process: subprocess.Popen[bytes]
+    command: list[str]
+    log_file: Path
+    started_at: datetime
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    @property
+    def exit_code(self) -> int | None:
+        """None while the run's process is alive (polling also reaps it once it ends)."""
+        return self.process.poll()
+
+
+def hubbench_command() -> list[str]:
+    """The `hubbench` entry point of this very environment."""
+    script = Path(sys.executable).with_name("hubbench")
+    if script.exists():
+        return [str(script)]
+    return [
+        sys.executable,
+        "-c",
+        "import sys; from hubbench.cli import main; sys.argv[0] = 'hubbench'; main()",
+    ]
+
+
+def start_run(request: RunRequest, *, db_url: str, home: BenchHome) -> LaunchedRun:
+    request.validate()
+    started = datetime.now(UTC)
+    logs = home.runs_dir / "console"
+    logs.mkdir(parents=True, exist_ok=True)
+    safe_vendor = re.sub(r"[^\w-]+", "_", request.vendor.strip(), flags=re.ASCII)
+    log_file = logs / f"{started:%Y%m%dT%H%M%S}-{safe_vendor}-{request.link}.log"
+    command = [*hubbench_command(), *request.arguments()]
+    env = {**os.environ, DB_URL_ENV: db_url, HOME_ENV: str(home.root)}
+    with log_file.open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,  # the run outlives a console restart
+        )
+    return LaunchedRun(process=process, command=command, log_file=log_file, started_at=started)
+
+
+def log_tail(path: Path, max_bytes: int = 4000) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return ""
+    return data[-max_bytes:].decode("utf-8", "replace")

@@ -1,0 +1,104 @@
+"""Page 3: start a run for a vendor (`hubbench run` in its own process), follow its progress and the
+operator prompts, with the time left before each prompt times out."""
+
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from bench_app import state
+from bench_app.labels import LINKS, fmt_time, tier_title, verdict_badge
+from bench_app.launcher import RunRequest, log_tail, start_run
+from hubbench.errors import BenchError
+
+st.title("Exécutions en direct")
+data = state.data()
+
+with st.form("lancer"):
+    st.subheader("Lancer une exécution")
+    c1, c2, c3 = st.columns(3)
+    vendor = c1.text_input("Éditeur", placeholder="ex. Éditeur Conforme")
+    client_id = c2.text_input("Identifiant client", placeholder="ex. fr.health.samu440")
+    link = c3.selectbox("Lien", LINKS)
+    c4, c5, c6 = st.columns(3)
+    tiers = c4.text_input("Paliers", value="1-3", help="un palier (2) ou un intervalle (1-3)")
+    vhost = c5.text_input("Version (vhost)", placeholder="par défaut celle du lien")
+    timeout = c6.number_input("Délai par attente (s)", min_value=1, max_value=3600, value=60)
+    if st.form_submit_button("Lancer l'exécution", type="primary"):
+        request = RunRequest(
+            vendor=vendor,
+            client_id=client_id.strip(),
+            link=link,
+            tiers=tiers.strip(),
+            vhost=vhost.strip() or None,
+            timeout_s=int(timeout),
+        )
+        try:
+            launched = start_run(request, db_url=state.db_url(), home=state.home())
+        except BenchError as exc:
+            st.error(str(exc))
+        else:
+            state.launched_runs().append(launched)
+            st.success(
+                f"Exécution lancée (processus {launched.pid}). Elle apparaît ci-dessous dès son début."
+            )
+
+auto = st.toggle("Actualiser automatiquement (toutes les 2 s)", value=False, key="x_auto")
+
+
+@st.fragment(run_every=2 if auto else None)
+def progress() -> None:
+    now = datetime.now(UTC)
+    st.caption(f"État au {fmt_time(now, seconds=True)}")
+    running = data.runs(status="running")
+    prompts = data.open_prompts()
+    if not running:
+        st.info("Aucune exécution en cours.")
+    for run in running:
+        detail = data.run_detail(run.run_id)
+        scenarios = detail.scenarios if detail else []
+        done = [s for s in scenarios if s.finished_at is not None]
+        with st.container(border=True):
+            st.markdown(
+                f"**{run.vendor}** · lien {run.link} · paliers {', '.join(map(str, run.tiers))} · "
+                f"démarrée le {fmt_time(run.started_at, seconds=True)} · `{run.run_id}`"
+            )
+            st.write(f"{len(done)} scénario(s) terminé(s)")
+            current = next((s for s in reversed(scenarios) if s.finished_at is None), None)
+            if current is not None:
+                st.write(f"En cours : {tier_title(current.tier)} — {current.name}")
+            for scenario in done[-5:]:
+                st.caption(f"{verdict_badge(scenario.verdict)} — {scenario.name}")
+            for prompt in (p for p in prompts if p.run_id == run.run_id):
+                left = (prompt.deadline - now).total_seconds()
+                total = max((prompt.deadline - prompt.shown_at).total_seconds(), 1.0)
+                st.warning(f"**Consigne pour {prompt.actor}** : {prompt.instruction}")
+                st.progress(
+                    min(max(left / total, 0.0), 1.0),
+                    text=f"Temps restant : {max(int(left), 0)} s" if left > 0 else "Délai dépassé",
+                )
+    orphans = [p for p in prompts if p.run_id not in {r.run_id for r in running}]
+    for prompt in orphans:
+        st.caption(f"Consigne ouverte d'une exécution terminée : {prompt.instruction}")
+
+
+progress()
+
+launched = state.launched_runs()
+if launched:
+    st.subheader("Lancées depuis cette console")
+    for item in reversed(launched[-10:]):
+        code = item.exit_code
+        status = "en cours" if code is None else f"terminée (code {code})"
+        with st.expander(
+            f"Processus {item.pid} — {status} — lancé le {fmt_time(item.started_at, seconds=True)}"
+        ):
+            st.code(" ".join(item.command[-12:]), language="bash")
+            st.code(log_tail(item.log_file) or "(journal vide)")
+
+if st.button("Clore les exécutions dont le processus a disparu"):
+    closed = data.sweep_interrupted()
+    st.success(
+        f"{len(closed)} exécution(s) close(s) comme interrompue(s)."
+        if closed
+        else "Aucune exécution orpheline."
+    )
