@@ -110,7 +110,7 @@ def stop_simulators(threads: Sequence[VendorThread]) -> None:
         thread.stop()
 
 
-def _run_one(vendor: DemoVendor, link: str, tiers: str, env: dict[str, str], log_dir: Path) -> RunOutcome:
+def run_campaign(vendor: DemoVendor, link: str, tiers: str, env: dict[str, str], log_dir: Path) -> RunOutcome:
     log = log_dir / f"{vendor.client_id}-{link}.log"
     command = [
         sys.executable, "-c", "from hubbench.cli import main; main()", "run",
@@ -138,7 +138,7 @@ def run_all(home: BenchHome, vendors: Sequence[DemoVendor], links: Sequence[str]
     say(f"Lancement de {len(jobs)} campagnes (paliers {tiers}), {parallel} à la fois ; journaux : {log_dir}")
     outcomes = []
     with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
-        futures = [pool.submit(_run_one, vendor, link, tiers, env, log_dir) for vendor, link in jobs]
+        futures = [pool.submit(run_campaign, vendor, link, tiers, env, log_dir) for vendor, link in jobs]
         for done, future in enumerate(as_completed(futures), start=1):
             outcome = future.result()
             outcomes.append(outcome)
