@@ -1,0 +1,30 @@
+"""One engine run in its own process (the engine runs pytest in-process: one run per process).
+
+Usage: python run_one.py VENDOR CLIENT_ID LINK TIERS  (HUBBENCH_HOME set by the caller)
+Prints one JSON line: {"run_id", "verdict", "scenarios": [{"scenario_id", "name", "tier", "verdict", "detail"}]}.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from hubbench.engine.context import RunOptions, Timeouts
+from hubbench.engine.links import parse_tiers
+from hubbench.engine.runner import run
+
+
+def main() -> None:
+    vendor, client_id, link, tiers = sys.argv[1:5]
+    result = run(RunOptions(vendor=vendor, client_id=client_id, link=link, tiers=parse_tiers(tiers),
+                            timeouts=Timeouts.fast()))
+    print(json.dumps({
+        "run_id": result.run_id,
+        "verdict": result.verdict.value,
+        "scenarios": [{"scenario_id": s.scenario_id, "name": s.name, "tier": s.tier,
+                       "verdict": s.verdict.value, "detail": s.detail} for s in result.scenarios],
+    }))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""The reference vendor against the real TLS node: consumption, settling, replies, reconnection, prompts.
+
+Deliveries are injected with the dispatcher's certificate straight into the vendor's queues (so no
+dispatcher process is needed); what the vendor does is read from the broker (management API) and
+from the vendor's own log and counters.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from hubbench.engine import events as ev
+from hubbench.protocol.envelope import build_ack, build_message, custom_content_use_case
+from hubbench.results.store import ResultsStore
+from hubbench.sim.launch import VendorThread, build_vendor
+from hubbench.sim.profiles import get_profile
+
+pytestmark = pytest.mark.broker
+PARTNER = "fr.health.samubanc1"
+
+
+def _until(predicate: Callable[[], Any], timeout: float = 15.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    return predicate()
+
+
+@pytest.fixture
+def vendor_of(hub_node: Any) -> Iterator[Callable[[str], tuple[str, VendorThread]]]:
+    started: list[VendorThread] = []
+
+    def start(profile: str) -> tuple[str, VendorThread]:
+        client_id = hub_node.unique_id()
+        hub_node.add_client(client_id, vhosts=[hub_node.vhost])
+        thread = VendorThread(build_vendor(hub_node.home, client_id, get_profile(profile),
+                                           vhost=hub_node.vhost, settings=hub_node.settings)).start()
+        started.append(thread)
+        return client_id, thread
+
+    yield start
+    for thread in started:
+        thread.stop()
+
+
+def _inject(hub_node: Any, client_id: str, suffix: str, body: bytes | dict) -> None:
+    payload = json.dumps(body).encode() if isinstance(body, dict) else body
+    assert hub_node.dispatcher_client().publish(payload, exchange="distribution",
+                                                routing_key=f"{client_id}.{suffix}")
+
+
+def _queue(hub_node: Any, name: str) -> dict[str, Any]:
+    return hub_node.api.queue(hub_node.vhost, name) or {}
+
+
+def test_conforme_settles_every_delivery_and_acknowledges_messages(hub_node: Any, vendor_of) -> None:
+    client_id, thread = vendor_of("conforme")
+    vendor = thread.vendor
+    message = build_message(PARTNER, client_id, custom_content_use_case(texte="essai"))
+    _inject(hub_node, client_id, "message", message)
+    _inject(hub_node, client_id, "message", b"{pas du json")
+    _inject(hub_node, client_id, "ack", build_ack(PARTNER, client_id, f"{client_id}_1"))
+    assert _until(lambda: sum(vendor.stats.settled.values()) == 3), vendor.stats
+    assert vendor.stats.settled == {"ack": 2, "reject": 1, "requeue": 0, "keep": 0}
+    assert vendor.stats.rc_refs_sent == 1 and message["distributionID"] in vendor.state.integrated
+    queues = [_until(lambda s=s: _queue(hub_node, f"{client_id}.{s}").get("consumers") == 1 and
+                     _queue(hub_node, f"{client_id}.{s}")) for s in ("message", "ack", "info")]
+    assert all(q.get("messages_unacknowledged") == 0 and q.get("messages_ready") == 0 for q in queues)
+
+
+def test_sans_ack_keeps_deliveries_unacked(hub_node: Any, vendor_of) -> None:
+    client_id, thread = vendor_of("sans-ack")
+    _inject(hub_node, client_id, "message", build_message(PARTNER, client_id, custom_content_use_case()))
+    assert _until(lambda: _queue(hub_node, f"{client_id}.message").get("messages_unacknowledged") == 1)
+    assert thread.vendor.stats.rc_refs_sent == 1
+
+
+def test_vendor_reconnects_after_a_forced_close(hub_node: Any, vendor_of) -> None:
+    client_id, thread = vendor_of("conforme")
+    named = _until(lambda: [c for c in hub_node.api.connections() if c.get("user") == client_id])
+    for connection in named:
+        hub_node.api.close_connection(connection["name"], "test de reconnexion")
+    assert _until(lambda: thread.vendor.stats.connections == 2 and thread.vendor.connected.is_set())
+    assert any("connexion perdue" in entry.text for entry in thread.vendor.log)
+
+
+def test_prompts_are_performed_once(hub_node: Any, vendor_of) -> None:
+    client_id, thread = vendor_of("conforme")
+    store = ResultsStore(hub_node.home.db_url)
+    run_id = f"run-sim-{client_id}"
+    store(ev.RunStarted(run_id, vendor="sim", client_id=client_id, link="15-15", vhost=hub_node.vhost,
+                        tiers=(2,), pack_tag="1.0", bench_version="test"))
+    store(ev.ScenarioStarted(run_id, scenario_id="f::s", feature="f", name="s", tier=2, link="15-15"))
+    deadline = datetime.now(UTC) + timedelta(seconds=30)
+    store(ev.PromptShown(run_id, scenario_id="f::s", prompt_id=f"{run_id}-p1", actor=client_id,
+                         action="restart_client", instruction="Redémarrez", parameters={"down_s": 0.5},
+                         deadline=deadline))
+    assert _until(lambda: thread.vendor.stats.connections == 2 and thread.vendor.connected.is_set())
+    store(ev.PromptShown(run_id, scenario_id="f::s", prompt_id=f"{run_id}-p2", actor=client_id,
+                         action="send_message", instruction="Envoyez",
+                         parameters={"recipient": PARTNER, "count": 2}, deadline=deadline))
+    assert _until(lambda: thread.vendor.stats.messages_sent == 2)
+    time.sleep(1.0)  # the prompts are still open: they must not be performed twice
+    assert (thread.vendor.stats.prompts_done, thread.vendor.stats.messages_sent) == (2, 2)
+    store.close()
