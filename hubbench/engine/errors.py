@@ -74,4 +74,8 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, EngineOutcome):
         return exc.message
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"Erreur du banc ({type(exc).__name__}) : {text}" if text else f"Erreur du banc ({type(exc).__name__})"
+    return (
+        f"Erreur du banc ({type(exc).__name__}) : {text}"
+        if text
+        else f"Erreur du banc ({type(exc).__name__})"
+    )

@@ -52,7 +52,7 @@ def default_partner_id(link: Link, vendor_client_id: str) -> str:
 
 
 def parse_tiers(text: str) -> tuple[int, ...]:
-    """"1-3" → (1, 2, 3); "1,3" → (1, 3). Tiers 1–7 exist; this engine runs those with features."""
+    """ "1-3" → (1, 2, 3); "1,3" → (1, 3). Tiers 1–7 exist; this engine runs those with features."""
     tiers: set[int] = set()
     try:
         for part in text.replace(" ", "").split(","):

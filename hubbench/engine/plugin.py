@@ -90,6 +90,7 @@ class EnginePlugin:
         self._engine: ScenarioEngine | None = None
         self._current: _Current | None = None
         self._names_by_id: dict[str, tuple[str, int]] = {}
+        self._shared: dict[str, Any] = {}
 
     # ------------------------------------------------------------ selection
     @pytest.hookimpl(tryfirst=True)
@@ -105,7 +106,7 @@ class EnginePlugin:
                 not self.names or any(n in name.lower() for n in self.names)
             )
             (keep if wanted else drop).append(item)
-        keep.sort(key=lambda it: (tier_of(_tags_of(it)) or 0))
+        keep.sort(key=lambda it: tier_of(_tags_of(it)) or 0)
         items[:] = keep
         self.collected = len(keep)
         if drop:
@@ -114,7 +115,9 @@ class EnginePlugin:
     # ------------------------------------------------------------ the fixture
     @pytest.fixture
     def bench(self) -> Iterator[ScenarioEngine]:
-        engine = ScenarioEngine(self.ctx, self.services, self.emit, self.prompter, self.attestor)
+        engine = ScenarioEngine(
+            self.ctx, self.services, self.emit, self.prompter, self.attestor, shared=self._shared
+        )
         self._engine = engine
         yield engine
         self._engine = None
@@ -141,7 +144,9 @@ class EnginePlugin:
             )
         )
 
-    def pytest_bdd_before_step(self, request: Any, feature: Any, scenario: Any, step: Any, step_func: Any) -> None:
+    def pytest_bdd_before_step(
+        self, request: Any, feature: Any, scenario: Any, step: Any, step_func: Any
+    ) -> None:
         current = self._require_current()
         index = len(current.verdicts)
         current.open_step = index
@@ -166,12 +171,14 @@ class EnginePlugin:
                 raise
         self._finish_step(Verdict.PASSED, "")
 
-    def pytest_bdd_step_error(self, request: Any, feature: Any, scenario: Any, step: Any, exception: Exception,
-                              **_: Any) -> None:
+    def pytest_bdd_step_error(
+        self, request: Any, feature: Any, scenario: Any, step: Any, exception: Exception, **_: Any
+    ) -> None:
         self._finish_step(verdict_of(exception), describe(exception), terminal=True)
 
-    def pytest_bdd_step_func_lookup_error(self, request: Any, feature: Any, scenario: Any, step: Any,
-                                          exception: Exception) -> None:
+    def pytest_bdd_step_func_lookup_error(
+        self, request: Any, feature: Any, scenario: Any, step: Any, exception: Exception
+    ) -> None:
         current = self._require_current()
         self.emit(
             StepStarted(
@@ -192,8 +199,15 @@ class EnginePlugin:
             self._finish_step(Verdict.SKIPPED, INTERRUPTED)
         for step in current.steps[len(current.verdicts) :]:
             index = len(current.verdicts)
-            self.emit(StepStarted(self.ctx.run_id, scenario_id=current.scenario_id, index=index,
-                                  keyword=step.keyword.strip(), text=step.name))
+            self.emit(
+                StepStarted(
+                    self.ctx.run_id,
+                    scenario_id=current.scenario_id,
+                    index=index,
+                    keyword=step.keyword.strip(),
+                    text=step.name,
+                )
+            )
             current.open_step = index
             self._finish_step(Verdict.SKIPPED, "non exécutée : une étape précédente n'a pas réussi")
         verdict = scenario_verdict(current.verdicts, current.terminal, interrupted=interrupted_here)
@@ -212,7 +226,9 @@ class EnginePlugin:
                 self.pytest_bdd_before_scenario(_NoRequest(item), feature, scenario)
                 current = self._require_current()
                 current.terminal = Verdict.ERROR
-                current.detail = f"Mise en place du scénario impossible : {call.excinfo.value if call.excinfo else ''}"
+                current.detail = (
+                    f"Mise en place du scénario impossible : {call.excinfo.value if call.excinfo else ''}"
+                )
                 self._close_scenario(current, Verdict.ERROR)
         return report
 
@@ -230,12 +246,21 @@ class EnginePlugin:
         current.verdicts.append(verdict)
         if terminal:
             current.terminal, current.detail = verdict, detail
-        self.emit(StepFinished(self.ctx.run_id, scenario_id=current.scenario_id, index=index,
-                               verdict=verdict, detail=detail))
+        self.emit(
+            StepFinished(
+                self.ctx.run_id, scenario_id=current.scenario_id, index=index, verdict=verdict, detail=detail
+            )
+        )
 
     def _close_scenario(self, current: _Current, verdict: Verdict) -> None:
-        self.emit(ScenarioFinished(self.ctx.run_id, scenario_id=current.scenario_id, verdict=verdict,
-                                   duration_s=round(time.monotonic() - current.started, 3)))
+        self.emit(
+            ScenarioFinished(
+                self.ctx.run_id,
+                scenario_id=current.scenario_id,
+                verdict=verdict,
+                duration_s=round(time.monotonic() - current.started, 3),
+            )
+        )
         name, tier = self._names_by_id.get(current.scenario_id, (current.scenario_id, 0))
         self.summaries.append(ScenarioSummary(current.scenario_id, name, tier, verdict, current.detail))
         self._current = None
@@ -248,7 +273,9 @@ def scenario_verdict(step_verdicts: list[Verdict], terminal: Verdict | None, *, 
     scenario with nothing wrong so far is "non exécuté".
     """
     done = [v for v in step_verdicts if v is not Verdict.SKIPPED]
-    if terminal is Verdict.NOT_APPLICABLE and all(v in (Verdict.PASSED, Verdict.NOT_APPLICABLE) for v in done):
+    if terminal is Verdict.NOT_APPLICABLE and all(
+        v in (Verdict.PASSED, Verdict.NOT_APPLICABLE) for v in done
+    ):
         return Verdict.NOT_APPLICABLE
     if interrupted and all(v is Verdict.PASSED for v in done):
         return Verdict.SKIPPED

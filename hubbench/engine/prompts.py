@@ -64,7 +64,9 @@ class Prompter:
             return
         prompt.outcome = outcome
         self._emit(
-            PromptClosed(self.run_id, scenario_id=prompt.scenario_id, prompt_id=prompt.prompt_id, outcome=outcome)
+            PromptClosed(
+                self.run_id, scenario_id=prompt.scenario_id, prompt_id=prompt.prompt_id, outcome=outcome
+            )
         )
 
     @contextmanager

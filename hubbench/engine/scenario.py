@@ -46,6 +46,7 @@ class ScenarioEngine:
     scenario_id: str = ""
     checker: Checker = field(init=False)
     memo: dict[str, Any] = field(default_factory=dict)  # values handed from one step to the next
+    shared: dict[str, Any] = field(default_factory=dict)  # run-wide (e.g. the vendor's empty message)
 
     def __post_init__(self) -> None:
         self.checker = Checker(self.ctx.run_id, self.scenario_id, self.emit)

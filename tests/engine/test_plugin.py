@@ -75,7 +75,7 @@ Règle: autre palier
     Soit un banc prêt
 """
 
-STEPS = '''
+STEPS = """
 from pytest_bdd import given, parsers, then
 
 from hubbench.engine.errors import NothingReceived, NotApplicable
@@ -127,7 +127,7 @@ def crash(bench):
 def invite(bench):
     with bench.prompt("send_message", "Envoyez", {"recipient": bench.ctx.partner_id}, timeout=5):
         pass
-'''
+"""
 
 TEST_MODULE = """
 from pathlib import Path
@@ -151,9 +151,12 @@ def steps_dir(tmp_path: Path) -> Path:
 
 def _run(steps_dir: Path, tmp_path: Path, **kw: object) -> tuple[list[Event], object]:
     events: list[Event] = []
-    options = RunOptions(vendor="Démo", client_id="fr.health.samu440", link="15-15", home=tmp_path / "home", **kw)
-    result = run(options, services_factory=lambda ctx, emit: Services(), steps_dir=steps_dir,
-                 store=events.append)
+    options = RunOptions(
+        vendor="Démo", client_id="fr.health.samu440", link="15-15", home=tmp_path / "home", **kw
+    )
+    result = run(
+        options, services_factory=lambda ctx, emit: Services(), steps_dir=steps_dir, store=events.append
+    )
     return events, result
 
 
@@ -180,7 +183,9 @@ def test_soft_checks_all_recorded_and_step_fails(steps_dir: Path, tmp_path: Path
     events, _ = _run(steps_dir, tmp_path, names=("souples",))
     checks = [e for e in events if isinstance(e, CheckRecorded)]
     assert [(c.rule, c.verdict) for c in checks] == [
-        ("B", Verdict.FAILED), ("C", Verdict.FAILED), ("E", Verdict.PASSED)
+        ("B", Verdict.FAILED),
+        ("C", Verdict.FAILED),
+        ("E", Verdict.PASSED),
     ]
     steps = [e for e in events if isinstance(e, StepFinished)]
     assert [s.verdict for s in steps] == [Verdict.PASSED, Verdict.FAILED, Verdict.SKIPPED]
@@ -195,9 +200,14 @@ def test_tier_and_link_selection(steps_dir: Path, tmp_path: Path) -> None:
     assert not [e for e in events if isinstance(e, ScenarioFinished)]
     options_link = {"names": ("nexsis",)}
     events = []
-    result = run(RunOptions(vendor="D", client_id="fr.health.samu440", link="15-NexSIS", home=tmp_path / "h",
-                            **options_link), services_factory=lambda c, e: Services(), steps_dir=steps_dir,
-                 store=events.append)
+    result = run(
+        RunOptions(
+            vendor="D", client_id="fr.health.samu440", link="15-NexSIS", home=tmp_path / "h", **options_link
+        ),
+        services_factory=lambda c, e: Services(),
+        steps_dir=steps_dir,
+        store=events.append,
+    )
     assert [s.verdict for s in result.scenarios] == [Verdict.PASSED]
 
 
@@ -217,7 +227,9 @@ def test_answers_file_applies_and_pending_without(steps_dir: Path, tmp_path: Pat
     assert result.exit_code == 1
 
     answers = tmp_path / "answers.json"
-    answers.write_text(json.dumps({"by": "Jeanne", "answers": {"cle-attestee": {"items": ["valid", "approximate"]}}}))
+    answers.write_text(
+        json.dumps({"by": "Jeanne", "answers": {"cle-attestee": {"items": ["valid", "approximate"]}}})
+    )
     events, result = _run(steps_dir, tmp_path, names=("attestation",), answers=answers)
     assert result.scenarios[0].verdict is Verdict.PASSED
     assert any(isinstance(e, AttestationRequested) for e in events)

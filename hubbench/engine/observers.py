@@ -1,0 +1,166 @@
+"""What the bench sees of the vendor without its help: management API, trace, broker log.
+
+- `ManagementObserver`: the vendor's connections (user, auth mechanism, TLS, peer certificate),
+  consumers on its three queues, queue statistics, channel confirm mode (notes §3).
+- `TraceObserver`: the dispatcher's trace (`results.models.TraceMessage`): every message the vendor
+  published, with its AMQP properties, body and the error code the hub answered.
+- `BrokerLog`: ACCESS_REFUSED lines of the node's log for the vendor's user (configure attempts,
+  foreign routing keys).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+QUEUE_SUFFIXES = ("message", "ack", "info")
+
+
+class ManagementObserver:
+    def __init__(self, api: Any, vhost: str, vendor_id: str) -> None:
+        self.api = api  # hub.management.ManagementClient
+        self.vhost = vhost
+        self.vendor_id = vendor_id
+
+    def queue_names(self) -> list[str]:
+        return [f"{self.vendor_id}.{suffix}" for suffix in QUEUE_SUFFIXES]
+
+    def connections(self) -> list[dict[str, Any]]:
+        return [
+            c
+            for c in self.api.connections()
+            if c.get("user") == self.vendor_id and c.get("vhost") == self.vhost
+        ]
+
+    def consumers(self) -> dict[str, list[dict[str, Any]]]:
+        """Consumers on each of the vendor's queues (by queue name)."""
+        found: dict[str, list[dict[str, Any]]] = {name: [] for name in self.queue_names()}
+        for consumer in self.api.consumers(self.vhost):
+            name = (consumer.get("queue") or {}).get("name")
+            if name in found:
+                found[name].append(consumer)
+        return found
+
+    def queue(self, suffix: str) -> dict[str, Any]:
+        return self.api.queue(self.vhost, f"{self.vendor_id}.{suffix}") or {}
+
+    def channels(self) -> list[dict[str, Any]]:
+        names = {c.get("name") for c in self.connections()}
+        return [ch for ch in self.api.channels() if (ch.get("connection_details") or {}).get("name") in names]
+
+    def close_connections(self) -> list[str]:
+        names = [str(c.get("name")) for c in self.connections()]
+        for name in names:
+            self.api.close_connection(name, "Fermeture forcée par le banc (palier 1, reconnexion)")
+        return names
+
+
+def counter(queue: dict[str, Any], name: str) -> int:
+    """A cumulative message counter of a queue (ack, redeliver, deliver, publish); 0 when absent."""
+    return int((queue.get("message_stats") or {}).get(name) or 0)
+
+
+@dataclass(frozen=True)
+class TracedMessage:
+    at: datetime
+    routing_key: str | None
+    sender_id: str | None
+    recipient_id: str | None
+    distribution_id: str | None
+    distribution_kind: str | None
+    kind: str | None
+    content_type: str | None
+    delivery_mode: int | None
+    properties: dict[str, Any]
+    body: bytes
+    outcome: str
+    error_code: int | None
+    errors: list[Any]
+    routed_to: str | None
+
+
+class TraceObserver:
+    def __init__(self, db: Any, vhost: str, vendor_id: str) -> None:
+        self.db = db  # results.db.Database
+        self.vhost = vhost
+        self.vendor_id = vendor_id
+
+    def published_by_vendor(self, since: datetime) -> list[TracedMessage]:
+        """Messages the vendor published on this vhost since `since` (oldest first)."""
+        from hubbench.results.models import TraceMessage
+
+        with self.db.reading() as session:
+            rows = session.scalars(
+                select(TraceMessage)
+                .where(
+                    TraceMessage.vhost == self.vhost,
+                    TraceMessage.routing_key == self.vendor_id,
+                    TraceMessage.at >= since - timedelta(seconds=2),
+                )
+                .order_by(TraceMessage.at, TraceMessage.id)
+            ).all()
+            return [_traced(row) for row in rows]
+
+    def wait_for(
+        self,
+        since: datetime,
+        predicate: Callable[[TracedMessage], bool],
+        timeout: float,
+        clock: Any,
+        *,
+        count: int = 1,
+    ) -> list[TracedMessage]:
+        """Up to `count` vendor messages matching `predicate`, waiting up to `timeout` (may be fewer)."""
+        from hubbench.engine.clock import poll_until
+
+        def probe() -> list[TracedMessage] | None:
+            found = [m for m in self.published_by_vendor(since) if predicate(m)]
+            return found[:count] if len(found) >= count else None
+
+        result = poll_until(probe, clock=clock, timeout=timeout, interval=0.3)
+        if result is not None:
+            return result
+        return [m for m in self.published_by_vendor(since) if predicate(m)][:count]
+
+
+def _traced(row: Any) -> TracedMessage:
+    return TracedMessage(
+        at=row.at,
+        routing_key=row.routing_key,
+        sender_id=row.sender_id,
+        recipient_id=row.recipient_id,
+        distribution_id=row.distribution_id,
+        distribution_kind=row.distribution_kind,
+        kind=row.kind,
+        content_type=row.content_type,
+        delivery_mode=row.delivery_mode,
+        properties=dict(row.properties or {}),
+        body=bytes(row.body or b""),
+        outcome=row.outcome,
+        error_code=row.error_code,
+        errors=list(row.errors or []),
+        routed_to=row.routed_to,
+    )
+
+
+class BrokerLog:
+    def __init__(self, log_dir: Path, vendor_id: str) -> None:
+        self.log_dir = log_dir
+        self.vendor_id = vendor_id
+
+    def refusals(self) -> list[str]:
+        """Access refusals of the vendor's user ("… refused for user '<id>'"), in every node log file."""
+        needle = f"refused for user '{self.vendor_id}'"
+        lines: list[str] = []
+        for path in sorted(self.log_dir.glob("*.log")) if self.log_dir.is_dir() else []:
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            lines += [line.strip() for line in text.splitlines() if needle in line]
+        return lines

@@ -1,0 +1,111 @@
+"""Connects a run to the bench's own hub: settings, pack, partner, injector, observers.
+
+Everything here is set-up: a missing hub, an unknown vendor or vhost is a `SetupError`/`UsageError`
+(exit 2) raised before the run is recorded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from hubbench.engine.context import RunContext
+from hubbench.engine.events import Event
+from hubbench.engine.injector import Injector
+from hubbench.engine.observers import BrokerLog, ManagementObserver, TraceObserver
+from hubbench.engine.partner import Partner
+from hubbench.engine.scenario import Services
+from hubbench.errors import SetupError, UsageError
+
+
+def load_context_extras(ctx: RunContext) -> None:
+    """Hub settings with the live ports of the running node, and the vhost's schema pack."""
+    from hubbench.hub.node import HubNode
+    from hubbench.hub.settings import HubSettings
+    from hubbench.protocol import load_pack
+
+    settings = HubSettings.load(ctx.home)
+    node = HubNode(ctx.home, settings)
+    if not node.is_running():
+        raise SetupError(
+            f"Le hub du banc n'est pas démarré ({ctx.home.root})", hint="lancez `hubbench hub up`"
+        )
+    ports = node.status().get("ports") or {}
+    if ports:
+        settings = settings.with_overrides(
+            amqps_port=ports["amqps"], management_port=ports["management"], dist_port=ports["dist"]
+        )
+    if ctx.vhost not in settings.vhosts:
+        raise UsageError(f"Vhost inconnu du hub : {ctx.vhost!r} (vhosts : {', '.join(settings.vhosts)})")
+    ctx.settings = settings
+    ctx.pack = load_pack(vhost=ctx.vhost, home=ctx.home)
+
+
+@dataclass
+class HubServices(Services):
+    def close(self) -> None:
+        for part in (self.partner, self.injector):
+            if part is not None:
+                with contextlib.suppress(Exception):  # closing must never hide the run's result
+                    part.close()
+
+
+def connect_services(ctx: RunContext, emit: Callable[[Event], None]) -> HubServices:
+    from hubbench.hub.clients import ClientRegistry
+    from hubbench.hub.management import ManagementClient
+    from hubbench.hub.node import HubNode
+    from hubbench.hub.pki import DISPATCHER_CN, Pki
+    from hubbench.results.db import open_database
+    from hubbench.transport.client import HubClient
+
+    settings = ctx.settings
+    registry = ClientRegistry(ctx.home, settings)
+    vendor = registry.get(ctx.client_id)
+    if vendor is None or vendor.revoked:
+        raise UsageError(
+            f"Client inconnu du hub : {ctx.client_id}",
+            hint=f"hubbench clients add {ctx.client_id} --vhost {ctx.vhost}",
+        )
+    if ctx.vhost not in vendor.vhosts:
+        raise UsageError(
+            f"Le client {ctx.client_id} n'a pas accès au vhost {ctx.vhost} ({', '.join(vendor.vhosts)})"
+        )
+    partner_entry = registry.get(ctx.partner_id)
+    if partner_entry is None or partner_entry.revoked or ctx.vhost not in partner_entry.vhosts:
+        vhosts = sorted(
+            {ctx.vhost, *(partner_entry.vhosts if partner_entry and not partner_entry.revoked else ())}
+        )
+        registry.add(ctx.partner_id, vhosts=vhosts, use_xml=not ctx.link.health_partner, editor="hubbench")
+    services = HubServices()
+    try:
+        client = HubClient.for_client(
+            ctx.home,
+            settings,
+            ctx.partner_id,
+            ctx.vhost,
+            connection_name=f"{ctx.partner_id}-banc-{ctx.run_id}",
+        )
+        services.partner = Partner(
+            ctx.partner_id, ctx.client_id, client, client.inbox(), emit, ctx.run_id, ctx.pack
+        )
+        dispatcher = Pki(ctx.home.pki_dir).ensure_identity(DISPATCHER_CN)
+        injector_client = HubClient(
+            DISPATCHER_CN,
+            dispatcher,
+            settings.host,
+            settings.amqps_port,
+            ctx.vhost,
+            f"hubbench-injecteur-{ctx.run_id}",
+            server_hostname=settings.server_hostname,
+        )
+        services.injector = Injector(injector_client, ctx.client_id, ctx.partner_id, ctx.pack)
+        services.management = ManagementObserver(
+            ManagementClient.for_home(ctx.home, settings), ctx.vhost, ctx.client_id
+        )
+        services.trace = TraceObserver(open_database(ctx.home.db_url), ctx.vhost, ctx.client_id)
+        services.broker_log = BrokerLog(HubNode(ctx.home, settings).log_dir, ctx.client_id)
+    except Exception:
+        services.close()
+        raise
+    return services

@@ -1,0 +1,18 @@
+"""Steps shared by every tier: the vendor is connected, a person attests."""
+
+from __future__ import annotations
+
+from pytest_bdd import given, parsers, then
+
+from hubbench.engine import tier1
+from hubbench.engine.scenario import ScenarioEngine
+
+
+@given("le système de l'éditeur est connecté au hub")
+def vendor_connected(bench: ScenarioEngine) -> None:
+    tier1.connections(bench, "Palier 1 — DST 1.2 §3.1 (connexion au hub)")
+
+
+@then(parsers.parse('une personne atteste "{key}" : {question} [{rule}]'))
+def person_attests(bench: ScenarioEngine, key: str, question: str, rule: str) -> None:
+    bench.attest(key, f"{question} ({rule})", [{"label": question}])
