@@ -14,7 +14,7 @@ from hubbench.home import BenchHome
 from hubbench.hub.settings import HubSettings
 
 SUPERVISOR = "hubbench.hub.dispatcher.supervisor"
-ABSENT: dict[str, Any] = {"state": "absent"}
+ABSENT: dict[str, Any] = {"state": "absent", "running": False, "ready": False}
 
 
 def _supervisor() -> ModuleType | None:
@@ -45,3 +45,12 @@ def stop_dispatcher(home: BenchHome) -> bool:
 def dispatcher_health(home: BenchHome) -> dict[str, Any]:
     module = _supervisor()
     return dict(ABSENT) if module is None else module.health(home)
+
+
+def describe(health: dict[str, Any]) -> str:
+    """One French word or phrase for a health dict (absent / arrêté / en marche, prêt …)."""
+    if health.get("state") == "absent":
+        return "absent (module dispatcher non installé)"
+    if not health.get("running"):
+        return "arrêté"
+    return "en marche, prêt" if health.get("ready") else "en marche, pas encore prêt"

@@ -1,0 +1,116 @@
+"""Helpers shared by the broker tests (imported by tests/conftest.py and by test modules).
+
+`HubFixture` is what the session fixture `hub_node` yields; see tests/conftest.py.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pytest
+
+from hubbench.home import BenchHome
+from hubbench.hub import procs
+from hubbench.hub.clients import ClientEntry, ClientRegistry
+from hubbench.hub.management import ManagementClient
+from hubbench.hub.node import HubNode, broker_bin
+from hubbench.hub.pki import DISPATCHER_CN, Pki
+from hubbench.hub.settings import HubSettings
+from hubbench.transport.client import HubClient
+
+TEST_TTL_MS = 5000
+RESERVED_PORTS = {4369, 5671, 5672, 15671, 15672, 25672}
+
+
+def pick_free_ports(count: int, low: int = 10000, high: int = 19999) -> list[int]:
+    """`count` distinct ports free on 127.0.0.1, outside the reserved ones (bounded tries)."""
+    chosen: list[int] = []
+    for _ in range(2000):
+        port = random.randint(low, high)
+        if port in RESERVED_PORTS or port in chosen or not procs.port_free("127.0.0.1", port):
+            continue
+        chosen.append(port)
+        if len(chosen) == count:
+            return chosen
+    raise RuntimeError("no free ports found")
+
+
+def write_hub_config(home: BenchHome, settings: HubSettings) -> None:
+    """Persist `settings` as `[hub]` of the home's config.toml (for subprocesses)."""
+    vhosts = ", ".join(f'"{v}"' for v in settings.vhosts)
+    home.ensure().config_file.write_text(
+        "[hub]\n"
+        f"amqps_port = {settings.amqps_port}\n"
+        f"management_port = {settings.management_port}\n"
+        f"dist_port = {settings.dist_port}\n"
+        f"message_ttl_ms = {settings.message_ttl_ms}\n"
+        f"dispatcher_workers = {settings.dispatcher_workers}\n"
+        f"vhosts = [{vhosts}]\n",
+        encoding="utf-8",
+    )
+
+
+def require_broker() -> None:
+    """Skip (locally) or fail (CI) when RabbitMQ is not installed."""
+    if not (broker_bin() / "rabbitmq-server").exists():
+        message = f"RabbitMQ absent ({broker_bin()}/rabbitmq-server) : apt-get install rabbitmq-server"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@dataclass
+class HubFixture:
+    """A running hub node and everything needed to talk to it."""
+
+    home: BenchHome
+    settings: HubSettings
+    node: HubNode
+    registry: ClientRegistry
+    pki: Pki
+    api: ManagementClient
+    _clients: list[HubClient] = field(default_factory=list)
+
+    @property
+    def vhost(self) -> str:
+        """The default vhost (first of the settings, `15-15_v1.5`)."""
+        return self.settings.vhosts[0]
+
+    @staticmethod
+    def unique_id(prefix: str = "fr.health.test") -> str:
+        return f"{prefix}.t{uuid.uuid4().hex[:10]}"
+
+    def add_client(
+        self, client_id: str | None = None, vhosts: Sequence[str] | None = None, use_xml: bool = False
+    ) -> ClientEntry:
+        """Register a client live (all vhosts unless `vhosts` is given)."""
+        return self.registry.add(client_id or self.unique_id(), vhosts=vhosts, use_xml=use_xml)
+
+    def client(
+        self, client_id: str, vhost: str | None = None, connection_name: str | None = None
+    ) -> HubClient:
+        """A `HubClient` for `client_id` (registered first if unknown); closed at session end."""
+        entry = self.registry.get(client_id)
+        if entry is None or entry.revoked:
+            self.registry.add(client_id)
+        hub_client = HubClient.for_client(self.home, self.settings, client_id, vhost or self.vhost,
+                                          connection_name)
+        self._clients.append(hub_client)
+        return hub_client
+
+    def dispatcher_client(self, vhost: str | None = None, connection_name: str = "dispatcher") -> HubClient:
+        """A client with the dispatcher's certificate (reads dispatch*, writes distribution)."""
+        hub_client = HubClient(DISPATCHER_CN, self.pki.credentials(DISPATCHER_CN), self.settings.host,
+                               self.settings.amqps_port, vhost or self.vhost, connection_name,
+                               server_hostname=self.settings.server_hostname)
+        self._clients.append(hub_client)
+        return hub_client
+
+    def close_clients(self) -> None:
+        for hub_client in self._clients:
+            hub_client.close()
+        self._clients.clear()
