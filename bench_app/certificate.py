@@ -98,7 +98,6 @@ def _facts(cert: Certificate) -> list[tuple[str, str]]:
         ("Version du paquet de schémas", cert.pack_tag),
         ("Date de l'exécution", cert.run_date.strftime("%d/%m/%Y %H:%M UTC")),
         ("Exécution", cert.run_id),
-        ("Empreinte SHA-256 des preuves", cert.evidence_sha256),
     ]
 
 
@@ -125,12 +124,12 @@ th {{ background: #eceff1; width: 38%; }}
 .hash {{ font-family: monospace; word-break: break-all; }}
 </style></head><body>
 <h1>{html.escape(_title(cert))}</h1>
-<table>{facts}</table>
+<table>{facts}
+<tr><th>Empreinte SHA-256 des preuves</th><td class="hash">{cert.evidence_sha256}</td></tr></table>
 <h2>Résultat par palier</h2>
 <table><tr><th>Palier</th><th>Résultat</th></tr>{tiers}</table>
 <h2>Cas de test officiels réussis</h2>
 <ul>{cases}</ul>
-<p class="hash">Empreinte des preuves (SHA-256) : {cert.evidence_sha256}</p>
 <p><em>{html.escape(DISCLAIMER_FR)}</em></p>
 <p>Émis le {cert.issued_at.strftime("%d/%m/%Y à %H:%M UTC")}.</p>
 </body></html>
@@ -160,6 +159,11 @@ def certificate_pdf(cert: Certificate) -> bytes:
             row = table.row()
             row.cell(_latin1(key))
             row.cell(_latin1(value))
+    pdf.ln(3)
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.cell(0, 6, "Empreinte SHA-256 des preuves :", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Courier", size=9)  # 64 characters fit on one line: the hash stays whole in the file
+    pdf.cell(0, 6, cert.evidence_sha256, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font("Helvetica", "B", 12)
     pdf.cell(0, 8, _latin1("Résultat par palier"), new_x="LMARGIN", new_y="NEXT")

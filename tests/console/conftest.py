@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import contextlib
+import re
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import SQLAlchemyError
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:  # bench_app is not an installed package
+    sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).parent))
+
+from runs_fixture import Filled, populate  # noqa: E402
+
+APP = REPO / "bench_app" / "app.py"
+PG_BASE = "postgresql+psycopg://{user}@127.0.0.1:5432/test"
+_CELL = re.compile(
+    r'class="hb-cell hb-(?P<verdict>[a-z_]+)" data-vendor="(?P<vendor>[^"]+)" '
+    r'data-link="(?P<link>[^"]+)" data-tier="(?P<tier>\d)"'
+)
+
+
+def _use_db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, url: str) -> Filled:
+    monkeypatch.setenv("HUBBENCH_DB_URL", url)
+    monkeypatch.setenv("HUBBENCH_HOME", str(tmp_path / "home"))
+    return populate(url)
+
+
+@pytest.fixture
+def filled(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Filled:
+    """A SQLite results database filled by engine events; the console reads it (HUBBENCH_DB_URL)."""
+    return _use_db(monkeypatch, tmp_path, f"sqlite:///{tmp_path / 'results.db'}")
+
+
+def _pg_admin_url() -> str | None:
+    for user in ("postgres", "root"):
+        engine = create_engine(PG_BASE.format(user=user), connect_args={"connect_timeout": 3})
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("select 1"))
+            return PG_BASE.format(user=user)
+        except SQLAlchemyError:
+            continue
+        finally:
+            engine.dispose()
+    return None
+
+
+@contextlib.contextmanager
+def _pg_schema() -> Iterator[str]:
+    admin = _pg_admin_url()
+    if admin is None:
+        pytest.skip("aucun serveur PostgreSQL ne répond sur 127.0.0.1:5432 (base test)")
+    schema = f"hb_console_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(admin)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{admin}?options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture
+def filled_pg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Filled]:
+    with _pg_schema() as url:
+        yield _use_db(monkeypatch, tmp_path, url)
+
+
+def page(name: str, **query: str) -> AppTest:
+    """The console app on one of its pages, after a first run."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    if name != "matrice":
+        at.switch_page(f"vues/{name}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def matrix_cells(at: AppTest) -> dict[tuple[str, str, int], str]:
+    cells: dict[tuple[str, str, int], str] = {}
+    for md in at.markdown:
+        for m in _CELL.finditer(md.value):
+            cells[(m["vendor"], m["link"], int(m["tier"]))] = m["verdict"]
+    return cells
+
+
+def all_text(at: AppTest) -> str:
+    parts: list[Any] = []
+    for kind in (
+        "markdown",
+        "caption",
+        "error",
+        "warning",
+        "info",
+        "success",
+        "title",
+        "header",
+        "subheader",
+    ):
+        parts += [el.value for el in at.get(kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """Bytes of every download button the page builds, by file name."""
+    captured: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(
+        self: MemoryMediaFileStorage, path_or_data: Any, mimetype: str, kind: Any, filename: str | None = None
+    ) -> str:
+        if isinstance(path_or_data, bytes) and filename:
+            captured[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    return captured
