@@ -160,7 +160,8 @@ def _parse_xml(text: str) -> Any:
 
 
 def _local(el: Any) -> str:
-    return etree.QName(el).localname
+    tag: str = el.tag
+    return tag[tag.rfind("}") + 1:]
 
 
 def _children(el: Any) -> list[Any]:
@@ -180,14 +181,14 @@ class _Guide:
 
     def resolve(self, node: Any, doc: str) -> tuple[Any, str]:
         for _ in range(32):
-            if not isinstance(node, Mapping) or "$ref" not in node:
+            if not isinstance(node, dict) or "$ref" not in node:
                 return node, doc
             ref = str(node["$ref"])
             file, _, pointer = ref.partition("#")
             doc = file or doc
             target: Any = self.schemas.get(doc)
             for part in [p for p in pointer.split("/") if p]:
-                target = target.get(part) if isinstance(target, Mapping) else None
+                target = target.get(part) if isinstance(target, dict) else None
             node = target
         return None, doc
 
@@ -195,15 +196,28 @@ class _Guide:
         return (self.resolve(self.schemas.get(file), file) if file else (None, ""))
 
     def prop(self, node: Any, doc: str, name: str) -> tuple[Any, str]:
-        props = node.get("properties") if isinstance(node, Mapping) else None
-        if isinstance(props, Mapping) and name in props:
+        props = node.get("properties") if isinstance(node, dict) else None
+        if isinstance(props, dict) and name in props:
             return self.resolve(props[name], doc)
         return None, doc
 
 
+_GUIDES: dict[str, _Guide] = {}
+
+
+def _guide_for(pack: SchemaPack | None) -> _Guide:
+    """One guide per pack content (building it walks the full schema)."""
+    if pack is None:
+        return _Guide(None)
+    guide = _GUIDES.get(pack.digest)
+    if guide is None:
+        guide = _GUIDES.setdefault(pack.digest, _Guide(pack))
+    return guide
+
+
 def _scalar(text: str | None, node: Any) -> Any:
     text = text or ""
-    kind = node.get("type") if isinstance(node, Mapping) else None
+    kind = node.get("type") if isinstance(node, dict) else None
     stripped = text.strip()
     if kind == "integer" and _INT_RE.match(stripped):
         return int(stripped)
@@ -239,7 +253,7 @@ def _group(pairs: list[tuple[str, Any, bool]]) -> dict[str, Any]:
 def _typed_child(child: Any, node: Any, doc: str, guide: _Guide) -> tuple[str, Any, bool]:
     if _local(child) == "sourceMessage" and child.find("{*}content") is not None:
         return "sourceMessage", _envelope(child, guide), False  # RS-ERROR quotes a whole envelope
-    is_array = isinstance(node, Mapping) and node.get("type") == "array"
+    is_array = isinstance(node, dict) and node.get("type") == "array"
     if is_array:
         node, doc = guide.resolve(node.get("items"), doc)
     return _local(child), _convert(child, node, doc, guide), is_array
@@ -286,7 +300,7 @@ def _content_object(el: Any, guide: _Guide) -> Any:
 
 def xml_to_json(text: str, pack: SchemaPack | None = None) -> dict[str, Any]:
     root = _parse_xml(text)
-    guide = _Guide(pack)
+    guide = _guide_for(pack)
     name = _local(root)
     if name != "edxlDistribution":
         node, doc = guide.root(guide.kinds.get(name))
