@@ -1,0 +1,214 @@
+"""`hubbench run`: the tier scenarios against a vendor's live system (thin over `hubbench.engine.run`).
+
+Exit codes (ENGINE_CONTRACT): 0 no selected scenario failed, errored or timed out (pending
+attestations are listed, and fail only with --strict); 1 otherwise; 2 usage or set-up error.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from hubbench.engine import events as ev
+from hubbench.engine.context import RunOptions, Timeouts
+from hubbench.engine.events import Verdict, aggregate
+from hubbench.engine.links import parse_tiers
+from hubbench.engine.runner import RunResult, run
+from hubbench.errors import UsageError
+
+_STYLE = {
+    Verdict.PASSED: "green",
+    Verdict.FAILED: "red",
+    Verdict.ERROR: "magenta",
+    Verdict.TIMED_OUT: "red",
+    Verdict.PENDING_ATTESTATION: "yellow",
+    Verdict.NOT_APPLICABLE: "cyan",
+    Verdict.SKIPPED: "dim",
+    Verdict.NOT_RUN: "dim",
+}
+
+
+class Progress:
+    """CLI listener: one line per scenario, prompts echoed with a live countdown (stderr)."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self._prompt: ev.PromptShown | None = None
+        self._lock = threading.Lock()
+        self._ticker: threading.Thread | None = None
+
+    def __call__(self, event: ev.Event) -> None:
+        if isinstance(event, ev.RunStarted):
+            self.console.print(
+                f"[bold]Exécution {event.run_id}[/] — {event.vendor} ({event.client_id}), "
+                f"liaison {event.link}, vhost {event.vhost}, paliers "
+                f"{', '.join(map(str, event.tiers))}, pack {event.pack_tag}"
+            )
+        elif isinstance(event, ev.ScenarioStarted):
+            self.console.print(f"  ▶ Palier {event.tier} — {event.name}", style="bold")
+        elif isinstance(event, ev.StepFinished) and event.verdict is not Verdict.PASSED and event.detail:
+            self.console.print(
+                f"      {event.verdict.label_fr} : {event.detail}",
+                style=_STYLE[event.verdict],
+                highlight=False,
+            )
+        elif isinstance(event, ev.ScenarioFinished):
+            self.console.print(
+                f"    → {event.verdict.label_fr} ({event.duration_s:.1f} s)", style=_STYLE[event.verdict]
+            )
+        elif isinstance(event, ev.PromptShown):
+            self._show_prompt(event)
+        elif isinstance(event, ev.PromptClosed):
+            with self._lock:
+                self._prompt = None
+        elif isinstance(event, ev.AttestationRequested):
+            self.console.print(f"      ✎ À attester : {event.question}", style="yellow", highlight=False)
+
+    def _show_prompt(self, event: ev.PromptShown) -> None:
+        with self._lock:
+            self._prompt = event
+        self.console.print(
+            f"  ➜ Opérateur : {event.instruction}  (reste {self._remaining(event)} s)",
+            style="bold yellow",
+            highlight=False,
+        )
+        if self._ticker is None or not self._ticker.is_alive():
+            self._ticker = threading.Thread(target=self._tick, daemon=True, name="prompt-countdown")
+            self._ticker.start()
+
+    @staticmethod
+    def _remaining(event: ev.PromptShown) -> int:
+        return max(0, int((event.deadline - ev.utcnow()).total_seconds()))
+
+    def _tick(self) -> None:
+        for _ in range(3600):  # bounded: one reminder every 15 s while a prompt stays open
+            time.sleep(15)
+            with self._lock:
+                prompt = self._prompt
+            if prompt is None:
+                return
+            self.console.print(
+                f"  ➜ Opérateur : {prompt.instruction}  (reste {self._remaining(prompt)} s)",
+                style="yellow",
+                highlight=False,
+            )
+
+
+def summary_table(result: RunResult) -> Table:
+    table = Table(title=f"Résultat par palier — {result.run_id}", title_justify="left")
+    for column in (
+        "Palier",
+        "Scénarios",
+        "Réussis",
+        "Échoués",
+        "Délai dépassé",
+        "À attester",
+        "Non applicables",
+        "Erreurs",
+        "Verdict",
+    ):
+        table.add_column(column)
+    for tier in sorted({s.tier for s in result.scenarios}):
+        verdicts = [s.verdict for s in result.scenarios if s.tier == tier]
+        verdict = aggregate(verdicts)
+        count = verdicts.count
+        table.add_row(
+            str(tier),
+            str(len(verdicts)),
+            str(count(Verdict.PASSED)),
+            str(count(Verdict.FAILED)),
+            str(count(Verdict.TIMED_OUT)),
+            str(count(Verdict.PENDING_ATTESTATION)),
+            str(count(Verdict.NOT_APPLICABLE)),
+            str(count(Verdict.ERROR)),
+            f"[{_STYLE[verdict]}]{verdict.label_fr}[/]",
+        )
+    return table
+
+
+def run_command(
+    vendor: Annotated[str, typer.Option("--vendor", help="Nom de l'éditeur / du produit testé.")],
+    client_id: Annotated[str, typer.Option("--client-id", help="Identifiant client du système testé.")],
+    link: Annotated[str, typer.Option("--link", help="Liaison : 15-15, 15-SMUR ou 15-NexSIS.")],
+    vhost: Annotated[
+        str | None, typer.Option("--vhost", help="Vhost (défaut : celui de la liaison).")
+    ] = None,
+    tiers: Annotated[str, typer.Option("--tiers", help="Paliers, ex. 1-3 ou 1,3.")] = "1-3",
+    answers: Annotated[
+        Path | None, typer.Option("--answers", help="Réponses aux attestations (YAML/JSON).")
+    ] = None,
+    junit: Annotated[Path | None, typer.Option("--junit", help="Rapport JUnit XML.")] = None,
+    cucumber_json: Annotated[
+        Path | None, typer.Option("--cucumber-json", help="Rapport Cucumber JSON.")
+    ] = None,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Rapport JSON hubbench.")] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Les attestations en attente font échouer.")
+    ] = False,
+    timeout: Annotated[
+        float | None, typer.Option("--timeout", help="Délai des invites opérateur (s).")
+    ] = None,
+    partner_id: Annotated[
+        str | None, typer.Option("--partner-id", help="Identifiant du partenaire du banc.")
+    ] = None,
+    fast: Annotated[bool, typer.Option("--fast", help="Délais courts (systèmes automatisés).")] = False,
+    scenario: Annotated[
+        list[str] | None, typer.Option("--scenario", help="Filtre sur le nom (répétable).")
+    ] = None,
+) -> None:
+    """Lance les scénarios des paliers contre le système d'un éditeur raccordé au hub du banc."""
+    if timeout is not None and timeout <= 0:
+        raise UsageError(f"--timeout : durée positive attendue, reçu {timeout:g}")
+    console = Console(stderr=True)
+    options = RunOptions(
+        vendor=vendor,
+        client_id=client_id,
+        link=link,
+        vhost=vhost,
+        tiers=parse_tiers(tiers),
+        answers=answers,
+        partner_id=partner_id,
+        timeout=timeout,
+        timeouts=Timeouts.fast() if fast else Timeouts(),
+        strict=strict,
+        names=tuple(scenario or ()),
+        listeners=[Progress(console)],
+    )
+    result = run(options)
+    console.print(summary_table(result))
+    for pending in result.pending:
+        console.print(f"  ✎ à attester : {pending.name}", style="yellow")
+    if result.interrupted:
+        console.print("Exécution interrompue : les étapes terminées sont conservées.", style="bold red")
+    _write_reports(result.run_id, junit, cucumber_json, json_path, console)
+    raise typer.Exit(result.exit_code)
+
+
+def _write_reports(
+    run_id: str, junit: Path | None, cucumber: Path | None, json_path: Path | None, console: Console
+) -> None:
+    if not (junit or cucumber or json_path):
+        return
+    from hubbench.home import BenchHome
+    from hubbench.results.reporters.cucumber import write_cucumber_json
+    from hubbench.results.reporters.json_report import write_json
+    from hubbench.results.reporters.junit import write_junit
+    from hubbench.results.store import ResultsStore
+
+    store = ResultsStore(BenchHome.from_env().db_url)
+    try:
+        for path, writer in ((junit, write_junit), (cucumber, write_cucumber_json), (json_path, write_json)):
+            if path is not None:
+                console.print(f"Rapport écrit : {writer(store, run_id, path)}")
+    finally:
+        store.close()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run_command)
