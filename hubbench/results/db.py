@@ -10,12 +10,13 @@ chosen in the URL itself: `?options=-csearch_path%3D<schema>`.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session
@@ -26,6 +27,8 @@ from hubbench.results.models import Base
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _WRITE_OPTION = "hubbench_write"
+_WAL_ATTEMPTS = 200
+_PG_DDL_LOCK_KEY = 0x4855_4242  # "HUBB"
 
 
 @dataclass(frozen=True)
@@ -84,8 +87,32 @@ def open_database(url: str, *, create: bool = True) -> Database:
         ) from exc
     database = Database(engine)
     if create:
-        Base.metadata.create_all(engine)
+        _create_tables(database)
     return database
+
+
+def _create_tables(database: Database) -> None:
+    """CREATE TABLE IF NOT EXISTS, safe when several processes open a new database at once: SQLite
+    serialises on BEGIN IMMEDIATE, PostgreSQL on a transaction-level advisory lock."""
+    with database.write_connection() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_DDL_LOCK_KEY})
+        Base.metadata.create_all(conn)
+
+
+def _enable_wal(cursor: sqlite3.Cursor) -> None:
+    """Switch a new database file to WAL (persistent). Two first connections racing on the switch get
+    SQLITE_BUSY without the busy handler being called, hence the bounded retry."""
+    for attempt in range(_WAL_ATTEMPTS):
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            if attempt == _WAL_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05)
 
 
 def _sqlite_engine(url: str, *, memory: bool) -> Engine:
@@ -100,11 +127,11 @@ def _sqlite_engine(url: str, *, memory: bool) -> Engine:
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
         dbapi_conn.isolation_level = None  # let SQLAlchemy's "begin" hook emit BEGIN itself
         cursor = dbapi_conn.cursor()
-        if not memory:
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        if not memory:
+            _enable_wal(cursor)
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
