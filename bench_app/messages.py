@@ -51,6 +51,12 @@ def _trace_event(row: TraceView) -> str:
     return EVENT_ACKED if (row.distribution_kind or "").lower() == "ack" else EVENT_DISPATCHED
 
 
+def _sender_of(body: bytes | None) -> str | None:
+    env = parse_json(body)
+    sender = env.get("senderID") if isinstance(env, dict) else None
+    return sender if isinstance(sender, str) else None
+
+
 def _queue_owner(queue: str) -> str:
     return queue.rsplit(".", 1)[0] if queue.endswith((".message", ".ack", ".info")) else queue
 
@@ -68,7 +74,7 @@ def timeline(detail: RunDetail, trace: list[TraceView]) -> list[TimelineEntry]:
                     event=EVENT_SENT if sent else EVENT_RECEIVED,
                     source="banc",
                     scenario=scenario.name,
-                    sender=None if sent else vendor,
+                    sender=_sender_of(msg.body) if sent else vendor,
                     recipient=vendor if sent else _queue_owner(msg.queue),
                     kind=msg.kind,
                     distribution_id=msg.distribution_id,

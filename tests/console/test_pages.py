@@ -195,3 +195,64 @@ def test_live_page_refuses_a_bad_request_in_french(filled: Filled) -> None:
     at.text_input[1].input("samu440")
     at.button[0].click().run()
     assert any("Identifiant client attendu de la forme fr." in e.value for e in at.error)
+
+
+def test_live_page_shows_progress_and_prompt_with_time_left(filled: Filled) -> None:
+    from datetime import timedelta
+
+    from hubbench.engine import events as ev
+    from hubbench.results.store import ResultsStore
+
+    store = ResultsStore(filled.url)
+    now = ev.utcnow()
+    sid = "palier3_messages_vides.feature::Envoi d'un message vide valide"
+    store(
+        ev.RunStarted(
+            run_id="run-en-cours",
+            vendor="Éditeur Direct",
+            client_id="fr.health.samu770",
+            link="15-15",
+            vhost="15-15_v1.5",
+            tiers=(3,),
+            pack_tag="1.0",
+            bench_version="0.1.0",
+        )
+    )
+    store(
+        ev.ScenarioStarted(
+            run_id="run-en-cours",
+            scenario_id=sid,
+            feature="palier3_messages_vides.feature",
+            name="Envoi d'un message vide valide",
+            tier=3,
+            link="15-15",
+        )
+    )
+    store(
+        ev.PromptShown(
+            run_id="run-en-cours",
+            scenario_id=sid,
+            prompt_id="p-1",
+            actor="fr.health.samu770",
+            action="send_message",
+            instruction="Envoyez un message vide (customContent) à fr.health.samubanc0a1b2c",
+            parameters={"recipient": "fr.health.samubanc0a1b2c"},
+            deadline=now + timedelta(seconds=120),
+            at=now,
+        )
+    )
+    store.close()
+    at = page("execution")
+    text = all_text(at)
+    assert "Éditeur Direct" in text and "En cours : Palier 3 — Envoi de messages vides" in text
+    assert any("Envoyez un message vide (customContent)" in w.value for w in at.warning)
+    progress = at.get("progress")[0].proto
+    assert progress.text.startswith("Temps restant : 1") and 0.9 < progress.value / 100 <= 1.0
+
+
+def test_matrix_page_on_postgresql(filled_pg: Filled) -> None:
+    cells = matrix_cells(page("matrice"))
+    assert cells[(SANS_ACK, "15-15", 2)] == "failed"
+    assert cells[(CONFORME, "15-15", 4)] == "pending_attestation"
+    at = page("detail", run=filled_pg.runs["enveloppe"])
+    assert f'data-path="{ENVELOPE_ERROR_PATH}"' in "\n".join(md.value for md in at.markdown)
