@@ -31,7 +31,16 @@ from hubbench.results.models import TraceMessage
 log = logging.getLogger(__name__)
 
 OUTCOMES = ("routed", "rejected", "dead_letter", "unroutable", "error_report")
+_PG_UNDEFINED_TABLE = "42P01"
 _TRANSIENT = (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError)
+
+
+def _is_transient(exc: Exception) -> bool:
+    """Worth retrying: locked or lost database, unreachable server, or the table missing for now
+    (SQLite reports it as OperationalError, PostgreSQL as SQLSTATE 42P01)."""
+    if isinstance(exc, (*_TRANSIENT, BenchError)):
+        return True
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) == _PG_UNDEFINED_TABLE
 
 
 def _utcnow() -> datetime:
@@ -187,7 +196,11 @@ class TraceWriter:
             elif item is not None and not isinstance(item, _Flush) and item is not _STOP:
                 self._count_failure(1, f"objet refusé (TraceRecord attendu) : {type(item).__name__}")
                 continue
-            self._write(batch)
+            try:
+                self._write(batch)
+            except Exception as exc:  # the writer thread must outlive any bug: count, log, go on
+                log.exception("trace : erreur inattendue du rédacteur")
+                self._count_failure(len(batch), f"erreur inattendue ({exc!r})")
             batch = []
             if isinstance(item, _Flush):
                 item.done.set()
@@ -212,7 +225,10 @@ class TraceWriter:
                 database = self._database()
                 with database.write_connection() as conn:
                     conn.execute(insert(TraceMessage), rows)
-            except (*_TRANSIENT, BenchError) as exc:
+            except Exception as exc:
+                if not _is_transient(exc):
+                    self._insert_apart(rows, exc)
+                    return
                 if attempt == self._max_attempts:
                     self._count_failure(len(rows), f"base indisponible après {attempt} essais ({exc})")
                     return
@@ -221,19 +237,18 @@ class TraceWriter:
                     self._last_error = str(exc)
                 log.warning("trace : écriture impossible (essai %d) : %s", attempt, exc)
                 time.sleep(min(self._max_backoff_s, 0.05 * 2**attempt))
-            except Exception as exc:  # the database refused the content: isolate the bad rows
-                if len(rows) > 1:
-                    for row in rows:
-                        self._insert([row])
-                else:
-                    self._count_failure(
-                        1, f"ligne refusée (distributionID {rows[0].get('distribution_id')}): {exc}"
-                    )
-                return
             else:
                 with self._lock:
                     self._written += len(rows)
                 return
+
+    def _insert_apart(self, rows: list[dict[str, Any]], exc: Exception) -> None:
+        """The database refused the content of a batch: write row by row to isolate the bad ones."""
+        if len(rows) > 1:
+            for row in rows:
+                self._insert([row])
+        else:
+            self._count_failure(1, f"ligne refusée (distributionID {rows[0].get('distribution_id')}) : {exc}")
 
     def _database(self) -> Database:
         if self._db is None:
