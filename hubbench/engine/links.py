@@ -43,12 +43,13 @@ def default_partner_id(link: Link, vendor_client_id: str) -> str:
     15-15: a SAMU; 15-SMUR: a tablet for an LRM, an LRM for a tablet (client id containing "smur");
     15-NexSIS: a fire-service actor (non-health).
     """
-    suffix = hashlib.sha256(vendor_client_id.encode("utf-8")).hexdigest()[:6]
+    code = "b" + hashlib.sha256(vendor_client_id.encode("utf-8")).hexdigest()[:4]  # CRRA-like, 5 chars
     if link.name == "15-NexSIS":
-        return f"fr.fire.nexsis.sdisbanc{suffix}"
+        return f"fr.fire.nexsis.sdis{code}"
+    samu = f"fr.health.samu{code}"
     if link.name == "15-SMUR" and "smur" not in vendor_client_id.lower():
-        return f"fr.health.samubanc{suffix}.smur"
-    return f"fr.health.samubanc{suffix}"
+        return f"{samu}.smur"
+    return samu
 
 
 def parse_tiers(text: str) -> tuple[int, ...]:

@@ -67,6 +67,7 @@ def counter(queue: dict[str, Any], name: str) -> int:
 
 @dataclass(frozen=True)
 class TracedMessage:
+    row_id: int
     at: datetime
     routing_key: str | None
     sender_id: str | None
@@ -130,6 +131,7 @@ class TraceObserver:
 
 def _traced(row: Any) -> TracedMessage:
     return TracedMessage(
+        row_id=row.id,
         at=row.at,
         routing_key=row.routing_key,
         sender_id=row.sender_id,

@@ -90,7 +90,7 @@ class EnginePlugin:
         self._engine: ScenarioEngine | None = None
         self._current: _Current | None = None
         self._names_by_id: dict[str, tuple[str, int]] = {}
-        self._shared: dict[str, Any] = {}
+        self._shared: dict[str, Any] = {"run_start": ctx.clock.now()}
 
     # ------------------------------------------------------------ selection
     @pytest.hookimpl(tryfirst=True)
@@ -119,6 +119,9 @@ class EnginePlugin:
             self.ctx, self.services, self.emit, self.prompter, self.attestor, shared=self._shared
         )
         self._engine = engine
+        if self._current is not None:  # steps ask for the fixture after the scenario has started
+            engine.start(self._current.scenario_id)
+            engine.checker.begin_step(self._current.open_step or 0)
         yield engine
         self._engine = None
 

@@ -150,16 +150,18 @@ def check_publisher_confirms(bench: ScenarioEngine, rule: str) -> None:
 def restart_and_send(bench: ScenarioEngine, count: int, rule: str) -> None:
     """Prompt a restart; once the vendor is gone, queue `count` messages for it."""
     tier1.connections(bench, rule)
-    before = {c.get("name") for c in bench.management.connections()}
-    with bench.prompt(
-        "restart_client", "Arrêtez puis relancez le système (file conservée pendant l'arrêt)", {}
-    ) as prompt:
-        gone = poll_until(
-            lambda: True if not before & {c.get("name") for c in bench.management.connections()} else None,
-            clock=bench.ctx.clock,
-            timeout=prompt.remaining(),
-            interval=0.2,
-        )
+    queue = f"{bench.ctx.client_id}.message"
+
+    def consumers() -> set[tuple[str, str]]:
+        return {(str((c.get("channel_details") or {}).get("name")), str(c.get("consumer_tag")))
+                for c in bench.management.consumers()[queue]}
+
+    before = consumers()
+    with bench.prompt("restart_client", "Arrêtez puis relancez le système (file conservée pendant l'arrêt)",
+                      {}) as prompt:
+        # stopped = none of the consumers seen before is left (gone, or already replaced by new ones)
+        gone = poll_until(lambda: True if not before & consumers() else None, clock=bench.ctx.clock,
+                          timeout=prompt.remaining(), interval=0.2)
         if gone is None:
             raise TimedOut(f"{rule} : le système n'a pas été arrêté dans le délai de l'invite")
     send_technical(bench, count)

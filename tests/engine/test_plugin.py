@@ -175,6 +175,7 @@ def test_verdicts_per_scenario(steps_dir: Path, tmp_path: Path) -> None:
         "palier deux": Verdict.PASSED,
     }
     assert isinstance(events[0], RunStarted) and isinstance(events[-1], RunFinished)
+    assert all(getattr(e, "scenario_id", "run") for e in events)  # every scenario event names its scenario
     assert result.exit_code == 1
     assert events[-1].verdict is Verdict.ERROR
 
@@ -187,6 +188,7 @@ def test_soft_checks_all_recorded_and_step_fails(steps_dir: Path, tmp_path: Path
         ("C", Verdict.FAILED),
         ("E", Verdict.PASSED),
     ]
+    assert {c.step_index for c in checks} == {1}
     steps = [e for e in events if isinstance(e, StepFinished)]
     assert [s.verdict for s in steps] == [Verdict.PASSED, Verdict.FAILED, Verdict.SKIPPED]
     assert "2 règles" in steps[1].detail

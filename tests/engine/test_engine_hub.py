@@ -1,0 +1,155 @@
+"""Tiers 1–3 on the real hub (TLS node + dispatcher) against a minimal well-behaved vendor.
+
+The vendor is written here with `transport.HubClient` only (no engine code): it acks every delivery,
+rejects undecodable ones without requeue, returns RC-REF for functional messages (never for acks),
+publishes with confirms, and acts on the engine's prompts (send_message, send_messages_burst,
+restart_client) seen through a listener of the run.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hubbench.engine.context import RunOptions, Timeouts
+from hubbench.engine.events import Event, PromptShown, Verdict
+from hubbench.engine.runner import run
+from hubbench.home import PACK_SOURCE_ENV
+from hubbench.hub.dispatcher import supervisor
+from hubbench.protocol import EnvelopeView, build_ack, build_message, custom_content_use_case, decode, encode
+from hubbench.protocol.packs import load_pack
+from hubbench.transport.client import AckMode, HubClient
+
+pytestmark = pytest.mark.broker
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "hubsante-models"
+VHOST = "15-15_v1.5"
+
+
+class WellBehavedVendor:
+    def __init__(self, client: HubClient, pack: Any) -> None:
+        self.client = client
+        self.pack = pack
+        self.publisher = HubClient(
+            client.client_id,
+            client.credentials,
+            client.host,
+            client.port,
+            client.vhost,
+            f"{client.client_id}-pub",
+            server_hostname=client.server_hostname,
+        )
+        self.inbox = client.inbox(ack=AckMode.MANUAL)
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+
+    def _publish(self, env: dict[str, Any], fmt: str = "json") -> None:
+        body, content_type = encode(env, fmt, pack=self.pack)  # type: ignore[arg-type]
+        with self._lock:
+            self.publisher.publish(body, content_type=content_type, confirm=True)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            inbox = self.inbox
+            try:
+                delivery = inbox.wait_for(None, 0.2)
+            except Exception:
+                time.sleep(0.2)
+                continue
+            if delivery is None:
+                continue
+            try:
+                env = decode(delivery.body, delivery.content_type, self.pack)
+            except ValueError:
+                inbox.nack(delivery, requeue=False)
+                continue
+            inbox.ack(delivery)
+            view = EnvelopeView(env)
+            if (
+                delivery.kind == "message"
+                and view.distribution_kind not in ("Ack", "Error")
+                and view.sender_id
+            ):
+                self._publish(build_ack(self.client.client_id, view.sender_id, view.distribution_id or ""))
+
+    def on_event(self, event: Event) -> None:
+        if isinstance(event, PromptShown):
+            threading.Thread(target=self._act, args=(event,), daemon=True).start()
+
+    def _act(self, prompt: PromptShown) -> None:
+        params = prompt.parameters
+        if prompt.action in ("send_message", "send_messages_burst"):
+            for index in range(int(params.get("count", 1))):
+                env = build_message(
+                    self.client.client_id, params["recipient"], custom_content_use_case(n=index)
+                )
+                self._publish(env, params.get("format", "json"))
+        elif prompt.action == "restart_client":
+            self.inbox.stop()
+            time.sleep(2.0)
+            self.inbox = self.client.inbox(ack=AckMode.MANUAL)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self.inbox.stop()
+        self.publisher.close()
+
+
+@pytest.fixture(scope="module")
+def hub_with_dispatcher(hub_node: Any) -> Iterator[Any]:
+    if not SHARED.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"official models missing in CI: {SHARED}")
+        pytest.skip(f"official models absent: {SHARED}")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(PACK_SOURCE_ENV, str(SHARED.resolve()))
+        patch.setenv("HUBBENCH_HOME", str(hub_node.home.root))
+        started = supervisor.health(hub_node.home).get("running")
+        supervisor.start(hub_node.home, hub_node.settings)
+        try:
+            yield hub_node
+        finally:
+            if not started:
+                supervisor.stop(hub_node.home)
+
+
+def test_tiers_1_to_3_well_behaved_vendor(hub_with_dispatcher: Any) -> None:
+    hub = hub_with_dispatcher
+    client_id = f"fr.health.samu{uuid.uuid4().hex[:5]}"
+    hub.registry.add(client_id, vhosts=[VHOST])
+    client = HubClient.for_client(hub.home, hub.settings, client_id, VHOST, f"{client_id}-vendor")
+    vendor = WellBehavedVendor(client, load_pack(vhost=VHOST, home=hub.home))
+    try:
+        options = RunOptions(
+            vendor="Éditeur de test",
+            client_id=client_id,
+            link="15-15",
+            home=hub.home.root,
+            timeouts=Timeouts.fast(),
+            listeners=[vendor.on_event],
+        )
+        result = run(options)
+    finally:
+        vendor.close()
+        client.close()
+    verdicts = {s.name: s.verdict for s in result.scenarios}
+    details = {s.name: s.detail for s in result.scenarios if s.verdict is not Verdict.PASSED}
+    pending = {
+        "Identifiant client et certificat convenus avec l'équipe du hub",
+        "Les erreurs signalées par le hub sont visibles",
+    }
+    assert len(verdicts) == 21
+    for name, verdict in verdicts.items():
+        expected = Verdict.PENDING_ATTESTATION if name in pending else Verdict.PASSED
+        assert verdict is expected, (name, details.get(name))
+    assert result.exit_code == 0
+    assert not result.listener_errors
