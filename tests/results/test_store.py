@@ -268,7 +268,25 @@ def test_open_prompts_for_an_actor(store: ResultsStore) -> None:
 def test_retention_purges_bodies_then_runs(store: ResultsStore, database) -> None:
     feed(store, full_run("old", start=datetime.now(UTC) - timedelta(days=40)))
     feed(store, full_run("new"))
-    assert store.purge_bodies(timedelta(days=30)) == {"trace_messages": 0, "exchanged_messages": 2}
+    from hubbench.results.trace import TraceRecord, TraceWriter
+
+    writer = TraceWriter(database)
+    for days in (40, 1):
+        writer.record(
+            TraceRecord(
+                vhost="v",
+                outcome="routed",
+                at=datetime.now(UTC) - timedelta(days=days),
+                body=b"{}",
+                distribution_id=f"d{days}",
+            )
+        )
+    assert writer.close()
+    assert store.purge_bodies(timedelta(days=30)) == {"trace_messages": 1, "exchanged_messages": 2}
+    assert [r.body for r in store.trace_by_distribution_id("d40")] == [None]
+    assert [r.body for r in store.trace_by_distribution_id("d1")] == [b"{}"]
+    assert store.purge_trace(timedelta(days=30)) == 1
+    assert store.trace_by_distribution_id("d40") == []
     old, new = store.run_detail("old"), store.run_detail("new")
     assert all(m.body is None for s in old.scenarios for m in s.messages)
     assert all(m.body is not None for s in new.scenarios for m in s.messages)
