@@ -69,6 +69,13 @@ Règle: propre à une liaison
   Scénario: propre à NexSIS
     Soit un banc prêt
 
+@palier-4 @tous-liens
+Règle: interruption
+  Scénario: interruption
+    Soit un banc prêt
+    Alors l'opérateur interrompt l'exécution
+    Et la règle "A" est respectée
+
 @palier-2 @tous-liens
 Règle: autre palier
   Scénario: palier deux
@@ -116,6 +123,11 @@ def optional(bench):
 @then(parsers.parse('une personne atteste "{key}"'))
 def attest(bench, key):
     bench.attest(key, "Question ?", [{"label": "premier"}, {"label": "second"}])
+
+
+@then("l'opérateur interrompt l'exécution")
+def interrupt(bench):
+    raise KeyboardInterrupt
 
 
 @then("le banc plante")
@@ -241,3 +253,13 @@ def test_answers_file_applies_and_pending_without(steps_dir: Path, tmp_path: Pat
     answers.write_text(json.dumps({"by": "Jeanne", "answers": {"cle-attestee": "invalide"}}))
     _, result = _run(steps_dir, tmp_path, names=("attestation",), answers=answers)
     assert result.scenarios[0].verdict is Verdict.FAILED
+
+
+def test_interrupted_run_keeps_finished_steps(steps_dir: Path, tmp_path: Path) -> None:
+    events, result = _run(steps_dir, tmp_path, tiers=(1, 4), names=("tout va bien", "interruption"))
+    assert result.interrupted and result.exit_code == 1
+    assert isinstance(events[-1], RunFinished) and events[-1].interrupted
+    finished = {e.scenario_id.split("::")[1]: e.verdict for e in events if isinstance(e, ScenarioFinished)}
+    assert finished == {"tout va bien": Verdict.PASSED, "interruption": Verdict.SKIPPED}
+    steps = [e for e in events if isinstance(e, StepFinished) and e.scenario_id.endswith("::interruption")]
+    assert [s.verdict for s in steps] == [Verdict.PASSED, Verdict.SKIPPED, Verdict.SKIPPED]
