@@ -10,7 +10,9 @@ Starts its own node in a temporary home (free ports in 5800–5899, one vhost `1
   confirm; no validation, no trace);
 * `dispatcher`: the bench's dispatcher (supervisor + 1 worker, full pipeline, trace on), forwarding the
   original bytes (default);
+* `dispatcher-notrace`: the same without the trace (to see what the trace costs);
 * `dispatcher+reserialize`: the same, re-encoding every forwarded body like the real hub does.
+Contenders run `--rounds` times in alternating order (the VM is noisy); the table shows medians.
 
 Per payload (≈1 KB `customContent`; ≈20 KB `createCaseHealth` = the official example
 RS-EDA_partageDossier_EnfantsNguyen.01 with its `medicalNote` list repeated) it measures:
@@ -149,6 +151,8 @@ async def run_load(home: BenchHome, settings: HubSettings, bodies: list[bytes], 
             pending.add(task)
             task.add_done_callback(pending.discard)
         await asyncio.wait_for(done.wait(), timeout=120 + len(bodies) / 50)
+        if pending:
+            await asyncio.wait(list(pending), timeout=30)
         return len(bodies) / (last[0] - start), latencies
     finally:
         await a_conn.close()
@@ -215,11 +219,39 @@ def measure(home: BenchHome, settings: HubSettings, args: argparse.Namespace) ->
     return out
 
 
+def median_of(rounds: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    return {kind: {key: round(statistics.median(r[kind][key] for r in rounds), 2) for key in rounds[0][kind]}
+            for kind in rounds[0]}
+
+
+CONTENDERS = ("forwarder", "dispatcher", "dispatcher-notrace", "dispatcher+reserialize")
+
+
+def run_contender(name: str, home: BenchHome, settings: HubSettings, args: argparse.Namespace
+                  ) -> dict[str, dict[str, Any]]:
+    if name == "forwarder":
+        proc = subprocess.Popen([sys.executable, __file__, "--forwarder", str(home.root)],
+                                stdout=subprocess.PIPE, text=True)
+        try:
+            assert proc.stdout is not None and "ready" in proc.stdout.readline()
+            return measure(home, settings, args)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(30)
+    supervisor.start(home, settings, reserialize=name.endswith("reserialize"),
+                     trace=not name.endswith("notrace"))
+    try:
+        return measure(home, settings, args)
+    finally:
+        supervisor.stop(home)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=3000)
     parser.add_argument("--paced", type=int, default=400)
     parser.add_argument("--rate", type=float, default=100.0)
+    parser.add_argument("--rounds", type=int, default=2, help="rounds in alternating order; medians kept")
     parser.add_argument("--forwarder", metavar="HOME", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.forwarder:
@@ -232,32 +264,26 @@ def main() -> int:
     for kind in ("1KB customContent", "20KB createCaseHealth"):
         report = validator_for(pack).validate_message(json.loads(bodies_for(kind, 1)[0]))
         assert report.valid, (kind, [i.message for i in report.errors][:3])
-    results: dict[str, dict[str, dict[str, Any]]] = {}
+    runs: dict[str, list[dict[str, dict[str, Any]]]] = {}
     with tempfile.TemporaryDirectory(prefix="hubbench-bench-") as tmp:
         home, settings, node = setup(Path(tmp))
         try:
-            proc = subprocess.Popen([sys.executable, __file__, "--forwarder", str(home.root)],
-                                    stdout=subprocess.PIPE, text=True)
-            try:
-                assert proc.stdout is not None and "ready" in proc.stdout.readline()
-                results["forwarder"] = measure(home, settings, args)
-            finally:
-                proc.send_signal(signal.SIGTERM)
-                proc.wait(30)
-            for name, reserialize in (("dispatcher", False), ("dispatcher+reserialize", True)):
-                supervisor.start(home, settings, reserialize=reserialize)
-                try:
-                    results[name] = measure(home, settings, args)
-                finally:
-                    supervisor.stop(home)
+            for round_index in range(args.rounds):
+                order = CONTENDERS if round_index % 2 == 0 else CONTENDERS[::-1]
+                for name in order:
+                    runs.setdefault(name, []).append(run_contender(name, home, settings, args))
         finally:
             node.stop()
-    print(f"{'contender':<24}{'payload':<24}{'bytes':>7}{'msgs/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
+    results = {name: median_of(rounds) for name, rounds in runs.items()}
+    print(f"{'contender':<24}{'payload':<24}{'bytes':>7}{'msgs/s':>9}{'p50 ms':>9}{'p99 ms':>9}  per round")
     for name, per_kind in results.items():
         for kind, r in per_kind.items():
-            print(f"{name:<24}{kind:<24}{r['bytes']:>7}{r['msgs_s']:>9}{r['p50_ms']:>9}{r['p99_ms']:>9}")
+            each = " / ".join(str(x[kind]["msgs_s"]) for x in runs[name])
+            cells = f"{int(r['bytes']):>7}{r['msgs_s']:>9}{r['p50_ms']:>9}{r['p99_ms']:>9}"
+            print(f"{name:<24}{kind:<24}{cells}  {each}")
     small, large = "1KB customContent", "20KB createCaseHealth"
     d, f, rs = results["dispatcher"], results["forwarder"], results["dispatcher+reserialize"]
+    nt = results["dispatcher-notrace"]
     summary = {
         "dispatch_msgs_s": d[small]["msgs_s"], "forwarder_msgs_s": f[small]["msgs_s"],
         "dispatch_ratio": round(d[small]["msgs_s"] / f[small]["msgs_s"], 3),
@@ -266,6 +292,8 @@ def main() -> int:
         "dispatch_20kb_ratio": round(d[large]["msgs_s"] / f[large]["msgs_s"], 3),
         "p99_added_20kb_ms": round(d[large]["p99_ms"] - f[large]["p99_ms"], 2),
         "reserialize_msgs_s": rs[small]["msgs_s"], "reserialize_20kb_msgs_s": rs[large]["msgs_s"],
+        "notrace_msgs_s": nt[small]["msgs_s"], "notrace_20kb_msgs_s": nt[large]["msgs_s"],
+        "rounds": args.rounds,
         "latency_rate_msgs_s": args.rate, "messages": args.messages,
     }
     print(json.dumps(summary))
