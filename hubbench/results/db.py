@@ -14,11 +14,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
@@ -77,7 +78,10 @@ def open_database(url: str, *, create: bool = True) -> Database:
         raise UsageError(f"URL de base de données invalide : {url!r} ({exc})") from exc
     try:
         if parsed.get_backend_name() == "sqlite":
-            engine = _sqlite_engine(url, memory=parsed.database in (None, "", ":memory:"))
+            memory = parsed.database in (None, "", ":memory:")
+            if not memory:
+                Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
+            engine = _sqlite_engine(url, memory=memory)
         else:
             engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
@@ -87,7 +91,14 @@ def open_database(url: str, *, create: bool = True) -> Database:
         ) from exc
     database = Database(engine)
     if create:
-        _create_tables(database)
+        try:
+            _create_tables(database)
+        except OperationalError as exc:
+            engine.dispose()
+            raise SetupError(
+                f"Base de résultats injoignable : {database.url} ({exc.orig or exc})",
+                hint="vérifiez HUBBENCH_DB_URL, le serveur et les droits",
+            ) from exc
     return database
 
 

@@ -150,3 +150,14 @@ def test_odd_values_are_stored_not_lost(sqlite_url: str) -> None:
         assert row.properties["headers"]["raw"] == {"base64": "AP8="}
         assert row.errors[0]["message"] == "champ manquant"
     db.dispose()
+
+
+def test_unreachable_database_is_counted_never_raised() -> None:
+    writer = TraceWriter("postgresql+psycopg://nobody@127.0.0.1:1/none", max_attempts=2, max_backoff_s=0.01)
+    for i in range(3):
+        writer.record(_record(i))
+    assert writer.flush(timeout=60)
+    stats = writer.stats
+    assert (stats.written, stats.failed, stats.retries) == (0, 3, 1)
+    assert "injoignable" in (stats.last_error or "")
+    assert writer.close()

@@ -101,20 +101,17 @@ def _element(scenario: ScenarioView, feature_id: str, line: int) -> dict[str, An
         "steps": [_step(step, line + 1 + i) for i, step in enumerate(scenario.steps)],
     }
     hooks = _hooks(scenario)
-    if hooks:
-        element["after"] = hooks
     if not scenario.steps and verdict_of(scenario) is not Verdict.PASSED:  # keep the verdict visible
-        element["after"] = [
-            *hooks,
+        status = _STATUS[verdict_of(scenario)]
+        message = "\n".join(failure_lines(scenario))
+        hooks.append(
             {
                 "match": {"location": "hubbench"},
-                "result": {
-                    "status": _STATUS[verdict_of(scenario)],
-                    "duration": 0,
-                    "error_message": "\n".join(failure_lines(scenario)),
-                },
-            },
-        ]
+                "result": {"status": status, "duration": 0, "error_message": message},
+            }
+        )
+    if hooks:
+        element["after"] = hooks
     return element
 
 
