@@ -28,6 +28,7 @@ class RunRequest:
     tiers: str = "1-3"
     vhost: str | None = None
     timeout_s: int | None = None
+    fast: bool = False  # short waits, for automated systems such as the reference vendors
 
     def validate(self) -> None:
         if not self.vendor.strip():
@@ -60,6 +61,8 @@ class RunRequest:
             args += ["--vhost", self.vhost]
         if self.timeout_s is not None:
             args += ["--timeout", str(self.timeout_s)]
+        if self.fast:
+            args.append("--fast")
         return args
 
 

@@ -22,7 +22,8 @@ with st.form("lancer"):
     c4, c5, c6 = st.columns(3)
     tiers = c4.text_input("Paliers", value="1-3", help="un palier (2) ou un intervalle (1-3)")
     vhost = c5.text_input("Version (vhost)", placeholder="par défaut celle du lien")
-    timeout = c6.number_input("Délai par attente (s)", min_value=1, max_value=3600, value=60)
+    timeout = c6.number_input("Délai des consignes opérateur (s)", min_value=1, max_value=3600, value=120)
+    fast = st.checkbox("Délais courts (système automatisé, ex. éditeur de référence)", value=False)
     if st.form_submit_button("Lancer l'exécution", type="primary"):
         request = RunRequest(
             vendor=vendor,
@@ -31,6 +32,7 @@ with st.form("lancer"):
             tiers=tiers.strip(),
             vhost=vhost.strip() or None,
             timeout_s=int(timeout),
+            fast=fast,
         )
         try:
             launched = start_run(request, db_url=state.db_url(), home=state.home())
