@@ -74,9 +74,15 @@ class ResultsStore:
 
     # ------------------------------------------------------------------ listener
     def __call__(self, event: ev.Event) -> None:
+        if isinstance(event, ev.AttestationAnswered):
+            self.answer_attestation(
+                event.attestation_id, list(event.answers), comment=event.comment, who=event.answered_by
+            )
+            return
         handler = self._handlers.get(type(event))
         if handler is None:
-            raise TypeError(f"événement inconnu du stockage des résultats : {type(event).__name__}")
+            log.warning("événement ignoré par le stockage des résultats : %s", type(event).__name__)
+            return
         with self.db.writing() as session:
             handler(session, event)
 

@@ -302,3 +302,19 @@ def test_unknown_run_is_reported_to_the_bus(store: ResultsStore) -> None:
     bus = EventBus([store])
     bus.emit(ev.ScenarioStarted("ghost", scenario_id="a::b", feature="a", name="b", tier=1, link="15-15"))
     assert len(bus.listener_errors) == 1
+
+
+def test_answers_given_up_front_arrive_as_an_event(store: ResultsStore) -> None:
+    events = full_run("r", with_error=False)
+    answered = ev.AttestationAnswered(
+        "r",
+        scenario_id="tier4.feature::Affichage du dossier",
+        attestation_id="r-a1",
+        answered_by="fichier",
+        answers=tuple({"item": i, "answer": "valid", "comment": ""} for i in range(3)),
+    )
+    feed(store, [*events[:-1], answered, events[-1]])
+    detail = store.run_detail("r")
+    tier4 = next(s for s in detail.scenarios if s.tier == 4)
+    assert tier4.verdict is Verdict.PASSED and tier4.attestations[0].answered_by == "fichier"
+    assert detail.run.verdict is Verdict.FAILED  # the tier-3 failures remain
