@@ -110,6 +110,19 @@ def stop_simulators(threads: Sequence[VendorThread]) -> None:
         thread.stop()
 
 
+def partner_id_for(vendor: DemoVendor, link: str) -> str | None:
+    """A partner id of the run's own, valid for the hub (SAMU codes are 1 to 5 characters).
+
+    `samuP<last 3 digits of the vendor's code>`, a SMUR tablet below it on 15-SMUR; on 15-NexSIS the
+    engine's default fire-service id is used.
+    """
+    if link == "15-NexSIS":
+        return None
+    code = "P" + "".join(ch for ch in vendor.client_id if ch.isdigit())[-3:]
+    partner = f"fr.health.samu{code}"
+    return f"{partner}.smur" if link == "15-SMUR" else partner
+
+
 def run_campaign(vendor: DemoVendor, link: str, tiers: str, env: dict[str, str], log_dir: Path) -> RunOutcome:
     log = log_dir / f"{vendor.client_id}-{link}.log"
     command = [
@@ -117,6 +130,9 @@ def run_campaign(vendor: DemoVendor, link: str, tiers: str, env: dict[str, str],
         "--vendor", vendor.name, "--client-id", vendor.client_id, "--link", link, "--tiers", tiers,
         "--timeout", f"{OPERATOR_TIMEOUT_S:g}",
     ]
+    partner = partner_id_for(vendor, link)
+    if partner:
+        command += ["--partner-id", partner]
     started = time.monotonic()
     with open(log, "wb") as out:
         try:

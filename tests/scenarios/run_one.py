@@ -1,7 +1,7 @@
 """One engine run in its own process (the engine runs pytest in-process: one run per process).
 
-Usage: python run_one.py VENDOR CLIENT_ID LINK TIERS  (HUBBENCH_HOME set by the caller)
-Prints one JSON line: {"run_id", "verdict", "scenarios": [{"scenario_id", "name", "tier", "verdict", "detail"}]}.
+Usage: python run_one.py VENDOR CLIENT_ID LINK TIERS PARTNER_ID  (HUBBENCH_HOME set by the caller)
+Prints one JSON line: {"run_id", "verdict", "scenarios": [{scenario_id, name, tier, verdict, detail}]}.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from hubbench.engine.runner import run
 
 
 def main() -> None:
-    vendor, client_id, link, tiers = sys.argv[1:5]
+    vendor, client_id, link, tiers, partner_id = sys.argv[1:6]
     result = run(RunOptions(vendor=vendor, client_id=client_id, link=link, tiers=parse_tiers(tiers),
-                            timeouts=Timeouts.fast()))
+                            partner_id=partner_id, timeouts=Timeouts.fast()))
     print(json.dumps({
         "run_id": result.run_id,
         "verdict": result.verdict.value,
