@@ -1,12 +1,12 @@
-"""The results store as an event listener, plus answers given up front (`AttestationAnswered`)."""
+"""The results store as the run's event listener (`hubbench.results.store.ResultsStore`)."""
 
 from __future__ import annotations
 
-from hubbench.engine.events import AttestationAnswered, Event
+from hubbench.engine.events import Event
 
 
 class StoreListener:
-    """Forwards events to `hubbench.results.store.ResultsStore`; applies up-front attestation answers."""
+    """Forwards every event to the results store (which also applies `AttestationAnswered`)."""
 
     def __init__(self, store: object) -> None:
         self.store = store
@@ -18,11 +18,6 @@ class StoreListener:
         return cls(ResultsStore(db_url))
 
     def __call__(self, event: Event) -> None:
-        if isinstance(event, AttestationAnswered):
-            self.store.answer_attestation(  # type: ignore[attr-defined]
-                event.attestation_id, list(event.answers), comment=event.comment, who=event.answered_by
-            )
-            return
         self.store(event)  # type: ignore[operator]
 
     def close(self) -> None:
