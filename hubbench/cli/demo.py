@@ -29,7 +29,8 @@ def _print_matrix(lines: list[d.MatrixLine], tiers: tuple[int, ...]) -> None:
         table.add_column(header)
     for line in lines:
         table.add_row(line.vendor, line.client_id, line.link, *(line.cells[t].label_fr for t in tiers))
-    Console().print(table)
+    console = Console()
+    (console if console.is_terminal else Console(width=140)).print(table)
 
 
 def _console(home: BenchHome) -> None:

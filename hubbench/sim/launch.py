@@ -67,7 +67,7 @@ def build_vendor(
         client_id,
         profile,
         connector(creds, settings, vhost),
-        prompts=PromptPoller(home.db_url, client_id),
+        prompts=PromptPoller(home.db_url, client_id, vhost=vhost),
         xml_line=line_of(vhost_map(home).get(vhost, "3")),
         on_log=on_log,
     )

@@ -2,7 +2,9 @@
 
 The engine persists each `PromptShown` in the `prompts` table with `outcome` NULL while it is open
 (ENGINE_CONTRACT "Operator prompts"). The vendor polls the open prompts whose actor is its client id
-and hands each one out exactly once, the first time it is seen before its deadline.
+and hands each one out exactly once, the first time it is seen before its deadline. A vendor connected
+to one vhost takes only the prompts of runs on that vhost (the same client id may run several links
+at once, one connection per vhost).
 """
 
 from __future__ import annotations
@@ -13,13 +15,16 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import SQLAlchemyError
 
 from hubbench.results.db import Database, open_database
+from hubbench.results.models import Run
 from hubbench.results.queries import open_prompts
 from hubbench.results.views import PromptView
 
 
 class PromptPoller:
-    def __init__(self, db_url: str, actor: str, *, interval_s: float = 0.3) -> None:
+    def __init__(self, db_url: str, actor: str, *, vhost: str | None = None, interval_s: float = 0.3) -> None:
         self.actor = actor
+        self.vhost = vhost
+        self._run_vhosts: dict[str, str | None] = {}
         self.interval_s = interval_s
         self._db_url = db_url
         self._db: Database | None = None
@@ -41,12 +46,16 @@ class PromptPoller:
         try:
             with self._database().reading() as session:
                 rows = open_prompts(session, actor=self.actor)
+                for run_id in {p.run_id for p in rows} - set(self._run_vhosts):
+                    run = session.get(Run, run_id)
+                    self._run_vhosts[run_id] = run.vhost if run is not None else None
         except SQLAlchemyError as exc:  # database busy or not created yet: try again next poll
             self.last_error = str(exc).splitlines()[0]
             return []
         self.last_error = None
         now = datetime.now(UTC)
-        fresh = [p for p in rows if p.prompt_id not in self._seen and p.deadline > now]
+        fresh = [p for p in rows if p.prompt_id not in self._seen and p.deadline > now
+                 and (self.vhost is None or self._run_vhosts.get(p.run_id) == self.vhost)]
         self._seen.update(p.prompt_id for p in fresh)
         return fresh
 

@@ -48,6 +48,19 @@ def test_each_open_prompt_of_the_actor_is_handed_out_once(tmp_path: Path) -> Non
     store.close()
 
 
+def test_only_prompts_of_runs_on_the_vendors_vhost(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'results.db'}"
+    store = _store_with_run(url)  # run r1 on 15-15_v1.5
+    store(_prompt("p1"))
+    on_nexsis = PromptPoller(url, VENDOR, vhost="15-nexsis_v1.8", interval_s=0)
+    on_1515 = PromptPoller(url, VENDOR, vhost="15-15_v1.5", interval_s=0)
+    assert on_nexsis.due() == []
+    assert [p.prompt_id for p in on_1515.due()] == ["p1"]
+    for poller in (on_nexsis, on_1515):
+        poller.close()
+    store.close()
+
+
 def test_missing_database_is_retried_not_fatal(tmp_path: Path) -> None:
     poller = PromptPoller(f"sqlite:///{tmp_path / 'absent.db'}", VENDOR, interval_s=0)
     assert poller.due() == []
