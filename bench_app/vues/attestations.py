@@ -28,9 +28,9 @@ for attestation in pending:
                 f"{run.vendor} · lien {run.link} · scénario {attestation.scenario_id} · "
                 f"demandée le {fmt_time(attestation.requested_at)}"
             )
-        answers = []
+        answers, remarks = [], []
         for i, item in enumerate(attestation.items):
-            c1, c2 = st.columns([3, 2])
+            c1, c2, c3 = st.columns([3, 2, 2])
             c1.markdown(f"`{item.get('path', i + 1)}` — attendu : **{item.get('expected', '')}**")
             answers.append(
                 c2.radio(
@@ -43,6 +43,14 @@ for attestation in pending:
                     label_visibility="collapsed",
                 )
             )
+            remarks.append(
+                c3.text_input(
+                    f"Remarque {i + 1}",
+                    placeholder="remarque (facultatif)",
+                    key=f"r-{attestation.attestation_id}-{i}",
+                    label_visibility="collapsed",
+                )
+            )
         comment = st.text_area("Commentaire", key=f"c-{attestation.attestation_id}")
         who = st.text_input("Attesté par (nom)", key=f"w-{attestation.attestation_id}")
         if st.form_submit_button("Enregistrer l'attestation"):
@@ -51,7 +59,10 @@ for attestation in pending:
             else:
                 try:
                     verdict = data.answer_attestation(
-                        attestation.attestation_id, answers, comment=comment, who=who
+                        attestation.attestation_id,
+                        [{"answer": a, "comment": r} for a, r in zip(answers, remarks, strict=True)],
+                        comment=comment,
+                        who=who,
                     )
                 except BenchError as exc:
                     st.error(str(exc))

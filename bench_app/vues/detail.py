@@ -5,7 +5,7 @@ import streamlit as st
 from bench_app import state
 from bench_app.labels import fmt_time, run_label, tier_title, verdict_badge, verdict_label
 from bench_app.messages import highlighted_json_html, parse_json, pretty_xml, timeline
-from bench_app.widgets import chip
+from bench_app.widgets import chip, failure_markdown, step_failure_markdown
 from hubbench.engine.events import Verdict
 
 st.title("Détail d'une exécution")
@@ -64,17 +64,17 @@ for scenario in scenarios:
             st.warning(scenario.remark)
         for step in scenario.steps:
             st.markdown(f"{chip(step.verdict)} &nbsp; **{step.keyword}** {step.text}", unsafe_allow_html=True)
-            if step.detail:
+            failed_checks = [c for c in step.checks if c.verdict.counts_as_failure]
+            for check in failed_checks:
+                extra = f"**Message :** `{check.distribution_id}`" if check.distribution_id else ""
+                st.error(failure_markdown(check.rule, check.expected, check.received, extra + check.detail))
+            failed_step = step.verdict is not None and step.verdict.counts_as_failure
+            if failed_step and not failed_checks and step.detail:
+                st.error(step_failure_markdown(step.detail))
+            elif step.detail:
                 st.caption(step.detail)
             for check in step.checks:
-                if check.verdict.counts_as_failure:
-                    st.error(
-                        f"**Règle :** {check.rule}  \n**Attendu :** {check.expected}  \n"
-                        f"**Reçu :** {check.received}"
-                        + (f"  \n**Message :** `{check.distribution_id}`" if check.distribution_id else "")
-                        + (f"  \n{check.detail}" if check.detail else "")
-                    )
-                else:
+                if not check.verdict.counts_as_failure:
                     st.caption(
                         f"{verdict_badge(check.verdict)} · {check.rule} · attendu : {check.expected} · "
                         f"reçu : {check.received}"

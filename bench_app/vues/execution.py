@@ -44,7 +44,7 @@ with st.form("lancer"):
                 f"Exécution lancée (processus {launched.pid}). Elle apparaît ci-dessous dès son début."
             )
 
-auto = st.toggle("Actualiser automatiquement (toutes les 2 s)", value=False, key="x_auto")
+auto = st.toggle("Actualiser automatiquement (toutes les 2 s)", value=True, key="x_auto")
 
 
 @st.fragment(run_every=2 if auto else None)

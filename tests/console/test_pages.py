@@ -96,7 +96,8 @@ def test_attestation_answer_changes_the_verdict(filled: Filled) -> None:
     data = ConsoleData(filled.url)
     at = page("attestations")
     at.radio(key=f"a-{ATTESTATION_ID}-0").set_value("valid")
-    at.radio(key=f"a-{ATTESTATION_ID}-1").set_value("valid")
+    at.radio(key=f"a-{ATTESTATION_ID}-1").set_value("approximate")
+    at.text_input(key=f"r-{ATTESTATION_ID}-1").input("code affiché sans libellé")
     at.text_area(key=f"c-{ATTESTATION_ID}").input("affichage conforme")
     at.text_input(key=f"w-{ATTESTATION_ID}").input("Jeanne Testeuse")
     at.button[0].click().run()  # the form's submit button
@@ -108,6 +109,12 @@ def test_attestation_answer_changes_the_verdict(filled: Filled) -> None:
     tier4 = next(s for s in detail.scenarios if s.tier == 4)
     assert tier4.verdict is Verdict.PASSED
     assert tier4.attestations[0].answered_by == "Jeanne Testeuse"
+    assert tier4.attestations[0].answers[1] == {
+        "item": 1,
+        "answer": "approximate",
+        "comment": "code affiché sans libellé",
+    }
+    assert tier4.remark is not None and "riskThreat[0].code" in tier4.remark  # approximation stays visible
     assert matrix_cells(page("matrice"))[(CONFORME, "15-15", 4)] == "passed"
 
 
