@@ -54,7 +54,7 @@ def latency_stats(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
         by_link.setdefault(point["Lien"], []).append(point["latence (ms)"])
     stats = []
     for link, values in sorted(by_link.items()):
-        p95 = quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
+        p95 = quantiles(values, n=20, method="inclusive")[-1] if len(values) >= 2 else values[0]
         stats.append(
             {
                 "Lien": link,

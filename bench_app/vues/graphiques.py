@@ -28,7 +28,12 @@ if judged:
         ),
         width="stretch",
     )
-st.dataframe([{k: v for k, v in r.items() if k != "palier"} for r in rates], hide_index=True, width="stretch")
+st.dataframe(
+    [{k: v for k, v in r.items() if k != "palier"} for r in judged], hide_index=True, width="stretch"
+)
+unjudged = [str(r["palier"]) for r in rates if not r["évalués"]]
+if unjudged:
+    st.caption(f"Paliers sans résultat évalué : {', '.join(unjudged)}.")
 
 st.header("Délai d'acquittement (RC-REF) d'un éditeur, par lien")
 st.caption(

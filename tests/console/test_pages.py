@@ -189,6 +189,7 @@ def test_charts_pass_rate_per_tier_and_ack_latency(filled: Filled) -> None:
     row = stats[stats["Lien"] == "15-15"].iloc[0]
     assert row["acquittements"] == 4  # 0.3 s, 0.4 s, 0.9 s, 1.6 s
     assert row["médiane (ms)"] == 650.0 and row["maximum (ms)"] == 1600.0
+    assert row["médiane (ms)"] < row["95e centile (ms)"] <= row["maximum (ms)"]
 
 
 def test_live_page_without_runs_says_so(filled: Filled) -> None:
