@@ -291,7 +291,11 @@ def _route(inbound: Inbound, ctx: DispatchContext, env: dict[str, Any], facts: F
 
 
 def _expiration(env: Mapping[str, Any], inbound: Inbound, ctx: DispatchContext, dist_id: str) -> str | None:
-    expires = datetime.fromisoformat(str(env["dateTimeExpires"]))
+    try:
+        expires = datetime.fromisoformat(str(env["dateTimeExpires"]))
+    except ValueError as exc:  # schema-valid yet unreadable by the hub's date mapper → mapping failure
+        raise _Refused(ErrorCode.UNRECOGNIZED_MESSAGE_FORMAT, causes.INTERNAL_ERROR, dist_id,
+                       explanation=f"dateTimeExpires illisible : {env['dateTimeExpires']!r}") from exc
     if expires.tzinfo is None:
         expires = expires.astimezone()
     now_s = int(ctx.now().timestamp())

@@ -154,17 +154,19 @@ class VhostLink:
             self.exchange = await self.channel.get_exchange(DISTRIBUTION, ensure=False)
             dispatch = await self.channel.get_queue(DISPATCH, ensure=False)
             dlq = await self.channel.get_queue(DISPATCH_DLQ, ensure=False)
-            await dispatch.consume(self._spawn(self.on_dispatch))
-            await dlq.consume(self._spawn(self.on_dead_letter))
+            tags = [(dispatch, await dispatch.consume(self._spawn(self.on_dispatch))),
+                    (dlq, await dlq.consume(self._spawn(self.on_dead_letter)))]
             s.stats.connected[self.vhost] = True
             log.info("vhost %s : à l'écoute de %s et %s", self.vhost, DISPATCH, DISPATCH_DLQ)
             waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(closed.wait())]
             await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
             for waiter in waiters:
                 waiter.cancel()
-            if not closed.is_set():
-                await self.channel.close()  # stops deliveries; in-flight tasks then finish or fail
+            if not closed.is_set():  # graceful stop: no new deliveries, let in-flight ones settle
+                for queue, tag in tags:
+                    await queue.cancel(tag)
                 await self.drain()
+                await self.channel.close()
         finally:
             await self.drain()
             if not connection.is_closed:
