@@ -132,6 +132,21 @@ def summary_table(result: RunResult) -> Table:
     return table
 
 
+def official_cases_table(result: RunResult) -> Table | None:
+    """One row per official test case played (scenarios tagged @cas-officiel), or None."""
+    from hubbench.engine.official_cases import OFFICIAL_TAG
+
+    cases = [s for s in result.scenarios if OFFICIAL_TAG in s.tags]
+    if not cases:
+        return None
+    table = Table(title="Cas de test officiels", title_justify="left")
+    for column in ("Cas", "Verdict", "Détail"):
+        table.add_column(column)
+    for case in cases:
+        table.add_row(case.name, f"[{_STYLE[case.verdict]}]{case.verdict.label_fr}[/]", case.detail[:160])
+    return table
+
+
 def run_command(
     vendor: Annotated[str, typer.Option("--vendor", help="Nom de l'éditeur / du produit testé.")],
     client_id: Annotated[str, typer.Option("--client-id", help="Identifiant client du système testé.")],
@@ -139,7 +154,7 @@ def run_command(
     vhost: Annotated[
         str | None, typer.Option("--vhost", help="Vhost (défaut : celui de la liaison).")
     ] = None,
-    tiers: Annotated[str, typer.Option("--tiers", help="Paliers, ex. 1-3 ou 1,3.")] = "1-3",
+    tiers: Annotated[str, typer.Option("--tiers", help="Paliers, ex. 1-3, 1-7 ou 4,5.")] = "1-3",
     answers: Annotated[
         Path | None, typer.Option("--answers", help="Réponses aux attestations (YAML/JSON).")
     ] = None,
@@ -182,6 +197,9 @@ def run_command(
     )
     result = run(options)
     console.print(summary_table(result))
+    cases = official_cases_table(result)
+    if cases is not None:
+        console.print(cases)
     for pending in result.pending:
         console.print(f"  ✎ à attester : {pending.name}", style="yellow")
     if result.interrupted:

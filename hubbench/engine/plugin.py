@@ -67,6 +67,7 @@ class ScenarioSummary:
     tier: int
     verdict: Verdict
     detail: str
+    tags: tuple[str, ...] = ()
 
 
 class EnginePlugin:
@@ -90,6 +91,7 @@ class EnginePlugin:
         self._engine: ScenarioEngine | None = None
         self._current: _Current | None = None
         self._names_by_id: dict[str, tuple[str, int]] = {}
+        self._tags_by_id: dict[str, tuple[str, ...]] = {}
         self._shared: dict[str, Any] = {"run_start": ctx.clock.now()}
 
     # ------------------------------------------------------------ selection
@@ -132,6 +134,7 @@ class EnginePlugin:
         tags = set(scenario.tags) | set(feature.tags) | (set(rule.tags) if rule is not None else set())
         tier = tier_of(tags) or 0
         self._names_by_id[scenario_id] = (scenario.name, tier)
+        self._tags_by_id[scenario_id] = tuple(sorted(tags))
         self._current = _Current(scenario_id, time.monotonic(), list(scenario.steps))
         if self._engine is not None:
             self._engine.start(scenario_id)
@@ -265,7 +268,8 @@ class EnginePlugin:
             )
         )
         name, tier = self._names_by_id.get(current.scenario_id, (current.scenario_id, 0))
-        self.summaries.append(ScenarioSummary(current.scenario_id, name, tier, verdict, current.detail))
+        tags = self._tags_by_id.get(current.scenario_id, ())
+        self.summaries.append(ScenarioSummary(current.scenario_id, name, tier, verdict, current.detail, tags))
         self._current = None
 
 

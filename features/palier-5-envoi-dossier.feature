@@ -1,0 +1,43 @@
+# language: fr
+@palier-5 @tous-liens
+Fonctionnalité: Palier 5 — Envoi d'un dossier et corrections
+  L'opérateur ressaisit le dossier du jeu de données et le partage avec le partenaire du banc, puis le
+  corrige. Le banc juge le message publié (trace du hub) : schéma du vhost, caseId
+  {pays}.{domaine}.{organisation}.{senderCaseId}, date de création sans Z, valeurs du JDD (comparaison
+  JSONPath du runner officiel hors identifiants générés et dates) ; la correction garde le caseId et la
+  date de création, a un nouveau distributionID et le type de mise à jour de la liaison
+  (HUB_PROTOCOL §10 palier 5 ; DSF 15-15 §3.6, §5.1, §5.4 ; DSF 15-NexSIS §6.3).
+
+  Contexte:
+    Soit le système de l'éditeur est connecté au hub
+
+  Scénario: Dossier conforme au schéma du vhost
+    Soit le dossier partagé par le système
+    Alors il est conforme au schéma du vhost [Palier 5 — DSF 15-15 §5.1, DST 1.2 §3.4.5 (schéma du vhost, en-tête RC-DE)]
+
+  Scénario: Identifiant de dossier partagé (caseId)
+    Soit le dossier partagé par le système
+    Alors son caseId est formé de l'organisation émettrice et du numéro local [Palier 5 — DSF 15-15 §3.6 (caseId)]
+
+  Scénario: Date de création du dossier
+    Soit le dossier partagé par le système
+    Alors sa date de création est au format avec décalage horaire [Palier 5 — RS-EDA/RC-EDA (creation, format sans Z)]
+
+  Scénario: Valeurs du jeu de données
+    Soit le dossier partagé par le système
+    Alors il contient les valeurs du jeu de données [Palier 5 — DSF 15-15 §5.1 (valeurs du JDD)]
+
+  Scénario: Correction : même caseId
+    Soit la correction du dossier partagé par le système
+    Alors la correction reprend le caseId du dossier [Palier 5 — DSF 15-15 §5.4 (correction : même caseId)]
+
+  Scénario: Correction : date de création inchangée
+    Soit la correction du dossier partagé par le système
+    Alors la correction garde la date de création du dossier [Palier 5 — RS-EDA (correction : creation inchangée)]
+
+  Scénario: Correction : message de mise à jour avec un nouveau distributionID
+    Soit la correction du dossier partagé par le système
+    Alors la correction est un message de mise à jour de la liaison avec un nouveau distributionID [Palier 5 — DSF 15-15 §5.4, DST 1.2 §3.4.3 (message de mise à jour)]
+
+  Scénario: Statut de partage et trace du dossier visibles
+    Alors une personne atteste "statut-partage-visible" : le logiciel montre l'état de partage du dossier (acquitté ou non délivré) et garde sa trace [Palier 5 — DST 1.2 §3.3.2, RECETTE 5.3–5.4]

@@ -1,0 +1,35 @@
+# language: fr
+@palier-7 @15-NexSIS
+Fonctionnalité: Palier 7 — EMSI : demande de concours, réponse, opérations
+  Sur une affaire partagée au préalable, le système envoie une demande de concours (DC), répond à celle
+  du partenaire (RDC/DCR) et transmet un compte rendu d'opérations (OPG/SOM) ; il acquitte les EMSI du
+  partenaire. Règles : EVENT.MAIN_EVENT_ID = caseId partagé, CONTEXT.ID unique, MODE ACTUAL, MSGTYPE
+  ALERT puis UPDATE, MISSION.NAME des DC et réponses, MISSION.ID de la DC repris par la réponse avec
+  l'organisation qui répond, LEVEL OPR pour une OPG (HUB_PROTOCOL §7, §10 palier 7 ; DSF 15-NexSIS §5.3).
+
+  Contexte:
+    Soit le système de l'éditeur est connecté au hub
+
+  Scénario: Demande de concours envoyée par le système (DC)
+    Alors le système envoie une demande de concours sur une affaire partagée [Palier 7 — DSF 15-NexSIS §5.3 (partnerRequest)]
+
+  Scénario: Réponse à une demande de concours du partenaire (RDC)
+    Quand le partenaire envoie une demande de concours EMSI DC
+    Alors le système l'acquitte (AMQP et RC-REF) sans erreur [Palier 7 — DST 1.2 §3.3.2 (acquittement de la DC)]
+    Et l'opérateur répond ACCEPTE en reprenant la mission de la demande [Palier 7 — DSF 15-NexSIS §5.3 (partnerRequestAnswer)]
+
+  Scénario: Compte rendu d'opérations envoyé par le système (OPG)
+    Alors le système envoie un compte rendu d'opérations sur une affaire partagée [Palier 7 — DSF 15-NexSIS §5.3 (operationReport)]
+
+  Plan du Scénario: Réception d'un EMSI <variante> du partenaire
+    Quand le partenaire envoie un EMSI <variante>
+    Alors le système l'acquitte (AMQP et RC-REF) sans erreur [Palier 7 — DST 1.2 §3.3.1, §3.3.2 (acquittement des EMSI)]
+
+    Exemples:
+      | variante |
+      | DC       |
+      | RDC      |
+      | OPG      |
+
+  Scénario: Demandes de concours présentées aux utilisateurs
+    Alors une personne atteste "emsi-visibles" : la demande de concours est notifiée, la réponse est traitée et la trace est gardée jusqu'à la réponse du partenaire [Palier 7 — RECETTE 7.3–10.2]

@@ -1,0 +1,101 @@
+"""Palier 4 — Réception d'un message fonctionnel initial (HUB_PROTOCOL §10 tier 4).
+
+The bench (partner) shares the link's initial case (createCase on 15-NexSIS, createCaseHealth on
+15-15/15-SMUR), built from the pack's official example like the official runner's receive step. The
+vendor acks it (AMQP and RC-REF); a resend must not create a second case (seen in the vendor's next
+message about it); what its UI shows becomes a checklist a person attests, value by value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hubbench.cases import rules
+from hubbench.cases.factory import OPERATIONAL_CHANGES, CaseContext
+from hubbench.engine import functional as fn
+from hubbench.engine.errors import NotApplicable
+from hubbench.engine.scenario import ScenarioEngine
+
+PARTNER_CASE = "palier4-dossier-partenaire"
+
+
+def share_initial_case(bench: ScenarioEngine, rule: str) -> tuple[CaseContext, dict[str, Any]]:
+    """The partner shares a new initial case and the vendor returns its RC-REF."""
+    ctx = fn.new_case(bench)
+    use_case = fn.factory(bench).create_case(ctx, link=fn.link_name(bench))
+    bench.memo["case"] = (ctx, use_case)
+    bench.memo["sent_id"] = fn.send_use_case(bench, use_case)
+    return ctx, use_case
+
+
+def partner_case(bench: ScenarioEngine, rule: str) -> tuple[CaseContext, dict[str, Any]]:
+    """The run's initial case shared by the partner (shared once, acked, then reused by later scenarios)."""
+
+    def make() -> tuple[CaseContext, dict[str, Any]]:
+        ctx, use_case = share_initial_case(bench, rule)
+        fn.wait_rc_ref(bench, bench.memo["sent_id"], f"{rule} — {fn.RULE_RC_REF}")
+        return ctx, use_case
+
+    case = fn.once(bench, PARTNER_CASE, make)
+    bench.memo["case"] = case
+    return case
+
+
+def check_acked(bench: ScenarioEngine, rule: str) -> None:
+    """RC-REF for the message just sent, then the vendor's queue settled (basic.ack)."""
+    fn.wait_rc_ref(bench, bench.memo["sent_id"], f"{rule} — {fn.RULE_RC_REF}")
+    fn.check_amqp_acked(bench, f"{rule} — {fn.RULE_AMQP_ACK}")
+
+
+def resend(bench: ScenarioEngine, rule: str) -> None:
+    """The same case sent again (same caseId, new distributionID), acked like the first."""
+    _, use_case = partner_case(bench, rule)
+    bench.memo["sent_id"] = fn.send_use_case(bench, use_case)
+    check_acked(bench, rule)
+
+
+def update_changes(bench: ScenarioEngine) -> dict[str, Any]:
+    key = "createCase" if fn.link_name(bench) == "15-NexSIS" else "createCaseHealthUpdate"
+    return dict(OPERATIONAL_CHANGES[key])
+
+
+def prompt_case_update(bench: ScenarioEngine, case_id: str, rule: str) -> fn.VendorMessage:
+    """The vendor's operator updates the case; its message is read from the trace and acked."""
+    partner = bench.ctx.partner_id
+    msg = fn.prompted_message(
+        bench,
+        "send_case_update",
+        f"Modifiez le dossier {case_id} (reçu de {partner}) et partagez la mise à jour avec {partner}",
+        {"recipient": partner, "case_id": case_id, "changes": update_changes(bench)},
+        fn.CASE_KINDS,
+        rule,
+    )
+    fn.partner_acks(bench, msg)
+    return msg
+
+
+def check_no_second_case(bench: ScenarioEngine, rule: str) -> None:
+    ctx, _ = bench.memo["case"]
+    msg = prompt_case_update(bench, ctx.case_id, rule)
+    fn.judge(bench, rules.check_case_reused(msg.body, {ctx.case_id}), [rules.RULE_CASE_REUSED],
+             msg.distribution_id)
+
+
+def attest_display(bench: ScenarioEngine, key: str, rule: str) -> None:
+    ctx, use_case = bench.memo["case"]
+    items = fn.value_checklist(use_case)
+    fn.attest_open_case(
+        bench, key, ctx.case_id,
+        f"chaque valeur du dossier {ctx.case_id} est affichée correctement (valide / approximative / "
+        f"invalide, comme la console officielle) ({rule})",
+        items,
+    )
+
+
+def send_link_message(bench: ScenarioEngine, kind: str, rule: str) -> None:
+    """Another message of the link (resources, documents, positions …) about the run's shared case."""
+    factory = fn.factory(bench)
+    if kind not in factory.kinds():
+        raise NotApplicable(f"{rule} : le modèle {bench.ctx.pack_tag} du vhost n'a pas de message {kind}")
+    ctx, _ = partner_case(bench, rule)
+    bench.memo["sent_id"] = fn.send_use_case(bench, factory.build(kind, ctx))

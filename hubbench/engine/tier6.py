@@ -1,0 +1,69 @@
+"""Palier 6 — Réception et réconciliation (HUB_PROTOCOL §10 tier 6, DSF 15-15 §5.3, §5.4, §6.1).
+
+The partner shares a case then sends updates with variations on the same caseId: each is acked; the
+vendor's later message about the case reuses that caseId. Transfer of responsibility (`owner`, CRRA
+traitant): the partner asks the vendor to take its case over; the vendor's operator accepts or refuses
+(prompt `answer_owner_transfer`) and the answer must carry the expected owner.
+"""
+
+from __future__ import annotations
+
+from hubbench.cases import rules
+from hubbench.cases.factory import CaseContext
+from hubbench.engine import functional as fn
+from hubbench.engine import tier4
+from hubbench.engine.scenario import ScenarioEngine
+
+NEXSIS = "15-NexSIS"
+
+
+def share_case(bench: ScenarioEngine, rule: str) -> CaseContext:
+    ctx = fn.new_case(bench)
+    fn.send_and_expect_ack(bench, fn.factory(bench).create_case(ctx, link=fn.link_name(bench)), rule)
+    bench.memo["ctx"] = ctx
+    return ctx
+
+
+def send_updates(bench: ScenarioEngine, count: int, rule: str) -> None:
+    """`count` updates of the shared case, each a variation of operational fields, each acked."""
+    ctx: CaseContext = bench.memo["ctx"]
+    factory = fn.factory(bench)
+    for index in range(1, count + 1):
+        changes = tier4.update_changes(bench)
+        if fn.link_name(bench) == NEXSIS:
+            changes = {path: f"{value} (mise à jour n°{index})" for path, value in changes.items()}
+        use_case = factory.correction(ctx, link=fn.link_name(bench), changes=changes)
+        fn.send_and_expect_ack(bench, use_case, f"{rule} — mise à jour n°{index}")
+    fn.check_amqp_acked(bench, f"{rule} — {fn.RULE_AMQP_ACK}")
+
+
+def check_vendor_reuses_case(bench: ScenarioEngine, rule: str) -> None:
+    ctx: CaseContext = bench.memo["ctx"]
+    msg = tier4.prompt_case_update(bench, ctx.case_id, rule)
+    fn.judge(bench, rules.check_case_reused(msg.body, {ctx.case_id}), [rules.RULE_CASE_REUSED],
+             msg.distribution_id)
+
+
+def request_transfer(bench: ScenarioEngine, rule: str) -> None:
+    """The partner (owner of its case) asks the vendor to take the case over (owner = vendor's id)."""
+    ctx = share_case(bench, rule)
+    fn.send_and_expect_ack(bench, fn.factory(bench).owner_request(ctx, bench.ctx.client_id), rule)
+
+
+def check_transfer_answer(bench: ScenarioEngine, decision: str, rule: str) -> None:
+    ctx: CaseContext = bench.memo["ctx"]
+    partner = bench.ctx.partner_id
+    verb = "Acceptez" if decision == "accept" else "Refusez"
+    msg = fn.prompted_message(
+        bench,
+        "answer_owner_transfer",
+        f"{verb} la demande de prise en charge du dossier {ctx.case_id} envoyée par {partner}",
+        {"recipient": partner, "case_id": ctx.case_id, "decision": decision},
+        ("createCaseHealthUpdate", "createCaseHealth"),
+        rule,
+    )
+    fn.partner_acks(bench, msg)
+    findings = rules.check_owner_answer(msg.body, requester_id=partner, answerer_id=bench.ctx.client_id,
+                                        expected=decision)
+    findings += rules.check_case_reused(msg.body, {ctx.case_id})
+    fn.judge(bench, findings, [rules.RULE_OWNER, rules.RULE_CASE_REUSED], msg.distribution_id)
