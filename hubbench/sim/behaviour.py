@@ -9,7 +9,7 @@ vendor sends are always well-formed, so a sending fault shows on the prompted me
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,10 +23,14 @@ from hubbench.protocol.envelope import (
     technical_noreq_use_case,
     technical_use_case,
 )
+from hubbench.protocol.packs import SchemaPack
+from hubbench.sim.case_store import FUNCTIONAL_KINDS
 from hubbench.sim.profiles import Profile, SenderIdentity, Settle
 
 JSON = "application/json"
 MAX_SEND_COUNT = 100  # a prompt never makes the vendor send more than this at once
+
+Integrate = Callable[[dict[str, Any]], str]  # functional message → log line (French)
 
 
 @dataclass(frozen=True)
@@ -65,10 +69,15 @@ def _ack_reply(own_id: str, to: str, acked_id: str) -> Outgoing:
 
 
 def handle_delivery(profile: Profile, own_id: str, state: VendorState, queue_suffix: str,
-                    body: bytes, content_type: str | None) -> Handling:
-    """Decide what to do with one delivery from `<own_id>.<queue_suffix>`."""
+                    body: bytes, content_type: str | None, *, integrate: Integrate | None = None,
+                    pack: SchemaPack | None = None) -> Handling:
+    """Decide what to do with one delivery from `<own_id>.<queue_suffix>`.
+
+    `integrate` takes a functional message (a use case about a case) into the vendor's cases and
+    returns the log line; `pack` guides the reading of XML bodies (types of the vhost's schemas).
+    """
     try:
-        env = codec.decode(body, content_type or "", None)
+        env = codec.decode(body, content_type or "", pack)
     except codec.DecodeError as exc:
         return Handling(profile.settle_undecodable, note=f"message indécodable sur .{queue_suffix} : {exc}")
     view = EnvelopeView(env)
@@ -84,13 +93,19 @@ def handle_delivery(profile: Profile, own_id: str, state: VendorState, queue_suf
         return Handling(Settle.ACK, replies, note=f"RC-REF reçu de {sender} pour {view.referenced_id}")
     if kind in ("Ack", "Error") or not dist_id or not sender:
         return Handling(profile.settle_message, note=f"message {kind} de {sender} ignoré : {dist_id}")
-    if dist_id in state.integrated:
-        return Handling(profile.settle_message, note=f"doublon déjà intégré : {dist_id}")
+    functional = integrate is not None and view.kind in FUNCTIONAL_KINDS
     replies = ()
     if profile.send_rc_ref and sender != HUB_ID:
         replies = (_ack_reply(own_id, sender, dist_id),)
-    return Handling(profile.settle_message, replies,
-                    note=f"message {view.kind} de {sender} intégré : {dist_id}", integrated_id=dist_id)
+    if dist_id in state.integrated:
+        if functional and not profile.duplicate_on_resend:  # the sender waits for its RC-REF again
+            return Handling(profile.settle_message, replies,
+                            note=f"{view.kind} déjà intégré, RC-REF renvoyé : {dist_id}")
+        if not functional:
+            return Handling(profile.settle_message, note=f"doublon déjà intégré : {dist_id}")
+    note = integrate(env) if functional and integrate is not None else \
+        f"message {view.kind} de {sender} intégré"
+    return Handling(profile.settle_message, replies, note=f"{note} : {dist_id}", integrated_id=dist_id)
 
 
 def _error_code(use_case: Any) -> str:
@@ -131,16 +146,20 @@ def build_sends(profile: Profile, own_id: str, parameters: Mapping[str, Any], *,
     if not 1 <= count <= MAX_SEND_COUNT:
         raise ValueError(f"nombre de messages hors limites : {count} (1 à {MAX_SEND_COUNT})")
     use_case_name = str(parameters.get("use_case", "customContent"))
+    return [wrap(profile, own_id, recipient, _use_case(use_case_name, index), fmt=fmt, xml_line=xml_line)
+            for index in range(1, count + 1)]
+
+
+def wrap(profile: Profile, own_id: str, recipient: str, use_case: Mapping[str, Any], *, fmt: str = "json",
+         xml_line: str = "3") -> Outgoing:
+    """One message the vendor sends on its own initiative, with the envelope deviations of its profile."""
     sender = own_id if profile.sender is SenderIdentity.OWN else other_sender(own_id)
-    sends = []
-    for index in range(1, count + 1):
-        dist_id = None if profile.prefix_distribution_id else str(uuid.uuid4())
-        env = build_message(sender, recipient, _use_case(use_case_name, index), distribution_id=dist_id)
-        if profile.extra_envelope_field:
-            env["senderRole"] = "SAMU"
-        if fmt == "xml":
-            body, content_type = codec.json_to_xml(env, xml_line), profile.xml_content_type
-        else:
-            body, content_type = codec.encode(env, "json")
-        sends.append(Outgoing(env, body, content_type, profile.delivery_mode))
-    return sends
+    dist_id = None if profile.prefix_distribution_id else str(uuid.uuid4())
+    env = build_message(sender, recipient, use_case, distribution_id=dist_id)
+    if profile.extra_envelope_field:
+        env["senderRole"] = "SAMU"
+    if fmt == "xml":
+        body, content_type = codec.json_to_xml(env, xml_line), profile.xml_content_type
+    else:
+        body, content_type = codec.encode(env, "json")
+    return Outgoing(env, body, content_type, profile.delivery_mode)

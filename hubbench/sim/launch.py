@@ -15,7 +15,8 @@ from hubbench.errors import SetupError, UsageError
 from hubbench.home import BenchHome
 from hubbench.hub.pki import ClientCredentials, Pki
 from hubbench.hub.settings import HubSettings
-from hubbench.protocol.packs import line_of, vhost_map
+from hubbench.protocol.packs import SchemaPack, line_of, load_pack, vhost_map
+from hubbench.sim.functional import CaseDesk, link_of_vhost
 from hubbench.sim.profiles import Profile
 from hubbench.sim.prompts import PromptPoller
 from hubbench.sim.vendor import Connector, LogEntry, ReferenceVendor
@@ -70,7 +71,20 @@ def build_vendor(
         prompts=PromptPoller(home.db_url, client_id, vhost=vhost),
         xml_line=line_of(vhost_map(home).get(vhost, "3")),
         on_log=on_log,
+        desk=case_desk(home, client_id, profile, vhost),
     )
+
+
+def case_desk(home: BenchHome, client_id: str, profile: Profile, vhost: str) -> CaseDesk:
+    """The vendor's functional desk on `vhost`; packs are loaded when first needed."""
+
+    def pack() -> SchemaPack:
+        return load_pack(vhost=vhost, home=home)
+
+    def foreign(version: str) -> SchemaPack:
+        return load_pack(version=version, home=home)
+
+    return CaseDesk(client_id, profile, link_of_vhost(vhost), pack, foreign_pack=foreign)
 
 
 class VendorThread:

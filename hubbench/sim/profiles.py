@@ -42,10 +42,23 @@ class Profile:
     prefix_distribution_id: bool = True  # distributionID = "<senderID>_<unique>"
     extra_envelope_field: bool = False  # adds a root field the hub profile of EDXL-DE forbids
     xml_content_type: str = "application/xml"  # content type declared for XML bodies
+    # -- functional behaviour (tiers 4–7, FUNCTIONAL_CONTRACT) --
+    duplicate_on_resend: bool = False  # a create for a known caseId opens a second local case
+    keep_creation: bool = True  # corrections carry the case's original `creation`
+    keep_case_id: bool = True  # corrections carry the case's caseId
+    invert_owner_answer: bool = False  # accept writes the requester's id, refuse the vendor's own
+    reuse_dc_mission_id: bool = True  # an EMSI RDC carries the DC's MISSION.ID
+    foreign_model_line: bool = False  # shared cases built on another model line than the vhost's
 
     @property
     def is_fault(self) -> bool:
         return bool(self.broken_rule)
+
+    @property
+    def tier(self) -> int | None:
+        """Tier (palier) of the rule a fault profile breaks, read from `broken_rule` ("Palier N — …")."""
+        parts = self.broken_rule.split()
+        return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
 
 
 CONFORME = Profile(
@@ -113,6 +126,42 @@ _FAULTS: tuple[Profile, ...] = (
         summary="Envoie ses messages XML en les déclarant application/json.",
         broken_rule="Palier 3 — DST 1.2 §3.4.1 (content_type cohérent avec le corps)",
         xml_content_type="application/json",
+    ),
+    Profile(
+        name="doublon-sur-renvoi",
+        summary="Ouvre un second dossier local quand un dossier déjà reçu lui est renvoyé (nouveau caseId).",
+        broken_rule="Palier 4 — DSF 15-15 §5.4 (un renvoi du même caseId ne crée pas de second dossier)",
+        duplicate_on_resend=True,
+    ),
+    Profile(
+        name="creation-modifiee",
+        summary="Change la date de création (creation) du dossier dans ses corrections.",
+        broken_rule="Palier 5 — RS-EDA/RC-EDA (correction : creation inchangée)",
+        keep_creation=False,
+    ),
+    Profile(
+        name="nouveau-caseid-en-correction",
+        summary="Met un nouveau caseId dans les corrections d'un dossier déjà partagé.",
+        broken_rule="Palier 5 — DSF 15-15 §5.4 (correction : même caseId)",
+        keep_case_id=False,
+    ),
+    Profile(
+        name="mauvaise-reponse-owner",
+        summary="Répond à une demande de transfert avec l'owner inversé (accepte → demandeur, refuse → soi).",
+        broken_rule="Palier 6 — DSF 15-15 §5.3, §6.1 (owner : transfert de responsabilité)",
+        invert_owner_answer=True,
+    ),
+    Profile(
+        name="emsi-sans-mission-id",
+        summary="Répond à une demande de concours (EMSI RDC) sans reprendre le MISSION.ID de la demande.",
+        broken_rule="Palier 7 — DSF 15-NexSIS §5.3 (réponse : MISSION.ID de la demande)",
+        reuse_dc_mission_id=False,
+    ),
+    Profile(
+        name="mauvaise-version-schema",
+        summary="Partage ses dossiers au format d'une autre version du modèle que celle du vhost.",
+        broken_rule="Palier 5 — DSF 5.1/6.3 (dossier partagé conforme au schéma du vhost)",
+        foreign_model_line=True,
     ),
 )
 

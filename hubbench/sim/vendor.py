@@ -24,7 +24,10 @@ from pika.adapters.blocking_connection import BlockingChannel, BlockingConnectio
 from pika.exceptions import AMQPError
 from pika.spec import Basic, BasicProperties
 
+from hubbench.errors import BenchError
+from hubbench.protocol.packs import SchemaPack
 from hubbench.sim.behaviour import Outgoing, VendorState, build_sends, handle_delivery
+from hubbench.sim.functional import FUNCTIONAL_ACTIONS, CaseDesk
 from hubbench.sim.profiles import Profile, Settle
 from hubbench.sim.prompts import PromptPoller
 
@@ -79,6 +82,7 @@ class ReferenceVendor:
         prompts: PromptPoller | None = None,
         xml_line: str = "3",
         on_log: Callable[[LogEntry], None] | None = None,
+        desk: CaseDesk | None = None,
     ) -> None:
         self.client_id = client_id
         self.profile = profile
@@ -87,6 +91,7 @@ class ReferenceVendor:
         self._prompts = prompts
         self._xml_line = xml_line
         self._on_log = on_log
+        self.desk = desk  # functional behaviour (tiers 4–7); None: technical messages only
         self.state = VendorState()
         self.stats = VendorStats()
         self.log: deque[LogEntry] = deque(maxlen=2000)
@@ -167,7 +172,8 @@ class ReferenceVendor:
                         body: bytes) -> None:
             self.stats.deliveries[suffix] += 1
             handling = handle_delivery(self.profile, self.client_id, self.state, suffix, body,
-                                       props.content_type)
+                                       props.content_type, integrate=self._integrate if self.desk else None,
+                                       pack=self._xml_pack(body, props.content_type))
             self.note(handling.note + (" (redélivré)" if method.redelivered else ""))
             for reply in handling.replies:
                 self._publish(reply)
@@ -178,6 +184,23 @@ class ReferenceVendor:
             self._settle(channel, method.delivery_tag, handling.settle)
 
         return on_delivery
+
+    def _integrate(self, env: dict[str, Any]) -> str:
+        assert self.desk is not None
+        try:
+            return self.desk.receive(env)
+        except Exception as exc:  # one unreadable case must not stop the product: logged, acknowledged
+            return f"intégration impossible ({type(exc).__name__}: {exc})"
+
+    def _xml_pack(self, body: bytes, content_type: str | None) -> SchemaPack | None:
+        """The vhost's pack to read an XML body (15-NexSIS partners write XML); None for JSON."""
+        if self.desk is None or not (body.lstrip()[:1] == b"<" or "xml" in (content_type or "")):
+            return None
+        try:
+            return self.desk.pack
+        except BenchError as exc:
+            self.note(f"pack du vhost indisponible, lecture XML sans schéma : {exc.message}")
+            return None
 
     def _settle(self, channel: BlockingChannel, tag: int, settle: Settle) -> None:
         self.stats.settled[settle.value] += 1
@@ -220,6 +243,17 @@ class ReferenceVendor:
                 self.stats.messages_sent += 1
                 self.note(f"message envoyé à {_recipient(out)} ({out.content_type}) : {out.distribution_id}")
             self.stats.prompts_done += 1
+        elif action in FUNCTIONAL_ACTIONS and self.desk is not None:
+            try:
+                done = self.desk.perform(action, parameters)
+            except (ValueError, BenchError) as exc:
+                self.note(f"consigne {label} ignorée : {getattr(exc, 'message', exc)}")
+                return
+            for out in done.sends:
+                self._publish(out)
+                self.stats.messages_sent += 1
+            self.stats.prompts_done += 1
+            self.note(f"consigne {label} : {done.note}")
         elif action == "restart_client":
             self.stats.prompts_done += 1
             raise _Restart(_seconds(parameters.get("down_s"), DEFAULT_DOWN_S))

@@ -1,0 +1,316 @@
+"""Functional behaviour of the reference vendor (tiers 4–7, FUNCTIONAL_CONTRACT): its case desk.
+
+Unprompted, it integrates every functional message in its case store (`sim.case_store`): a known
+`caseId` updates that case, an unknown one opens a case; a message naming the vendor as `owner` of a
+case held by the partner is an owner-transfer request kept for an operator (DSF 15-15 §5.3); an EMSI
+DC is noted (its MISSION.ID kept) and answered only on prompt. Prompted, it builds the messages the
+operator asks for with `hubbench.cases.factory` for the vhost's pack. Fault profiles change one thing
+each, explicitly (`Profile` fields under "functional behaviour"). Nothing here judges a message.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from hubbench.cases import jsonpath
+from hubbench.cases.case_ids import Clock, local_now
+from hubbench.cases.factory import NEXSIS_LINK, OPERATIONAL_CHANGES, CaseContext, MessageFactory
+from hubbench.errors import UsageError
+from hubbench.protocol.envelope import EnvelopeView, format_datetime
+from hubbench.protocol.kinds import case_id_of, use_case_key
+from hubbench.protocol.packs import SchemaPack
+from hubbench.sim.behaviour import Outgoing, wrap
+from hubbench.sim.case_store import CREATE_KINDS, CaseStore, LocalCase, OwnerRequest
+from hubbench.sim.profiles import Profile
+
+PackLoader = Callable[[], SchemaPack]
+
+FUNCTIONAL_ACTIONS = frozenset({"send_create_case", "send_case_update", "answer_owner_transfer", "send_emsi",
+                                "send_official_step", "open_case"})
+VHOST_LINKS = {"15-15": "15-15", "15-smur": "15-SMUR", "15-nexsis": "15-NexSIS"}
+# `mauvaise-version-schema`: the model line its shared cases are built on, per line of the vhost.
+FOREIGN_VERSION = {"1": "2.2", "2": "1.0", "3": "1.0"}
+CREATION_SHIFT = timedelta(hours=1)  # `creation-modifiee`: how far the corrections move `creation`
+
+
+def link_of_vhost(vhost: str) -> str:
+    """`15-15_v1.5` → 15-15, `15-smur_v1.4` → 15-SMUR, `15-nexsis_v1.8` → 15-NexSIS (default 15-15)."""
+    return VHOST_LINKS.get(vhost.split("_", 1)[0].lower(), "15-15")
+
+
+@dataclass(frozen=True)
+class Action:
+    sends: tuple[Outgoing, ...]
+    note: str  # French, for the vendor's log
+
+
+class CaseDesk:
+    """The vendor's cases on one vhost, and the messages its operator sends about them."""
+
+    def __init__(self, own_id: str, profile: Profile, link: str, pack: PackLoader, *,
+                 foreign_pack: Callable[[str], SchemaPack] | None = None, clock: Clock = local_now) -> None:
+        self.own_id = own_id
+        self.profile = profile
+        self.link = link
+        self.store = CaseStore(own_id, clock=clock)
+        self.clock = clock
+        self._load_pack = pack
+        self._load_foreign = foreign_pack
+        self._pack: SchemaPack | None = None
+        self._factories: dict[str, MessageFactory] = {}
+        self._official: dict[str, str] = {}  # official test case label → caseId of its local case
+
+    # -- pack and factories (loaded on first use: tiers 1–3 never need them) ------------------------
+    @property
+    def pack(self) -> SchemaPack:
+        if self._pack is None:
+            self._pack = self._load_pack()
+        return self._pack
+
+    def _factory(self, *, foreign: bool = False) -> MessageFactory:
+        line = self.pack.line
+        version = FOREIGN_VERSION[line] if foreign else ""
+        if version not in self._factories:
+            if foreign:
+                if self._load_foreign is None:
+                    raise ValueError("aucune autre version de modèle disponible pour ce vendeur")
+                pack = self._load_foreign(version)
+            else:
+                pack = self.pack
+            self._factories[version] = MessageFactory(pack, clock=self.clock)
+        return self._factories[version]
+
+    # -- unprompted: integrate what arrives ---------------------------------------------------------
+    def receive(self, env: Mapping[str, Any]) -> str:
+        """Integrate one functional message in the case store; returns the log line (French)."""
+        view = EnvelopeView(env)
+        key, body, sender = view.kind, view.use_case, view.sender_id or "?"
+        if not isinstance(body, dict) or key is None:
+            return f"message fonctionnel illisible de {sender} : {view.distribution_id}"
+        case_id = case_id_of(key, body)
+        if case_id is None:
+            return f"{key} de {sender} sans caseId, noté : {view.distribution_id}"
+        case = self.store.get(case_id)
+        if case is None:
+            owner = _text(body, "owner")  # naming the vendor itself: a request, the case stays the sender's
+            case = self.store.open_received(case_id, key, body, sender=sender,
+                                            creation=_text(body, "creation"),
+                                            owner=sender if owner in (None, self.own_id) else owner)
+            note = f"nouveau dossier {case_id} reçu de {sender} ({key}, n° local {case.local_number})"
+        elif key in CREATE_KINDS and self.profile.duplicate_on_resend:
+            case = self.store.open_duplicate(case, sender)
+            note = f"{key} de {sender} pour {case_id} : second dossier local ouvert ({case.case_id})"
+        else:
+            case.updates += 1
+            CaseStore.share(case, sender)
+            _integrate(case, key, body)
+            note = f"dossier {case.case_id} mis à jour par {sender} ({key})"
+        if key == "emsi":
+            return note + self._receive_emsi(case, body)
+        return note + self._receive_owner(case, body, sender, view.distribution_id or "")
+
+    def _receive_owner(self, case: LocalCase, body: Mapping[str, Any], sender: str, dist_id: str) -> str:
+        owner = body.get("owner")
+        if not isinstance(owner, str):
+            return ""
+        if owner == self.own_id and case.owner != self.own_id and sender != self.own_id:
+            requester = case.owner if case.owner != self.own_id else sender
+            case.owner_request = OwnerRequest(requester_id=requester, distribution_id=dist_id)
+            return f" ; demande de transfert de responsabilité de {sender} en attente d'une décision"
+        case.owner = owner
+        return f" ; owner {owner}"
+
+    @staticmethod
+    def _receive_emsi(case: LocalCase, body: Mapping[str, Any]) -> str:
+        case.emsi_started = True
+        missions = body.get("MISSION") if isinstance(body.get("MISSION"), list) else []
+        dc_ids = [str(m["ID"]) for m in missions if isinstance(m, Mapping) and "ID" in m
+                  and str(m.get("NAME", "")).startswith("#DEMANDE_CONCOURS#")]
+        case.dc_mission_ids.extend(dc_ids)
+        if not dc_ids:
+            return " ; EMSI"
+        return f" ; EMSI demande de concours {', '.join(dc_ids)} en attente de réponse"
+
+    # -- prompted: what the operator asks -----------------------------------------------------------
+    def perform(self, action: str, parameters: Mapping[str, Any]) -> Action:
+        """Carry out one functional prompt; bad parameters raise ValueError (French)."""
+        if action == "open_case":
+            case = self.store.get(_text(parameters, "case_id"))
+            shown = f"dossier {case.case_id} (n° local {case.local_number})" if case else "dossier inconnu"
+            return Action((), f"dossier ouvert à l'écran pour l'opérateur : {shown}")
+        recipient = _text(parameters, "recipient")
+        if not recipient:
+            raise ValueError("paramètre « recipient » absent de la consigne")
+        handlers = {
+            "send_create_case": self._create_case,
+            "send_case_update": self._case_update,
+            "answer_owner_transfer": self._owner_answer,
+            "send_emsi": self._emsi,
+            "send_official_step": self._official_step,
+        }
+        if action not in handlers:
+            raise ValueError(f"action « {action} » inconnue")
+        use_case, note = handlers[action](recipient, parameters)
+        out = wrap(self.profile, self.own_id, recipient, use_case)
+        return Action((out,), f"{note} → {recipient} : {out.distribution_id}")
+
+    def _create_case(self, recipient: str, parameters: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
+        default = "createCase" if self.link == NEXSIS_LINK else "createCaseHealth"
+        key = _text(parameters, "use_case") or default
+        if key not in CREATE_KINDS:
+            raise ValueError(f"cas d'usage de création inconnu : {key!r} (createCase ou createCaseHealth)")
+        case = self.store.open_own(key, recipient)
+        foreign = self.profile.foreign_model_line
+        use_case = self._factory(foreign=foreign).build(key, self._context(case))
+        if not foreign:  # the faulty product only knows its own (other line) form: it re-enters nothing
+            _merge(use_case[key], _unwrap(parameters.get("content"), key))
+        _write_identity(use_case[key], key, case)
+        case.body = copy.deepcopy(use_case[key])
+        line = FOREIGN_VERSION[self.pack.line] if foreign else self.pack.tag
+        return use_case, f"dossier {case.case_id} créé et partagé ({key}, modèle {line})"
+
+    def _case_update(self, recipient: str, parameters: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
+        case = self._case_for(parameters, recipient)
+        changes = parameters.get("changes")
+        if changes is not None and not isinstance(changes, Mapping):
+            raise ValueError("paramètre « changes » : un objet {chemin JSONPath: valeur} est attendu")
+        case_id = case.case_id
+        if not self.profile.keep_case_id:
+            case_id = f"{self.own_id}.{self.store.new_local_number()}"
+        if self.link == NEXSIS_LINK:
+            body = copy.deepcopy(case.body) if case.key == "createCase" and case.body else \
+                self._factory().create_case(self._context(case), link=self.link)["createCase"]
+            use_case = {"createCase": body}
+            body.update(caseId=case_id, senderCaseId=case.local_number, creation=self._creation_of(case))
+            for text, value in (OPERATIONAL_CHANGES["createCase"] if changes is None else changes).items():
+                jsonpath.set_value(use_case, jsonpath.parse(str(text)), value)
+            case.body = copy.deepcopy(body)
+        else:  # RS-EDA-MAJ carries no `creation` (additionalProperties false): nothing to move there
+            context = self._context(case)
+            use_case = self._factory().correction(context, link=self.link,
+                                                  changes=None if changes is None else dict(changes))
+            use_case["createCaseHealthUpdate"]["caseId"] = case_id
+        CaseStore.share(case, recipient)
+        return use_case, f"correction du dossier {case.case_id}" + (
+            f" envoyée sous le caseId {case_id}" if case_id != case.case_id else "")
+
+    def _creation_of(self, case: LocalCase) -> str:
+        if self.profile.keep_creation:
+            return case.creation
+        return format_datetime(datetime.fromisoformat(case.creation) + CREATION_SHIFT)
+
+    def _owner_answer(self, recipient: str, parameters: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
+        case = self._case_for(parameters, recipient)
+        decision = _text(parameters, "decision")
+        if decision not in ("accept", "refuse"):
+            raise ValueError(f"décision inconnue : {decision!r} (accept ou refuse)")
+        requester = case.owner_request.requester_id if case.owner_request else recipient
+        accept = decision == "accept"
+        written_accept = accept != self.profile.invert_owner_answer
+        context = CaseContext(self.own_id, case.local_number, case.case_id, requester, _moment(case))
+        use_case = MessageFactory.owner_answer(context, answerer_id=self.own_id, accept=written_accept)
+        case.owner = self.own_id if accept else requester
+        case.owner_request = None
+        verdict = "acceptée" if accept else "refusée"
+        return use_case, f"demande de transfert du dossier {case.case_id} {verdict}"
+
+    def _emsi(self, recipient: str, parameters: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
+        case = self._case_for(parameters, recipient)
+        variant = (_text(parameters, "variant") or "").upper()
+        mission_id = _text(parameters, "mission_id")
+        if variant == "RDC":
+            mission_id = mission_id or (case.dc_mission_ids[-1] if case.dc_mission_ids else None)
+            if not self.profile.reuse_dc_mission_id:
+                mission_id = f"{self.own_id}.mission.{uuid.uuid4().hex[:8]}"
+        elif variant == "DC":
+            mission_id = mission_id or f"{self.own_id}.mission.{uuid.uuid4().hex[:8]}"
+        else:
+            mission_id = None
+        try:
+            use_case = self._factory().emsi(
+                self._context(case), variant, sender_id=self.own_id,
+                msgtype="UPDATE" if case.emsi_started else "ALERT",
+                answer=_text(parameters, "answer") or "ACCEPTE",
+                mission_id=mission_id, local_case_id=case.local_number)
+        except UsageError as exc:  # unknown variant or answer
+            raise ValueError(exc.message) from exc
+        case.emsi_started = True
+        CaseStore.share(case, recipient)
+        return use_case, f"EMSI {variant} pour le dossier {case.case_id}"
+
+    def _official_step(self, recipient: str, parameters: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
+        content = parameters.get("content")
+        key = use_case_key(content) if isinstance(content, Mapping) else None
+        if key is None or not isinstance(content[key], Mapping):
+            raise ValueError("paramètre « content » : un cas d'usage {clé: corps} est attendu")
+        use_case = {key: copy.deepcopy(dict(content[key]))}
+        body = use_case[key]
+        test_case = _text(parameters, "test_case") or ""
+        case = self.store.get(self._official.get(test_case))
+        if key in CREATE_KINDS:
+            case = case or self.store.open_own(key, recipient)
+            _write_identity(body, key, case)
+            case.body = copy.deepcopy(body)
+        elif "caseId" in body and self.store.get(str(body["caseId"])) is None and case is not None:
+            body["caseId"] = case.case_id
+        if case is not None:
+            self._official[test_case] = case.case_id
+            CaseStore.share(case, recipient)
+        return use_case, f"étape {_text(parameters, 'step_id')} du cas de test « {test_case} » ({key})"
+
+    # -- helpers ------------------------------------------------------------------------------------
+    def _case_for(self, parameters: Mapping[str, Any], recipient: str) -> LocalCase:
+        case_id = _text(parameters, "case_id")
+        case = self.store.get(case_id) if case_id else self.store.latest_with(recipient)
+        if case is None:
+            wanted = case_id or f"aucun dossier partagé avec {recipient}"
+            raise ValueError(f"dossier inconnu de ce système : {wanted}")
+        return case
+
+    def _context(self, case: LocalCase) -> CaseContext:
+        return CaseContext(self.own_id, case.local_number, case.case_id, case.owner, _moment(case))
+
+
+def _text(mapping: Mapping[str, Any], key: str) -> str | None:
+    value = mapping.get(key) if isinstance(mapping, Mapping) else None
+    return value if isinstance(value, str) and value else None
+
+
+def _moment(case: LocalCase) -> datetime:
+    return datetime.fromisoformat(case.creation)
+
+
+def _unwrap(content: Any, key: str) -> dict[str, Any]:
+    """The operator's entry: the use-case body, or the wrapper `{key: body}`; nothing → {}."""
+    if not isinstance(content, Mapping):
+        return {}
+    inner = content.get(key)
+    return dict(inner) if len(content) == 1 and isinstance(inner, Mapping) else dict(content)
+
+
+def _merge(base: dict[str, Any], entry: Mapping[str, Any]) -> None:
+    """The operator's values over the product's own form: objects merged, everything else replaced."""
+    for field, value in entry.items():
+        if isinstance(value, Mapping) and isinstance(base.get(field), dict):
+            _merge(base[field], value)
+        else:
+            base[field] = copy.deepcopy(value)
+
+
+def _integrate(case: LocalCase, key: str, body: Mapping[str, Any]) -> None:
+    if key in CREATE_KINDS:
+        case.body = copy.deepcopy(dict(body))
+    elif key == "createCaseHealthUpdate":
+        _merge(case.body, {k: v for k, v in body.items() if k != "owner"})
+
+
+def _write_identity(body: dict[str, Any], key: str, case: LocalCase) -> None:
+    """What the product writes itself on a case it shares: its caseId, local number, creation, owner."""
+    body.update(caseId=case.case_id, senderCaseId=case.local_number, creation=case.creation)
+    if key == "createCaseHealth":
+        body["owner"] = case.owner
