@@ -1,0 +1,35 @@
+"""One engine run in its own process (the engine runs pytest in-process: one run per process).
+
+Usage: python run_tiers.py VENDOR CLIENT_ID LINK VHOST TIERS [NAME_FILTER]  (HUBBENCH_HOME set by the
+caller). Prints one JSON line: {"run_id", "verdict", "seconds", "scenarios": [{name, tier, tags,
+verdict, detail}]}.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from hubbench.engine.context import RunOptions, Timeouts
+from hubbench.engine.links import parse_tiers
+from hubbench.engine.runner import run
+
+
+def main() -> None:
+    vendor, client_id, link, vhost, tiers = sys.argv[1:6]
+    names = tuple(sys.argv[6:7])
+    started = time.monotonic()
+    result = run(RunOptions(vendor=vendor, client_id=client_id, link=link, vhost=vhost,
+                            tiers=parse_tiers(tiers), names=names, timeouts=Timeouts.fast()))
+    print(json.dumps({
+        "run_id": result.run_id,
+        "verdict": result.verdict.value,
+        "seconds": round(time.monotonic() - started, 1),
+        "scenarios": [{"name": s.name, "tier": s.tier, "tags": list(s.tags), "verdict": s.verdict.value,
+                       "detail": s.detail} for s in result.scenarios],
+    }))
+
+
+if __name__ == "__main__":
+    main()
