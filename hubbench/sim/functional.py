@@ -33,8 +33,10 @@ PackLoader = Callable[[], SchemaPack]
 FUNCTIONAL_ACTIONS = frozenset({"send_create_case", "send_case_update", "answer_owner_transfer", "send_emsi",
                                 "send_official_step", "open_case"})
 VHOST_LINKS = {"15-15": "15-15", "15-smur": "15-SMUR", "15-nexsis": "15-NexSIS"}
-# `mauvaise-version-schema`: the model line its shared cases are built on, per line of the vhost.
-FOREIGN_VERSION = {"1": "2.2", "2": "1.0", "3": "1.0"}
+# Observation time of `location.geometry`: `obsDatime` on the 1.x line, `datetime` from 2.x (RS-EDA and
+# RC-EDA schemas). `mauvaise-version-schema` writes the other line's name: (vhost line) → (own, other).
+GEOMETRY_TIME = {"1": ("obsDatime", "datetime"), "2": ("datetime", "obsDatime"),
+                 "3": ("datetime", "obsDatime")}
 CREATION_SHIFT = timedelta(hours=1)  # `creation-modifiee`: how far the corrections move `creation`
 
 
@@ -53,16 +55,15 @@ class CaseDesk:
     """The vendor's cases on one vhost, and the messages its operator sends about them."""
 
     def __init__(self, own_id: str, profile: Profile, link: str, pack: PackLoader, *,
-                 foreign_pack: Callable[[str], SchemaPack] | None = None, clock: Clock = local_now) -> None:
+                 clock: Clock = local_now) -> None:
         self.own_id = own_id
         self.profile = profile
         self.link = link
         self.store = CaseStore(own_id, clock=clock)
         self.clock = clock
         self._load_pack = pack
-        self._load_foreign = foreign_pack
         self._pack: SchemaPack | None = None
-        self._factories: dict[str, MessageFactory] = {}
+        self._factory_: MessageFactory | None = None
         self._official: dict[str, str] = {}  # official test case label → caseId of its local case
 
     # -- pack and factories (loaded on first use: tiers 1–3 never need them) ------------------------
@@ -72,18 +73,10 @@ class CaseDesk:
             self._pack = self._load_pack()
         return self._pack
 
-    def _factory(self, *, foreign: bool = False) -> MessageFactory:
-        line = self.pack.line
-        version = FOREIGN_VERSION[line] if foreign else ""
-        if version not in self._factories:
-            if foreign:
-                if self._load_foreign is None:
-                    raise ValueError("aucune autre version de modèle disponible pour ce vendeur")
-                pack = self._load_foreign(version)
-            else:
-                pack = self.pack
-            self._factories[version] = MessageFactory(pack, clock=self.clock)
-        return self._factories[version]
+    def _factory(self) -> MessageFactory:
+        if self._factory_ is None:
+            self._factory_ = MessageFactory(self.pack, clock=self.clock)
+        return self._factory_
 
     # -- unprompted: integrate what arrives ---------------------------------------------------------
     def receive(self, env: Mapping[str, Any]) -> str:
@@ -165,14 +158,16 @@ class CaseDesk:
         if key not in CREATE_KINDS:
             raise ValueError(f"cas d'usage de création inconnu : {key!r} (createCase ou createCaseHealth)")
         case = self.store.open_own(key, recipient)
-        foreign = self.profile.foreign_model_line
-        use_case = self._factory(foreign=foreign).build(key, self._context(case))
-        if not foreign:  # the faulty product only knows its own (other line) form: it re-enters nothing
-            _merge(use_case[key], _unwrap(parameters.get("content"), key))
+        use_case = self._factory().build(key, self._context(case))
+        _merge(use_case[key], _unwrap(parameters.get("content"), key))
         _write_identity(use_case[key], key, case)
+        note = f"dossier {case.case_id} créé et partagé ({key})"
+        if self.profile.foreign_model_line:
+            own, other = GEOMETRY_TIME[self.pack.line]
+            _other_line_geometry(use_case[key], own, other)
+            note += f" avec location.geometry.{other} (autre version du modèle que celle du vhost)"
         case.body = copy.deepcopy(use_case[key])
-        line = FOREIGN_VERSION[self.pack.line] if foreign else self.pack.tag
-        return use_case, f"dossier {case.case_id} créé et partagé ({key}, modèle {line})"
+        return use_case, note
 
     def _case_update(self, recipient: str, parameters: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
         case = self._case_for(parameters, recipient)
@@ -180,7 +175,7 @@ class CaseDesk:
         if changes is not None and not isinstance(changes, Mapping):
             raise ValueError("paramètre « changes » : un objet {chemin JSONPath: valeur} est attendu")
         case_id = case.case_id
-        if not self.profile.keep_case_id:
+        if case.created_here and not self.profile.keep_case_id:
             case_id = f"{self.own_id}.{self.store.new_local_number()}"
         if self.link == NEXSIS_LINK:
             body = copy.deepcopy(case.body) if case.key == "createCase" and case.body else \
@@ -249,15 +244,17 @@ class CaseDesk:
         if key is None or not isinstance(content[key], Mapping):
             raise ValueError("paramètre « content » : un cas d'usage {clé: corps} est attendu")
         use_case = {key: copy.deepcopy(dict(content[key]))}
-        body = use_case[key]
+        body = use_case[key]  # re-entered as given: only the ids the product makes itself change
         test_case = _text(parameters, "test_case") or ""
-        case = self.store.get(self._official.get(test_case))
-        if key in CREATE_KINDS:
-            case = case or self.store.open_own(key, recipient)
-            _write_identity(body, key, case)
-            case.body = copy.deepcopy(body)
-        elif "caseId" in body and self.store.get(str(body["caseId"])) is None and case is not None:
+        case = self.store.get(_text(parameters, "case_id") or self._official.get(test_case))
+        if case is None and key in CREATE_KINDS:
+            case = self.store.open_own(key, recipient)
+        if case is None and _text(parameters, "case_id") and "caseId" in body:
+            body["caseId"] = parameters["case_id"]  # the exchange's case, as the operator was told
+        elif case is not None and "caseId" in body:
             body["caseId"] = case.case_id
+            if "senderCaseId" in body:
+                body["senderCaseId"] = case.local_number
         if case is not None:
             self._official[test_case] = case.case_id
             CaseStore.share(case, recipient)
@@ -300,6 +297,16 @@ def _merge(base: dict[str, Any], entry: Mapping[str, Any]) -> None:
             _merge(base[field], value)
         else:
             base[field] = copy.deepcopy(value)
+
+
+def _other_line_geometry(body: dict[str, Any], own: str, other: str) -> None:
+    """The observation time of the case's location under the other model line's field name."""
+    location = body.setdefault("location", {})
+    geometry = location.get("geometry")
+    if not isinstance(geometry, dict):
+        geometry = location["geometry"] = {}
+    moment = geometry.pop(own, None) or body.get("creation")
+    geometry[other] = moment
 
 
 def _integrate(case: LocalCase, key: str, body: Mapping[str, Any]) -> None:

@@ -81,10 +81,7 @@ def case_desk(home: BenchHome, client_id: str, profile: Profile, vhost: str) -> 
     def pack() -> SchemaPack:
         return load_pack(vhost=vhost, home=home)
 
-    def foreign(version: str) -> SchemaPack:
-        return load_pack(version=version, home=home)
-
-    return CaseDesk(client_id, profile, link_of_vhost(vhost), pack, foreign_pack=foreign)
+    return CaseDesk(client_id, profile, link_of_vhost(vhost), pack)
 
 
 class VendorThread:

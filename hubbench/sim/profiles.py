@@ -45,10 +45,10 @@ class Profile:
     # -- functional behaviour (tiers 4–7, FUNCTIONAL_CONTRACT) --
     duplicate_on_resend: bool = False  # a create for a known caseId opens a second local case
     keep_creation: bool = True  # corrections carry the case's original `creation`
-    keep_case_id: bool = True  # corrections carry the case's caseId
+    keep_case_id: bool = True  # corrections of a case it created carry that case's caseId
     invert_owner_answer: bool = False  # accept writes the requester's id, refuse the vendor's own
     reuse_dc_mission_id: bool = True  # an EMSI RDC carries the DC's MISSION.ID
-    foreign_model_line: bool = False  # shared cases built on another model line than the vhost's
+    foreign_model_line: bool = False  # shared cases carry a field of another model line than the vhost's
 
     @property
     def is_fault(self) -> bool:
@@ -141,7 +141,7 @@ _FAULTS: tuple[Profile, ...] = (
     ),
     Profile(
         name="nouveau-caseid-en-correction",
-        summary="Met un nouveau caseId dans les corrections d'un dossier déjà partagé.",
+        summary="Met un nouveau caseId dans les corrections d'un dossier qu'il a créé et déjà partagé.",
         broken_rule="Palier 5 — DSF 15-15 §5.4 (correction : même caseId)",
         keep_case_id=False,
     ),
@@ -159,7 +159,7 @@ _FAULTS: tuple[Profile, ...] = (
     ),
     Profile(
         name="mauvaise-version-schema",
-        summary="Partage ses dossiers au format d'une autre version du modèle que celle du vhost.",
+        summary="Partage ses dossiers avec un champ d'une autre version du modèle (location.geometry).",
         broken_rule="Palier 5 — DSF 5.1/6.3 (dossier partagé conforme au schéma du vhost)",
         foreign_model_line=True,
     ),
