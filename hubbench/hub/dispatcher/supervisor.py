@@ -28,7 +28,7 @@ from hubbench.hub.pki import DISPATCHER_CN, Pki
 from hubbench.hub.settings import HubSettings
 
 MODULE = "hubbench.hub.dispatcher"
-START_TIMEOUT_S = 60.0
+START_TIMEOUT_S = 180.0  # first start may download the packs of every vhost
 STOP_TIMEOUT_S = 30.0
 BACKOFF_MIN_S, BACKOFF_MAX_S, HEALTHY_RESET_S = 1.0, 30.0, 60.0
 STALE_HEARTBEAT_S = 10.0
