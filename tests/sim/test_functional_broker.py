@@ -1,0 +1,162 @@
+"""The reference vendor's functional behaviour on the real TLS node, through the dispatcher.
+
+A partner `HubClient` shares a case with the vendor (JSON on 15-15, XML from a fire-service partner on
+15-NexSIS): the vendor acks it and returns its RC-REF; prompts stored in the results database make it
+send a correction and an EMSI, which the partner receives valid for the vhost's pack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from hubbench.cases.factory import CaseContext, MessageFactory
+from hubbench.engine import events as ev
+from hubbench.home import PACK_SOURCE_ENV
+from hubbench.hub.supervision import dispatcher_health, start_dispatcher, stop_dispatcher
+from hubbench.protocol import codec
+from hubbench.protocol.envelope import EnvelopeView, build_message
+from hubbench.protocol.packs import SchemaPack, load_pack
+from hubbench.protocol.validator import validator_for
+from hubbench.results.store import ResultsStore
+from hubbench.sim.demo import SHARED_PACKS
+from hubbench.sim.launch import VendorThread, build_vendor
+from hubbench.sim.profiles import get_profile
+from hubbench.transport.client import Delivery
+
+pytestmark = pytest.mark.broker
+REPLY_S = 20.0
+
+
+@pytest.fixture(scope="module")
+def hub(hub_node: Any) -> Iterator[Any]:
+    """The shared node with its dispatcher, and the official packs as the pack source."""
+    if not SHARED_PACKS.is_dir():
+        pytest.skip(f"données officielles absentes : {SHARED_PACKS}")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(PACK_SOURCE_ENV, str(SHARED_PACKS))
+        already_running = dispatcher_health(hub_node.home).get("running", False)
+        start_dispatcher(hub_node.home, hub_node.settings)
+        try:
+            yield hub_node
+        finally:
+            if not already_running:
+                stop_dispatcher(hub_node.home)
+
+
+@pytest.fixture
+def vendor_on(hub: Any) -> Iterator[Callable[[str], tuple[str, VendorThread]]]:
+    started: list[VendorThread] = []
+
+    def start(vhost: str) -> tuple[str, VendorThread]:
+        client_id = f"fr.health.samu7{len(started)}{hub.unique_id()[-2:]}"
+        hub.add_client(client_id, vhosts=[vhost])
+        thread = VendorThread(build_vendor(hub.home, client_id, get_profile("conforme"), vhost=vhost,
+                                           settings=hub.settings)).start()
+        started.append(thread)
+        return client_id, thread
+
+    yield start
+    for thread in started:
+        thread.stop()
+
+
+class Prompts:
+    """Prompts of one fake run, stored like the engine stores them (the vendor polls them)."""
+
+    def __init__(self, hub: Any, client_id: str, vhost: str) -> None:
+        self.store = ResultsStore(hub.home.db_url)
+        self.run_id = f"run-fn-{client_id}"
+        self.client_id = client_id
+        self.count = 0
+        self.store(ev.RunStarted(self.run_id, vendor="sim", client_id=client_id, link="15-15", vhost=vhost,
+                                 tiers=(5,), pack_tag="1.0", bench_version="test"))
+        self.store(ev.ScenarioStarted(self.run_id, scenario_id="f::s", feature="f", name="s", tier=5,
+                                      link="15-15"))
+
+    def show(self, action: str, **parameters: Any) -> None:
+        self.count += 1
+        self.store(ev.PromptShown(self.run_id, scenario_id="f::s", prompt_id=f"{self.run_id}-p{self.count}",
+                                  actor=self.client_id, action=action, instruction=action,
+                                  parameters=parameters, deadline=datetime.now(UTC) + timedelta(seconds=60)))
+
+
+def _decoded(delivery: Delivery, pack: SchemaPack) -> dict[str, Any]:
+    return codec.decode(delivery.body, delivery.content_type, pack)
+
+
+def _from(vendor: str, suffix: str, pack: SchemaPack, kind: str | None = None
+          ) -> Callable[[Delivery], bool]:
+    def wanted(delivery: Delivery) -> bool:
+        view = EnvelopeView(_decoded(delivery, pack))
+        return delivery.kind == suffix and view.sender_id == vendor and (kind is None or view.kind == kind)
+
+    return wanted
+
+
+def test_case_shared_on_15_15_is_acknowledged_and_corrected_on_prompt(hub: Any, vendor_on) -> None:
+    vhost = "15-15_v1.5"
+    pack = load_pack(vhost=vhost, home=hub.home)
+    vendor, thread = vendor_on(vhost)
+    partner = f"fr.health.samu6{hub.unique_id()[-3:]}"
+    client = hub.client(partner, vhost)
+    ctx = CaseContext.open(partner)
+    env = build_message(partner, vendor, MessageFactory(pack).create_case(ctx, link="15-15"))
+    with client.inbox() as inbox:
+        assert client.publish(env)
+        ack = inbox.wait_for(_from(vendor, "ack", pack), REPLY_S)
+        assert ack is not None, list(thread.vendor.log)[-10:]
+        assert EnvelopeView(_decoded(ack, pack)).referenced_id == env["distributionID"]
+        case = thread.vendor.desk.store.get(ctx.case_id)
+        assert case is not None and case.owner == partner and not case.created_here
+        prompts = Prompts(hub, vendor, vhost)
+        prompts.show("send_case_update", recipient=partner, case_id=ctx.case_id)
+        update = inbox.wait_for(_from(vendor, "message", pack, "createCaseHealthUpdate"), REPLY_S)
+        assert update is not None, list(thread.vendor.log)[-10:]
+        received = _decoded(update, pack)
+        assert EnvelopeView(received).use_case["caseId"] == ctx.case_id
+        assert validator_for(pack).validate_message(received).valid
+        prompts.show("send_create_case", recipient=partner)
+        created = inbox.wait_for(_from(vendor, "message", pack, "createCaseHealth"), REPLY_S)
+        assert created is not None and validator_for(pack).validate_message(_decoded(created, pack)).valid
+        assert EnvelopeView(_decoded(created, pack)).use_case["caseId"].startswith(vendor + ".")
+    prompts.store.close()
+    assert len(thread.vendor.desk.store) == 2
+
+
+def test_xml_case_from_a_fire_service_partner_gets_an_rc_ref_then_an_emsi(hub: Any, vendor_on) -> None:
+    vhost = "15-nexsis_v1.8"
+    pack = load_pack(vhost=vhost, home=hub.home)
+    vendor, thread = vendor_on(vhost)
+    partner = f"fr.fire.nexsis.sdis{hub.unique_id()[-4:]}"
+    client = hub.client(partner, vhost)
+    ctx = CaseContext.open(partner)
+    factory = MessageFactory(pack)
+    env = build_message(partner, vendor, factory.create_case(ctx, link="15-NexSIS"))
+    body, content_type = codec.encode(env, "xml", pack=pack)
+    with client.inbox() as inbox:
+        assert client.publish(body, content_type=content_type)
+        ack = inbox.wait_for(_from(vendor, "ack", pack), REPLY_S)
+        assert ack is not None, list(thread.vendor.log)[-10:]
+        assert ack.content_type == "application/xml"  # the hub writes XML to a non-health partner
+        assert EnvelopeView(_decoded(ack, pack)).referenced_id == env["distributionID"]
+        dc = build_message(partner, vendor, factory.emsi(ctx, "DC", mission_id="SDIS-DC-1"))
+        dc_body, dc_type = codec.encode(dc, "xml", pack=pack)
+        assert client.publish(dc_body, content_type=dc_type)
+        assert inbox.wait_for(lambda d: EnvelopeView(_decoded(d, pack)).referenced_id == dc["distributionID"],
+                              REPLY_S) is not None
+        assert inbox.wait_for(_from(vendor, "message", pack), 1.0) is None  # no answer before the prompt
+        prompts = Prompts(hub, vendor, vhost)
+        prompts.show("send_emsi", recipient=partner, variant="RDC", case_id=ctx.case_id, answer="ACCEPTE")
+        answer = inbox.wait_for(_from(vendor, "message", pack, "emsi"), REPLY_S)
+        assert answer is not None, list(thread.vendor.log)[-10:]
+        received = _decoded(answer, pack)
+        assert validator_for(pack).validate_message(received).valid
+        emsi = EnvelopeView(received).use_case
+        assert emsi["EVENT"]["MAIN_EVENT_ID"] == ctx.case_id and emsi["MISSION"][0]["ID"] == "SDIS-DC-1"
+        assert emsi["CONTEXT"]["MSGTYPE"] == "UPDATE"
+    prompts.store.close()
+
