@@ -14,11 +14,13 @@ The exchange's caseId is the bench's when the case starts with a receive step, e
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from pathlib import Path
 from typing import Any
 
+from hubbench.cases import jsonpath
 from hubbench.cases.material import material_for
 from hubbench.cases.test_cases import (
     CaseCategory,
@@ -164,8 +166,11 @@ def _receive(bench: ScenarioEngine, case: OfficialCase, step: CaseStep, example:
 def _send(bench: ScenarioEngine, case: OfficialCase, step: CaseStep, example: Any,
           exchange: dict[str, str]) -> None:
     partner = bench.ctx.partner_id
+    content = copy.deepcopy(example)
+    for path in step.override_paths():  # the CRRA asked to take the case over: the bench's partner
+        jsonpath.set_value(content, path, partner)
     params: dict[str, Any] = {"recipient": partner, "test_case": case.label, "step_id": step.id,
-                              "content": example}
+                              "content": content}
     if "case_id" in exchange:
         params["case_id"] = exchange["case_id"]
     msg = fn.prompted_message(

@@ -1,0 +1,59 @@
+"""Each functional fault profile of the reference vendor fails the tier 4–7 scenario(s) naming its rule,
+and no other (real hub, one process per run, all runs at once)."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from test_functional_hub import hub, run_in_process, table  # noqa: F401  (module fixture)
+
+from hubbench.engine.events import Verdict
+from hubbench.engine.links import LINKS
+from hubbench.sim.launch import VendorThread, build_vendor
+from hubbench.sim.profiles import PROFILES
+
+pytestmark = pytest.mark.broker
+
+# profile → (link, tiers, scenarios expected to fail: every one cites the rule the profile breaks)
+EXPECTED: dict[str, tuple[str, str, set[str]]] = {
+    "doublon-sur-renvoi": ("15-15", "4", {"Un renvoi du dossier ne crée pas de second dossier"}),
+    # RS-EDA-MAJ carries no `creation`: the fault shows on 15-NexSIS, whose corrections are createCase
+    "creation-modifiee": ("15-NexSIS", "5", {"Correction : date de création inchangée"}),
+    "nouveau-caseid-en-correction": ("15-15", "5", {"Correction : même caseId"}),
+    "mauvaise-reponse-owner": ("15-15", "6", {"Transfert de responsabilité accepté",
+                                              "Transfert de responsabilité refusé"}),
+    "emsi-sans-mission-id": ("15-NexSIS", "7", {"Réponse à une demande de concours du partenaire (RDC)"}),
+    "mauvaise-version-schema": ("15-15", "5", {"Dossier conforme au schéma du vhost"}),
+}
+
+
+@pytest.fixture(scope="module")
+def fault_runs(hub: Any) -> Iterator[dict[str, dict[str, Any]]]:  # noqa: F811
+    sims, jobs = [], {}
+    try:
+        for profile, (link, tiers, _) in EXPECTED.items():
+            vhost = LINKS[link].default_vhost
+            client_id = f"fr.health.samu{uuid.uuid4().hex[:5]}"
+            hub.registry.add(client_id, vhosts=[vhost], editor="hubbench-tests")
+            sims.append(VendorThread(build_vendor(hub.home, client_id, PROFILES[profile], vhost=vhost,
+                                                  settings=hub.settings)).start())
+            jobs[profile] = (profile, client_id, link, vhost, tiers)
+        with concurrent.futures.ThreadPoolExecutor(len(jobs)) as pool:
+            futures = {name: pool.submit(run_in_process, hub.home.root, *args) for name, args in jobs.items()}
+            yield {name: future.result() for name, future in futures.items()}
+    finally:
+        for sim in sims:
+            sim.stop()
+
+
+@pytest.mark.parametrize("profile", sorted(EXPECTED))
+def test_fault_fails_its_scenario(fault_runs: dict[str, dict[str, Any]], profile: str) -> None:
+    result = fault_runs[profile]
+    failing = {s["name"] for s in result["scenarios"] if Verdict(s["verdict"]).counts_as_failure}
+    assert result["scenarios"], table(result)
+    assert failing == EXPECTED[profile][2], f"{profile} :\n{table(result)}"
+    assert all(Verdict(s["verdict"]) is Verdict.FAILED for s in result["scenarios"] if s["name"] in failing)
