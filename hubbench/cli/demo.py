@@ -1,4 +1,4 @@
-"""`hubbench demo`: hub up, three reference vendors through every tier on every link, verdict matrix."""
+"""`hubbench demo`: hub up, four reference vendors through every tier on every link, verdict matrix."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hubbench.engine.links import parse_tiers
+from hubbench.errors import UsageError
 from hubbench.home import PACK_SOURCE_ENV, BenchHome
 from hubbench.hub.node import HubNode
 from hubbench.hub.settings import HubSettings
@@ -23,7 +24,7 @@ def _say(text: str) -> None:
     typer.echo(text, err=True)
 
 
-def _print_matrix(lines: list[d.MatrixLine], tiers: tuple[int, ...]) -> None:
+def _print_matrix(lines: list[d.MatrixLine], tiers: list[int]) -> None:
     table = Table(title="Matrice des verdicts (éditeur × liaison × palier)")
     for header in ("Éditeur", "Client", "Liaison", *(f"Palier {t}" for t in tiers)):
         table.add_column(header)
@@ -51,13 +52,17 @@ def _console(home: BenchHome) -> None:
 def demo(
     no_console: bool = typer.Option(False, "--no-console", help="N'ouvre pas la console à la fin."),
     links: str = typer.Option("", "--links", help="Liaisons séparées par des virgules (défaut : toutes)."),
-    tiers: str = typer.Option("1-3", "--tiers", help="Paliers à passer."),
-    parallel: int = typer.Option(3, "--parallel", min=1, max=9, help="Campagnes menées en même temps."),
+    tiers: str = typer.Option("1-7", "--tiers", help="Paliers à passer (ceux qui ont des scénarios)."),
+    parallel: int = typer.Option(6, "--parallel", min=1, max=12, help="Campagnes menées en même temps."),
     stop_hub: bool = typer.Option(False, "--stop-hub", help="Arrête le hub à la fin."),
 ) -> None:
-    """Démonstration : hub local, trois vendeurs de référence (un conforme, deux fautifs), matrice."""
+    """Démonstration : hub local, quatre vendeurs de référence (un conforme, trois fautifs), matrice."""
     chosen_links = d.check_links([p for p in links.split(",") if p.strip()])
-    tier_list = parse_tiers(tiers)
+    tier_list, missing = d.tiers_with_scenarios(parse_tiers(tiers))
+    if missing:
+        _say(f"Paliers sans scénario dans cette version, ignorés : {d.tiers_text(missing)}")
+    if not tier_list:
+        raise UsageError(f"Aucun scénario pour les paliers demandés ({tiers}) dans {d.FEATURES_DIR}")
     if not os.environ.get(PACK_SOURCE_ENV) and d.SHARED_PACKS.is_dir():
         os.environ[PACK_SOURCE_ENV] = str(d.SHARED_PACKS)
     home = BenchHome.from_env().ensure()
@@ -67,7 +72,7 @@ def demo(
     d.register_vendors(home, settings, d.DEMO_VENDORS, vhosts, _say)
     sims = d.start_simulators(home, settings, d.DEMO_VENDORS, chosen_links, _say)
     try:
-        d.run_all(home, d.DEMO_VENDORS, chosen_links, tiers, parallel, _say)
+        d.run_all(home, d.DEMO_VENDORS, chosen_links, d.tiers_text(tier_list), parallel, _say)
         _print_matrix(d.verdict_matrix(home, d.DEMO_VENDORS, chosen_links, tier_list), tier_list)
         if not no_console:
             _console(home)

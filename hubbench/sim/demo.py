@@ -1,4 +1,4 @@
-"""The demo: the local hub, three reference vendors (one conforming, two faulty), every tier on every link.
+"""The demo: the local hub, four reference vendors (one conforming, three faulty), every tier on every link.
 
 Each run is a `hubbench run` subprocess (the engine runs pytest in-process, one run per process),
 with its own partner id, so runs proceed side by side; the simulators run as threads of the demo
@@ -30,6 +30,7 @@ from hubbench.sim.launch import VendorThread, build_vendor
 from hubbench.sim.profiles import get_profile
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+FEATURES_DIR = REPO_ROOT / "features"
 SHARED_PACKS = REPO_ROOT.parent / "shared" / "hubsante-models"
 RUN_LIMIT_S = 900.0  # one run never takes longer than this (prompts use short timeouts)
 OPERATOR_TIMEOUT_S = 20.0  # reference vendors act within a second; the default 120 s is for people
@@ -47,7 +48,8 @@ class DemoVendor:
 DEMO_VENDORS: tuple[DemoVendor, ...] = (
     DemoVendor("Démo A — LRM conforme", "fr.health.samu901", "conforme"),
     DemoVendor("Démo B — sans ack AMQP", "fr.health.samu902", "sans-ack"),  # tier 2
-    DemoVendor("Démo C — sans RC-REF", "fr.health.samu903", "sans-rc-ref"),  # tier 3
+    DemoVendor("Démo C — sans RC-REF", "fr.health.samu903", "sans-rc-ref"),  # tier 3 (and 4–7: no RC-REF)
+    DemoVendor("Démo D — doublon sur renvoi", "fr.health.samu904", "doublon-sur-renvoi"),  # tier 4
 )
 
 
@@ -190,6 +192,17 @@ def verdict_matrix(home: BenchHome, vendors: Sequence[DemoVendor], links: Sequen
             cells = {t: (row.cells.get(t, Verdict.NOT_RUN) if row else Verdict.NOT_RUN) for t in tiers}
             lines.append(MatrixLine(vendor.name, vendor.client_id, link, cells, row.run_id if row else None))
     return lines
+
+
+def tiers_with_scenarios(tiers: Sequence[int], features_dir: Path = FEATURES_DIR
+                         ) -> tuple[list[int], list[int]]:
+    """(tiers that have a feature file `palier-N-*.feature`, tiers that have none yet)."""
+    kept = [t for t in tiers if any(features_dir.glob(f"palier-{t}-*.feature"))]
+    return kept, [t for t in tiers if t not in kept]
+
+
+def tiers_text(tiers: Sequence[int]) -> str:
+    return ",".join(str(t) for t in tiers)
 
 
 def check_links(names: Sequence[str]) -> list[str]:
