@@ -76,11 +76,11 @@ class CaseStore:
             return None
         return self._cases.get(self._aliases.get(case_id, case_id))
 
-    def latest_with(self, partner: str | None) -> LocalCase | None:
-        """The most recently opened case shared with `partner` (any case when `partner` is None)."""
+    def latest_with(self, partner: str) -> LocalCase | None:
+        """The most recently opened case shared with `partner`."""
         for case_id in reversed(self._order):
             case = self._cases[case_id]
-            if partner is None or partner in case.partners:
+            if partner in case.partners:
                 return case
         return None
 
