@@ -9,7 +9,10 @@ Order of the checks (digest §6), first failure wins:
  1. content type: exactly `application/json` → JSON; `application/xml`, or any type when the routing
     key is absent or not `fr.health…` (partner hub) → XML; else 101 (distributionID by regex).
  2. parse: JSON body not parseable → 301 (the hub's Jackson `IOException`); no pack for the vhost →
-    301; XML not readable → 300 "Something went wrong with the XSD Validator" with the CAUTION prefix.
+    301; readable JSON that is not an object (array, string, number) → 300 with the CAUTION prefix
+    (the hub parses it, then its schema check fails); XML not readable → 300 "Something went wrong
+    with the XSD Validator" with the CAUTION prefix. JSON nested deeper than the validator can follow
+    (255 levels; Jackson stops at 1000) → 301, like a body Jackson cannot read.
  3. full-schema validation of the vhost's pack → 300; envelope KO → CAUTION prefix + distributionID by
     regex (`"distributionID"\\s*:\\s*"([\\w._-]+)"`, then `<distributionID>…</distributionID>`, else
     `distributionID_could_not_be_extracted`).
@@ -225,6 +228,11 @@ def _read(inbound: Inbound, ctx: DispatchContext, facts: Facts) -> tuple[dict[st
     try:
         env = codec.decode(body, fmt, ctx.pack)
     except codec.DecodeError as exc:
+        if exc.reason == "not_object":  # readable JSON (array, string…): the hub's schema check fails → 300
+            issue = Issue("$", "type", "object", exc.detail, f"enveloppe : objet JSON attendu, {exc.detail}",
+                          "envelope")
+            raise _Refused(ErrorCode.INVALID_MESSAGE, causes.envelope_failure([issue]),
+                           extract_distribution_id(body), issues=[issue]) from exc
         if fmt == JSON:  # the hub's Jackson parse error is an IOException → 301
             raise _Refused(ErrorCode.SCHEMA_NOT_FOUND, causes.INTERNAL_ERROR, extract_distribution_id(body),
                            explanation=f"corps illisible en JSON : {exc.message}") from exc
@@ -232,7 +240,11 @@ def _read(inbound: Inbound, ctx: DispatchContext, facts: Facts) -> tuple[dict[st
                        extract_distribution_id(body),
                        explanation=f"corps illisible en XML : {exc.message}") from exc
     source = env if isinstance(env, dict) else None
-    report = ctx.validator.validate_message(env)
+    try:
+        report = ctx.validator.validate_message(env)
+    except (ValueError, RecursionError) as exc:  # jsonschema-rs stops at 255 levels of nesting
+        raise _Refused(ErrorCode.SCHEMA_NOT_FOUND, causes.INTERNAL_ERROR, extract_distribution_id(body),
+                       explanation=f"imbrication trop profonde pour la validation ({exc})") from exc
     view = EnvelopeView(env if isinstance(env, Mapping) else {})
     _fill(facts, view, report.kind)
     if report.envelope_errors:
