@@ -105,8 +105,10 @@ class HubNode:
         return self.beam_pid() is not None
 
     # -- start --------------------------------------------------------------------------------------
-    def start(self, progress: Progress | None = None) -> dict[str, Any]:
-        """Start the node and wait until a TLS+EXTERNAL client can connect. Idempotent."""
+    def start(self, progress: Progress | None = None, *, keep_data: bool = False) -> dict[str, Any]:
+        """Start the node and wait until a TLS+EXTERNAL client can connect. Idempotent.
+
+        `keep_data=True` restarts on the existing data dir (queued messages survive; ~24 s, notes §1)."""
         say = progress or _quiet
         if self.is_running():
             say(f"Le nœud {self._state().get('node', self.settings.node_name)} tourne déjà.")
@@ -127,7 +129,7 @@ class HubNode:
                 )
         started = time.monotonic()
         say("Préparation : PKI, configuration, définitions…")
-        self._prepare()
+        self._prepare(keep_data=keep_data)
         epmd_before = procs.pids_named("epmd")
         say(f"Démarrage du nœud {s.node_name} (amqps {s.amqps_port}, gestion {s.management_port})…")
         log = open(self.log_dir / "stdout.log", "ab")  # noqa: SIM115 - handed to the child
@@ -153,9 +155,10 @@ class HubNode:
         say(f"Nœud prêt en {elapsed:.1f} s.")
         return {**self.status(), "already_running": False, "elapsed_s": round(elapsed, 2)}
 
-    def _prepare(self) -> None:
+    def _prepare(self, *, keep_data: bool = False) -> None:
         s = self.settings
-        shutil.rmtree(self.mnesia_dir, ignore_errors=True)
+        if not keep_data:
+            shutil.rmtree(self.mnesia_dir, ignore_errors=True)
         shutil.rmtree(self.log_dir, ignore_errors=True)
         for sub in (self.mnesia_dir, self.log_dir, self.dir / "home"):
             sub.mkdir(parents=True, exist_ok=True)
