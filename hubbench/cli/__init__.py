@@ -21,7 +21,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-_COMMAND_MODULES = ("validate", "hub", "clients", "run", "sim", "demo", "console", "packs")
+_COMMAND_MODULES = ("validate", "hub", "clients", "run", "sim", "demo", "console", "packs", "results")
 
 
 def _register_all() -> None:

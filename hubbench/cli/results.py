@@ -1,0 +1,58 @@
+"""`hubbench results purge`: retention of the results database (message bodies are health data).
+
+The age comes from `--older-than DAYS`, else from `[results] retention_days` of config.toml. By default
+only message bodies are erased (trace and exchanged messages keep their metadata, verdicts stay whole);
+`--all` also deletes the trace rows and the finished runs older than that.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import typer
+
+from hubbench.errors import UsageError
+from hubbench.home import BenchHome
+
+results_app = typer.Typer(help="Base de résultats : rétention des données de santé.", no_args_is_help=True)
+
+
+def retention_days(text: str | None, configured: Any) -> int:
+    """Days from the option, else from `[results] retention_days`; a positive integer either way."""
+    source = "--older-than" if text is not None else "[results] retention_days"
+    value: Any = text if text is not None else configured
+    if value is None:
+        raise UsageError("Âge de purge manquant : --older-than JOURS, ou [results] retention_days dans "
+                         "config.toml")
+    if isinstance(value, bool) or not str(value).strip().isdigit() or int(value) <= 0:
+        raise UsageError(f"{source} : nombre de jours entier positif attendu, reçu {value!r}")
+    return int(value)
+
+
+@results_app.command("purge")
+def purge(
+    older_than: str | None = typer.Option(None, "--older-than", metavar="JOURS",
+                                          help="Âge minimal des données purgées (jours)."),
+    everything: bool = typer.Option(False, "--all", help="Supprime aussi la trace et les exécutions."),
+) -> None:
+    """Efface les corps de messages (données de santé) plus anciens que l'âge donné."""
+    from hubbench.results.store import ResultsStore
+
+    home = BenchHome.from_env()
+    days = retention_days(older_than, home.config().results.get("retention_days"))
+    store = ResultsStore(home.db_url)
+    try:
+        age = timedelta(days=days)
+        bodies = store.purge_bodies(age)
+        typer.echo(f"Corps effacés (plus de {days} j) : {bodies['trace_messages']} dans la trace, "
+                   f"{bodies['exchanged_messages']} échangés")
+        if everything:
+            typer.echo(f"Lignes de trace supprimées : {store.purge_trace(age)}")
+            typer.echo(f"Exécutions terminées supprimées : {store.purge_runs(age)}")
+    finally:
+        store.close()
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(results_app, name="results")
