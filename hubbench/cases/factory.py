@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import copy
 import re
+import threading
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from hubbench.cases import jsonpath
@@ -52,9 +53,20 @@ class CaseContext:
 
     @classmethod
     def open(cls, sender_id: str, *, clock: Clock = local_now, owner: str | None = None) -> CaseContext:
+        """A new case of `sender_id`. The runner's number only changes every 10 s within a minute, so a
+        number already issued in this process is moved to the next free second: never two cases with
+        the same `caseId`."""
         now = clock().replace(microsecond=0)
-        number = f"{RUNNER_PREFIX}{runner_time_code(now)}"
+        with _ISSUED_LOCK:
+            issued, stamp = _ISSUED.setdefault(sender_id, set()), now
+            while (number := f"{RUNNER_PREFIX}{runner_time_code(stamp)}") in issued:
+                stamp += timedelta(seconds=1)
+            issued.add(number)
         return cls(sender_id, number, shared_case_id(sender_id, number), owner or sender_id, now)
+
+
+_ISSUED: dict[str, set[str]] = {}  # local numbers already given out in this process, per sender
+_ISSUED_LOCK = threading.Lock()
 
 
 class MessageFactory:

@@ -127,3 +127,16 @@ def test_unknown_requests_are_usage_errors(factory: MessageFactory, ctx: CaseCon
         factory.emsi(ctx, "RDC", answer="DIFFEREE")
     with pytest.raises(UsageError, match="Aucun exemple officiel"):
         factory.build("createCaseHealth", ctx, file="absent.json")
+
+
+def test_case_numbers_are_never_reused_within_a_process() -> None:
+    """Two cases opened within the same ten seconds get distinct caseIds (the runner's time code alone
+    would repeat them)."""
+    from datetime import datetime, timedelta, timezone
+
+    from hubbench.cases.factory import CaseContext
+
+    start = datetime(2026, 11, 25, 15, 0, 1, tzinfo=timezone(timedelta(hours=1)))
+    ticks = iter([start, start + timedelta(seconds=10), start + timedelta(seconds=10)])
+    ids = {CaseContext.open("fr.health.samu123", clock=lambda: next(ticks)).case_id for _ in range(3)}
+    assert len(ids) == 3
