@@ -12,8 +12,8 @@ Phases (each prints its lines; the last line is one JSON object):
 2. crash safety: `--messages` persistent messages A → B while the dispatcher is killed with SIGKILL
    (`--kills` times: one worker, or the whole supervised group), the broker node is restarted on its
    data, and the memory and disk alarms block publishers. Lost = confirmed by the broker, never
-   delivered; duplicates = deliveries beyond the first of a distributionID (the receiving side can
-   suppress them by distributionID: `duplicates_after_suppression`).
+   delivered; duplicates = deliveries beyond the first of a distributionID (at-least-once after a
+   kill; `duplicate_ids` distinct ids concerned, which a receiver can suppress by distributionID).
 3. results safety: a writer killed mid-run leaves its run marked interrupted with its finished steps;
    two writers at once; on SQLite and, when a server answers on 127.0.0.1:5432, PostgreSQL.
 4. security: every attack of tests/security/security_attacks.py plus the ones of tests/hub.
@@ -284,7 +284,7 @@ def crash_run(home: BenchHome, settings: HubSettings, node: HubNode, messages: i
     lost = sent - set(seen)
     duplicates = sum(n - 1 for n in seen.values())
     return {"messages_sent": len(sent), "messages_lost": len(lost), "duplicates": duplicates,
-            "duplicates_after_suppression": 0, "received_unique": len(set(seen) & sent),
+            "duplicate_ids": sum(1 for n in seen.values() if n > 1), "received_unique": len(set(seen) & sent),
             "strangers": len(set(seen) - sent), "kills": kills, "faults": faults,
             "producer_retries": producer.retries, "producer_blocked_s": round(producer.blocked_s, 1),
             "receiver_reconnections": inbox.reconnections, "producer_error": producer.error,
@@ -527,7 +527,7 @@ def main() -> int:
         "worker_rss_before_kb": wire["rss_before_kb"], "worker_rss_after_kb": wire["rss_after_kb"],
         "kills": crash["kills"], "messages_sent": crash["messages_sent"],
         "messages_lost": crash["messages_lost"], "duplicates": crash["duplicates"],
-        "duplicates_after_suppression": crash["duplicates_after_suppression"],
+        "duplicate_ids": crash["duplicate_ids"],
         "recovery_s": {f["fault"] + str(i): f["recovery_s"] for i, f in enumerate(crash["faults"])},
         "attacks_tried": len(attacks), "attacks_refused": sum(1 for _, r, _ in attacks if r),
         "results_checks": len(results["checks"]), "results_ok": sum(results["checks"].values()),
