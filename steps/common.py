@@ -10,7 +10,7 @@ from hubbench.engine.scenario import ScenarioEngine
 
 @given("le système de l'éditeur est connecté au hub")
 def vendor_connected(bench: ScenarioEngine) -> None:
-    tier1.connections(bench, "Palier 1 — DST 1.2 §3.1 (connexion au hub)")
+    tier1.connections(bench, tier1.RULE_CONNECTED)
 
 
 @then(parsers.parse('une personne atteste "{key}" : {question} [{rule}]'))

@@ -10,7 +10,8 @@ from hubbench.engine.scenario import ScenarioEngine
 
 @given(parsers.parse("le message vide envoyé par le système au format {fmt}"))
 def vendor_message(bench: ScenarioEngine, fmt: str) -> None:
-    bench.memo["msg"] = tier3.vendor_message(bench, fmt.lower(), f"Palier 3 — message vide {fmt}")
+    rule = f"Palier 3 — DST 1.2 §3.4.1 (envoi d'un message vide {fmt})"
+    bench.memo["msg"] = tier3.vendor_message(bench, fmt.lower(), rule)
 
 
 @then(parsers.parse("son type de contenu est application/json et son corps est lisible [{rule}]"))

@@ -181,5 +181,7 @@ class Attestor:
             record_check(verdict, f"Attestation — {label}", "valid", f"{given_answer} ({self._answers.by})")
         verdict = answers_verdict(given)
         if verdict is Verdict.FAILED:
-            raise CheckFailed(f"Attestation « {key} »", "valid", f"invalid ({self._answers.by})")
+            failure = CheckFailed(f"Attestation « {key} »", "valid", f"invalid ({self._answers.by})")
+            failure.recorded = True  # every item was recorded above with its own verdict
+            raise failure
         return verdict

@@ -15,7 +15,9 @@ from hubbench.engine.events import CheckRecorded, Event, Verdict
 
 
 class SoftChecksFailed(CheckFailed):
-    """Raised after a step whose soft checks failed; lists every failed rule."""
+    """Raised after a step whose soft checks failed; lists every failed rule (each already recorded)."""
+
+    recorded = True
 
     def __init__(self, failures: list[CheckRecorded]) -> None:
         first = failures[0]
@@ -82,7 +84,9 @@ class Checker:
         if soft:
             self._soft_failures.append(event)
             return False
-        raise CheckFailed(rule, expected, received, distribution_id)
+        failure = CheckFailed(rule, expected, received, distribution_id)
+        failure.recorded = True
+        raise failure
 
     def equal(
         self,

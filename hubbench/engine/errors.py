@@ -6,6 +6,8 @@ Steps raise these; the pytest plugin maps whatever a step raised to the step's v
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from hubbench.engine.events import Verdict
 
 
@@ -13,6 +15,7 @@ class EngineOutcome(Exception):
     """Base of the exceptions that end a step with a known verdict."""
 
     verdict: Verdict = Verdict.ERROR
+    recorded: bool = False  # True once a CheckRecorded already reports it (Checker, attestations)
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -49,6 +52,12 @@ class TimedOut(EngineOutcome):
 
     verdict = Verdict.TIMED_OUT
 
+    def __init__(self, rule: str, expected: str, received: str) -> None:
+        super().__init__(f"{rule} : attendu {expected} ; reçu {received}")
+        self.rule = rule
+        self.expected = expected
+        self.received = received
+
 
 class AttestationNeeded(EngineOutcome):
     """Only a person can judge this and no answer was given: "à attester", never passed silently."""
@@ -67,6 +76,39 @@ def verdict_of(exc: BaseException) -> Verdict:
     if isinstance(exc, EngineOutcome):
         return exc.verdict
     return Verdict.ERROR
+
+
+@dataclass(frozen=True)
+class FailureCheck:
+    """What a failed step's check row says: the rule, what was expected, what arrived."""
+
+    verdict: Verdict
+    rule: str
+    expected: str
+    received: str
+    distribution_id: str | None = None
+
+
+BENCH_EXPECTED = "étape exécutée sans erreur du banc (ce n'est pas une faute du système testé)"
+
+
+def failure_check(exc: BaseException, fallback_rule: str) -> FailureCheck | None:
+    """The check row for a step that ended with `exc`, when the exception is a failure (failed, timed
+    out, bench error) nobody recorded yet; `fallback_rule` names the step when the exception cites none."""
+    verdict = verdict_of(exc)
+    if not verdict.counts_as_failure or getattr(exc, "recorded", False):
+        return None
+    if isinstance(exc, CheckFailed):
+        rule = exc.rule or fallback_rule
+        return FailureCheck(verdict, rule, exc.expected, exc.received, exc.distribution_id)
+    if isinstance(exc, NothingReceived):
+        return FailureCheck(
+            verdict, exc.rule or fallback_rule, f"{exc.what} en moins de {exc.timeout_s:g} s",
+            f"rien reçu en {exc.timeout_s:g} s",
+        )
+    if isinstance(exc, TimedOut):
+        return FailureCheck(verdict, exc.rule or fallback_rule, exc.expected, exc.received)
+    return FailureCheck(verdict, fallback_rule, BENCH_EXPECTED, describe(exc))
 
 
 def describe(exc: BaseException) -> str:

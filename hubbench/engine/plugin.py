@@ -7,6 +7,7 @@ fixture (a `ScenarioEngine`) to step definitions. Verdicts come from the excepti
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -18,8 +19,9 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from hubbench.engine.attestations import Attestor
 from hubbench.engine.context import RunContext
-from hubbench.engine.errors import describe, verdict_of
+from hubbench.engine.errors import FailureCheck, describe, failure_check, verdict_of
 from hubbench.engine.events import (
+    CheckRecorded,
     Event,
     ScenarioFinished,
     ScenarioStarted,
@@ -34,6 +36,13 @@ from hubbench.engine.scenario import ScenarioEngine, Services
 
 TIER_TAG_PREFIX = "palier-"
 INTERRUPTED = "exécution interrompue avant la fin de cette étape"
+_STEP_RULE = re.compile(r"\[([^\[\]]+)\]\s*$")
+
+
+def step_rule(keyword: str, text: str) -> str:
+    """The rule a step cites ("… [Palier 2 — DST 1.2 §3.3.1 (…)]"), else the step itself."""
+    cited = _STEP_RULE.search(text)
+    return cited.group(1).strip() if cited else f"Étape « {keyword} {text} »"
 
 
 def tier_of(tags: set[str] | frozenset[str]) -> int | None:
@@ -56,6 +65,7 @@ class _Current:
     steps: list[Any]
     verdicts: list[Verdict] = field(default_factory=list)
     open_step: int | None = None
+    open_rule: str = ""
     terminal: Verdict | None = None
     detail: str = ""
 
@@ -155,7 +165,7 @@ class EnginePlugin:
     ) -> None:
         current = self._require_current()
         index = len(current.verdicts)
-        current.open_step = index
+        current.open_step, current.open_rule = index, step_rule(step.keyword.strip(), step.name)
         if self._engine is not None:
             self._engine.checker.begin_step(index)
         self.emit(
@@ -173,6 +183,7 @@ class EnginePlugin:
             try:
                 self._engine.checker.conclude_step()
             except Exception as exc:
+                self._record_failure(failure_check(exc, self._require_current().open_rule))
                 self._finish_step(verdict_of(exc), describe(exc), terminal=True)
                 raise
         self._finish_step(Verdict.PASSED, "")
@@ -180,6 +191,7 @@ class EnginePlugin:
     def pytest_bdd_step_error(
         self, request: Any, feature: Any, scenario: Any, step: Any, exception: Exception, **_: Any
     ) -> None:
+        self._record_failure(failure_check(exception, self._require_current().open_rule))
         self._finish_step(verdict_of(exception), describe(exception), terminal=True)
 
     def pytest_bdd_step_func_lookup_error(
@@ -196,6 +208,14 @@ class EnginePlugin:
             )
         )
         current.open_step = len(current.verdicts)
+        self._record_failure(
+            FailureCheck(
+                Verdict.ERROR,
+                step_rule(step.keyword.strip(), step.name),
+                "une définition de cette étape dans le banc",
+                "aucune définition (étape inconnue des modules steps/)",
+            )
+        )
         self._finish_step(Verdict.ERROR, f"Étape sans définition dans le banc : {step.name}", terminal=True)
 
     def pytest_bdd_after_scenario(self, request: Any, feature: Any, scenario: Any) -> None:
@@ -243,6 +263,25 @@ class EnginePlugin:
         if self._current is None:
             raise RuntimeError("aucun scénario en cours")
         return self._current
+
+    def _record_failure(self, failure: FailureCheck | None) -> None:
+        """Every failed, timed-out or bench-error step gets a check row naming its rule, what was
+        expected and what arrived, even when the step raised without going through the Checker."""
+        current = self._require_current()
+        if failure is None or current.open_step is None:
+            return
+        self.emit(
+            CheckRecorded(
+                self.ctx.run_id,
+                scenario_id=current.scenario_id,
+                step_index=current.open_step,
+                rule=failure.rule,
+                verdict=failure.verdict,
+                expected=failure.expected,
+                received=failure.received,
+                distribution_id=failure.distribution_id,
+            )
+        )
 
     def _finish_step(self, verdict: Verdict, detail: str, *, terminal: bool = False) -> None:
         current = self._require_current()

@@ -9,9 +9,10 @@ from hubbench.engine.errors import CheckFailed, NothingReceived, TimedOut
 from hubbench.engine.scenario import ScenarioEngine
 
 TLS_OK = ("tlsv1.2", "tlsv1.3")
+RULE_CONNECTED = "Palier 1 — DST 1.2 §3.1 (connexion au hub)"
 
 
-def connections(bench: ScenarioEngine, rule: str = "") -> list[dict[str, Any]]:
+def connections(bench: ScenarioEngine, rule: str = RULE_CONNECTED) -> list[dict[str, Any]]:
     """The vendor's live connections on the run's vhost (waits up to `settle`)."""
     t = bench.ctx.timeouts.settle
     found = poll_until(lambda: bench.management.connections() or None, clock=bench.ctx.clock, timeout=t)
@@ -99,7 +100,11 @@ def check_reconnection(bench: ScenarioEngine, rule: str) -> None:
         return True if fresh and _consumers_ready(bench) else None
 
     if poll_until(back, clock=bench.ctx.clock, timeout=t, interval=0.5) is None:
-        raise TimedOut(f"{rule} : le système ne s'est pas reconnecté avec ses trois consommateurs en {t:g} s")
+        raise TimedOut(
+            rule,
+            f"reconnexion avec un consommateur sur .message, .ack et .info en moins de {t:g} s",
+            f"pas de nouvelle connexion avec ses trois consommateurs après {t:g} s",
+        )
     bench.check.that(True, rule, f"reconnexion avec consommateurs en moins de {t:g} s", "reconnecté")
 
 

@@ -163,7 +163,11 @@ def restart_and_send(bench: ScenarioEngine, count: int, rule: str) -> None:
         gone = poll_until(lambda: True if not before & consumers() else None, clock=bench.ctx.clock,
                           timeout=prompt.remaining(), interval=0.2)
         if gone is None:
-            raise TimedOut(f"{rule} : le système n'a pas été arrêté dans le délai de l'invite")
+            raise TimedOut(
+                rule,
+                "arrêt du système (ses consommateurs disparaissent) dans le délai de l'invite",
+                f"consommateurs toujours présents sur {queue} à la fin de l'invite",
+            )
     send_technical(bench, count)
 
 

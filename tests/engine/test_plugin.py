@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from hubbench.engine.context import RunOptions
+from hubbench.engine.errors import BENCH_EXPECTED
 from hubbench.engine.events import (
     AttestationAnswered,
     AttestationRequested,
@@ -23,6 +24,7 @@ from hubbench.engine.events import (
 )
 from hubbench.engine.runner import run
 from hubbench.engine.scenario import Services
+from hubbench.results.store import ResultsStore
 
 FEATURE = """# language: fr
 Fonctionnalité: Démonstration du moteur
@@ -64,6 +66,29 @@ Règle: palier un
     Soit un banc prêt
     Alors l'opérateur reçoit une invite
 
+@palier-3 @tous-liens
+Règle: échecs hors du vérificateur
+
+  Scénario: échec levé directement
+    Soit un banc prêt
+    Alors la file est vide [Règle F — DST 1.2 §3.3.1]
+
+  Scénario: rien reçu avec sa règle
+    Soit un banc prêt
+    Alors rien n'arrive [Règle G — DST 1.2 §3.4.6]
+
+  Scénario: délai dépassé
+    Soit un banc prêt
+    Alors le système revient [Règle H — DST 1.2 §3.1]
+
+  Scénario: erreur du banc citée
+    Soit un banc prêt
+    Alors le banc plante [Règle I — DST 1.2 §3.3.1]
+
+  Scénario: étape inconnue
+    Soit un banc prêt
+    Alors une étape que le banc ne connaît pas [Règle J]
+
 @palier-1 @15-NexSIS
 Règle: propre à une liaison
   Scénario: propre à NexSIS
@@ -85,7 +110,7 @@ Règle: autre palier
 STEPS = """
 from pytest_bdd import given, parsers, then
 
-from hubbench.engine.errors import NothingReceived, NotApplicable
+from hubbench.engine.errors import CheckFailed, NothingReceived, NotApplicable, TimedOut
 
 
 @given("un banc prêt")
@@ -133,6 +158,26 @@ def interrupt(bench):
 @then("le banc plante")
 def crash(bench):
     raise RuntimeError("boom")
+
+
+@then(parsers.parse("la file est vide [{rule}]"))
+def direct_failure(bench, rule):
+    raise CheckFailed(rule, "file vide", "3 messages prêts", "fr.health.samu440_42")
+
+
+@then(parsers.parse("rien n'arrive [{rule}]"))
+def nothing_with_rule(bench, rule):
+    raise NothingReceived("RC-REF du système", 0.5, rule)
+
+
+@then(parsers.parse("le système revient [{rule}]"))
+def not_back(bench, rule):
+    raise TimedOut(rule, "reconnexion en moins de 1 s", "aucune nouvelle connexion après 1 s")
+
+
+@then(parsers.parse("le banc plante [{rule}]"))
+def crash_cited(bench, rule):
+    raise RuntimeError("service du banc indisponible : partner")
 
 
 @then("l'opérateur reçoit une invite")
@@ -185,6 +230,11 @@ def test_verdicts_per_scenario(steps_dir: Path, tmp_path: Path) -> None:
         "erreur du banc": Verdict.ERROR,
         "invite opérateur": Verdict.PASSED,
         "palier deux": Verdict.PASSED,
+        "échec levé directement": Verdict.FAILED,
+        "rien reçu avec sa règle": Verdict.TIMED_OUT,
+        "délai dépassé": Verdict.TIMED_OUT,
+        "erreur du banc citée": Verdict.ERROR,
+        "étape inconnue": Verdict.ERROR,
     }
     assert isinstance(events[0], RunStarted) and isinstance(events[-1], RunFinished)
     assert all(getattr(e, "scenario_id", "run") for e in events)  # every scenario event names its scenario
@@ -263,3 +313,75 @@ def test_interrupted_run_keeps_finished_steps(steps_dir: Path, tmp_path: Path) -
     assert finished == {"tout va bien": Verdict.PASSED, "interruption": Verdict.SKIPPED}
     steps = [e for e in events if isinstance(e, StepFinished) and e.scenario_id.endswith("::interruption")]
     assert [s.verdict for s in steps] == [Verdict.PASSED, Verdict.SKIPPED, Verdict.SKIPPED]
+
+
+FAILING = {  # scenario → (step verdict, rule, expected, received, distribution_id) of its failed step
+    "règle dure violée": (Verdict.FAILED, "D", "x", "y", None),
+    "échec levé directement": (
+        Verdict.FAILED, "Règle F — DST 1.2 §3.3.1", "file vide", "3 messages prêts", "fr.health.samu440_42"
+    ),
+    "rien reçu": (
+        Verdict.TIMED_OUT, "Étape « Alors rien n'arrive »", "un message en moins de 0.1 s",
+        "rien reçu en 0.1 s", None,
+    ),
+    "rien reçu avec sa règle": (
+        Verdict.TIMED_OUT, "Règle G — DST 1.2 §3.4.6", "RC-REF du système en moins de 0.5 s",
+        "rien reçu en 0.5 s", None,
+    ),
+    "délai dépassé": (
+        Verdict.TIMED_OUT, "Règle H — DST 1.2 §3.1", "reconnexion en moins de 1 s",
+        "aucune nouvelle connexion après 1 s", None,
+    ),
+    "erreur du banc": (
+        Verdict.ERROR, "Étape « Alors le banc plante »", BENCH_EXPECTED,
+        "Erreur du banc (RuntimeError) : boom", None,
+    ),
+    "erreur du banc citée": (
+        Verdict.ERROR, "Règle I — DST 1.2 §3.3.1", BENCH_EXPECTED,
+        "Erreur du banc (RuntimeError) : service du banc indisponible : partner", None,
+    ),
+    "étape inconnue": (
+        Verdict.ERROR, "Règle J", "une définition de cette étape dans le banc",
+        "aucune définition (étape inconnue des modules steps/)", None,
+    ),
+}
+
+
+def test_every_failed_step_has_a_check_row(steps_dir: Path, tmp_path: Path) -> None:
+    """Whatever a step raised (CheckFailed outside the Checker, NothingReceived, TimedOut, a bench error,
+    an undefined step), the `checks` table holds a failing row for that step: rule, expected, received."""
+    url = f"sqlite:///{tmp_path / 'results.db'}"
+    options = RunOptions(vendor="Démo", client_id="fr.health.samu440", link="15-15", home=tmp_path / "home")
+    result = run(options, services_factory=lambda ctx, emit: Services(), steps_dir=steps_dir,
+                 store=ResultsStore(url))
+    detail = ResultsStore(url).run_detail(result.run_id)
+    assert detail is not None
+    by_name = {s.name: s for s in detail.scenarios}
+    for name, (verdict, rule, expected, received, dist_id) in FAILING.items():
+        step = next(s for s in by_name[name].steps if s.verdict is not None and s.verdict.counts_as_failure)
+        assert step.verdict is verdict, name
+        assert [(c.verdict, c.rule, c.expected, c.received, c.distribution_id) for c in step.checks] == [
+            (verdict, rule, expected, received, dist_id)
+        ], name
+    for scenario in detail.scenarios:  # the invariant, over every scenario of the run
+        for step in scenario.steps:
+            if step.verdict is not None and step.verdict.counts_as_failure:
+                bad = [c for c in step.checks if c.verdict.counts_as_failure]
+                assert bad and all(c.rule and c.expected and c.received for c in bad), (scenario.name, step)
+
+
+def test_checks_already_recorded_are_not_repeated(steps_dir: Path, tmp_path: Path) -> None:
+    events, _ = _run(steps_dir, tmp_path, names=("règle dure", "souples"))
+    checks = [(e.rule, e.verdict) for e in events if isinstance(e, CheckRecorded)]
+    assert checks == [
+        ("B", Verdict.FAILED), ("C", Verdict.FAILED), ("E", Verdict.PASSED), ("D", Verdict.FAILED)
+    ]
+    answers = tmp_path / "answers.json"
+    given = {"cle-attestee": {"items": ["valid", "invalid"]}}
+    answers.write_text(json.dumps({"by": "Jeanne", "answers": given}))
+    events, result = _run(steps_dir, tmp_path, names=("attestation",), answers=answers)
+    assert result.scenarios[0].verdict is Verdict.FAILED
+    assert [(e.rule, e.verdict) for e in events if isinstance(e, CheckRecorded)] == [
+        ("Attestation — premier", Verdict.PASSED),
+        ("Attestation — second", Verdict.FAILED),
+    ]
