@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from urllib.parse import urlencode
 
 from bench_app.labels import (
@@ -111,18 +110,6 @@ def vendor_summary(vendor: str, rows: list[MatrixRow]) -> str:
     return f"**{vendor}** — " + " · ".join(parts)
 
 
-_FAILURE_TEXT = re.compile(r"^(?P<rule>.+?) : attendu (?P<expected>.+?) ; reçu (?P<received>.+)$", re.DOTALL)
-
-
 def failure_markdown(rule: str, expected: str, received: str, extra: str = "") -> str:
     text = f"**Règle :** {rule}  \n**Attendu :** {expected}  \n**Reçu :** {received}"
     return text + (f"  \n{extra}" if extra else "")
-
-
-def step_failure_markdown(detail: str) -> str:
-    """A failed step's detail as written by the engine ("<rule> : attendu … ; reçu …"), laid out as
-    rule / expected / received when it has that shape, as is otherwise (time-outs, bench errors)."""
-    match = _FAILURE_TEXT.match(detail.strip())
-    if match is None:
-        return f"**Détail :** {detail}"
-    return failure_markdown(match["rule"], match["expected"], match["received"])

@@ -5,7 +5,7 @@ import streamlit as st
 from bench_app import state
 from bench_app.labels import fmt_time, run_label, tier_title, verdict_badge, verdict_label
 from bench_app.messages import highlighted_json_html, parse_json, pretty_xml, timeline
-from bench_app.widgets import chip, failure_markdown, step_failure_markdown
+from bench_app.widgets import chip, failure_markdown
 from hubbench.engine.events import Verdict
 
 st.title("Détail d'une exécution")
@@ -66,12 +66,13 @@ for scenario in scenarios:
             st.markdown(f"{chip(step.verdict)} &nbsp; **{step.keyword}** {step.text}", unsafe_allow_html=True)
             failed_checks = [c for c in step.checks if c.verdict.counts_as_failure]
             for check in failed_checks:
-                extra = f"**Message :** `{check.distribution_id}`" if check.distribution_id else ""
-                st.error(failure_markdown(check.rule, check.expected, check.received, extra + check.detail))
+                message = f"**Message :** `{check.distribution_id}`" if check.distribution_id else ""
+                extra = "  \n".join(part for part in (message, check.detail) if part)
+                st.error(failure_markdown(check.rule, check.expected, check.received, extra))
             failed_step = step.verdict is not None and step.verdict.counts_as_failure
-            if failed_step and not failed_checks and step.detail:
-                st.error(step_failure_markdown(step.detail))
-            elif step.detail:
+            if failed_step and not failed_checks and step.detail:  # runs recorded before every failure
+                st.error(f"**Détail :** {step.detail}")  # had its own check row
+            elif step.detail and not failed_checks:
                 st.caption(step.detail)
             for check in step.checks:
                 if not check.verdict.counts_as_failure:

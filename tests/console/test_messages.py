@@ -95,19 +95,18 @@ def test_ack_latency_pairs_each_sent_message_with_its_first_rc_ref() -> None:
     ) == [0.5, 1.25]
 
 
-def test_engine_failure_text_is_laid_out_as_rule_expected_received() -> None:
-    from bench_app.widgets import step_failure_markdown
+def test_failure_is_laid_out_as_rule_expected_received() -> None:
+    from bench_app.widgets import failure_markdown
 
-    text = step_failure_markdown(
-        "Palier 2 — DST 1.2 §3.3.1 (acquittement AMQP après traitement) : attendu 3 message(s) acquitté(s) "
-        "(basic.ack), file vide ; reçu acquittés 0, prêts 0, non acquittés 3 après 10 s"
+    text = failure_markdown(
+        "Palier 2 — DST 1.2 §3.3.1 (acquittement AMQP après traitement)",
+        "3 message(s) acquitté(s) (basic.ack), file vide",
+        "acquittés 0, prêts 0, non acquittés 3 après 10 s",
+        "**Message :** `fr.health.samu440_1`",
     )
     assert text == (
         "**Règle :** Palier 2 — DST 1.2 §3.3.1 (acquittement AMQP après traitement)  \n"
         "**Attendu :** 3 message(s) acquitté(s) (basic.ack), file vide  \n"
-        "**Reçu :** acquittés 0, prêts 0, non acquittés 3 après 10 s"
-    )
-    assert (
-        step_failure_markdown("Rien reçu en 20 s : message vide")
-        == "**Détail :** Rien reçu en 20 s : message vide"
+        "**Reçu :** acquittés 0, prêts 0, non acquittés 3 après 10 s  \n"
+        "**Message :** `fr.health.samu440_1`"
     )

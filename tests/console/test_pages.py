@@ -264,3 +264,37 @@ def test_matrix_page_on_postgresql(filled_pg: Filled) -> None:
     assert cells[(CONFORME, "15-15", 4)] == "pending_attestation"
     at = page("detail", run=filled_pg.runs["enveloppe"])
     assert f'data-path="{ENVELOPE_ERROR_PATH}"' in "\n".join(md.value for md in at.markdown)
+
+
+def test_drill_down_reads_check_rows_not_step_text(filled: Filled) -> None:
+    """Failures are shown from the stored check rows; a step of an old run without its check row shows
+    its detail as recorded, never re-parsed into rule / expected / received."""
+    from hubbench.engine import events as ev
+    from hubbench.results.store import ResultsStore
+
+    store = ResultsStore(filled.url)
+    run_id, old, new = "run-lignes", "palier2.feature::ancien", "palier2.feature::nouveau"
+    store(ev.RunStarted(run_id, vendor="Éditeur Lignes", client_id="fr.health.samu771", link="15-15",
+                        vhost="15-15_v1.5", tiers=(2,), pack_tag="1.0", bench_version="0.1.0"))
+    for sid in (old, new):
+        store(ev.ScenarioStarted(run_id, scenario_id=sid, feature="palier2.feature", name=sid[17:], tier=2,
+                                 link="15-15"))
+        store(ev.StepStarted(run_id, scenario_id=sid, index=0, keyword="Alors", text="la file est vide"))
+    store(ev.CheckRecorded(run_id, scenario_id=new, step_index=0, rule="Règle N", verdict=Verdict.TIMED_OUT,
+                           expected="RC-REF en moins de 5 s", received="rien reçu en 5 s",
+                           distribution_id="fr.health.samubanc_9", detail="attendu sur .ack"))
+    store(ev.StepFinished(run_id, scenario_id=old, index=0, verdict=Verdict.FAILED,
+                          detail="Règle A : attendu file vide ; reçu 3 prêts"))
+    store(ev.StepFinished(run_id, scenario_id=new, index=0, verdict=Verdict.TIMED_OUT,
+                          detail="Rien reçu en 5 s : RC-REF (Règle N)"))
+    for sid in (old, new):
+        store(ev.ScenarioFinished(run_id, scenario_id=sid, verdict=Verdict.FAILED, duration_s=1.0))
+    store(ev.RunFinished(run_id, verdict=Verdict.FAILED, counts={"failed": 2}))
+    store.close()
+    errors = [e.value for e in page("detail", run=run_id).error]
+    assert "**Détail :** Règle A : attendu file vide ; reçu 3 prêts" in errors
+    assert (
+        "**Règle :** Règle N  \n**Attendu :** RC-REF en moins de 5 s  \n**Reçu :** rien reçu en 5 s  \n"
+        "**Message :** `fr.health.samubanc_9`  \nattendu sur .ack"
+    ) in errors
+    assert not any("Règle A" in e and "**Règle :**" in e for e in errors)
