@@ -86,6 +86,7 @@ class RunStarted(Event):
     tiers: tuple[int, ...]
     pack_tag: str
     bench_version: str
+    partner_ids: tuple[str, ...] = ()  # the bench's partner client ids the run talks with
 
 
 @dataclass(frozen=True)

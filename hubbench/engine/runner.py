@@ -128,6 +128,7 @@ def run(
             tiers=ctx.tiers,
             pack_tag=ctx.pack_tag,
             bench_version=hubbench.__version__,
+            partner_ids=(ctx.partner_id,),
         )
     )
     interrupted = False

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
@@ -109,6 +109,23 @@ def _create_tables(database: Database) -> None:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_DDL_LOCK_KEY})
         Base.metadata.create_all(conn)
+        _add_missing_columns(conn)
+
+
+# Columns added to existing tables after their first release: create_all does not alter a table.
+_ADDED_COLUMNS: tuple[tuple[str, str], ...] = (("runs", "partner_ids"),)
+
+
+def _add_missing_columns(conn: Connection) -> None:
+    """ALTER TABLE … ADD COLUMN for each added column a database made by an older bench lacks
+    (idempotent; runs under the same lock as create_all)."""
+    inspector = inspect(conn)
+    for table, column in _ADDED_COLUMNS:
+        if column in {c["name"] for c in inspector.get_columns(table)}:
+            continue
+        kind = Base.metadata.tables[table].c[column].type.compile(dialect=conn.dialect)
+        preparer = conn.dialect.identifier_preparer
+        conn.execute(text(f"ALTER TABLE {preparer.quote(table)} ADD COLUMN {preparer.quote(column)} {kind}"))
 
 
 def _enable_wal(cursor: sqlite3.Cursor) -> None:

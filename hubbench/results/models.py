@@ -108,6 +108,7 @@ class Run(Base):
     host: Mapped[str | None] = mapped_column(String(255))
     pid: Mapped[int | None]
     pid_token: Mapped[str | None] = mapped_column(String(64))  # process start time, guards against pid reuse
+    partner_ids: Mapped[list[Any] | None]  # from RunStarted; NULL for runs recorded before it was carried
 
 
 def _run_fk() -> Mapped[str]:

@@ -327,12 +327,13 @@ def partner_ids_of_run(session: Session, run_id: str) -> set[str]:
 def trace_for_run(
     session: Session, run_id: str, *, partner_ids: Sequence[str] = (), limit: int | None = None
 ) -> list[TraceView]:
-    """Hub trace rows of a run: sender or recipient is the vendor's client id or one of the partners,
+    """Hub trace rows of a run: sender or recipient is the vendor's client id or one of the partners
+    (recorded with the run; inferred from its prompts and queues for runs recorded without them),
     within the run's time window (up to now while it runs), oldest first."""
     run = session.get(Run, run_id)
     if run is None:
         return []
-    ids = {run.client_id, *partner_ids, *partner_ids_of_run(session, run_id)}
+    ids = {run.client_id, *partner_ids, *(run.partner_ids or partner_ids_of_run(session, run_id))}
     query = (
         select(TraceMessage)
         .where(or_(TraceMessage.sender_id.in_(ids), TraceMessage.recipient_id.in_(ids)))

@@ -98,6 +98,7 @@ class ResultsStore:
                 tiers=list(e.tiers),
                 pack_tag=e.pack_tag,
                 bench_version=e.bench_version,
+                partner_ids=list(e.partner_ids),
                 started_at=e.at,
                 status="running",
                 interrupted=False,

@@ -281,6 +281,7 @@ def test_prompt_events_carry_partner_and_close_done(steps_dir: Path, tmp_path: P
     closed = next(e for e in events if isinstance(e, PromptClosed))
     assert shown.actor == "fr.health.samu440" and shown.parameters == {"recipient": "fr.health.samu770"}
     assert closed.prompt_id == shown.prompt_id and closed.outcome == "done"
+    assert events[0].partner_ids == ("fr.health.samu770",)  # RunStarted names the run's partner
 
 
 def test_answers_file_applies_and_pending_without(steps_dir: Path, tmp_path: Path) -> None:

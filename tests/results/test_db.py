@@ -39,3 +39,25 @@ def test_bad_urls_are_reported_in_french() -> None:
         open_database("::pas une url")
     with pytest.raises(SetupError, match="injoignable"):
         open_database("postgresql+psycopg://nobody@127.0.0.1:1/none")
+
+
+def test_a_database_of_an_older_bench_gets_the_added_columns(db_url: str) -> None:
+    """`runs.partner_ids` is added on open to a database created without it; opening twice is harmless."""
+    from sqlalchemy import text
+
+    db = open_database(db_url)
+    with db.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE runs DROP COLUMN partner_ids"))
+        conn.execute(text(
+            "INSERT INTO runs (id, vendor, client_id, link, vhost, tiers, pack_tag, bench_version, "
+            "started_at, interrupted, status) VALUES ('ancien', 'acme', 'fr.health.samu440', '15-15', "
+            "'15-15_v1.5', '[1]', 'v1.5', '0.0.1', '2026-01-01 00:00:00', false, 'finished')"
+        ))
+    assert "partner_ids" not in {c["name"] for c in inspect(db.engine).get_columns("runs")}
+    db.dispose()
+    for _ in range(2):
+        db = open_database(db_url)
+        assert "partner_ids" in {c["name"] for c in inspect(db.engine).get_columns("runs")}
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT partner_ids FROM runs WHERE id = 'ancien'")).scalar() is None
+        db.dispose()

@@ -318,3 +318,41 @@ def test_answers_given_up_front_arrive_as_an_event(store: ResultsStore) -> None:
     tier4 = next(s for s in detail.scenarios if s.tier == 4)
     assert tier4.verdict is Verdict.PASSED and tier4.attestations[0].answered_by == "fichier"
     assert detail.run.verdict is Verdict.FAILED  # the tier-3 failures remain
+
+
+def _partner_trace(database, run: object, partner: str) -> None:
+    from hubbench.results.trace import TraceRecord, TraceWriter
+
+    writer = TraceWriter(database)
+    inside = run.started_at + timedelta(seconds=5)  # type: ignore[attr-defined]
+    writer.record(TraceRecord(vhost=run.vhost, outcome="routed", at=inside,  # type: ignore[attr-defined]
+                              sender_id=partner, recipient_id="fr.health.samu999"))
+    assert writer.close()
+
+
+def test_run_keeps_its_partner_ids_and_its_trace_follows_them(store: ResultsStore, database) -> None:
+    """The partner is known from RunStarted, not guessed from prompts (this run has none)."""
+    from hubbench.results.models import Run
+
+    start = datetime.now(UTC) - timedelta(minutes=30)
+    feed(store, [
+        ev.RunStarted("p", vendor="acme", client_id=CLIENT_ID, link="15-15", vhost="15-15_v1.5", tiers=(1,),
+                      pack_tag="v1.5", bench_version="0.1.0", partner_ids=("fr.health.samubanc1",), at=start),
+        ev.RunFinished("p", verdict=Verdict.NOT_RUN, counts={}, at=start + timedelta(minutes=1)),
+    ])
+    with database.reading() as session:
+        assert session.get(Run, "p").partner_ids == ["fr.health.samubanc1"]
+    _partner_trace(database, store.run("p"), "fr.health.samubanc1")
+    assert [r.sender_id for r in store.trace_for_run("p")] == ["fr.health.samubanc1"]
+
+
+def test_old_runs_without_partner_ids_fall_back_to_inference(store: ResultsStore, database) -> None:
+    from sqlalchemy import update
+
+    from hubbench.results.models import Run
+
+    feed(store, full_run("old", start=datetime.now(UTC) - timedelta(minutes=30)))
+    with database.writing() as session:  # as recorded by a bench that did not carry partner ids
+        session.execute(update(Run).where(Run.id == "old").values(partner_ids=None))
+    _partner_trace(database, store.run("old"), PARTNER_ID)  # PARTNER_ID only appears in prompts
+    assert [r.sender_id for r in store.trace_for_run("old")] == [PARTNER_ID]
