@@ -1,4 +1,5 @@
-"""`hubbench demo`: hub up, four reference vendors through every tier on every link, verdict matrix."""
+"""`hubbench demo`: hub up, reference vendors through every tier on every link (official cases on the 3.x
+line), verdict matrix."""
 
 from __future__ import annotations
 
@@ -26,10 +27,11 @@ def _say(text: str) -> None:
 
 def _print_matrix(lines: list[d.MatrixLine], tiers: list[int]) -> None:
     table = Table(title="Matrice des verdicts (éditeur × liaison × palier)")
-    for header in ("Éditeur", "Client", "Liaison", *(f"Palier {t}" for t in tiers)):
+    for header in ("Éditeur", "Client", "Liaison", "Vhost", *(f"Palier {t}" for t in tiers)):
         table.add_column(header)
     for line in lines:
-        table.add_row(line.vendor, line.client_id, line.link, *(line.cells[t].label_fr for t in tiers))
+        table.add_row(line.vendor, line.client_id, line.link, line.vhost,
+                      *(line.cells[t].label_fr for t in tiers))
     console = Console()
     (console if console.is_terminal else Console(width=140)).print(table)
 
@@ -53,10 +55,11 @@ def demo(
     no_console: bool = typer.Option(False, "--no-console", help="N'ouvre pas la console à la fin."),
     links: str = typer.Option("", "--links", help="Liaisons séparées par des virgules (défaut : toutes)."),
     tiers: str = typer.Option("1-7", "--tiers", help="Paliers à passer (ceux qui ont des scénarios)."),
-    parallel: int = typer.Option(6, "--parallel", min=1, max=12, help="Campagnes menées en même temps."),
+    parallel: int = typer.Option(7, "--parallel", min=1, max=12, help="Campagnes menées en même temps."),
     stop_hub: bool = typer.Option(False, "--stop-hub", help="Arrête le hub à la fin."),
 ) -> None:
-    """Démonstration : hub local, quatre vendeurs de référence (un conforme, trois fautifs), matrice."""
+    """Démonstration : hub local, vendeurs de référence (conforme, aussi en modèle 3.x avec les cas
+    officiels, et fautifs), matrice."""
     chosen_links = d.check_links([p for p in links.split(",") if p.strip()])
     tier_list, missing = d.tiers_with_scenarios(parse_tiers(tiers))
     if missing:
@@ -69,11 +72,12 @@ def demo(
     settings = HubSettings.load(home)
     d.hub_up(home, settings, _say)
     vhosts = sorted({d.get_link(link).default_vhost for link in chosen_links})
-    d.register_vendors(home, settings, d.DEMO_VENDORS, vhosts, _say)
-    sims = d.start_simulators(home, settings, d.DEMO_VENDORS, chosen_links, _say)
+    vendors = d.vendors_on_hub(d.DEMO_VENDORS, chosen_links, HubNode(home, settings).status()["vhosts"], _say)
+    d.register_vendors(home, settings, vendors, vhosts, _say)
+    sims = d.start_simulators(home, settings, vendors, chosen_links, _say)
     try:
-        d.run_all(home, d.DEMO_VENDORS, chosen_links, d.tiers_text(tier_list), parallel, _say)
-        _print_matrix(d.verdict_matrix(home, d.DEMO_VENDORS, chosen_links, tier_list), tier_list)
+        d.run_all(home, vendors, chosen_links, d.tiers_text(tier_list), parallel, _say)
+        _print_matrix(d.verdict_matrix(home, vendors, chosen_links, tier_list), tier_list)
         if not no_console:
             _console(home)
     finally:

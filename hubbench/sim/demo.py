@@ -1,4 +1,7 @@
-"""The demo: the local hub, four reference vendors (one conforming, three faulty), every tier on every link.
+"""The demo: the local hub, reference vendors (conforming and faulty), every tier on every link.
+
+The conforming vendor also runs as a separate product on the 3.x-line vhosts of 15-15 and 15-SMUR: the
+official test cases are published for that model line only, so that is where the demo plays them.
 
 Each run is a `hubbench run` subprocess (the engine runs pytest in-process, one run per process),
 with its own partner id, so runs proceed side by side; the simulators run as threads of the demo
@@ -42,10 +45,22 @@ class DemoVendor:
     name: str  # vendor (product) name as the runs and the console show it
     client_id: str
     profile: str
+    vhosts: tuple[tuple[str, str], ...] = ()  # (link, vhost): only those links; () = all, default vhosts
 
+    def links_among(self, links: Sequence[str]) -> list[str]:
+        own = dict(self.vhosts)
+        return [link for link in links if not own or link in own]
+
+    def vhost_for(self, link: str) -> str:
+        return dict(self.vhosts).get(link) or get_link(link).default_vhost
+
+
+LINE_3_VHOSTS = (("15-15", "15-15_v2.1"), ("15-SMUR", "15-smur_v1.7"))  # assumed names (digest §8)
 
 DEMO_VENDORS: tuple[DemoVendor, ...] = (
     DemoVendor("Démo A — LRM conforme", "fr.health.samu901", "conforme"),
+    # Same product on the 3.x model line: its own row of the matrix, where the official cases run.
+    DemoVendor("Démo A — LRM conforme, modèle 3.x", "fr.health.samu905", "conforme", LINE_3_VHOSTS),
     DemoVendor("Démo B — sans ack AMQP", "fr.health.samu902", "sans-ack"),  # tier 2
     DemoVendor("Démo C — sans RC-REF", "fr.health.samu903", "sans-rc-ref"),  # tier 3 (and 4–7: no RC-REF)
     DemoVendor("Démo D — doublon sur renvoi", "fr.health.samu904", "doublon-sur-renvoi"),  # tier 4
@@ -81,11 +96,29 @@ def hub_up(home: BenchHome, settings: HubSettings, say: Say) -> None:
         say("  Attention : dispatcher absent dans cette version, les messages ne seront pas routés.")
 
 
+def vendors_on_hub(vendors: Sequence[DemoVendor], links: Sequence[str], hub_vhosts: Sequence[str],
+                   say: Say) -> list[DemoVendor]:
+    """The vendors with a run among `links` whose vhosts the hub serves (a line missing from the hub's
+    `[hub] vhosts`, or from a node started before it was added, is left out with a message)."""
+    kept = []
+    for vendor in vendors:
+        needed = {vendor.vhost_for(link) for link in vendor.links_among(links)}
+        missing = sorted(needed - set(hub_vhosts))
+        if missing:
+            say(f"{vendor.name} ignoré : vhost(s) {', '.join(missing)} absent(s) du hub "
+                "(ajoutez-les à [hub] vhosts, puis hubbench hub down / hub up)")
+        elif needed:
+            kept.append(vendor)
+    return kept
+
+
 def register_vendors(home: BenchHome, settings: HubSettings, vendors: Sequence[DemoVendor],
                      vhosts: Sequence[str], say: Say) -> None:
+    """Each vendor on `vhosts`, or on its own vhosts when it has some."""
     registry = ClientRegistry(home, settings)
     for vendor in vendors:
-        registry.add(vendor.client_id, vhosts=list(vhosts), editor=vendor.name)
+        own = [vhost for _link, vhost in vendor.vhosts]
+        registry.add(vendor.client_id, vhosts=own or list(vhosts), editor=vendor.name)
         say(f"Client enregistré : {vendor.client_id} ({vendor.name}, profil « {vendor.profile} »)")
 
 
@@ -94,12 +127,14 @@ def start_simulators(home: BenchHome, settings: HubSettings, vendors: Sequence[D
     threads: list[VendorThread] = []
     try:
         for vendor in vendors:
-            for link in links:
-                vhost = get_link(link).default_vhost
+            started = []
+            for link in vendor.links_among(links):
+                vhost = vendor.vhost_for(link)
                 sim = build_vendor(home, vendor.client_id, get_profile(vendor.profile), vhost=vhost,
                                    settings=settings)
                 threads.append(VendorThread(sim).start())
-            say(f"Simulateur démarré : {vendor.client_id} sur {', '.join(links)}")
+                started.append(f"{link} ({vhost})")
+            say(f"Simulateur démarré : {vendor.client_id} sur {', '.join(started)}")
     except BaseException:
         stop_simulators(threads)
         raise
@@ -129,6 +164,7 @@ def run_campaign(vendor: DemoVendor, link: str, tiers: str, env: dict[str, str],
     command = [
         sys.executable, "-c", "from hubbench.cli import main; main()", "run",
         "--vendor", vendor.name, "--client-id", vendor.client_id, "--link", link, "--tiers", tiers,
+        "--vhost", vendor.vhost_for(link),
         "--fast",  # short waits: reference vendors act within a second (the defaults are for people)
     ]
     partner = partner_id_for(vendor, link)
@@ -151,7 +187,7 @@ def run_all(home: BenchHome, vendors: Sequence[DemoVendor], links: Sequence[str]
     env["HUBBENCH_HOME"] = str(home.root)
     log_dir = home.runs_dir / f"demo-{time.strftime('%Y%m%dT%H%M%S')}"
     log_dir.mkdir(parents=True, exist_ok=True)
-    jobs = [(vendor, link) for vendor in vendors for link in links]
+    jobs = [(vendor, link) for vendor in vendors for link in vendor.links_among(links)]
     say(f"Lancement de {len(jobs)} campagnes (paliers {tiers}), {parallel} à la fois ; journaux : {log_dir}")
     outcomes = []
     with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
@@ -171,6 +207,7 @@ class MatrixLine:
     vendor: str
     client_id: str
     link: str
+    vhost: str
     cells: dict[int, Verdict]
     run_id: str | None
 
@@ -186,10 +223,11 @@ def verdict_matrix(home: BenchHome, vendors: Sequence[DemoVendor], links: Sequen
         db.dispose()
     lines = []
     for vendor in vendors:
-        for link in links:
+        for link in vendor.links_among(links):
             row = rows.get((vendor.name, link))
             cells = {t: (row.cells.get(t, Verdict.NOT_RUN) if row else Verdict.NOT_RUN) for t in tiers}
-            lines.append(MatrixLine(vendor.name, vendor.client_id, link, cells, row.run_id if row else None))
+            lines.append(MatrixLine(vendor.name, vendor.client_id, link, vendor.vhost_for(link), cells,
+                                    row.run_id if row else None))
     return lines
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hubbench.engine.links import LINKS
+from hubbench.hub.settings import DEFAULT_VHOSTS
+from hubbench.protocol.packs import VHOST_PACKS
 from hubbench.sim import demo
 from hubbench.sim.profiles import PROFILES
 
@@ -25,3 +28,26 @@ def test_demo_vendors_cover_a_technical_and_a_functional_fault() -> None:
     tiers = {PROFILES[v.profile].tier for v in demo.DEMO_VENDORS}
     assert None in tiers and {2, 3, 4} <= tiers  # conforme, then faults of tiers 2, 3 and 4
     assert len({v.client_id for v in demo.DEMO_VENDORS}) == len(demo.DEMO_VENDORS)
+
+
+def test_the_conforming_vendor_also_runs_on_the_3x_line_as_its_own_row() -> None:
+    line3 = [v for v in demo.DEMO_VENDORS if v.vhosts]
+    assert [v.profile for v in line3] == ["conforme"]
+    vendor = line3[0]
+    assert vendor.links_among(list(LINKS)) == ["15-15", "15-SMUR"]  # the links with official test cases
+    assert {VHOST_PACKS[vendor.vhost_for(link)] for link in ("15-15", "15-SMUR")} == {"3.4.1"}
+    assert {vendor.vhost_for(link) for link in ("15-15", "15-SMUR")} <= set(DEFAULT_VHOSTS)
+    assert len({v.name for v in demo.DEMO_VENDORS}) == len(demo.DEMO_VENDORS)  # one matrix row each
+    default = demo.DEMO_VENDORS[0]
+    assert default.links_among(list(LINKS)) == list(LINKS) and default.vhost_for("15-15") == "15-15_v1.5"
+
+
+def test_vendors_whose_vhosts_the_hub_lacks_are_left_out_with_a_message() -> None:
+    said: list[str] = []
+    old_hub = ["15-15_v1.5", "15-smur_v1.4", "15-nexsis_v1.8"]
+    kept = demo.vendors_on_hub(demo.DEMO_VENDORS, list(LINKS), old_hub, said.append)
+    assert [v for v in kept if v.vhosts] == [] and len(kept) == len(demo.DEMO_VENDORS) - 1
+    assert len(said) == 1 and "15-15_v2.1" in said[0] and "absent" in said[0]
+    said.clear()
+    nexsis_only = demo.vendors_on_hub(demo.DEMO_VENDORS, ["15-NexSIS"], DEFAULT_VHOSTS, said.append)
+    assert all(not v.vhosts for v in nexsis_only) and said == []  # no 3.x NexSIS vhost: no row, no message
