@@ -98,5 +98,12 @@ def test_drill_down_of_a_real_failure(real_runs: dict[str, Any]) -> None:
     failures = [e.value for e in at.error if "**Règle :**" in e.value]
     assert failures and all("**Attendu :**" in f and "**Reçu :**" in f for f in failures), failures
     assert any("Palier 2" in f for f in failures)
+    detail = data.run_detail(run.run_id)
+    assert detail is not None
+    for scenario in detail.scenarios:  # every failure has its check row: rule, expected, received
+        for step in scenario.steps:
+            if step.verdict is not None and step.verdict.counts_as_failure:
+                bad = [c for c in step.checks if c.verdict.counts_as_failure]
+                assert bad and all(c.rule and c.expected and c.received for c in bad), (scenario.name, step)
     events = set(at.dataframe[0].value["Événement"])
     assert "envoyé par le banc" in events and "acheminé par le hub" in events, events
