@@ -98,6 +98,7 @@ class EnginePlugin:
         self.interrupted = False
         self.summaries: list[ScenarioSummary] = []
         self.collected = 0
+        self.input_errors: list[str] = []  # broken feature files, unknown steps: the bench's own input
         self._engine: ScenarioEngine | None = None
         self._current: _Current | None = None
         self._names_by_id: dict[str, tuple[str, int]] = {}
@@ -123,6 +124,13 @@ class EnginePlugin:
         self.collected = len(keep)
         if drop:
             config.hook.pytest_deselected(items=drop)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            lines = [line.strip() for line in report.longreprtext.splitlines() if line.strip()]
+            errors = [line.removeprefix("E ").strip() for line in lines if line.startswith("E ")]
+            reason = (errors or lines or [""])[-1]
+            self.input_errors.append(f"{report.nodeid or 'scénarios'} illisible : {reason}")
 
     # ------------------------------------------------------------ the fixture
     @pytest.fixture
@@ -208,6 +216,8 @@ class EnginePlugin:
             )
         )
         current.open_step = len(current.verdicts)
+        unknown = f"« {step.keyword.strip()} {step.name} »"
+        self.input_errors.append(f"étape sans définition dans steps/ : {unknown}")
         self._record_failure(
             FailureCheck(
                 Verdict.ERROR,

@@ -150,6 +150,11 @@ def run(
         closer = getattr(store, "close", None)
         if callable(closer):
             closer()
+    if plugin.input_errors:
+        raise SetupError(
+            "Scénarios du banc invalides : " + " ; ".join(plugin.input_errors[:3]),
+            hint="corrigez les fichiers de features/ ou de steps/ (le système testé n'est pas en cause)",
+        )
     return RunResult(
         run_id=ctx.run_id,
         verdict=aggregate(verdicts),

@@ -24,6 +24,7 @@ from hubbench.engine.events import (
 )
 from hubbench.engine.runner import run
 from hubbench.engine.scenario import Services
+from hubbench.errors import SetupError
 from hubbench.results.store import ResultsStore
 
 FEATURE = """# language: fr
@@ -218,7 +219,14 @@ def _run(steps_dir: Path, tmp_path: Path, **kw: object) -> tuple[list[Event], ob
 
 
 def test_verdicts_per_scenario(steps_dir: Path, tmp_path: Path) -> None:
-    events, result = _run(steps_dir, tmp_path)
+    """Every scenario is judged and recorded; the step with no definition is the bench's own input
+    error, so the run ends with a clear set-up error (exit 2) naming it."""
+    events: list[Event] = []
+    options = RunOptions(vendor="Démo", client_id="fr.health.samu440", link="15-15", home=tmp_path / "home")
+    with pytest.raises(SetupError) as raised:
+        run(options, services_factory=lambda ctx, emit: Services(), steps_dir=steps_dir, store=events.append)
+    assert raised.value.exit_code == 2
+    assert "une étape que le banc ne connaît pas" in raised.value.message
     finished = {e.scenario_id.split("::")[1]: e.verdict for e in events if isinstance(e, ScenarioFinished)}
     assert finished == {
         "tout va bien": Verdict.PASSED,
@@ -238,7 +246,6 @@ def test_verdicts_per_scenario(steps_dir: Path, tmp_path: Path) -> None:
     }
     assert isinstance(events[0], RunStarted) and isinstance(events[-1], RunFinished)
     assert all(getattr(e, "scenario_id", "run") for e in events)  # every scenario event names its scenario
-    assert result.exit_code == 1
     assert events[-1].verdict is Verdict.ERROR
 
 
@@ -353,9 +360,11 @@ def test_every_failed_step_has_a_check_row(steps_dir: Path, tmp_path: Path) -> N
     an undefined step), the `checks` table holds a failing row for that step: rule, expected, received."""
     url = f"sqlite:///{tmp_path / 'results.db'}"
     options = RunOptions(vendor="Démo", client_id="fr.health.samu440", link="15-15", home=tmp_path / "home")
-    result = run(options, services_factory=lambda ctx, emit: Services(), steps_dir=steps_dir,
-                 store=ResultsStore(url))
-    detail = ResultsStore(url).run_detail(result.run_id)
+    with pytest.raises(SetupError):  # the undefined step: recorded, then reported as the bench's input error
+        run(options, services_factory=lambda ctx, emit: Services(), steps_dir=steps_dir,
+            store=ResultsStore(url))
+    (stored,) = ResultsStore(url).list_runs()
+    detail = ResultsStore(url).run_detail(stored.run_id)
     assert detail is not None
     by_name = {s.name: s for s in detail.scenarios}
     for name, (verdict, rule, expected, received, dist_id) in FAILING.items():
