@@ -33,7 +33,7 @@ def _print_matrix(lines: list[d.MatrixLine], tiers: list[int]) -> None:
         table.add_row(line.vendor, line.client_id, line.link, line.vhost,
                       *(line.cells[t].label_fr for t in tiers))
     console = Console()
-    (console if console.is_terminal else Console(width=140)).print(table)
+    (console if console.is_terminal else Console(width=200)).print(table)
 
 
 def _console(home: BenchHome) -> None:
