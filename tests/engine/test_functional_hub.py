@@ -3,8 +3,8 @@
 Each run goes in its own process (`run_tiers.py`); the vendor runs in a thread of this process and acts
 on the run's prompts through the results database, like a real operator. Every automatable scenario
 must pass; the person-only ones stay "à attester"; messages a model line does not have are "non
-applicable". The official test cases are played on the default vhosts only when their pack publishes
-them (the 3.x line): see test_official_cases_hub.py.
+applicable". The official test cases are published for the 3.x line only: on its 15-15 vhost (15-15_v2.1,
+a default vhost) they run next to tiers 4–7 here; test_official_cases_hub.py plays them on both links.
 """
 
 from __future__ import annotations
@@ -20,10 +20,12 @@ from typing import Any
 
 import pytest
 
+from hubbench.cases.material import material_for
 from hubbench.engine.events import Verdict
 from hubbench.engine.links import LINKS
 from hubbench.home import HOME_ENV
 from hubbench.hub.supervision import dispatcher_health, start_dispatcher, stop_dispatcher
+from hubbench.protocol.packs import load_pack
 from hubbench.sim.demo import SHARED_PACKS, pack_source_env
 from hubbench.sim.launch import VendorThread, build_vendor
 from hubbench.sim.profiles import PROFILES
@@ -119,3 +121,24 @@ def test_tiers_4_to_7_conforme(hub: Any, link: str) -> None:
     official = [s for s in scenarios if "cas-officiel" in s["tags"]]
     assert bool(official) is (link != "15-NexSIS"), report
     print(f"\n{link} : {len(scenarios)} scénarios en {result['seconds']} s\n{table(result)}")
+
+
+def test_tiers_4_to_7_conforme_on_the_3x_line_play_every_official_case(hub: Any) -> None:
+    """15-15 on its 3.x-line vhost (a default vhost of the hub): the official cases of the pack run case
+    by case, next to the tier 4–7 scenarios, and none is left "non applicable"."""
+    link, vhost = "15-15", "15-15_v2.1"
+    result = run_against_conforme(hub, link, vhost, "4-7")
+    report = table(result) + "\n  journal du vendeur :\n" + "\n".join(result["sim_log"])
+    scenarios = result["scenarios"]
+    assert {s["tier"] for s in scenarios} == {4, 5, 6}, report
+    official = {s["name"].removeprefix("Cas officiel "): Verdict(s["verdict"])
+                for s in scenarios if "cas-officiel" in s["tags"]}
+    pack = load_pack(directory=SHARED_PACKS / "official")
+    labels = [c.label for cat in material_for(pack).test_cases() if cat.label == link for c in cat.cases]
+    assert labels and set(labels) <= set(official), report
+    assert all(official[label] in {Verdict.PASSED, Verdict.PENDING_ATTESTATION} for label in labels), report
+    for scenario in scenarios:
+        if "cas-officiel" not in scenario["tags"]:
+            assert Verdict(scenario["verdict"]) is expected_verdict(link, scenario["name"]), report
+    print(f"\n{link} ({vhost}) : {len(labels)} cas officiels, {len(scenarios)} scénarios en "
+          f"{result['seconds']} s\n{table(result)}")
