@@ -37,9 +37,8 @@ from pathlib import Path
 from typing import Any
 
 import aiormq
+from _common import MODELS, Hub, alternate, emit, fmt_spread, pct, print_table, private_hub, require_models
 
-from _common import (MODELS, Hub, alternate, emit, fmt_spread, pct, print_table, private_hub,
-                     require_models)
 from hubbench.hub.clients import ClientRegistry
 from hubbench.hub.dispatcher import supervisor
 from hubbench.hub.pki import Pki

@@ -27,9 +27,9 @@ from pamqp.commands import Basic
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hubbench.home import BenchHome  # noqa: E402
-from hubbench.hub.pki import DISPATCHER_CN, Pki  # noqa: E402
-from hubbench.hub.settings import HubSettings  # noqa: E402
+from hubbench.home import BenchHome
+from hubbench.hub.pki import DISPATCHER_CN, Pki
+from hubbench.hub.settings import HubSettings
 from hubbench.transport.tls import ssl_context
 
 PREFETCH = 200

@@ -1,94 +1,129 @@
-"""Wall time of a full tiers 1–3 run on link 15-15: one conforming reference vendor alone, then ten at once.
+"""Suite wall time: tiers 1–7 on the three links for one conforming reference vendor, then N vendors at once.
 
-Everything runs on the bench's own node in a temporary home (ports picked free in 5960–5999) with its
-dispatcher; the reference vendors are threads of this script, each run is one `hubbench run`
-subprocess with its own partner id. Prints a table, then one JSON line
-{"suite_s_1": …, "suite_s_10": …}.
+    .venv/bin/python bench/suite_walltime.py [--tiers 1-7] [--links 15-15,15-SMUR,15-NexSIS]
+        [--scale 1,10,30] [--scale-tiers 1-3] [--scale-link 15-15]
 
-Usage: .venv/bin/python bench/suite_walltime.py [--vendors 10]
+Everything runs on the bench's own node in a temporary home (free ports in 5960–5999) with its
+dispatcher. Each (vendor, link) campaign is one `hubbench run` subprocess with its own partner id (as
+`hubbench demo` does); the reference vendors (profile `conforme`) are threads of this script and answer
+the runs' prompts. Only the tiers that have a feature file at run time are run (the table says which).
+
+1. `suite`: one vendor, the requested tiers, the three links at once; wall time of the slowest link
+   (and each link's own time).
+2. `scale`: 1, 10, 30 vendors at once on one hub, each running `--scale-tiers` on `--scale-link`;
+   wall time of the whole group, and its ratio to one vendor alone.
+Prints tables, then one JSON line {"suite_s_1": …, "suite_s_30": …, "suite_tiers_s": …, …}.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import shutil
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from hubbench.home import HOME_ENV, BenchHome
-from hubbench.hub.node import HubNode
-from hubbench.hub.procs import port_free
-from hubbench.hub.settings import HubSettings
+from _common import REPO, Hub, emit, print_table, private_hub, require_models
+
+from hubbench.engine.links import LINKS, get_link, parse_tiers
+from hubbench.home import HOME_ENV
 from hubbench.hub.supervision import start_dispatcher, stop_dispatcher
-from hubbench.sim.demo import DemoVendor, pack_source_env, register_vendors, run_campaign, start_simulators
+from hubbench.sim.demo import (
+    DemoVendor,
+    RunOutcome,
+    pack_source_env,
+    register_vendors,
+    run_campaign,
+    start_simulators,
+)
 from hubbench.sim.demo import stop_simulators as stop_sims
 
-LINK, VHOST = "15-15", "15-15_v1.5"
+
+def existing_tiers(wanted: str) -> list[int]:
+    """The requested tiers that have a feature file (`features/palier-N-*.feature`) in this tree."""
+    present = {int(p.name.split("-")[1]) for p in (REPO / "features").glob("palier-*-*.feature")}
+    return [t for t in parse_tiers(wanted) if t in present]
 
 
-def free_ports(count: int, low: int = 5960, high: int = 5999) -> list[int]:
-    ports = [p for p in range(low, high + 1) if port_free("127.0.0.1", p)][:count]
-    if len(ports) < count:
-        sys.exit(f"pas assez de ports libres entre {low} et {high}")
-    return ports
+def tiers_arg(tiers: list[int]) -> str:
+    return ",".join(str(t) for t in tiers)
 
 
-def campaign(home: BenchHome, settings: HubSettings, vendors: list[DemoVendor], log_dir: Path
-             ) -> tuple[float, int]:
-    """Wall time of `len(vendors)` simultaneous runs, and how many of them did not pass."""
-    sims = start_simulators(home, settings, vendors, [LINK], lambda _line: None)
-    env = {**pack_source_env(), HOME_ENV: str(home.root)}
+def campaign(hub: Hub, jobs: list[tuple[DemoVendor, str]], tiers: str, log_dir: Path) -> list[RunOutcome]:
+    """Every (vendor, link) run at once, with one simulator per (vendor, link); outcomes in job order."""
+    vendors = list(dict.fromkeys(v for v, _ in jobs))
+    links = sorted({link for _, link in jobs})
+    sims = start_simulators(hub.home, hub.settings, vendors, links, lambda _line: None)
+    env = {**pack_source_env(), HOME_ENV: str(hub.home.root)}
     try:
-        started = time.monotonic()
-        with ThreadPoolExecutor(max_workers=len(vendors)) as pool:
-            outcomes = list(pool.map(lambda v: run_campaign(v, LINK, "1-3", env, log_dir), vendors))
-        elapsed = time.monotonic() - started
+        with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+            return list(pool.map(lambda job: run_campaign(job[0], job[1], tiers, env, log_dir), jobs))
     finally:
         stop_sims(sims)
-    return elapsed, sum(1 for o in outcomes if o.exit_code != 0)
 
 
-def main() -> None:
+def timed(hub: Hub, jobs: list[tuple[DemoVendor, str]], tiers: str, log_dir: Path) -> tuple[float, list[RunOutcome]]:
+    started = time.monotonic()
+    outcomes = campaign(hub, jobs, tiers, log_dir)
+    return time.monotonic() - started, outcomes
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--vendors", type=int, default=10)
+    parser.add_argument("--tiers", default="1-7")
+    parser.add_argument("--links", default=",".join(LINKS))
+    parser.add_argument("--scale", default="1,10,30", help="vendor counts run at once")
+    parser.add_argument("--scale-tiers", default="1-3")
+    parser.add_argument("--scale-link", default="15-15")
+    parser.add_argument("--skip-suite", action="store_true", help="only the scaling part")
     args = parser.parse_args()
-    os.environ.update(pack_source_env())
-    root = Path(tempfile.mkdtemp(prefix="hubbench-suite-"))
-    amqps, management, dist = free_ports(3)
-    (root / "config.toml").write_text(
-        f'[hub]\namqps_port = {amqps}\nmanagement_port = {management}\ndist_port = {dist}\n'
-        f'vhosts = ["{VHOST}"]\nmessage_ttl_ms = 60000\n', encoding="utf-8")
-    os.environ[HOME_ENV] = str(root)
-    home = BenchHome.from_env()
-    settings = HubSettings.load(home)
-    node = HubNode(home, settings)
-    log_dir = root / "runs"
-    log_dir.mkdir()
-    rows: list[tuple[str, float, int]] = []
-    try:
-        node.start()
-        start_dispatcher(home, settings)
-        vendors = [DemoVendor(f"Banc {i:02d}", f"fr.health.samu8{i:02d}", "conforme")
-                   for i in range(1, args.vendors + 1)]
-        register_vendors(home, settings, vendors, [VHOST], lambda _line: None)
-        for group in (vendors[:1], vendors):
-            elapsed, not_passed = campaign(home, settings, group, log_dir)
-            rows.append((f"{len(group)} vendeur(s) en parallèle", elapsed, not_passed))
-    finally:
-        stop_dispatcher(home)
-        node.stop()
-        shutil.rmtree(root, ignore_errors=True)
-    print(f"{'campagne paliers 1-3 (15-15)':<32} {'durée (s)':>10} {'runs non réussis':>17}")
-    for label, elapsed, not_passed in rows:
-        print(f"{label:<32} {elapsed:>10.1f} {not_passed:>17}")
-    print(json.dumps({"suite_s_1": round(rows[0][1], 2), f"suite_s_{args.vendors}": round(rows[1][1], 2),
-                      "not_passed": [r[2] for r in rows]}))
+    require_models()
+    links = [get_link(name).name for name in args.links.split(",") if name.strip()]
+    tiers = existing_tiers(args.tiers)
+    scale_tiers = existing_tiers(args.scale_tiers)
+    counts = [int(c) for c in args.scale.split(",") if c.strip()]
+    vhosts = sorted({get_link(link).default_vhost for link in [*links, args.scale_link]})
+    vendors = [DemoVendor(f"Banc {i:02d}", f"fr.health.samu8{i:02d}", "conforme")
+               for i in range(1, max([1, *counts]) + 1)]
+    summary: dict[str, object] = {"suite_tiers": tiers_arg(tiers), "scale_tiers": tiers_arg(scale_tiers),
+                                  "scale_link": args.scale_link}
+    with private_hub("hubbench-suite-", (5960, 5999), vhosts, ttl_ms=60_000) as hub:
+        start_dispatcher(hub.home, hub.settings)
+        try:
+            register_vendors(hub.home, hub.settings, vendors, vhosts, lambda _line: None)
+            log_dir = hub.home.runs_dir / "bench"
+            log_dir.mkdir(parents=True, exist_ok=True)
+            if not args.skip_suite:
+                elapsed, outcomes = timed(hub, [(vendors[0], link) for link in links], tiers_arg(tiers), log_dir)
+                print_table(f"Paliers {tiers_arg(tiers)} (présents dans features/), un vendeur conforme, "
+                            f"{len(links)} liaisons en parallèle — total {elapsed:.1f} s",
+                            ["liaison", "durée s", "code"],
+                            [[o.link, f"{o.duration_s:.1f}", o.exit_code] for o in outcomes])
+                summary.update(suite_tiers_s=round(elapsed, 2),
+                               suite_tiers_per_link_s={o.link: round(o.duration_s, 1) for o in outcomes},
+                               suite_tiers_not_passed=sum(o.exit_code != 0 for o in outcomes))
+            rows = []
+            base = None
+            for count in counts:
+                elapsed, outcomes = timed(hub, [(v, args.scale_link) for v in vendors[:count]],
+                                          tiers_arg(scale_tiers), log_dir)
+                base = base or elapsed
+                slowest = max(o.duration_s for o in outcomes)
+                rows.append([count, f"{elapsed:.1f}", f"{elapsed / base:.2f}", f"{slowest:.1f}",
+                             sum(o.exit_code != 0 for o in outcomes)])
+                summary[f"suite_s_{count}"] = round(elapsed, 2)
+                summary[f"suite_not_passed_{count}"] = sum(o.exit_code != 0 for o in outcomes)
+            print_table(f"Montée en charge : paliers {tiers_arg(scale_tiers)} sur {args.scale_link}, N vendeurs "
+                        "conformes en même temps sur un hub", ["vendeurs", "durée s", "× un seul",
+                                                               "run le plus long s", "runs non réussis"], rows)
+        finally:
+            stop_dispatcher(hub.home)
+    if len(counts) > 1 and f"suite_s_{counts[0]}" in summary:
+        summary["suite_scale_ratio"] = round(float(summary[f"suite_s_{counts[-1]}"])  # type: ignore[arg-type]
+                                             / float(summary[f"suite_s_{counts[0]}"]), 2)  # type: ignore[arg-type]
+    emit(summary)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
