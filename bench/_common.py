@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -37,9 +38,19 @@ def require_models() -> None:
         raise SystemExit(f"modèles officiels absents : {OFFICIAL} (dépôt ../shared attendu)")
 
 
+def _epmd_names() -> str:
+    """Node names registered with epmd (another helper's node may hold a name before its ports)."""
+    try:
+        return subprocess.run(["epmd", "-names"], capture_output=True, text=True, timeout=5, check=False).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+
+
 def free_ports(count: int, low: int, high: int) -> list[int]:
-    """`count` free ports in [low, high] whose +20000 (Erlang distribution) is free too."""
-    ports = [p for p in range(low, high + 1) if port_free("127.0.0.1", p) and port_free("127.0.0.1", p + 20000)]
+    """`count` free ports in [low, high] whose +20000 is free too and whose node name is not taken."""
+    names = _epmd_names()
+    ports = [p for p in range(low, high + 1) if port_free("127.0.0.1", p) and port_free("127.0.0.1", p + 20000)
+             and f"name hubbench-{p} " not in names]
     if len(ports) < count:
         raise SystemExit(f"pas assez de ports libres entre {low} et {high}")
     return ports[:count]
