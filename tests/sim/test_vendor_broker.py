@@ -69,8 +69,11 @@ def test_conforme_settles_every_delivery_and_acknowledges_messages(hub_node: Any
     _inject(hub_node, client_id, "message", message)
     _inject(hub_node, client_id, "message", b"{pas du json")
     _inject(hub_node, client_id, "ack", build_ack(PARTNER, client_id, f"{client_id}_1"))
-    assert _until(lambda: sum(vendor.stats.settled.values()) == 3), vendor.stats
-    assert vendor.stats.settled == {"ack": 2, "reject": 1, "requeue": 0, "keep": 0}
+    # When a dispatcher runs on the shared test node (other tests), the RC-REF the vendor sends to the
+    # unregistered PARTNER comes back as a hub error on its .info, which it acks too: at least 2 acks.
+    settled = vendor.stats.settled
+    assert _until(lambda: settled["ack"] >= 2 and settled["reject"] == 1), vendor.stats
+    assert settled["requeue"] == 0 and settled["keep"] == 0, vendor.stats
     assert vendor.stats.rc_refs_sent == 1 and message["distributionID"] in vendor.state.integrated
     queues = [_until(lambda s=s: _queue(hub_node, f"{client_id}.{s}").get("consumers") == 1 and
                      _queue(hub_node, f"{client_id}.{s}")) for s in ("message", "ack", "info")]

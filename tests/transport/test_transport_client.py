@@ -30,7 +30,8 @@ def test_publish_is_confirmed_and_lands_in_dispatch(hub_node: HubFixture) -> Non
     assert client.publish({"no": "confirm"}, confirm=False) is False  # nothing to confirm
     channels = poll_until(
         lambda: [c for c in hub_node.api.channels()
-                 if c.get("connection_details", {}).get("name")
+                 if isinstance(c.get("connection_details"), dict)  # [] while the connection closes
+                 and c["connection_details"].get("name")
                  and c.get("user") == client.client_id and c.get("confirm")],
         timeout=15, what="canal en mode confirm",
     )
