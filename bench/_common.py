@@ -41,7 +41,9 @@ def require_models() -> None:
 def _epmd_names() -> str:
     """Node names registered with epmd (another helper's node may hold a name before its ports)."""
     try:
-        return subprocess.run(["epmd", "-names"], capture_output=True, text=True, timeout=5, check=False).stdout
+        return subprocess.run(
+            ["epmd", "-names"], capture_output=True, text=True, timeout=5, check=False
+        ).stdout
     except (OSError, subprocess.TimeoutExpired):
         return ""
 
@@ -49,8 +51,13 @@ def _epmd_names() -> str:
 def free_ports(count: int, low: int, high: int) -> list[int]:
     """`count` free ports in [low, high] whose +20000 is free too and whose node name is not taken."""
     names = _epmd_names()
-    ports = [p for p in range(low, high + 1) if port_free("127.0.0.1", p) and port_free("127.0.0.1", p + 20000)
-             and f"name hubbench-{p} " not in names]
+    ports = [
+        p
+        for p in range(low, high + 1)
+        if port_free("127.0.0.1", p)
+        and port_free("127.0.0.1", p + 20000)
+        and f"name hubbench-{p} " not in names
+    ]
     if len(ports) < count:
         raise SystemExit(f"pas assez de ports libres entre {low} et {high}")
     return ports[:count]
@@ -63,12 +70,23 @@ class Hub:
     node: HubNode
 
 
-def write_config(root: Path, port_range: tuple[int, int], vhosts: Sequence[str] | None = None, *,
-                 ttl_ms: int | None = None, workers: int = 1) -> HubSettings:
+def write_config(
+    root: Path,
+    port_range: tuple[int, int],
+    vhosts: Sequence[str] | None = None,
+    *,
+    ttl_ms: int | None = None,
+    workers: int = 1,
+) -> HubSettings:
     """A `config.toml` with free ports (and the local official packs as pack source)."""
     amqps, management, dist = free_ports(3, *port_range)
-    lines = ["[hub]", f"amqps_port = {amqps}", f"management_port = {management}", f"dist_port = {dist}",
-             f"dispatcher_workers = {workers}"]
+    lines = [
+        "[hub]",
+        f"amqps_port = {amqps}",
+        f"management_port = {management}",
+        f"dist_port = {dist}",
+        f"dispatcher_workers = {workers}",
+    ]
     if vhosts:
         lines.append("vhosts = [" + ", ".join(f'"{v}"' for v in vhosts) + "]")
     if ttl_ms:
@@ -97,8 +115,14 @@ def temp_home(prefix: str) -> Iterator[Path]:
 
 
 @contextmanager
-def private_hub(prefix: str, port_range: tuple[int, int], vhosts: Sequence[str] | None = None, *,
-                ttl_ms: int | None = None, workers: int = 1) -> Iterator[Hub]:
+def private_hub(
+    prefix: str,
+    port_range: tuple[int, int],
+    vhosts: Sequence[str] | None = None,
+    *,
+    ttl_ms: int | None = None,
+    workers: int = 1,
+) -> Iterator[Hub]:
     """A started private TLS node in a temporary home (stopped and removed on exit)."""
     with temp_home(prefix) as root:
         settings = write_config(root, port_range, vhosts, ttl_ms=ttl_ms, workers=workers)
@@ -135,7 +159,7 @@ def fmt_spread(values: Sequence[float], digits: int = 0) -> str:
 def alternate(names: Sequence[str], rounds: int) -> Iterator[tuple[int, str]]:
     """(round, name) in alternating order: A B C, C B A, A B C … (drift of a noisy machine cancels)."""
     for index in range(rounds):
-        for name in (names if index % 2 == 0 else list(reversed(names))):
+        for name in names if index % 2 == 0 else list(reversed(names)):
             yield index, name
 
 
@@ -144,10 +168,18 @@ def print_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]
     cells = [[str(c) for c in row] for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
     print(f"\n{title}")
-    print("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(headers, widths))))
+    print(
+        "  ".join(
+            h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(headers, widths, strict=True))
+        )
+    )
     print("  ".join("-" * w for w in widths))
     for row in cells:
-        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
+        print(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
     sys.stdout.flush()
 
 

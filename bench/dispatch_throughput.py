@@ -91,8 +91,9 @@ async def run_load(hub: Hub, bodies: list[bytes], rate: float | None) -> tuple[f
 
         async def publish(body: bytes) -> None:
             try:
-                props = aiormq.spec.Basic.Properties(content_type="application/json", delivery_mode=2,
-                                                     headers={SENT: str(time.time())})
+                props = aiormq.spec.Basic.Properties(
+                    content_type="application/json", delivery_mode=2, headers={SENT: str(time.time())}
+                )
                 await pub.basic_publish(body, exchange="hubsante", routing_key=A, properties=props)
             finally:
                 window.release()
@@ -121,15 +122,19 @@ def bodies_for(kind: str, count: int) -> list[bytes]:
     if kind == SMALL:
         probe = json.dumps(build_message(A, B, custom_content_use_case(text=""))).encode()
         pad = max(0, 1024 - len(probe))
-        return [json.dumps(build_message(A, B, custom_content_use_case(text="x" * pad))).encode()
-                for _ in range(count)]
+        return [
+            json.dumps(build_message(A, B, custom_content_use_case(text="x" * pad))).encode()
+            for _ in range(count)
+        ]
     use_case = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     notes = use_case["createCaseHealth"]["medicalNote"]
     probe = len(json.dumps(build_message(A, B, use_case)))
     per_note = len(json.dumps(notes[0])) + 2
     extra = max(0, (20 * 1024 - probe) // per_note)
     big = copy.deepcopy(use_case)
-    big["createCaseHealth"]["medicalNote"] = notes + [copy.deepcopy(notes[i % len(notes)]) for i in range(extra)]
+    big["createCaseHealth"]["medicalNote"] = notes + [
+        copy.deepcopy(notes[i % len(notes)]) for i in range(extra)
+    ]
     return [json.dumps(build_message(A, B, big)).encode() for _ in range(count)]
 
 
@@ -140,15 +145,22 @@ def measure(hub: Hub, args: argparse.Namespace) -> dict[str, dict[str, float]]:
         flood = bodies_for(kind, args.messages)
         rate, _ = asyncio.run(run_load(hub, flood, None))
         _, latencies = asyncio.run(run_load(hub, bodies_for(kind, args.paced), args.rate))
-        out[kind] = {"msgs_s": rate, "p50_ms": statistics.median(latencies), "p99_ms": pct(latencies, 0.99),
-                     "bytes": len(flood[0])}
+        out[kind] = {
+            "msgs_s": rate,
+            "p50_ms": statistics.median(latencies),
+            "p99_ms": pct(latencies, 0.99),
+            "bytes": len(flood[0]),
+        }
     return out
 
 
 def run_contender(name: str, hub: Hub, args: argparse.Namespace) -> dict[str, dict[str, float]]:
     if name.startswith("forwarder-"):
-        proc = subprocess.Popen([sys.executable, str(HERE / "forwarders.py"), name.split("-", 1)[1],
-                                 str(hub.home.root), VHOST], stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, str(HERE / "forwarders.py"), name.split("-", 1)[1], str(hub.home.root), VHOST],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         try:
             assert proc.stdout is not None and "ready" in proc.stdout.readline()
             return measure(hub, args)
@@ -157,8 +169,9 @@ def run_contender(name: str, hub: Hub, args: argparse.Namespace) -> dict[str, di
             proc.wait(30)
     workers = int(name.rsplit("-w", 1)[1]) if "-w" in name else 1
     settings = hub.settings.with_overrides(dispatcher_workers=workers)
-    supervisor.start(hub.home, settings, reserialize=name.endswith("reserialize"),
-                     trace=not name.endswith("notrace"))
+    supervisor.start(
+        hub.home, settings, reserialize=name.endswith("reserialize"), trace=not name.endswith("notrace")
+    )
     try:
         return measure(hub, args)
     finally:
@@ -198,35 +211,61 @@ def main() -> int:
     for name in names:
         for kind in (SMALL, LARGE):
             col = [r[kind] for r in runs[name]]
-            rows.append([name, kind, int(col[0]["bytes"]), fmt_spread([c["msgs_s"] for c in col]),
-                         fmt_spread([c["p50_ms"] for c in col], 1), fmt_spread([c["p99_ms"] for c in col], 1)])
-    print_table(f"Débit et latence (TLS, persistants, confirms ; médiane [min–max] sur {args.rounds} tours ; "
-                f"latence à {args.rate:g} msgs/s)",
-                ["concurrent", "charge", "octets", "msgs/s", "p50 ms", "p99 ms"], rows)
+            rows.append(
+                [
+                    name,
+                    kind,
+                    int(col[0]["bytes"]),
+                    fmt_spread([c["msgs_s"] for c in col]),
+                    fmt_spread([c["p50_ms"] for c in col], 1),
+                    fmt_spread([c["p99_ms"] for c in col], 1),
+                ]
+            )
+    print_table(
+        f"Débit et latence (TLS, persistants, confirms ; médiane [min–max] sur {args.rounds} tours ; "
+        f"latence à {args.rate:g} msgs/s)",
+        ["concurrent", "charge", "octets", "msgs/s", "p50 ms", "p99 ms"],
+        rows,
+    )
     ref = max(FORWARDERS, key=lambda n: med(n, SMALL, "msgs_s"))
     ref_large = max(FORWARDERS, key=lambda n: med(n, LARGE, "msgs_s"))
     d1 = f"dispatcher-w{workers[0]}" if workers else names[-1]
-    ratio_rows = [[n, f"{med(n, SMALL, 'msgs_s') / med(ref, SMALL, 'msgs_s'):.2f}",
-                   f"{med(n, LARGE, 'msgs_s') / med(ref_large, LARGE, 'msgs_s'):.2f}",
-                   f"{med(n, SMALL, 'p99_ms') - med(ref, SMALL, 'p99_ms'):+.1f}",
-                   f"{med(n, LARGE, 'p99_ms') - med(ref_large, LARGE, 'p99_ms'):+.1f}"]
-                  for n in names if n not in FORWARDERS]
-    print_table(f"Rapport au transitaire de référence ({ref} en 1 Ko, {ref_large} en 20 Ko)",
-                ["dispatcher", "ratio 1 Ko", "ratio 20 Ko", "p99 ajouté 1 Ko", "p99 ajouté 20 Ko"], ratio_rows)
+    ratio_rows = [
+        [
+            n,
+            f"{med(n, SMALL, 'msgs_s') / med(ref, SMALL, 'msgs_s'):.2f}",
+            f"{med(n, LARGE, 'msgs_s') / med(ref_large, LARGE, 'msgs_s'):.2f}",
+            f"{med(n, SMALL, 'p99_ms') - med(ref, SMALL, 'p99_ms'):+.1f}",
+            f"{med(n, LARGE, 'p99_ms') - med(ref_large, LARGE, 'p99_ms'):+.1f}",
+        ]
+        for n in names
+        if n not in FORWARDERS
+    ]
+    print_table(
+        f"Rapport au transitaire de référence ({ref} en 1 Ko, {ref_large} en 20 Ko)",
+        ["dispatcher", "ratio 1 Ko", "ratio 20 Ko", "p99 ajouté 1 Ko", "p99 ajouté 20 Ko"],
+        ratio_rows,
+    )
     summary: dict[str, Any] = {
         "dispatch_msgs_s": round(med(d1, SMALL, "msgs_s"), 1),
         "forwarder_msgs_s": round(med(ref, SMALL, "msgs_s"), 1),
         "forwarder": ref,
         "dispatch_ratio": round(med(d1, SMALL, "msgs_s") / med(ref, SMALL, "msgs_s"), 3),
         "p99_added_ms": round(med(d1, SMALL, "p99_ms") - med(ref, SMALL, "p99_ms"), 2),
-        "dispatch_p50_ms": round(med(d1, SMALL, "p50_ms"), 2), "dispatch_p99_ms": round(med(d1, SMALL, "p99_ms"), 2),
+        "dispatch_p50_ms": round(med(d1, SMALL, "p50_ms"), 2),
+        "dispatch_p99_ms": round(med(d1, SMALL, "p99_ms"), 2),
         "dispatch_20kb_msgs_s": round(med(d1, LARGE, "msgs_s"), 1),
         "forwarder_20kb_msgs_s": round(med(ref_large, LARGE, "msgs_s"), 1),
         "dispatch_20kb_ratio": round(med(d1, LARGE, "msgs_s") / med(ref_large, LARGE, "msgs_s"), 3),
         "p99_added_20kb_ms": round(med(d1, LARGE, "p99_ms") - med(ref_large, LARGE, "p99_ms"), 2),
-        **{f"{n.replace('-', '_').replace('+', '_')}_msgs_s": round(med(n, SMALL, "msgs_s"), 1)
-           for n in names if n != d1},
-        "rounds": args.rounds, "messages": args.messages, "latency_rate_msgs_s": args.rate,
+        **{
+            f"{n.replace('-', '_').replace('+', '_')}_msgs_s": round(med(n, SMALL, "msgs_s"), 1)
+            for n in names
+            if n != d1
+        },
+        "dispatch_rounds": args.rounds,
+        "messages": args.messages,
+        "latency_rate_msgs_s": args.rate,
     }
     emit(summary)
     return 0

@@ -59,8 +59,12 @@ async def run_aiopika(home: BenchHome, settings: HubSettings, vhost: str, stop: 
     tasks: set[asyncio.Task[None]] = set()
 
     async def handle(message: aio_pika.abc.AbstractIncomingMessage) -> None:
-        out = aio_pika.Message(message.body, content_type=message.content_type, delivery_mode=2,
-                               headers=dict(message.headers or {}))
+        out = aio_pika.Message(
+            message.body,
+            content_type=message.content_type,
+            delivery_mode=2,
+            headers=dict(message.headers or {}),
+        )
         await exchange.publish(out, routing_key(message.body), mandatory=True)
         await message.ack()
 
@@ -88,9 +92,13 @@ async def run_aiormq(home: BenchHome, settings: HubSettings, vhost: str, stop: a
     async def handle(message: aiormq.abc.DeliveredMessage) -> None:
         tag = message.delivery_tag
         assert tag is not None
-        confirm = await channel.basic_publish(message.body, exchange="distribution",
-                                              routing_key=routing_key(message.body),
-                                              properties=message.header.properties, mandatory=True)
+        confirm = await channel.basic_publish(
+            message.body,
+            exchange="distribution",
+            routing_key=routing_key(message.body),
+            properties=message.header.properties,
+            mandatory=True,
+        )
         if not isinstance(confirm, Basic.Ack):
             await channel.basic_reject(tag, requeue=True)
         settled.add(tag)

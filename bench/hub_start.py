@@ -24,8 +24,14 @@ HUBBENCH = str(Path(sys.executable).parent / "hubbench")
 
 def timed(home: Path, *args: str) -> float:
     start = time.perf_counter()
-    done = subprocess.run([HUBBENCH, *args], env={**os.environ, "HUBBENCH_HOME": str(home)},
-                          capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [HUBBENCH, *args],
+        env={**os.environ, "HUBBENCH_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"hubbench {' '.join(args)} a échoué : {done.stderr.strip()}")
@@ -49,12 +55,26 @@ def main() -> int:
                 restart.append(down_s + timed(home, "hub", "up"))
             finally:
                 timed(home, "hub", "down")
-    print_table(f"Démarrage du hub (n={args.rounds})", ["mesure", "médiane s", "min s", "max s"],
-                [[label, f"{statistics.median(v):.2f}", f"{min(v):.2f}", f"{max(v):.2f}"]
-                 for label, v in (("hub up à froid (home neuf : PKI, nœud, dispatcher)", cold),
-                                  ("hub down", down), ("redémarrage à chaud (down + up)", restart))])
-    emit({"hub_up_s": round(statistics.median(cold), 2), "hub_restart_s": round(statistics.median(restart), 2),
-          "hub_down_s": round(statistics.median(down), 2), "hub_rounds": args.rounds})
+    print_table(
+        f"Démarrage du hub (n={args.rounds})",
+        ["mesure", "médiane s", "min s", "max s"],
+        [
+            [label, f"{statistics.median(v):.2f}", f"{min(v):.2f}", f"{max(v):.2f}"]
+            for label, v in (
+                ("hub up à froid (home neuf : PKI, nœud, dispatcher)", cold),
+                ("hub down", down),
+                ("redémarrage à chaud (down + up)", restart),
+            )
+        ],
+    )
+    emit(
+        {
+            "hub_up_s": round(statistics.median(cold), 2),
+            "hub_restart_s": round(statistics.median(restart), 2),
+            "hub_down_s": round(statistics.median(down), 2),
+            "hub_rounds": args.rounds,
+        }
+    )
     return 0
 
 

@@ -103,16 +103,24 @@ def rss_kb(pid: int) -> int:
 # ------------------------------------------------------------------------------------------- 1. fuzz
 def fuzz_local(count: int) -> dict[str, Any]:
     pack = load_pack(directory=MODELS / "official/json-schema")
-    ctx = DispatchContext(validator=validator_for(pack), use_xml={}, now=lambda: datetime.now(UTC),
-                          default_ttl_s=86_400)
+    ctx = DispatchContext(
+        validator=validator_for(pack), use_xml={}, now=lambda: datetime.now(UTC), default_ttl_s=86_400
+    )
     ids = Ids("fr.health.samuA", "fr.health.samuB", "fr.health.samuC")
     cases = draw_cases(any_case(ids), count, seed=11) + big_cases(ids)
     crashes, right, malformed, valid, routed = 0, 0, 0, 0, 0
     failures: Counter[str] = Counter()
     for case in cases:
-        inbound = Inbound(body=case.body, content_type=case.content_type, delivery_mode=case.delivery_mode,
-                          headers=case.headers, expiration=case.expiration, routing_key=ids.sender,
-                          vhost=VHOST, received_at=ctx.now())
+        inbound = Inbound(
+            body=case.body,
+            content_type=case.content_type,
+            delivery_mode=case.delivery_mode,
+            headers=case.headers,
+            expiration=case.expiration,
+            routing_key=ids.sender,
+            vhost=VHOST,
+            received_at=ctx.now(),
+        )
         try:
             decision = decide(inbound, ctx)
         except Exception as exc:
@@ -128,8 +136,15 @@ def fuzz_local(count: int) -> dict[str, Any]:
             right += got == case.expected
         if got != case.expected:
             failures[f"{case.label}: {case.expected} attendu, {got}"] += 1
-    return {"cases": len(cases), "crashes": crashes, "valid": valid, "routed": routed,
-            "malformed": malformed, "right": right, "failures": dict(failures.most_common(5))}
+    return {
+        "cases": len(cases),
+        "crashes": crashes,
+        "valid": valid,
+        "routed": routed,
+        "malformed": malformed,
+        "right": right,
+        "failures": dict(failures.most_common(5)),
+    }
 
 
 def fuzz_wire(home: BenchHome, settings: HubSettings, count: int) -> dict[str, Any]:
@@ -148,22 +163,30 @@ def fuzz_wire(home: BenchHome, settings: HubSettings, count: int) -> dict[str, A
     sender.close()
     after = supervisor.health(home)
     pids_after = worker_pids(home)
-    return {"cases": len(cases), "seconds": round(time.monotonic() - started, 1),
-            "crashes": after["restarts"] - before["restarts"],
-            "unexpected": after["counters"].get("unexpected", 0) - before["counters"].get("unexpected", 0),
-            "valid": result.valid_total, "delivered": result.valid_delivered,
-            "malformed": result.malformed_total, "reports_ok": result.reports_ok,
-            "reports_received": result.reports_received, "mismatches": result.mismatches[:5],
-            "rss_before_kb": rss_before, "rss_after_kb": rss_kb(pids_after[0]) if pids_after else 0,
-            "same_worker": pids_after == [pid]}
+    return {
+        "cases": len(cases),
+        "seconds": round(time.monotonic() - started, 1),
+        "crashes": after["restarts"] - before["restarts"],
+        "unexpected": after["counters"].get("unexpected", 0) - before["counters"].get("unexpected", 0),
+        "valid": result.valid_total,
+        "delivered": result.valid_delivered,
+        "malformed": result.malformed_total,
+        "reports_ok": result.reports_ok,
+        "reports_received": result.reports_received,
+        "mismatches": result.mismatches[:5],
+        "rss_before_kb": rss_before,
+        "rss_after_kb": rss_kb(pids_after[0]) if pids_after else 0,
+        "same_worker": pids_after == [pid],
+    }
 
 
 # ------------------------------------------------------------------------------------------- 2. crash
 class Producer(threading.Thread):
     """Publishes `count` messages A → B, each until the broker confirms it (retrying through faults)."""
 
-    def __init__(self, home: BenchHome, settings: HubSettings, sender: str, recipient: str, count: int,
-                 rate: float):
+    def __init__(
+        self, home: BenchHome, settings: HubSettings, sender: str, recipient: str, count: int, rate: float
+    ):
         super().__init__(daemon=True, name="producer")
         self.rate = rate
         self.client = HubClient.for_client(home, settings, sender, VHOST, f"{sender}-producer")
@@ -209,8 +232,9 @@ def wait_flow(producer: Producer, timeout: float = 90.0) -> float:
     return time.monotonic() - t0
 
 
-def crash_run(home: BenchHome, settings: HubSettings, node: HubNode, messages: int, kills: int,
-              rate: float) -> dict[str, Any]:
+def crash_run(
+    home: BenchHome, settings: HubSettings, node: HubNode, messages: int, kills: int, rate: float
+) -> dict[str, Any]:
     registry = ClientRegistry(home, settings)
     a, b = (f"fr.health.crash{uuid.uuid4().hex[:6]}" for _ in range(2))
     registry.add(a)
@@ -233,8 +257,11 @@ def crash_run(home: BenchHome, settings: HubSettings, node: HubNode, messages: i
     producer.start()
     faults: list[dict[str, Any]] = []
     plan = [("kill-worker" if i % 2 == 0 else "kill-all", (i + 1) / (kills + 4)) for i in range(kills)]
-    plan += [("node-restart", (kills + 1) / (kills + 4)), ("memory-alarm", (kills + 2) / (kills + 4)),
-             ("disk-alarm", (kills + 2.5) / (kills + 4))]
+    plan += [
+        ("node-restart", (kills + 1) / (kills + 4)),
+        ("memory-alarm", (kills + 2) / (kills + 4)),
+        ("disk-alarm", (kills + 2.5) / (kills + 4)),
+    ]
     plan.sort(key=lambda p: p[1])
     for fault, at in plan:
         while len(producer.sent) < at * messages and producer.is_alive():
@@ -268,8 +295,9 @@ def crash_run(home: BenchHome, settings: HubSettings, node: HubNode, messages: i
             switch(node, False)
             recovery = wait_flow(producer)
             detail = f"alarme vue : {seen_alarm}, confirmés pendant 5 s d'alarme : {during}"
-        faults.append({"fault": fault, "at_sent": at_sent, "recovery_s": round(recovery, 2),
-                       "detail": detail})
+        faults.append(
+            {"fault": fault, "at_sent": at_sent, "recovery_s": round(recovery, 2), "detail": detail}
+        )
         say(f"  {fault:<13} après {at_sent:>6} envois : rétabli en {recovery:.1f} s {detail}")
     producer.join(900)
     sent = set(producer.sent)
@@ -283,12 +311,21 @@ def crash_run(home: BenchHome, settings: HubSettings, node: HubNode, messages: i
     receiver.close()
     lost = sent - set(seen)
     duplicates = sum(n - 1 for n in seen.values())
-    return {"messages_sent": len(sent), "messages_lost": len(lost), "duplicates": duplicates,
-            "duplicate_ids": sum(1 for n in seen.values() if n > 1), "received_unique": len(set(seen) & sent),
-            "strangers": len(set(seen) - sent), "kills": kills, "faults": faults,
-            "producer_retries": producer.retries, "producer_blocked_s": round(producer.blocked_s, 1),
-            "receiver_reconnections": inbox.reconnections, "producer_error": producer.error,
-            "seconds": round(time.monotonic() - started, 1)}
+    return {
+        "messages_sent": len(sent),
+        "messages_lost": len(lost),
+        "duplicates": duplicates,
+        "duplicate_ids": sum(1 for n in seen.values() if n > 1),
+        "received_unique": len(set(seen) & sent),
+        "strangers": len(set(seen) - sent),
+        "kills": kills,
+        "faults": faults,
+        "producer_retries": producer.retries,
+        "producer_blocked_s": round(producer.blocked_s, 1),
+        "receiver_reconnections": inbox.reconnections,
+        "producer_error": producer.error,
+        "seconds": round(time.monotonic() - started, 1),
+    }
 
 
 # ------------------------------------------------------------------------------------------- 3. results
@@ -328,10 +365,19 @@ def results_safety(tmp: Path) -> dict[str, Any]:
     try:
         for name, url in urls.items():
             go = tmp / f"go-{name}"
-            victim = subprocess.Popen([sys.executable, str(writer), url, f"tue-{name}", "1", str(go), "6"],
-                                      stdout=subprocess.PIPE, text=True)
-            pair = [subprocess.Popen([sys.executable, str(writer), url, f"p{i}-{name}", "5", str(go)],
-                                     stdout=subprocess.PIPE, text=True) for i in range(2)]
+            victim = subprocess.Popen(
+                [sys.executable, str(writer), url, f"tue-{name}", "1", str(go), "6"],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            pair = [
+                subprocess.Popen(
+                    [sys.executable, str(writer), url, f"p{i}-{name}", "5", str(go)],
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
+                for i in range(2)
+            ]
             go.touch()
             assert victim.stdout is not None and victim.stdout.readline().strip() == "ready"
             victim.send_signal(signal.SIGKILL)
@@ -342,13 +388,16 @@ def results_safety(tmp: Path) -> dict[str, Any]:
             swept = store.sweep_interrupted()
             detail = store.run_detail(f"tue-{name}")
             checks[f"{name}: exécution tuée marquée interrompue"] = (
-                f"tue-{name}" in swept and detail is not None and detail.run.status == "interrupted")
+                f"tue-{name}" in swept and detail is not None and detail.run.status == "interrupted"
+            )
             steps = [s for sc in (detail.scenarios if detail else []) for s in sc.steps]
             checks[f"{name}: étapes terminées conservées"] = any(s.verdict == "passed" for s in steps)
             runs = [r for r in store.list_runs() if r.run_id.startswith(("p0-", "p1-"))]
             checks[f"{name}: deux écrivains simultanés, 10 exécutions intactes"] = (
-                len(runs) == 10 and all(r.status == "finished" for r in runs)
-                and len({r.verdict for r in runs}) == 1)
+                len(runs) == 10
+                and all(r.status == "finished" for r in runs)
+                and len({r.verdict for r in runs}) == 1
+            )
             store.close()
     finally:
         if pg:
@@ -403,10 +452,11 @@ def security(home: BenchHome, settings: HubSettings, tmp: Path) -> list[tuple[st
     ]:
         o = channel_refused(name, connection, action, *args)
         record(name, o.refused, o.detail)
-    for name, kwargs in [("publier avec la clé de routage d'un autre", {"routing_key": other}),
-                         ("publier sur distribution", {"exchange": "distribution",
-                                                       "routing_key": f"{other}.message"}),
-                         ("publier avec le user_id d'un autre", {"properties": {"user_id": other}})]:
+    for name, kwargs in [
+        ("publier avec la clé de routage d'un autre", {"routing_key": other}),
+        ("publier sur distribution", {"exchange": "distribution", "routing_key": f"{other}.message"}),
+        ("publier avec le user_id d'un autre", {"properties": {"user_id": other}}),
+    ]:
         try:
             client.publish({"x": 1}, **kwargs)  # type: ignore[arg-type]
             record(name, False, "accepté")
@@ -427,8 +477,13 @@ def console_loopback(tmp: Path) -> tuple[bool, str]:
 
     (port,) = free_ports(1)
     env = {**os.environ, "HUBBENCH_HOME": str(tmp / "console-home")}
-    proc = subprocess.Popen([HUBBENCH, "console", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [HUBBENCH, "console", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 90
         while not listening_addresses(port) and time.monotonic() < deadline and proc.poll() is None:
@@ -450,11 +505,16 @@ def bench_inputs(tmp: Path) -> list[tuple[str, bool, str]]:
 
     out = []
     for name, command, env in cases(tmp):
-        done = subprocess.run(command, env={**os.environ, **env}, capture_output=True, text=True,
-                              timeout=120, check=False)
+        done = subprocess.run(
+            command, env={**os.environ, **env}, capture_output=True, text=True, timeout=120, check=False
+        )
         lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
-        ok = done.returncode == 2 and "Traceback" not in done.stderr + done.stdout and bool(lines) \
+        ok = (
+            done.returncode == 2
+            and "Traceback" not in done.stderr + done.stdout
+            and bool(lines)
             and lines[0].startswith("Erreur")
+        )
         out.append((name, ok, f"code {done.returncode} : {(lines or [''])[0][:150]}"))
     return out
 
@@ -475,33 +535,41 @@ def main() -> int:
     summary: dict[str, Any] = {}
     say("== 1. fuzz (pipeline pur)")
     local = fuzz_local(args.fuzz_local)
-    say(f"  {local['cases']} cas, {local['crashes']} exceptions, valides routés {local['routed']}/"
-        f"{local['valid']}, erreurs justes {local['right']}/{local['malformed']} {local['failures'] or ''}")
+    say(
+        f"  {local['cases']} cas, {local['crashes']} exceptions, valides routés {local['routed']}/"
+        f"{local['valid']}, erreurs justes {local['right']}/{local['malformed']} {local['failures'] or ''}"
+    )
     with tempfile.TemporaryDirectory(prefix="hubbench-reliability-") as tmp_name:
         tmp = Path(tmp_name)
         home = BenchHome(tmp / "home").ensure()
         amqps, management, dist = free_ports(3)
-        settings = HubSettings(amqps_port=amqps, management_port=management, dist_port=dist,
-                               vhosts=(VHOST,))
+        settings = HubSettings(amqps_port=amqps, management_port=management, dist_port=dist, vhosts=(VHOST,))
         home.config_file.write_text(
-            f'[hub]\namqps_port = {amqps}\nmanagement_port = {management}\ndist_port = {dist}\n'
-            f'vhosts = ["{VHOST}"]\n', encoding="utf-8")
+            f"[hub]\namqps_port = {amqps}\nmanagement_port = {management}\ndist_port = {dist}\n"
+            f'vhosts = ["{VHOST}"]\n',
+            encoding="utf-8",
+        )
         node = HubNode(home, settings)
         node.start()
         try:
             supervisor.start(home, settings)
             say("== 1. fuzz (dispatcher réel, TLS)")
             wire = fuzz_wire(home, settings, args.fuzz_wire)
-            say(f"  {wire['cases']} cas en {wire['seconds']} s, plantages {wire['crashes']}, inattendues "
+            say(
+                f"  {wire['cases']} cas en {wire['seconds']} s, plantages {wire['crashes']}, inattendues "
                 f"{wire['unexpected']}, valides livrés {wire['delivered']}/{wire['valid']}, rapports "
                 f"justes {wire['reports_ok']}/{wire['malformed']} (reçus {wire['reports_received']}), "
-                f"RSS {wire['rss_before_kb']} → {wire['rss_after_kb']} Ko {wire['mismatches'] or ''}")
-            say(f"== 2. sûreté : {args.messages} messages, {args.kills} kill -9, redémarrage du nœud, "
-                "alarmes")
+                f"RSS {wire['rss_before_kb']} → {wire['rss_after_kb']} Ko {wire['mismatches'] or ''}"
+            )
+            say(
+                f"== 2. sûreté : {args.messages} messages, {args.kills} kill -9, redémarrage du nœud, alarmes"
+            )
             crash = crash_run(home, settings, node, args.messages, args.kills, args.rate)
-            say(f"  envoyés {crash['messages_sent']}, perdus {crash['messages_lost']}, doublons "
+            say(
+                f"  envoyés {crash['messages_sent']}, perdus {crash['messages_lost']}, doublons "
                 f"{crash['duplicates']}, en {crash['seconds']} s (reprises producteur "
-                f"{crash['producer_retries']}, reconnexions récepteur {crash['receiver_reconnections']})")
+                f"{crash['producer_retries']}, reconnexions récepteur {crash['receiver_reconnections']})"
+            )
             say("== 4. sécurité")
             attacks = security(home, settings, tmp)
             for name, refused, detail in attacks:
@@ -520,19 +588,26 @@ def main() -> int:
     malformed = local["malformed"] + wire["malformed"]
     valid = local["valid"] + wire["valid"]
     summary = {
-        "fuzz_cases": local["cases"] + wire["cases"], "fuzz_cases_wire": wire["cases"],
+        "fuzz_cases": local["cases"] + wire["cases"],
+        "fuzz_cases_wire": wire["cases"],
         "dispatcher_crashes": local["crashes"] + wire["crashes"] + wire["unexpected"],
         "error_reports_ok_pct": round(100 * (local["right"] + wire["reports_ok"]) / malformed, 2),
         "valid_delivered_pct": round(100 * (local["routed"] + wire["delivered"]) / valid, 2),
-        "worker_rss_before_kb": wire["rss_before_kb"], "worker_rss_after_kb": wire["rss_after_kb"],
-        "kills": crash["kills"], "messages_sent": crash["messages_sent"],
-        "messages_lost": crash["messages_lost"], "duplicates": crash["duplicates"],
+        "worker_rss_before_kb": wire["rss_before_kb"],
+        "worker_rss_after_kb": wire["rss_after_kb"],
+        "kills": crash["kills"],
+        "messages_sent": crash["messages_sent"],
+        "messages_lost": crash["messages_lost"],
+        "duplicates": crash["duplicates"],
         "duplicate_ids": crash["duplicate_ids"],
         "recovery_s": {f["fault"] + str(i): f["recovery_s"] for i, f in enumerate(crash["faults"])},
-        "attacks_tried": len(attacks), "attacks_refused": sum(1 for _, r, _ in attacks if r),
-        "results_checks": len(results["checks"]), "results_ok": sum(results["checks"].values()),
+        "attacks_tried": len(attacks),
+        "attacks_refused": sum(1 for _, r, _ in attacks if r),
+        "results_checks": len(results["checks"]),
+        "results_ok": sum(results["checks"].values()),
         "results_backends": results["backends"],
-        "input_errors_tried": len(inputs), "input_errors_ok": sum(1 for _, ok, _ in inputs if ok),
+        "input_errors_tried": len(inputs),
+        "input_errors_ok": sum(1 for _, ok, _ in inputs if ok),
         "wall_s": round(time.monotonic() - t0, 1),
     }
     print(json.dumps(summary, ensure_ascii=False))

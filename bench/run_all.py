@@ -33,14 +33,18 @@ GOALS = [  # (figure, goal, holds(value))
 def plan(quick: bool) -> list[tuple[str, list[str], float]]:
     """(script, arguments, share of the budget it may use)."""
     if quick:
-        return [("validate_speed.py", ["--seconds", "0.2", "--rounds", "1"], 0.10),
-                ("hub_start.py", ["--rounds", "1"], 0.20),
-                ("dispatch_throughput.py", ["--messages", "1000", "--paced", "200", "--rounds", "1"], 0.30),
-                ("suite_walltime.py", ["--scale", "1,10,30"], 0.40)]
-    return [("validate_speed.py", ["--seconds", "0.3", "--rounds", "3"], 0.10),
-            ("hub_start.py", ["--rounds", "1"], 0.15),
-            ("dispatch_throughput.py", ["--messages", "2000", "--paced", "400", "--rounds", "2"], 0.35),
-            ("suite_walltime.py", ["--scale", "1,10,30"], 0.40)]
+        return [
+            ("validate_speed.py", ["--seconds", "0.2", "--rounds", "1"], 0.10),
+            ("hub_start.py", ["--rounds", "1"], 0.20),
+            ("dispatch_throughput.py", ["--messages", "1000", "--paced", "200", "--rounds", "1"], 0.30),
+            ("suite_walltime.py", ["--scale", "1,10,30"], 0.40),
+        ]
+    return [
+        ("validate_speed.py", ["--seconds", "0.3", "--rounds", "3"], 0.10),
+        ("hub_start.py", ["--rounds", "1"], 0.15),
+        ("dispatch_throughput.py", ["--messages", "2000", "--paced", "400", "--rounds", "2"], 0.35),
+        ("suite_walltime.py", ["--scale", "1,10,30"], 0.40),
+    ]
 
 
 def main() -> int:
@@ -59,8 +63,13 @@ def main() -> int:
         print(f"\n=== {script} {' '.join(script_args)} (limite {left:.0f} s)", flush=True)
         t0 = time.monotonic()
         try:
-            done = subprocess.run([sys.executable, str(HERE / script), *script_args], capture_output=True,
-                                  text=True, timeout=left, check=False)
+            done = subprocess.run(
+                [sys.executable, str(HERE / script), *script_args],
+                capture_output=True,
+                text=True,
+                timeout=left,
+                check=False,
+            )
         except subprocess.TimeoutExpired as exc:
             out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
             print(out)
@@ -74,11 +83,24 @@ def main() -> int:
             state = f"échec (code {done.returncode}) : {done.stderr.strip().splitlines()[-1:] or ''}"
         timings.append([script, f"{time.monotonic() - t0:.0f}", state])
     total = time.monotonic() - started
-    print_table(f"Scripts (total {total:.0f} s, budget {args.budget:.0f} s)", ["script", "s", "état"], timings)
-    print_table("Objectifs", ["mesure", "valeur", "objectif", "atteint"],
-                [[name, summary.get(name, "-"), goal,
-                  ("oui" if check(summary[name]) else "non") if isinstance(summary.get(name), int | float) else "-"]
-                 for name, goal, check in GOALS])
+    print_table(
+        f"Scripts (total {total:.0f} s, budget {args.budget:.0f} s)", ["script", "s", "état"], timings
+    )
+    print_table(
+        "Objectifs",
+        ["mesure", "valeur", "objectif", "atteint"],
+        [
+            [
+                name,
+                summary.get(name, "-"),
+                goal,
+                ("oui" if check(summary[name]) else "non")
+                if isinstance(summary.get(name), int | float)
+                else "-",
+            ]
+            for name, goal, check in GOALS
+        ],
+    )
     summary["run_all_s"] = round(total, 1)
     emit(summary)
     return 0

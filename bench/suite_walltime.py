@@ -62,7 +62,9 @@ def campaign(hub: Hub, jobs: list[tuple[DemoVendor, str]], tiers: str, log_dir: 
         stop_sims(sims)
 
 
-def timed(hub: Hub, jobs: list[tuple[DemoVendor, str]], tiers: str, log_dir: Path) -> tuple[float, list[RunOutcome]]:
+def timed(
+    hub: Hub, jobs: list[tuple[DemoVendor, str]], tiers: str, log_dir: Path
+) -> tuple[float, list[RunOutcome]]:
     started = time.monotonic()
     outcomes = campaign(hub, jobs, tiers, log_dir)
     return time.monotonic() - started, outcomes
@@ -83,10 +85,15 @@ def main() -> int:
     scale_tiers = existing_tiers(args.scale_tiers)
     counts = [int(c) for c in args.scale.split(",") if c.strip()]
     vhosts = sorted({get_link(link).default_vhost for link in [*links, args.scale_link]})
-    vendors = [DemoVendor(f"Banc {i:02d}", f"fr.health.samu8{i:02d}", "conforme")
-               for i in range(1, max([1, *counts]) + 1)]
-    summary: dict[str, object] = {"suite_tiers": tiers_arg(tiers), "scale_tiers": tiers_arg(scale_tiers),
-                                  "scale_link": args.scale_link}
+    vendors = [
+        DemoVendor(f"Banc {i:02d}", f"fr.health.samu8{i:02d}", "conforme")
+        for i in range(1, max([1, *counts]) + 1)
+    ]
+    summary: dict[str, object] = {
+        "suite_tiers": tiers_arg(tiers),
+        "scale_tiers": tiers_arg(scale_tiers),
+        "scale_link": args.scale_link,
+    }
     with private_hub("hubbench-suite-", (5960, 5999), vhosts, ttl_ms=60_000) as hub:
         start_dispatcher(hub.home, hub.settings)
         try:
@@ -94,33 +101,53 @@ def main() -> int:
             log_dir = hub.home.runs_dir / "bench"
             log_dir.mkdir(parents=True, exist_ok=True)
             if not args.skip_suite:
-                elapsed, outcomes = timed(hub, [(vendors[0], link) for link in links], tiers_arg(tiers), log_dir)
-                print_table(f"Paliers {tiers_arg(tiers)} (présents dans features/), un vendeur conforme, "
-                            f"{len(links)} liaisons en parallèle — total {elapsed:.1f} s",
-                            ["liaison", "durée s", "code"],
-                            [[o.link, f"{o.duration_s:.1f}", o.exit_code] for o in outcomes])
-                summary.update(suite_tiers_s=round(elapsed, 2),
-                               suite_tiers_per_link_s={o.link: round(o.duration_s, 1) for o in outcomes},
-                               suite_tiers_not_passed=sum(o.exit_code != 0 for o in outcomes))
+                elapsed, outcomes = timed(
+                    hub, [(vendors[0], link) for link in links], tiers_arg(tiers), log_dir
+                )
+                print_table(
+                    f"Paliers {tiers_arg(tiers)} (présents dans features/), un vendeur conforme, "
+                    f"{len(links)} liaisons en parallèle — total {elapsed:.1f} s",
+                    ["liaison", "durée s", "code"],
+                    [[o.link, f"{o.duration_s:.1f}", o.exit_code] for o in outcomes],
+                )
+                summary.update(
+                    suite_tiers_s=round(elapsed, 2),
+                    suite_tiers_per_link_s={o.link: round(o.duration_s, 1) for o in outcomes},
+                    suite_tiers_not_passed=sum(o.exit_code != 0 for o in outcomes),
+                )
             rows = []
             base = None
             for count in counts:
-                elapsed, outcomes = timed(hub, [(v, args.scale_link) for v in vendors[:count]],
-                                          tiers_arg(scale_tiers), log_dir)
+                elapsed, outcomes = timed(
+                    hub, [(v, args.scale_link) for v in vendors[:count]], tiers_arg(scale_tiers), log_dir
+                )
                 base = base or elapsed
                 slowest = max(o.duration_s for o in outcomes)
-                rows.append([count, f"{elapsed:.1f}", f"{elapsed / base:.2f}", f"{slowest:.1f}",
-                             sum(o.exit_code != 0 for o in outcomes)])
+                rows.append(
+                    [
+                        count,
+                        f"{elapsed:.1f}",
+                        f"{elapsed / base:.2f}",
+                        f"{slowest:.1f}",
+                        sum(o.exit_code != 0 for o in outcomes),
+                    ]
+                )
                 summary[f"suite_s_{count}"] = round(elapsed, 2)
                 summary[f"suite_not_passed_{count}"] = sum(o.exit_code != 0 for o in outcomes)
-            print_table(f"Montée en charge : paliers {tiers_arg(scale_tiers)} sur {args.scale_link}, N vendeurs "
-                        "conformes en même temps sur un hub", ["vendeurs", "durée s", "× un seul",
-                                                               "run le plus long s", "runs non réussis"], rows)
+            print_table(
+                f"Montée en charge : paliers {tiers_arg(scale_tiers)} sur {args.scale_link}, N vendeurs "
+                "conformes en même temps sur un hub",
+                ["vendeurs", "durée s", "× un seul", "run le plus long s", "runs non réussis"],
+                rows,
+            )
         finally:
             stop_dispatcher(hub.home)
     if len(counts) > 1 and f"suite_s_{counts[0]}" in summary:
-        summary["suite_scale_ratio"] = round(float(summary[f"suite_s_{counts[-1]}"])  # type: ignore[arg-type]
-                                             / float(summary[f"suite_s_{counts[0]}"]), 2)  # type: ignore[arg-type]
+        summary["suite_scale_ratio"] = round(
+            float(summary[f"suite_s_{counts[-1]}"])  # type: ignore[arg-type]
+            / float(summary[f"suite_s_{counts[0]}"]),
+            2,
+        )  # type: ignore[arg-type]
     emit(summary)
     return 0
 

@@ -106,13 +106,16 @@ def contenders(pack: SchemaPack) -> dict[str, Callable[[dict[str, Any]], bool]]:
     validator = validator_for(pack)
     full = validator.compiled(FULL_SCHEMA)
     registry = Registry().with_resources(
-        (n, Resource.from_contents(s, default_specification=DRAFT7)) for n, s in pack.schemas.items())
-    py = jsonschema.Draft7Validator(pack.schemas[FULL_SCHEMA], registry=registry,
-                                    format_checker=jsonschema.FormatChecker())
+        (n, Resource.from_contents(s, default_specification=DRAFT7)) for n, s in pack.schemas.items()
+    )
+    py = jsonschema.Draft7Validator(
+        pack.schemas[FULL_SCHEMA], registry=registry, format_checker=jsonschema.FormatChecker()
+    )
     out: dict[str, Callable[[dict[str, Any]], bool]] = {
         "hubbench": lambda env: validator.validate_message(env).valid,
-        "hubbench+decode": lambda env: validator.validate_message(
-            decode(_body(env), "application/json", pack)).valid,
+        "hubbench+decode": lambda env: (
+            validator.validate_message(decode(_body(env), "application/json", pack)).valid
+        ),
         "jsonschema-rs": full.is_valid,
         "jsonschema": py.is_valid,
     }
@@ -180,25 +183,45 @@ def main() -> int:
     for kind, env in envs.items():
         seconds = {n: args.seconds / (4 if n == "jsonschema" else 1) for n in names}
         for _, name in alternate(names, args.rounds):
-            rates.setdefault((kind, name), []).append(rate(lambda fn=checks[name], env=env: fn(env), seconds[name]))
-    rows = [[kind, len(encode(envs[kind], "json")[0])] + [fmt_spread(rates[(kind, n)]) for n in names]
-            for kind in envs]
-    print_table(f"Validation complète (EDXL-DE-full, formats), messages/s sur 1 cœur, pack {pack.tag} — "
-                f"médiane [min–max] sur {args.rounds} tours", ["type", "octets", *names], rows)
+            rates.setdefault((kind, name), []).append(
+                rate(lambda fn=checks[name], env=env: fn(env), seconds[name])
+            )
+    rows = [
+        [kind, len(encode(envs[kind], "json")[0])] + [fmt_spread(rates[(kind, n)]) for n in names]
+        for kind in envs
+    ]
+    print_table(
+        f"Validation complète (EDXL-DE-full, formats), messages/s sur 1 cœur, pack {pack.tag} — "
+        f"médiane [min–max] sur {args.rounds} tours",
+        ["type", "octets", *names],
+        rows,
+    )
     per_name = {n: statistics.median(statistics.median(rates[(k, n)]) for k in envs) for n in names}
-    print_table("Médiane sur les types", ["validateur", "messages/s"],
-                [[n, f"{v:,.0f}"] for n, v in per_name.items()])
+    print_table(
+        "Médiane sur les types", ["validateur", "messages/s"], [[n, f"{v:,.0f}"] for n, v in per_name.items()]
+    )
     agreement = accented()
     java = next(iter(agreement.values()))
-    print_table(f"Identifiant accentué « {ACCENTED_PATIENT_ID} », motif {PATIENT_PATTERN}",
-                ["moteur", "accepté", "comme le hub Java"],
-                [[n, "oui" if ok else "non", "oui" if ok == java else "NON"] for n, ok in agreement.items()])
-    emit({"validate_msgs_s": round(per_name["hubbench"], 1),
-          "validate_decode_msgs_s": round(per_name["hubbench+decode"], 1),
-          **{f"validate_{n.replace('-', '_')}_msgs_s": round(v, 1) for n, v in per_name.items()
-             if not n.startswith("hubbench")},
-          "validate_per_kind": {k: round(statistics.median(rates[(k, "hubbench")]), 1) for k in envs},
-          "accented_id_accepted": agreement, "pack": pack.tag, "rounds": args.rounds})
+    print_table(
+        f"Identifiant accentué « {ACCENTED_PATIENT_ID} », motif {PATIENT_PATTERN}",
+        ["moteur", "accepté", "comme le hub Java"],
+        [[n, "oui" if ok else "non", "oui" if ok == java else "NON"] for n, ok in agreement.items()],
+    )
+    emit(
+        {
+            "validate_msgs_s": round(per_name["hubbench"], 1),
+            "validate_decode_msgs_s": round(per_name["hubbench+decode"], 1),
+            **{
+                f"validate_{n.replace('-', '_')}_msgs_s": round(v, 1)
+                for n, v in per_name.items()
+                if not n.startswith("hubbench")
+            },
+            "validate_per_kind": {k: round(statistics.median(rates[(k, "hubbench")]), 1) for k in envs},
+            "accented_id_accepted": agreement,
+            "pack": pack.tag,
+            "validate_rounds": args.rounds,
+        }
+    )
     return 0
 
 
