@@ -307,6 +307,22 @@ class EnginePlugin:
             )
         )
 
+    def report_tiers_without_scenarios(self) -> None:
+        """A requested tier with no scenario for this link (e.g. EMSI, tier 7, exists on 15-NexSIS only)
+        is reported "non applicable", so no report shows it as merely "not run"."""
+        judged = {summary.tier for summary in self.summaries}
+        link = self.ctx.link.name
+        for tier in sorted(set(self.ctx.tiers) - judged):
+            scenario_id = f"palier-{tier}::sans-objet-{link}"
+            name = f"Palier {tier} : aucun scénario pour la liaison {link}"
+            tags = (f"palier-{tier}", link)
+            self.emit(ScenarioStarted(self.ctx.run_id, scenario_id=scenario_id, feature=f"palier-{tier}",
+                                      name=name, tier=tier, link=link, tags=tags))
+            self.emit(ScenarioFinished(self.ctx.run_id, scenario_id=scenario_id,
+                                       verdict=Verdict.NOT_APPLICABLE, duration_s=0.0))
+            self.summaries.append(ScenarioSummary(scenario_id, name, tier, Verdict.NOT_APPLICABLE,
+                                                  "palier sans objet sur cette liaison", tags))
+
     def _close_scenario(self, current: _Current, verdict: Verdict) -> None:
         self.emit(
             ScenarioFinished(

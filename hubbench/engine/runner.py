@@ -136,6 +136,8 @@ def run(
         with _sigterm_as_interrupt():
             code = pytest.main(_pytest_args(steps_dir), plugins=[plugin, *_step_modules(steps_dir)])
         interrupted = plugin.interrupted or code == pytest.ExitCode.INTERRUPTED
+        if not interrupted and not plugin.input_errors and not options.names:
+            plugin.report_tiers_without_scenarios()
         if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR) and not plugin.summaries:
             raise SetupError(f"Le moteur de scénarios n'a pas pu démarrer (pytest : {code.name})")
     except KeyboardInterrupt:
