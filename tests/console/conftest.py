@@ -1,16 +1,12 @@
 from __future__ import annotations
 
-import contextlib
 import re
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import SQLAlchemyError
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -19,10 +15,10 @@ if str(REPO) not in sys.path:  # bench_app is not an installed package
     sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).parent))
 
+from postgres_support import pg_schema_url  # noqa: E402
 from runs_fixture import Filled, populate  # noqa: E402
 
 APP = REPO / "bench_app" / "app.py"
-PG_BASE = "postgresql+psycopg://{user}@127.0.0.1:5432/test"
 _CELL = re.compile(
     r'class="hb-cell hb-(?P<verdict>[a-z_]+)" data-vendor="(?P<vendor>[^"]+)" '
     r'data-link="(?P<link>[^"]+)" data-tier="(?P<tier>\d)"'
@@ -41,40 +37,9 @@ def filled(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Filled:
     return _use_db(monkeypatch, tmp_path, f"sqlite:///{tmp_path / 'results.db'}")
 
 
-def _pg_admin_url() -> str | None:
-    for user in ("postgres", "root"):
-        engine = create_engine(PG_BASE.format(user=user), connect_args={"connect_timeout": 3})
-        try:
-            with engine.connect() as conn:
-                conn.execute(text("select 1"))
-            return PG_BASE.format(user=user)
-        except SQLAlchemyError:
-            continue
-        finally:
-            engine.dispose()
-    return None
-
-
-@contextlib.contextmanager
-def _pg_schema() -> Iterator[str]:
-    admin = _pg_admin_url()
-    if admin is None:
-        pytest.skip("aucun serveur PostgreSQL ne répond sur 127.0.0.1:5432 (base test)")
-    schema = f"hb_console_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(admin)
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{admin}?options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
-
-
 @pytest.fixture
 def filled_pg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Filled]:
-    with _pg_schema() as url:
+    with pg_schema_url("hb_console") as url:
         yield _use_db(monkeypatch, tmp_path, url)
 
 
