@@ -159,7 +159,7 @@ def prompted_message(
     since = bench.ctx.clock.now()
 
     def wanted(m: TracedMessage) -> bool:
-        return str(m.row_id) not in used and not tier3._is_ack(m) and m.kind in kinds
+        return str(m.id) not in used and not tier3._is_ack(m) and m.kind in kinds
 
     with bench.prompt(action, instruction, parameters) as prompt:
         found = bench.trace.wait_for(since, wanted, prompt.remaining(), bench.ctx.clock)
@@ -167,7 +167,7 @@ def prompted_message(
             raise NothingReceived(
                 f"{' ou '.join(kinds)} publié par {bench.ctx.client_id}", bench.ctx.timeouts.operator, rule
             )
-    used.add(str(found[0].row_id))
+    used.add(str(found[0].id))
     msg = VendorMessage(found[0], tier3.envelope_of(found[0], bench.ctx.pack))
     if msg.view.case_id:
         shared_set(bench, "case_ids").add(msg.view.case_id)

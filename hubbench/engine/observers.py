@@ -11,12 +11,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from hubbench.results import queries
+from hubbench.results.views import TraceView
 
 QUEUE_SUFFIXES = ("message", "ack", "info")
 
@@ -65,24 +65,7 @@ def counter(queue: dict[str, Any], name: str) -> int:
     return int((queue.get("message_stats") or {}).get(name) or 0)
 
 
-@dataclass(frozen=True)
-class TracedMessage:
-    row_id: int
-    at: datetime
-    routing_key: str | None
-    sender_id: str | None
-    recipient_id: str | None
-    distribution_id: str | None
-    distribution_kind: str | None
-    kind: str | None
-    content_type: str | None
-    delivery_mode: int | None
-    properties: dict[str, Any]
-    body: bytes
-    outcome: str
-    error_code: int | None
-    errors: list[Any]
-    routed_to: str | None
+TracedMessage = TraceView  # a row of the hub's trace, as the results room reads it
 
 
 class TraceObserver:
@@ -93,19 +76,9 @@ class TraceObserver:
 
     def published_by_vendor(self, since: datetime) -> list[TracedMessage]:
         """Messages the vendor published on this vhost since `since` (oldest first)."""
-        from hubbench.results.models import TraceMessage
-
         with self.db.reading() as session:
-            rows = session.scalars(
-                select(TraceMessage)
-                .where(
-                    TraceMessage.vhost == self.vhost,
-                    TraceMessage.routing_key == self.vendor_id,
-                    TraceMessage.at >= since - timedelta(seconds=2),
-                )
-                .order_by(TraceMessage.at, TraceMessage.id)
-            ).all()
-            return [_traced(row) for row in rows]
+            start = since - timedelta(seconds=2)  # clock skew between the dispatcher and the engine
+            return queries.trace_published_by(session, self.vhost, self.vendor_id, start)
 
     def wait_for(
         self,
@@ -127,27 +100,6 @@ class TraceObserver:
         if result is not None:
             return result
         return [m for m in self.published_by_vendor(since) if predicate(m)][:count]
-
-
-def _traced(row: Any) -> TracedMessage:
-    return TracedMessage(
-        row_id=row.id,
-        at=row.at,
-        routing_key=row.routing_key,
-        sender_id=row.sender_id,
-        recipient_id=row.recipient_id,
-        distribution_id=row.distribution_id,
-        distribution_kind=row.distribution_kind,
-        kind=row.kind,
-        content_type=row.content_type,
-        delivery_mode=row.delivery_mode,
-        properties=dict(row.properties or {}),
-        body=bytes(row.body or b""),
-        outcome=row.outcome,
-        error_code=row.error_code,
-        errors=list(row.errors or []),
-        routed_to=row.routed_to,
-    )
 
 
 class BrokerLog:

@@ -286,11 +286,11 @@ def burst_unique_ids(bench: ScenarioEngine, count: int, rule: str) -> None:
                 f"{count} messages en rafale ({len(found)} reçus)", bench.ctx.timeouts.operator, rule
             )
     ids = [EnvelopeView(envelope_of(m) or {}).distribution_id for m in found]
-    burst_rows = {m.row_id for m in found}
+    burst_rows = {m.id for m in found}
     earlier = {
         m.distribution_id
         for m in bench.trace.published_by_vendor(bench.shared.get("run_start", since))
-        if m.row_id not in burst_rows and m.distribution_id
+        if m.id not in burst_rows and m.distribution_id
     }
     repeated = sorted({i for i in ids if i is None or ids.count(i) > 1 or i in earlier}, key=str)
     bench.check.that(

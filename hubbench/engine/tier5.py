@@ -120,7 +120,7 @@ def check_correction_message(bench: ScenarioEngine, rule: str) -> None:
     earlier = {
         m.distribution_id
         for m in bench.trace.published_by_vendor(bench.shared["run_start"])
-        if m.row_id != later.traced.row_id and m.distribution_id
+        if m.id != later.traced.id and m.distribution_id
     }
     findings = rules.check_update_kind(later.key, link=fn.link_name(bench))
     findings += rules.check_new_distribution_id(later.distribution_id or "", earlier)

@@ -346,6 +346,14 @@ def trace_for_run(
     return [trace_view(row) for row in session.scalars(query)]
 
 
+def trace_published_by(session: Session, vhost: str, routing_key: str, since: datetime) -> list[TraceView]:
+    """Messages published on `vhost` with `routing_key` (a client's own id) since `since`, oldest first."""
+    query = select(TraceMessage).where(
+        TraceMessage.vhost == vhost, TraceMessage.routing_key == routing_key, TraceMessage.at >= since
+    )
+    return [trace_view(row) for row in session.scalars(query.order_by(TraceMessage.at, TraceMessage.id))]
+
+
 def trace_by_distribution_id(session: Session, distribution_id: str) -> list[TraceView]:
     query = select(TraceMessage).where(TraceMessage.distribution_id == distribution_id)
     return [trace_view(row) for row in session.scalars(query.order_by(TraceMessage.at, TraceMessage.id))]

@@ -56,9 +56,11 @@ class FakeTrace:
         body, content_type = encode(env, "json")
         view = fn.EnvelopeView(env)
         self.messages.append(TracedMessage(
-            len(self.messages) + 1, datetime.now(UTC), VENDOR, VENDOR, view.recipient_id,
-            view.distribution_id, view.distribution_kind, view.kind, content_type, 2, {}, body, "routed",
-            None, [], None))
+            id=len(self.messages) + 1, at=datetime.now(UTC), vhost="15-15_v1.5", routing_key=VENDOR,
+            sender_id=VENDOR, recipient_id=view.recipient_id, kind=view.kind,
+            distribution_kind=view.distribution_kind, distribution_id=view.distribution_id,
+            content_type=content_type, delivery_mode=2, properties={}, body=body, outcome="routed",
+            error_code=None, errors=[], routed_to=None, forwarded_content_type=None))
 
     def wait_for(self, since: Any, predicate: Any, timeout: float, clock: Any,
                  **_: Any) -> list[TracedMessage]:
