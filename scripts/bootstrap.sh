@@ -14,8 +14,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     exit 2
   fi
   echo "== apt-get install ${need_apt[*]}"
-  apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need_apt[@]}"
+  # Another apt (unattended upgrades, a parallel set-up) may hold the locks: wait for it, bounded.
+  lock_wait=(-o DPkg::Lock::Timeout=600)
+  apt-get "${lock_wait[@]}" update -q
+  DEBIAN_FRONTEND=noninteractive apt-get "${lock_wait[@]}" install -y -q "${need_apt[@]}"
 fi
 
 PY=${PYTHON:-python3}
