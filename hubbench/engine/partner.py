@@ -4,6 +4,13 @@ It publishes like any client (exchange `hubsante`, routing key = its own id) and
 queues through a `transport.Inbox` started with the run, so a reply that arrives before a step waits
 is never lost. It only looks at messages sent by the run's vendor (or hub reports about its own
 messages), so several runs can share one hub.
+
+Like any receiver it integrates a distributionID once (HUB_PROTOCOL §5.2, §10 palier 4): a later
+delivery of the same id (a resend, or a redelivery after a reconnection) is never handed to a step as a
+new message; it is recorded in `duplicates` (and emitted as a `MessageExchanged` with direction
+"duplicate", kept as evidence but not counted as received), and when the partner had already acked
+the original it sends its RC-REF again so the vendor can stop considering it undelivered (DST 1.2
+§3.3.2). Duplicates are noticed when the partner reads its inbox (`wait_for`, `sweep`).
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from typing import Any
 
 from hubbench.engine.errors import NothingReceived
 from hubbench.engine.events import Event, MessageExchanged
-from hubbench.protocol import HUB_ID, DecodeError, EnvelopeView, build_message, decode, encode
+from hubbench.protocol import HUB_ID, DecodeError, EnvelopeView, build_ack, build_message, decode, encode
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,26 @@ class Received:
         return self.queue.rsplit(".", 1)[-1]
 
 
+@dataclass(frozen=True)
+class Duplicate:
+    """A delivery of a distributionID the partner had already received."""
+
+    distribution_id: str
+    queue: str
+    kind: str | None
+    occurrence: int  # 2 for the first repeat
+    redelivered: bool  # broker flag: redelivered after a lost connection (not a resend by the vendor)
+    same_body: bool
+    reacked: bool  # the original was acked by the partner, and its RC-REF was sent again
+
+    def describe(self) -> str:
+        how = "relivraison par le broker" if self.redelivered else "renvoi"
+        body = "contenu identique" if self.same_body else "contenu DIFFÉRENT"
+        ack = "RC-REF renvoyé" if self.reacked else "pas encore acquitté par le banc"
+        return (f"{self.distribution_id} reçu {self.occurrence} fois sur {self.queue} ({how}, {body}) : "
+                f"non intégré à nouveau, {ack}")
+
+
 class Partner:
     def __init__(
         self,
@@ -54,6 +81,11 @@ class Partner:
         self._emit = emit
         self._run_id = run_id
         self._pack = pack
+        self.duplicates: list[Duplicate] = []
+        self._first: dict[str, Any] = {}  # distributionID → first delivery seen
+        self._counts: dict[str, int] = {}
+        self._classified: dict[tuple[str, int, int], bool] = {}  # delivery → is a duplicate
+        self._acked: set[str] = set()
 
     def build(self, use_case: dict[str, Any], *, kind: str = "Report") -> dict[str, Any]:
         return build_message(self.partner_id, self.vendor_id, use_case, distribution_kind=kind)
@@ -63,6 +95,8 @@ class Partner:
         body, content_type = encode(env, fmt, pack=self._pack)  # type: ignore[arg-type]
         self.client.publish(body, content_type=content_type, persistent=True, confirm=True)
         view = EnvelopeView(env)
+        if view.distribution_kind == "Ack" and view.referenced_id:
+            self._acked.add(view.referenced_id)
         self._emit(
             MessageExchanged(
                 self._run_id,
@@ -104,7 +138,8 @@ class Partner:
 
         def match(delivery: Any) -> bool:
             received = self._wrap(delivery)
-            return self._relevant(received) and predicate(received)
+            return (self._relevant(received) and not self._is_duplicate(scenario_id, delivery, received)
+                    and predicate(received))
 
         delivery = self.inbox.wait_for(match, timeout)
         if delivery is None:
@@ -112,11 +147,51 @@ class Partner:
                 raise NothingReceived(what, timeout, rule)
             return None
         received = self._wrap(delivery)
+        self._record(scenario_id, "received", received)
+        return received
+
+    def sweep(self, scenario_id: str) -> list[Duplicate]:
+        """Classify what is buffered now (re-acking duplicates of acked messages); the new duplicates."""
+        before = len(self.duplicates)
+        for delivery in self.inbox.snapshot():
+            received = self._wrap(delivery)
+            if self._relevant(received):
+                self._is_duplicate(scenario_id, delivery, received)
+        return self.duplicates[before:]
+
+    def deliveries_of(self, distribution_id: str) -> int:
+        """How many times the partner has seen `distribution_id` delivered (0 if never)."""
+        return self._counts.get(distribution_id, 0)
+
+    def _is_duplicate(self, scenario_id: str, delivery: Any, received: Received) -> bool:
+        """True for a repeat of a distributionID already seen; recorded (and re-acked) once per delivery."""
+        key = (delivery.queue, delivery.generation, delivery.delivery_tag)
+        if key in self._classified:
+            return self._classified[key]
+        dist_id = received.view.distribution_id
+        first = self._first.setdefault(dist_id, delivery) if dist_id else delivery
+        duplicate = first is not delivery
+        self._classified[key] = duplicate
+        if not dist_id:
+            return False
+        self._counts[dist_id] = self._counts.get(dist_id, 0) + 1
+        if duplicate:
+            reack = dist_id in self._acked and received.suffix == "message"
+            self.duplicates.append(Duplicate(
+                dist_id, received.queue, received.view.kind, self._counts[dist_id],
+                bool(delivery.redelivered), delivery.body == first.body, reack,
+            ))
+            self._record(scenario_id, "duplicate", received)
+            if reack:
+                self.send(scenario_id, build_ack(self.partner_id, self.vendor_id, dist_id))
+        return duplicate
+
+    def _record(self, scenario_id: str, direction: str, received: Received) -> None:
         self._emit(
             MessageExchanged(
                 self._run_id,
                 scenario_id=scenario_id,
-                direction="received",
+                direction=direction,
                 queue=received.queue,
                 distribution_id=received.view.distribution_id,
                 kind=received.view.kind,
@@ -124,7 +199,6 @@ class Partner:
                 body=received.body,
             )
         )
-        return received
 
     def close(self) -> None:
         self.inbox.stop()
