@@ -11,6 +11,9 @@ Tests that use it are marked `@pytest.mark.broker`. Without RabbitMQ the broker 
 locally and FAIL when the environment variable CI is set.
 
 Use unique client ids per test (`hub.unique_id()`): the node is shared by the whole session.
+
+Hypothesis runs without a per-example deadline and without the "too slow" health check: the machine
+is shared (2 cores, load average above 10 at times), so timing says nothing about the code under test.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import hypothesis
 import pytest
 from hub_support import TEST_TTL_MS, HubFixture, pick_free_ports, require_broker, write_hub_config
 
@@ -27,6 +31,11 @@ from hubbench.hub.management import ManagementClient
 from hubbench.hub.node import HubNode
 from hubbench.hub.pki import Pki
 from hubbench.hub.settings import HubSettings
+
+hypothesis.settings.register_profile(
+    "hubbench", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.load_profile("hubbench")
 
 
 @pytest.fixture()

@@ -66,7 +66,7 @@ def test_send_step_passes_on_every_example_itself(material3: PackMaterial) -> No
         assert tc.compare_send_step(tc.expected_values(step, example), example) == [], step.file
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_send_step_reports_exactly_the_mutated_path(material3: PackMaterial, data: st.DataObject) -> None:
     steps = [s for s in _all_steps(material3) if s.type == "send"]

@@ -65,7 +65,7 @@ def test_stream_on_the_real_dispatcher(live_dispatcher: HubFixture) -> None:
     cases = draw_cases(any_case(ids), 150, seed=8) + big_cases(ids)[-1:]
     sender = hub.client(ids.sender)
     with sender.inbox() as sender_inbox, hub.client(ids.recipient).inbox() as recipient_inbox:
-        result = run_stream(cases, sender, sender_inbox, recipient_inbox, timeout=90)
+        result = run_stream(cases, sender, sender_inbox, recipient_inbox, timeout=180)
     after = supervisor.health(hub.home)
     assert result.valid_total > 20 and result.malformed_total > 50
     assert result.valid_delivered == result.valid_total, result.mismatches

@@ -171,7 +171,7 @@ def loopback_only(name: str, port: int) -> Outcome:
 def management_wrong_password(settings: HubSettings) -> Outcome:
     api = ManagementClient(f"http://{settings.host}:{settings.management_port}/api", "admin", "mauvais")
     try:
-        response = api.session.get(f"{api.base_url}/overview", timeout=5)
+        response = api.session.get(f"{api.base_url}/overview", timeout=30)
     except requests.RequestException as exc:
         return Outcome("API de gestion, mauvais mot de passe", True, repr(exc)[:200])
     return Outcome("API de gestion, mauvais mot de passe", response.status_code == 401,
@@ -180,6 +180,6 @@ def management_wrong_password(settings: HubSettings) -> Outcome:
 
 def management_default_guest(settings: HubSettings) -> Outcome:
     url = f"http://{settings.host}:{settings.management_port}/api/overview"
-    response = requests.get(url, auth=("guest", "guest"), timeout=5)
+    response = requests.get(url, auth=("guest", "guest"), timeout=30)
     return Outcome("API de gestion, compte guest", response.status_code == 401,
                    f"HTTP {response.status_code}")

@@ -9,6 +9,7 @@ from hubbench.hub.management import poll_until
 from hubbench.transport.client import AckMode, Delivery, HubClient, StaleDelivery
 
 pytestmark = pytest.mark.broker
+WAIT_S = 60.0  # bound of every wait for the broker: generous, the machine is shared and loaded
 
 
 def _deliver(hub: HubFixture, recipient: str, body: bytes | dict, kind: str = "message") -> None:
@@ -33,7 +34,7 @@ def test_publish_is_confirmed_and_lands_in_dispatch(hub_node: HubFixture) -> Non
                  if isinstance(c.get("connection_details"), dict)  # [] while the connection closes
                  and c["connection_details"].get("name")
                  and c.get("user") == client.client_id and c.get("confirm")],
-        timeout=15, what="canal en mode confirm",
+        timeout=WAIT_S, what="canal en mode confirm",
     )
     assert channels
 
@@ -43,17 +44,17 @@ def test_manual_ack_nack_requeue_and_json_decoding(hub_node: HubFixture) -> None
     client = hub_node.client(recipient)
     with client.inbox(ack=AckMode.MANUAL) as inbox:
         _deliver(hub_node, recipient, {"n": 1})
-        first = inbox.wait_for(timeout=10)
+        first = inbox.wait_for(timeout=WAIT_S)
         assert isinstance(first, Delivery)
         assert first.json == {"n": 1} and first.kind == "message" and first.redelivered is False
         assert first.content_type == "application/json" and first.properties.delivery_mode == 2
-        poll_until(lambda: _queue_counts(hub_node, f"{recipient}.message") == (0, 1), timeout=15,
+        poll_until(lambda: _queue_counts(hub_node, f"{recipient}.message") == (0, 1), timeout=WAIT_S,
                    what="1 message non acquitté")
         inbox.nack(first, requeue=True)
-        again = inbox.wait_for(timeout=10)
+        again = inbox.wait_for(timeout=WAIT_S)
         assert again is not None and again.redelivered is True and again.body == first.body
         inbox.ack(again)
-        poll_until(lambda: _queue_counts(hub_node, f"{recipient}.message") == (0, 0), timeout=15,
+        poll_until(lambda: _queue_counts(hub_node, f"{recipient}.message") == (0, 0), timeout=WAIT_S,
                    what="file vide après acquittement")
 
 
@@ -62,11 +63,11 @@ def test_ack_on_store_and_queue_kinds(hub_node: HubFixture) -> None:
     with hub_node.client(recipient).inbox() as inbox:
         _deliver(hub_node, recipient, {"k": "ack"}, kind="ack")
         _deliver(hub_node, recipient, {"k": "info"}, kind="info")
-        info = inbox.wait_for(lambda d: d.kind == "info", timeout=10)
-        ack = inbox.wait_for(lambda d: d.kind == "ack", timeout=10)
+        info = inbox.wait_for(lambda d: d.kind == "info", timeout=WAIT_S)
+        ack = inbox.wait_for(lambda d: d.kind == "ack", timeout=WAIT_S)
         assert info is not None and info.json == {"k": "info"} and info.queue == f"{recipient}.info"
         assert ack is not None and ack.json == {"k": "ack"}
-        poll_until(lambda: _queue_counts(hub_node, f"{recipient}.info") == (0, 0), timeout=15,
+        poll_until(lambda: _queue_counts(hub_node, f"{recipient}.info") == (0, 0), timeout=WAIT_S,
                    what="acquittement automatique")
 
 
@@ -78,7 +79,7 @@ def test_messages_arriving_before_anyone_waits_are_kept(hub_node: HubFixture) ->
     try:
         _deliver(hub_node, recipient, {"seq": 1})
         _deliver(hub_node, recipient, {"seq": 2})
-        poll_until(lambda: inbox.received >= 3, timeout=15, what="3 livraisons en mémoire")
+        poll_until(lambda: inbox.received >= 3, timeout=WAIT_S, what="3 livraisons en mémoire")
         got = [inbox.wait_for(timeout=0) for _ in range(3)]
         assert [d.json["seq"] for d in got if d is not None] == [0, 1, 2]
         assert inbox.wait_for(timeout=0) is None
@@ -92,8 +93,10 @@ def test_wait_timeout_returns_none_and_predicate_leaves_others(hub_node: HubFixt
         assert inbox.wait_for(timeout=0.5) is None
         _deliver(hub_node, recipient, {"tag": "a"})
         assert inbox.wait_for(lambda d: d.json == {"tag": "zzz"}, timeout=1.0) is None
+        # delivery takes longer than the 1 s wait under load: wait until "a" is buffered (not taken)
+        poll_until(lambda: inbox.received >= 1, timeout=WAIT_S, what="livraison de « a »")
         assert [d.json for d in inbox.snapshot()] == [{"tag": "a"}]
-        assert inbox.wait_for(lambda d: d.json == {"tag": "a"}, timeout=1.0) is not None
+        assert inbox.wait_for(lambda d: d.json == {"tag": "a"}, timeout=0) is not None
 
 
 def test_inbox_reconnects_after_forced_close(hub_node: HubFixture) -> None:
@@ -102,19 +105,19 @@ def test_inbox_reconnects_after_forced_close(hub_node: HubFixture) -> None:
     inbox = client.inbox(ack=AckMode.MANUAL)
     try:
         _deliver(hub_node, recipient, {"before": True})
-        pending = inbox.wait_for(timeout=10)
+        pending = inbox.wait_for(timeout=WAIT_S)
         assert pending is not None
-        for conn in poll_until(lambda: hub_node.api.connections_named(f"{recipient}-rc-inbox"), timeout=15,
-                               what="connexion de la boîte"):
+        for conn in poll_until(lambda: hub_node.api.connections_named(f"{recipient}-rc-inbox"),
+                               timeout=WAIT_S, what="connexion de la boîte"):
             hub_node.api.close_connection(conn["name"], "test de reconnexion")
-        poll_until(lambda: inbox.reconnections >= 1 and inbox.connected, timeout=20, what="reconnexion")
+        poll_until(lambda: inbox.reconnections >= 1 and inbox.connected, timeout=WAIT_S, what="reconnexion")
         with pytest.raises(StaleDelivery):
             inbox.ack(pending)  # its channel is gone: the broker redelivers it
-        redelivered = inbox.wait_for(lambda d: d.json == {"before": True}, timeout=10)
+        redelivered = inbox.wait_for(lambda d: d.json == {"before": True}, timeout=WAIT_S)
         assert redelivered is not None and redelivered.redelivered is True
         inbox.ack(redelivered)
         _deliver(hub_node, recipient, {"after": True})
-        after = inbox.wait_for(lambda d: d.json == {"after": True}, timeout=10)
+        after = inbox.wait_for(lambda d: d.json == {"after": True}, timeout=WAIT_S)
         assert after is not None
         inbox.ack(after)
     finally:
@@ -125,7 +128,7 @@ def test_publisher_reconnects_after_forced_close(hub_node: HubFixture) -> None:
     sender = hub_node.unique_id()
     client = hub_node.client(sender, connection_name=f"{sender}-pub")
     assert client.publish({"n": 1}) is True
-    for conn in poll_until(lambda: hub_node.api.connections_named(f"{sender}-pub"), timeout=15,
+    for conn in poll_until(lambda: hub_node.api.connections_named(f"{sender}-pub"), timeout=WAIT_S,
                            what="connexion de publication"):
         hub_node.api.close_connection(conn["name"], "test de reconnexion")
     assert client.publish({"n": 2}) is True
