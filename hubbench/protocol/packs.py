@@ -25,7 +25,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -41,6 +41,7 @@ FULL_SCHEMA = "EDXL-DE-full.schema.json"
 ENVELOPE_SCHEMA = "EDXL-DE-envelope-only.schema.json"
 HEADER_SCHEMA = "RC-DE.schema.json"
 MANIFEST = "manifest.json"
+ABSENT = "absent du cache"  # CacheCheck.problem of a tag never fetched
 FETCH_TIMEOUT_S = 20.0
 MAX_SCHEMA_FILES = 64
 DEFAULT_VERSION = "3"
@@ -297,23 +298,66 @@ def _fetch(url: str) -> bytes:
     return response.content
 
 
-def _verify_cache(folder: Path) -> bool:
-    manifest_path = folder / MANIFEST
-    if not manifest_path.is_file():
-        return False
+@dataclass(frozen=True)
+class CacheCheck:
+    """A cached pack folder compared with its checksum manifest."""
+
+    tag: str
+    folder: Path
+    source: str | None = None  # the base URL recorded in the manifest
+    files: int = 0
+    size: int = 0
+    changed: tuple[str, ...] = ()  # content differs from the manifest
+    missing: tuple[str, ...] = ()  # in the manifest, not on disk
+    added: tuple[str, ...] = ()  # on disk, not in the manifest
+    problem: str | None = None  # no folder, manifest absent or unreadable
+
+    @property
+    def intact(self) -> bool:
+        """Usable as fetched (a file added beside the pack is never read: schemas load by name)."""
+        return self.problem is None and not (self.changed or self.missing)
+
+    @property
+    def unchanged(self) -> bool:
+        return self.intact and not self.added
+
+
+def check_cache(folder: Path) -> CacheCheck:
+    """Every file of `folder` against `manifest.json` (sha256); never raises."""
+    if not folder.is_dir():
+        return CacheCheck(folder.name, folder, problem=ABSENT)
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        files = manifest["files"]
-        return all(
-            hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
-            for name, digest in files.items()
-        ) and FULL_SCHEMA in files
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        files = {str(k): str(v) for k, v in manifest["files"].items()}
+        source = str(manifest.get("source") or "") or None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        return CacheCheck(folder.name, folder, problem=f"manifeste {MANIFEST} absent ou illisible ({exc})")
+    if FULL_SCHEMA not in files:
+        return CacheCheck(folder.name, folder, source, problem=f"manifeste sans {FULL_SCHEMA}")
+    changed, missing, size = [], [], 0
+    for name, digest in sorted(files.items()):
+        try:
+            data = (folder / name).read_bytes()
+        except OSError:
+            missing.append(name)
+            continue
+        size += len(data)
+        if hashlib.sha256(data).hexdigest() != digest:
+            changed.append(name)
+    added = sorted(p.name for p in folder.iterdir() if p.name != MANIFEST and p.name not in files)
+    return CacheCheck(folder.name, folder, source, len(files), size, tuple(changed), tuple(missing),
+                      tuple(added))
 
 
-def download_pack(template: str, tag: str, cache_root: Path) -> Path:
-    """Fetch a pack through a `{tag}` URL template into `<cache_root>/<tag>/` (atomic), return the folder."""
+def _verify_cache(folder: Path) -> bool:
+    return check_cache(folder).intact
+
+
+def download_pack(template: str, tag: str, cache_root: Path,
+                  progress: Callable[[str, int], None] | None = None) -> Path:
+    """Fetch a pack through a `{tag}` URL template into `<cache_root>/<tag>/` (atomic), return the folder.
+
+    `progress(file name, size in bytes)` is called after each file is downloaded."""
     base = template.format(tag=tag)
     if not base.endswith("/"):
         base += "/"
@@ -321,6 +365,8 @@ def download_pack(template: str, tag: str, cache_root: Path) -> Path:
 
     def read(name: str) -> Any:
         raw[name] = _fetch(base + name)
+        if progress is not None:
+            progress(name, len(raw[name]))
         try:
             return json.loads(raw[name].decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -345,12 +391,36 @@ def download_pack(template: str, tag: str, cache_root: Path) -> Path:
     return target
 
 
-def _configured_source(home: BenchHome | None) -> str | None:
+@dataclass(frozen=True)
+class PackSource:
+    """Where packs come from: a directory, a URL template, or the official repository by default."""
+
+    value: str
+    origin: str  # the environment variable, config.toml, or "défaut"
+
+    @property
+    def named(self) -> bool:
+        """A source the user named must work: no provisional fallback."""
+        return self.origin != "défaut"
+
+    @property
+    def is_directory(self) -> bool:
+        return "://" not in self.value
+
+
+def pack_source(home: BenchHome | None) -> PackSource:
     source = os.environ.get(PACK_SOURCE_ENV)
-    if not source and home is not None:
-        value = home.config().packs.get("source")
-        source = str(value) if value else None
-    return source or None
+    if source:
+        return PackSource(source, PACK_SOURCE_ENV)
+    value = home.config().packs.get("source") if home is not None else None
+    if value:
+        return PackSource(str(value), f"{home.config_file if home else 'config.toml'} [packs] source")
+    return PackSource(DEFAULT_SOURCE, "défaut")
+
+
+def _configured_source(home: BenchHome | None) -> str | None:
+    source = pack_source(home)
+    return source.value if source.named else None
 
 
 def _pack_for_tag(tag: str, home: BenchHome | None) -> SchemaPack:
