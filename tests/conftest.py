@@ -23,14 +23,12 @@ from pathlib import Path
 
 import hypothesis
 import pytest
-from hub_support import TEST_TTL_MS, HubFixture, pick_free_ports, require_broker, write_hub_config
+from hub_support import HubFixture, pick_free_ports, require_broker, start_node
 
 from hubbench.home import BenchHome
 from hubbench.hub.clients import ClientRegistry
 from hubbench.hub.management import ManagementClient
-from hubbench.hub.node import HubNode
 from hubbench.hub.pki import Pki
-from hubbench.hub.settings import HubSettings
 
 hypothesis.settings.register_profile(
     "hubbench", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
@@ -49,12 +47,7 @@ def hub_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubFixture]:
     require_broker()
     root: Path = tmp_path_factory.mktemp("hubhome")
     home = BenchHome(root).ensure()
-    amqps, management, dist = pick_free_ports(3)
-    settings = HubSettings(amqps_port=amqps, management_port=management, dist_port=dist,
-                           message_ttl_ms=TEST_TTL_MS)
-    write_hub_config(home, settings)
-    node = HubNode(home, settings)
-    node.start()
+    settings, node = start_node(home)
     fixture = HubFixture(home=home, settings=settings, node=node,
                          registry=ClientRegistry(home, settings), pki=Pki(home.pki_dir),
                          api=ManagementClient.for_home(home, settings))

@@ -10,9 +10,11 @@ import random
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 
+from hubbench.errors import SetupError
 from hubbench.home import BenchHome
 from hubbench.hub import procs
 from hubbench.hub.clients import ClientEntry, ClientRegistry
@@ -52,6 +54,29 @@ def write_hub_config(home: BenchHome, settings: HubSettings) -> None:
         f"vhosts = [{vhosts}]\n",
         encoding="utf-8",
     )
+
+
+def start_node(home: BenchHome, **settings: Any) -> tuple[HubSettings, HubNode]:
+    """Start a private node of `home` on free random ports (`settings`: other `HubSettings` fields).
+
+    Between the pick and RabbitMQ's own bind another process (another test session on the machine)
+    may take a port: the node then fails to boot and gets new ports, once. Any other failure is raised.
+    """
+    for attempt in (1, 2):
+        amqps, management, dist = pick_free_ports(3)
+        chosen = HubSettings(amqps_port=amqps, management_port=management, dist_port=dist,
+                             message_ttl_ms=TEST_TTL_MS, **settings)
+        write_hub_config(home, chosen)
+        node = HubNode(home, chosen)
+        try:
+            node.start()
+        except SetupError:
+            taken = [p for p in chosen.ports.values() if not procs.port_free(chosen.host, p)]
+            if attempt == 2 or not taken:
+                raise
+            continue
+        return chosen, node
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def require_broker() -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hub_support import TEST_TTL_MS, HubFixture, pick_free_ports, require_broker, write_hub_config
+from hub_support import HubFixture, require_broker, start_node
 from test_functional_hub import run_against_conforme, shared_or_skip, table
 
 from hubbench.cases.material import material_for
@@ -20,9 +20,7 @@ from hubbench.engine.events import Verdict
 from hubbench.home import HOME_ENV, BenchHome
 from hubbench.hub.clients import ClientRegistry
 from hubbench.hub.management import ManagementClient
-from hubbench.hub.node import HubNode
 from hubbench.hub.pki import Pki
-from hubbench.hub.settings import HubSettings
 from hubbench.hub.supervision import start_dispatcher, stop_dispatcher
 from hubbench.protocol.packs import load_pack
 from hubbench.sim.demo import SHARED_PACKS
@@ -37,12 +35,7 @@ def hub3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubFixture]:
     shared_or_skip()
     root: Path = tmp_path_factory.mktemp("hubhome3x")
     home = BenchHome(root).ensure()
-    amqps, management, dist = pick_free_ports(3)
-    settings = HubSettings(amqps_port=amqps, management_port=management, dist_port=dist,
-                           message_ttl_ms=TEST_TTL_MS, vhosts=tuple(VHOSTS.values()))
-    write_hub_config(home, settings)
-    node = HubNode(home, settings)
-    node.start()
+    settings, node = start_node(home, vhosts=tuple(VHOSTS.values()))
     fixture = HubFixture(home=home, settings=settings, node=node, registry=ClientRegistry(home, settings),
                          pki=Pki(home.pki_dir), api=ManagementClient.for_home(home, settings))
     try:
