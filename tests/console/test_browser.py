@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hub_support import pick_free_ports
 from runs_fixture import NO_ACK_RULE, Filled
 
 CHROMIUM = "/usr/bin/chromium"
@@ -51,16 +51,10 @@ def _need_browser() -> None:
         pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def console_url(filled: Filled, tmp_path: Path) -> Iterator[str]:
     _need_browser()
-    port = _free_port()
+    (port,) = pick_free_ports(1)  # outside the ephemeral range: no outgoing connection takes it meanwhile
     log = (tmp_path / "console.log").open("wb")
     proc = subprocess.Popen(
         [*HUBBENCH, "console", "--port", str(port), "--db", filled.url, "--home", str(tmp_path / "home")],
