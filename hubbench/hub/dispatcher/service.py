@@ -1,16 +1,20 @@
-"""The dispatcher's AMQP side (aio-pika over TLS, SASL EXTERNAL with the `dispatcher` certificate).
+"""The dispatcher's AMQP side (aiormq over TLS, SASL EXTERNAL with the `dispatcher` certificate).
 
 One `DispatcherService` serves every vhost of the hub (a connection per vhost: the vhost belongs to the
-connection). Per vhost it consumes `dispatch` and `dispatch.dlq` with a prefetch window and publishes
-on `distribution` with publisher confirms (pipelined: every delivery is handled in its own task) and
-`mandatory=True`.
+connection). Per vhost it consumes `dispatch` and `dispatch.dlq` with a prefetch window on one channel
+and publishes on `distribution` with publisher confirms (pipelined: aiormq runs every delivery in its
+own task) and `mandatory=True`. It works on the protocol channel (no aio-pika message objects: they
+were a visible share of the profile).
 
 At-least-once: an input is acked only once its output (the forward, or the error report) is confirmed
 by the broker; after a confirmed error report it is rejected without requeue (the hub's
 `AmqpRejectAndDontRequeueException`; `dispatch` has no DLX, so it is dropped). A negative confirm or a
-lost connection leaves the input unacked → the broker redelivers it. A broker return (312 NO_ROUTE) of
-a forward → 501 "unable do deliver message to <queue>…" to the sender's `.info`. Unexpected exceptions
-are logged and the input rejected without report (as the hub) — the process never dies on bad input.
+lost connection leaves the input unacked → the broker redelivers it. Acks are coalesced (`AckWindow`):
+one `basic.ack multiple=True` covers the longest prefix of delivery tags that are all settled, so a
+tag is never acked before its own output is confirmed; rejects go out one by one, at once. A broker
+return (312 NO_ROUTE) of a forward → 501 "unable do deliver message to <queue>…" to the sender's
+`.info`. Unexpected exceptions are logged and the input rejected without report (as the hub) — the
+process never dies on bad input.
 
 Every input is traced (`results.trace.TraceWriter`, never blocks): outcome `routed`, `rejected`,
 `unroutable` or `dead_letter`, plus one `error_report` row per RS-ERROR emitted. Counters are kept for
@@ -36,8 +40,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-import aio_pika
-from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
+import aiormq
+from aiormq.abc import AbstractChannel, DeliveredMessage
 from aiormq.exceptions import DeliveryError, PublishError
 from pamqp.commands import Basic
 
@@ -64,8 +68,10 @@ from hubbench.results.trace import TraceRecord, TraceWriter
 log = logging.getLogger(__name__)
 
 DISPATCH, DISPATCH_DLQ, DISTRIBUTION = "dispatch", "dispatch.dlq", "distribution"
-_CLONED = ("content_encoding", "priority", "correlation_id", "reply_to", "message_id", "timestamp", "type",
-           "app_id", "user_id")
+# cloned properties: (name in Inbound.properties and the trace, name in pamqp's Basic.Properties)
+_CLONED = (("content_encoding", "content_encoding"), ("priority", "priority"),
+           ("correlation_id", "correlation_id"), ("reply_to", "reply_to"), ("message_id", "message_id"),
+           ("timestamp", "timestamp"), ("type", "message_type"), ("app_id", "app_id"), ("user_id", "user_id"))
 RECONNECT_MAX_S = 10.0
 TRACE_HANDOFF_S = 0.05
 
@@ -84,23 +90,19 @@ class Stats:
                 "errors_by_code": dict(sorted(self.errors.items()))}
 
 
-def inbound_of(message: AbstractIncomingMessage, vhost: str) -> Inbound:
-    others = {name: getattr(message, name) for name in _CLONED if getattr(message, name, None) is not None}
-    mode = message.delivery_mode
-    return Inbound(body=message.body, content_type=message.content_type,
-                   delivery_mode=int(mode) if mode is not None else None,
-                   headers=dict(message.headers or {}),
-                   expiration=_ms(message.expiration),
-                   routing_key=message.routing_key, vhost=vhost, received_at=datetime.now(UTC),
-                   properties=others)
+def inbound_of(message: DeliveredMessage, vhost: str) -> Inbound:
+    """The delivery as the pipeline reads it. An absent delivery mode is 1 (transient), as in AMQP."""
+    props = message.header.properties
+    others = {name: value for name, attr in _CLONED if (value := getattr(props, attr)) is not None}
+    return Inbound(body=message.body, content_type=props.content_type,
+                   delivery_mode=1 if props.delivery_mode is None else int(props.delivery_mode),
+                   headers=dict(props.headers or {}),
+                   expiration=props.expiration, routing_key=message.routing_key, vhost=vhost,
+                   received_at=datetime.now(UTC), properties=others)
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _ms(seconds: Any) -> str | None:
-    return None if seconds is None else str(round(float(seconds) * 1000))
 
 
 def _properties(inbound: Inbound) -> dict[str, Any]:
@@ -110,13 +112,70 @@ def _properties(inbound: Inbound) -> dict[str, Any]:
     return props
 
 
+class AckWindow:
+    """Coalesced acks of one channel: `ack(tag)` once the delivery's output is confirmed, `reject(tag)`
+    at once. A single `basic.ack multiple=True` then covers every tag up to the highest acked tag of the
+    longest fully settled prefix (delivery tags of a channel are 1, 2, 3…), so no input is acked before
+    its own output is confirmed. The `multiple` tag is always one still unacked (never a rejected one,
+    which the broker would refuse as unknown). Acks are written by one task, in increasing order."""
+
+    def __init__(self, channel: AbstractChannel) -> None:
+        self.channel = channel
+        self._settled: dict[int, bool] = {}  # settled tags above the prefix → True when to be acked
+        self._top = 0  # highest tag of the fully settled prefix
+        self._ackable = 0  # highest to-be-acked tag within the prefix
+        self._sent = 0
+        self._wake = asyncio.Event()
+        self._task = asyncio.ensure_future(self._acker())
+
+    def ack(self, tag: int) -> None:
+        self._settle(tag, True)
+
+    async def reject(self, tag: int, *, requeue: bool) -> None:
+        await self.channel.basic_reject(tag, requeue=requeue, wait=False)
+        self._settle(tag, False)
+
+    def _settle(self, tag: int, ack: bool) -> None:
+        self._settled[tag] = ack
+        top, settled = self._top, self._settled
+        while top + 1 in settled:
+            top += 1
+            if settled.pop(top):
+                self._ackable = top
+        self._top = top
+        if self._ackable > self._sent:
+            self._wake.set()
+
+    async def _acker(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            await self.flush()
+
+    async def flush(self) -> None:
+        if self._ackable > self._sent:
+            self._sent = self._ackable
+            await self.channel.basic_ack(self._sent, multiple=True, wait=False)
+
+    def stop(self) -> None:
+        self._task.cancel()
+
+    async def close(self) -> None:
+        """Stop the acker, then send what is acked so far (graceful stop)."""
+        self.stop()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        await self.flush()
+
+
 class VhostLink:
     """The dispatcher of one vhost: consume, decide, publish, ack — reconnecting until stopped."""
 
     def __init__(self, service: DispatcherService, vhost: str, validator: PackValidator | None) -> None:
         self.service, self.vhost, self.validator = service, vhost, validator
         self.channel: AbstractChannel | None = None
-        self.tasks: set[asyncio.Task[None]] = set()
+        self.acks: AckWindow | None = None
+        self.tasks: set[asyncio.Task[Any]] = set()
 
     def context(self) -> DispatchContext:
         s = self.service
@@ -146,29 +205,33 @@ class VhostLink:
         s = self.service
         url = (f"amqps://{s.host}:{s.port}/{quote(self.vhost, safe='')}"
                f"?auth=external&name={quote(f'dispatcher {self.vhost} #{s.worker}')}&heartbeat=30")
-        connection = await aio_pika.connect(url, ssl_context=s.ssl_context, timeout=10)
-        closed = asyncio.Event()
-        connection.close_callbacks.add(lambda *_: closed.set())
+        connection = await asyncio.wait_for(aiormq.connect(url, context=s.ssl_context), 10)
+        acks: AckWindow | None = None
         try:
-            self.channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
-            await self.channel.set_qos(prefetch_count=s.prefetch)
-            dispatch = await self.channel.get_queue(DISPATCH, ensure=False)
-            dlq = await self.channel.get_queue(DISPATCH_DLQ, ensure=False)
-            tags = [(dispatch, await dispatch.consume(self._spawn(self.on_dispatch))),
-                    (dlq, await dlq.consume(self._spawn(self.on_dead_letter)))]
+            self.channel = channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
+            await channel.basic_qos(prefetch_count=s.prefetch)
+            self.acks = acks = AckWindow(channel)
+            tags = [(await channel.basic_consume(queue, self._tracked(handler))).consumer_tag
+                    for queue, handler in ((DISPATCH, self.on_dispatch), (DISPATCH_DLQ, self.on_dead_letter))]
             s.stats.connected[self.vhost] = True
             log.info("vhost %s : à l'écoute de %s et %s", self.vhost, DISPATCH, DISPATCH_DLQ)
-            waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(closed.wait())]
+            closing = connection.closing
+            waiters = [asyncio.ensure_future(stop.wait()), closing]
             await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+            lost = closing.done()
             for waiter in waiters:
                 waiter.cancel()
-            if not closed.is_set():  # graceful stop: no new deliveries, let in-flight ones settle
-                for queue, tag in tags:
-                    await queue.cancel(tag)
+            if not lost:  # graceful stop: no new deliveries, let in-flight ones settle, send their acks
+                for tag in tags:
+                    if tag is not None:
+                        await channel.basic_cancel(tag)
                 await self.drain()
-                await self.channel.close()
+                await acks.close()
+                await channel.close()
         finally:
             await self.drain()
+            if acks is not None:
+                acks.stop()
             if not connection.is_closed:
                 await connection.close()
 
@@ -176,15 +239,18 @@ class VhostLink:
         if self.tasks:
             await asyncio.wait(list(self.tasks), timeout=timeout)
 
-    def _spawn(self, handler: Callable[[AbstractIncomingMessage], Any]) -> Callable[..., Any]:
-        async def consume(message: AbstractIncomingMessage) -> None:
-            task = asyncio.ensure_future(handler(message))
-            self.tasks.add(task)
-            task.add_done_callback(self.tasks.discard)
+    def _tracked(self, handler: Callable[[DeliveredMessage], Any]) -> Callable[[DeliveredMessage], Any]:
+        """aiormq already runs each delivery in its own task: only remember it, for `drain`."""
+        async def consume(message: DeliveredMessage) -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                self.tasks.add(task)
+                task.add_done_callback(self.tasks.discard)
+            await handler(message)
         return consume
 
     # ------------------------------------------------------------------------------------ handlers
-    async def on_dispatch(self, message: AbstractIncomingMessage) -> None:
+    async def on_dispatch(self, message: DeliveredMessage) -> None:
         stats = self.service.stats
         stats.counts["received"] += 1
         if message.redelivered:
@@ -198,14 +264,14 @@ class VhostLink:
             elif isinstance(decision, Reject):
                 await self._reject(message, inbound, decision, "rejected")
             else:
-                await message.reject(requeue=False)
+                await self._settle(message, requeue=False)
         except (DeliveryError, ConnectionError, asyncio.CancelledError) as exc:
             log.warning("vhost %s : sortie non confirmée (%s) ; le message sera redistribué", self.vhost, exc)
             await self._settle(message, requeue=True)
         except Exception:
             await self._unexpected(message, inbound)
 
-    async def on_dead_letter(self, message: AbstractIncomingMessage) -> None:
+    async def on_dead_letter(self, message: DeliveredMessage) -> None:
         stats = self.service.stats
         stats.counts["dead_letters"] += 1
         inbound: Inbound | None = None
@@ -224,22 +290,31 @@ class VhostLink:
 
     # ------------------------------------------------------------------------------------ actions
     async def _publish(self, routing_key: str, body: bytes, *, mandatory: bool, **props: Any) -> None:
-        """Straight to the protocol channel: no `aio_pika.Message` per message (it was a visible share of
-        the profile); same semantics — a nack raises `DeliveryError`, a return raises `PublishError`."""
+        """Straight on the protocol channel; a nack raises `DeliveryError`, a return `PublishError`."""
         assert self.channel is not None
         if "type" in props:
             props["message_type"] = props.pop("type")
         properties = Basic.Properties(**{k: v for k, v in props.items() if v is not None})
-        amqp = await self.channel.get_underlay_channel()
-        await amqp.basic_publish(body, exchange=DISTRIBUTION, routing_key=routing_key, properties=properties,
-                                 mandatory=mandatory)
+        await self.channel.basic_publish(body, exchange=DISTRIBUTION, routing_key=routing_key,
+                                         properties=properties, mandatory=mandatory)
 
     async def _send_report(self, report: ErrorReport) -> None:
         await self._publish(report.routing_key, report.body, mandatory=False,
                             content_type=report.content_type, delivery_mode=2)
         self.service.stats.errors[str(int(report.code))] += 1
 
-    async def _forward(self, message: AbstractIncomingMessage, inbound: Inbound, fwd: Forward) -> None:
+    def _window(self, message: DeliveredMessage) -> AckWindow | None:
+        """The ack window of the channel the delivery came on; None once that channel is replaced (a
+        delivery tag means nothing on another channel; the broker requeues what the old one held)."""
+        acks = self.acks
+        return acks if acks is not None and acks.channel is message.channel else None
+
+    def _ack(self, message: DeliveredMessage) -> None:
+        acks = self._window(message)
+        if acks is not None and message.delivery_tag is not None:
+            acks.ack(message.delivery_tag)
+
+    async def _forward(self, message: DeliveredMessage, inbound: Inbound, fwd: Forward) -> None:
         props = dict(fwd.properties)
         props["content_type"] = fwd.content_type
         try:
@@ -247,12 +322,12 @@ class VhostLink:
         except PublishError as returned:
             await self._no_route(message, inbound, fwd, returned)
             return
-        await message.ack()
+        self._ack(message)
         self.service.stats.counts["routed"] += 1
         self._trace(inbound, fwd.facts, "routed", routed_to=fwd.routing_key,
                     forwarded_content_type=fwd.content_type)
 
-    async def _no_route(self, message: AbstractIncomingMessage, inbound: Inbound, fwd: Forward,
+    async def _no_route(self, message: DeliveredMessage, inbound: Inbound, fwd: Forward,
                         returned: PublishError) -> None:
         delivery = returned.message.delivery
         queue = getattr(delivery, "routing_key", fwd.routing_key)
@@ -266,27 +341,27 @@ class VhostLink:
                                  "message": f"aucune file « {queue} » : destinataire inconnu du hub",
                                  "scope": "dispatch"})
         await self._send_report(report)
-        await message.reject(requeue=False)
+        await self._settle(message, requeue=False)
         self.service.stats.counts["unroutable"] += 1
         self._trace(inbound, fwd.facts, "unroutable", error_code=501, routed_to=queue)
         self._trace_report(report, inbound.vhost)
 
-    async def _reject(self, message: AbstractIncomingMessage, inbound: Inbound, rej: Reject,
+    async def _reject(self, message: DeliveredMessage, inbound: Inbound, rej: Reject,
                       outcome: str) -> None:
         await self._send_report(rej.report)
-        await message.reject(requeue=False)
+        await self._settle(message, requeue=False)
         if outcome == "rejected":
             self.service.stats.counts["rejected"] += 1
         self._trace(inbound, rej.facts, outcome, error_code=int(rej.report.code))
         self._trace_report(rej.report, inbound.vhost)
 
-    async def _drop(self, message: AbstractIncomingMessage, inbound: Inbound, drop: Drop) -> None:
-        await message.reject(requeue=False)
+    async def _drop(self, message: DeliveredMessage, inbound: Inbound, drop: Drop) -> None:
+        await self._settle(message, requeue=False)
         self.service.stats.counts["dropped"] += 1
         drop.facts.notes.append(drop.reason)
         self._trace(inbound, drop.facts, "dead_letter")
 
-    async def _unexpected(self, message: AbstractIncomingMessage, inbound: Inbound | None) -> None:
+    async def _unexpected(self, message: DeliveredMessage, inbound: Inbound | None) -> None:
         log.exception("vhost %s : erreur inattendue ; message rejeté sans rapport", self.vhost)
         self.service.stats.counts["unexpected"] += 1
         await self._settle(message, requeue=False)
@@ -295,10 +370,13 @@ class VhostLink:
             facts.notes.append("erreur inattendue du dispatcher : message rejeté sans rapport")
             self._trace(inbound, facts, "rejected")
 
-    @staticmethod
-    async def _settle(message: AbstractIncomingMessage, *, requeue: bool) -> None:
+    async def _settle(self, message: DeliveredMessage, *, requeue: bool) -> None:
+        """Reject now (with or without requeue); its tag then counts as settled for the coalesced acks."""
+        acks = self._window(message)
+        if acks is None or message.delivery_tag is None:
+            return
         try:
-            await message.reject(requeue=requeue)
+            await acks.reject(message.delivery_tag, requeue=requeue)
         except Exception as exc:  # channel gone: the broker requeues unacked deliveries itself
             log.debug("rejet impossible (%s)", exc)
 
