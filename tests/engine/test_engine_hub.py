@@ -25,7 +25,7 @@ from hubbench.home import PACK_SOURCE_ENV
 from hubbench.hub.dispatcher import supervisor
 from hubbench.protocol import EnvelopeView, build_ack, build_message, custom_content_use_case, decode, encode
 from hubbench.protocol.packs import load_pack
-from hubbench.transport.client import AckMode, HubClient
+from hubbench.transport.client import AckMode, Delivery, HubClient, Inbox, TransportError
 
 pytestmark = pytest.mark.broker
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "hubsante-models"
@@ -65,20 +65,28 @@ class WellBehavedVendor:
                 time.sleep(0.2)
                 continue
             if delivery is None:
+                if not inbox.connected:  # stopped for a restart: no busy loop until the new one
+                    time.sleep(0.2)
                 continue
             try:
-                env = decode(delivery.body, delivery.content_type, self.pack)
-            except ValueError:
-                inbox.nack(delivery, requeue=False)
+                self._settle(inbox, delivery)
+            except TransportError:  # taken just before a restart stopped its inbox: redelivered later
                 continue
-            inbox.ack(delivery)
-            view = EnvelopeView(env)
-            if (
-                delivery.kind == "message"
-                and view.distribution_kind not in ("Ack", "Error")
-                and view.sender_id
-            ):
-                self._publish(build_ack(self.client.client_id, view.sender_id, view.distribution_id or ""))
+
+    def _settle(self, inbox: Inbox, delivery: Delivery) -> None:
+        try:
+            env = decode(delivery.body, delivery.content_type, self.pack)
+        except ValueError:
+            inbox.nack(delivery, requeue=False)
+            return
+        inbox.ack(delivery)
+        view = EnvelopeView(env)
+        if (
+            delivery.kind == "message"
+            and view.distribution_kind not in ("Ack", "Error")
+            and view.sender_id
+        ):
+            self._publish(build_ack(self.client.client_id, view.sender_id, view.distribution_id or ""))
 
     def on_event(self, event: Event) -> None:
         if isinstance(event, PromptShown):
