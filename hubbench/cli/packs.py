@@ -125,6 +125,8 @@ def fetch_command(
     for name, exc in failed:
         typer.echo(f"  {name:<7}ÉCHEC : {exc}")
     typer.echo(f"{len(done)} pack(s) prêt(s) hors ligne, {len(failed)} échec(s).")
+    if failed and not done:
+        raise failed[0][1]  # the same cause for every tag, most often: the source itself
     if failed:
         raise SetupError(f"{len(failed)} pack(s) sur {len(tags)} non disponible(s) hors ligne : "
                          f"{', '.join(name for name, _ in failed)}.")
