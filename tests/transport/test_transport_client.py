@@ -48,11 +48,12 @@ def test_manual_ack_nack_requeue_and_json_decoding(hub_node: HubFixture) -> None
         assert isinstance(first, Delivery)
         assert first.json == {"n": 1} and first.kind == "message" and first.redelivered is False
         assert first.content_type == "application/json" and first.properties.delivery_mode == 2
-        poll_until(lambda: _queue_counts(hub_node, f"{recipient}.message") == (0, 1), timeout=WAIT_S,
-                   what="1 message non acquitté")
-        inbox.nack(first, requeue=True)
+        inbox.nack(first, requeue=True)  # at once: requeued after the queue's TTL (5 s), it is dead-lettered
         again = inbox.wait_for(timeout=WAIT_S)
         assert again is not None and again.redelivered is True and again.body == first.body
+        # held unacked in manual mode (a delivered message does not expire): the broker shows it so
+        poll_until(lambda: _queue_counts(hub_node, f"{recipient}.message") == (0, 1), timeout=WAIT_S,
+                   what="1 message non acquitté")
         inbox.ack(again)
         poll_until(lambda: _queue_counts(hub_node, f"{recipient}.message") == (0, 0), timeout=WAIT_S,
                    what="file vide après acquittement")
@@ -104,11 +105,14 @@ def test_inbox_reconnects_after_forced_close(hub_node: HubFixture) -> None:
     client = hub_node.client(recipient, connection_name=f"{recipient}-rc")
     inbox = client.inbox(ack=AckMode.MANUAL)
     try:
+        # the connection is looked up first: the delivery requeued by the close must not outlive the
+        # queue's TTL (5 s) before the inbox is back, else it is dead-lettered instead of redelivered
+        connections = poll_until(lambda: hub_node.api.connections_named(f"{recipient}-rc-inbox"),
+                                 timeout=WAIT_S, what="connexion de la boîte")
         _deliver(hub_node, recipient, {"before": True})
         pending = inbox.wait_for(timeout=WAIT_S)
         assert pending is not None
-        for conn in poll_until(lambda: hub_node.api.connections_named(f"{recipient}-rc-inbox"),
-                               timeout=WAIT_S, what="connexion de la boîte"):
+        for conn in connections:
             hub_node.api.close_connection(conn["name"], "test de reconnexion")
         poll_until(lambda: inbox.reconnections >= 1 and inbox.connected, timeout=WAIT_S, what="reconnexion")
         with pytest.raises(StaleDelivery):
