@@ -5,6 +5,9 @@ a background thread writes them in batches (up to `batch_size` rows, or whatever
 `interval_s`). Database trouble never reaches the caller: transient errors (locked, connection lost,
 missing table) are retried with a bounded backoff; a batch the database refuses for its content is
 retried row by row; whatever still cannot be written is counted in `stats.failed` and logged.
+
+`TraceSink` is that interface; `trace_process.TraceProcess` implements it with a `TraceWriter` in a child
+process (what the dispatcher uses: its writes then cost the dispatching interpreter nothing).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import insert
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
@@ -78,6 +81,19 @@ class TraceStats:
     retries: int
     pending: int
     last_error: str | None
+
+
+class TraceSink(Protocol):
+    """Where trace records go: `record` never blocks nor raises; `close` writes what was recorded."""
+
+    def record(self, rec: TraceRecord) -> None: ...
+
+    def flush(self, timeout: float = 10.0) -> bool: ...
+
+    def close(self, timeout: float = 30.0) -> bool: ...
+
+    @property
+    def stats(self) -> TraceStats: ...
 
 
 @dataclass(frozen=True)

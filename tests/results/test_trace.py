@@ -4,12 +4,21 @@ import sqlite3
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import func, select, text
 
 from hubbench.results.db import open_database
 from hubbench.results.models import Base, TraceMessage
 from hubbench.results.trace import TraceRecord, TraceWriter
+from hubbench.results.trace_process import TraceProcess
+
+
+@pytest.fixture(params=["thread", "process"])
+def writer_cls(request: pytest.FixtureRequest) -> type[TraceWriter] | type[TraceProcess]:
+    """Every guarantee holds for the in-process writer thread and for the child-process writer."""
+    return TraceWriter if request.param == "thread" else TraceProcess
 
 
 def _record(i: int, **overrides: object) -> TraceRecord:
@@ -50,8 +59,8 @@ def _wait_until(predicate, limit_s: float = 30.0) -> bool:
     return False
 
 
-def test_ten_thousand_records_all_written(db_url: str) -> None:
-    writer = TraceWriter(db_url)
+def test_ten_thousand_records_all_written(writer_cls: type[Any], db_url: str) -> None:
+    writer = writer_cls(db_url)
     for i in range(10_000):
         writer.record(_record(i))
     assert writer.flush(timeout=120)
@@ -69,9 +78,11 @@ def test_ten_thousand_records_all_written(db_url: str) -> None:
     db.dispose()
 
 
-def test_record_does_not_wait_for_a_locked_database(sqlite_url: str, tmp_path: Path) -> None:
+def test_record_does_not_wait_for_a_locked_database(
+    writer_cls: type[Any], sqlite_url: str, tmp_path: Path
+) -> None:
     open_database(sqlite_url).dispose()
-    writer = TraceWriter(sqlite_url)
+    writer = writer_cls(sqlite_url)
     locker = sqlite3.connect(tmp_path / "results.db", isolation_level=None)
     locker.execute("BEGIN EXCLUSIVE")
     try:
@@ -88,9 +99,9 @@ def test_record_does_not_wait_for_a_locked_database(sqlite_url: str, tmp_path: P
     assert _count(sqlite_url) == 1_000
 
 
-def test_writer_survives_a_transient_database_error(db_url: str) -> None:
+def test_writer_survives_a_transient_database_error(writer_cls: type[Any], db_url: str) -> None:
     db = open_database(db_url)
-    writer = TraceWriter(db_url, max_attempts=1_000, max_backoff_s=0.05)
+    writer = writer_cls(db_url, max_attempts=1_000, max_backoff_s=0.05)
     writer.record(_record(0))
     assert writer.flush(timeout=30)
     with db.write_connection() as conn:
@@ -107,8 +118,8 @@ def test_writer_survives_a_transient_database_error(db_url: str) -> None:
     db.dispose()
 
 
-def test_refused_rows_are_counted_and_the_others_written(db_url: str) -> None:
-    writer = TraceWriter(db_url)
+def test_refused_rows_are_counted_and_the_others_written(writer_cls: type[Any], db_url: str) -> None:
+    writer = writer_cls(db_url)
     for i in range(10):
         writer.record(_record(i, outcome=None) if i == 3 else _record(i))
     assert writer.flush(timeout=30)
@@ -118,8 +129,8 @@ def test_refused_rows_are_counted_and_the_others_written(db_url: str) -> None:
     assert _count(db_url) == 9
 
 
-def test_odd_values_are_stored_not_lost(sqlite_url: str) -> None:
-    writer = TraceWriter(sqlite_url)
+def test_odd_values_are_stored_not_lost(writer_cls: type[Any], sqlite_url: str) -> None:
+    writer = writer_cls(sqlite_url)
     naive = datetime(2024, 5, 1, 12, 0, 0)
     writer.record(
         _record(
@@ -152,8 +163,8 @@ def test_odd_values_are_stored_not_lost(sqlite_url: str) -> None:
     db.dispose()
 
 
-def test_unreachable_database_is_counted_never_raised() -> None:
-    writer = TraceWriter("postgresql+psycopg://nobody@127.0.0.1:1/none", max_attempts=2, max_backoff_s=0.01)
+def test_unreachable_database_is_counted_never_raised(writer_cls: type[Any]) -> None:
+    writer = writer_cls("postgresql+psycopg://nobody@127.0.0.1:1/none", max_attempts=2, max_backoff_s=0.01)
     for i in range(3):
         writer.record(_record(i))
     assert writer.flush(timeout=60)

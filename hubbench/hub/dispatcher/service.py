@@ -16,7 +16,8 @@ return (312 NO_ROUTE) of a forward → 501 "unable do deliver message to <queue>
 `.info`. Unexpected exceptions are logged and the input rejected without report (as the hub) — the
 process never dies on bad input.
 
-Every input is traced (`results.trace.TraceWriter`, never blocks): outcome `routed`, `rejected`,
+Every input is traced (a `results.trace.TraceSink`, never blocks; the worker gives it a
+`TraceProcess`, whose rows are built and written in a child process): outcome `routed`, `rejected`,
 `unroutable` or `dead_letter`, plus one `error_report` row per RS-ERROR emitted. Counters are kept for
 the health file written by `__main__` (`status`).
 
@@ -63,7 +64,7 @@ from hubbench.hub.dispatcher.pipeline import (
 )
 from hubbench.protocol.codes import ErrorCode
 from hubbench.protocol.validator import PackValidator
-from hubbench.results.trace import TraceRecord, TraceWriter
+from hubbench.results.trace import TraceRecord, TraceSink
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,6 @@ _CLONED = (("content_encoding", "content_encoding"), ("priority", "priority"),
            ("correlation_id", "correlation_id"), ("reply_to", "reply_to"), ("message_id", "message_id"),
            ("timestamp", "timestamp"), ("type", "message_type"), ("app_id", "app_id"), ("user_id", "user_id"))
 RECONNECT_MAX_S = 10.0
-TRACE_HANDOFF_S = 0.05
 
 
 class Stats:
@@ -383,11 +383,12 @@ class VhostLink:
     # ------------------------------------------------------------------------------------ trace
     def _trace(self, inbound: Inbound, facts: Facts, outcome: str, *, error_code: int | None = None,
                routed_to: str | None = None, forwarded_content_type: str | None = None) -> None:
-        if self.service.trace is None:
+        trace = self.service.trace
+        if trace is None:
             return
         errors = list(facts.issues) + [{"path": "", "rule": "note", "expected": "", "found": "",
                                         "message": note, "scope": "dispatch"} for note in facts.notes]
-        self.service.trace_record(TraceRecord(
+        trace.record(TraceRecord(
             vhost=inbound.vhost, outcome=outcome, at=inbound.received_at, routing_key=inbound.routing_key,
             sender_id=facts.sender_id, recipient_id=facts.recipient_id, kind=facts.kind,
             distribution_kind=facts.distribution_kind, distribution_id=facts.distribution_id,
@@ -396,10 +397,11 @@ class VhostLink:
             routed_to=routed_to, forwarded_content_type=forwarded_content_type))
 
     def _trace_report(self, report: ErrorReport, vhost: str) -> None:
-        if self.service.trace is None:
+        trace = self.service.trace
+        if trace is None:
             return
         env = report.envelope
-        self.service.trace_record(TraceRecord(
+        trace.record(TraceRecord(
             vhost=vhost, outcome="error_report", sender_id=env.get("senderID"),
             recipient_id=report.recipient_id, kind="error", distribution_kind="Error",
             distribution_id=env.get("distributionID"), content_type=report.content_type, delivery_mode=2,
@@ -421,34 +423,17 @@ class DispatcherService:
 
     def __init__(self, *, host: str, port: int, vhosts: dict[str, PackValidator | None],
                  ssl_context: ssl.SSLContext, preferences: Callable[[], dict[str, bool]],
-                 default_ttl_s: float, trace: TraceWriter | None, prefetch: int = 200, worker: int = 0,
+                 default_ttl_s: float, trace: TraceSink | None, prefetch: int = 200, worker: int = 0,
                  reserialize: bool = False) -> None:
         self.host, self.port, self.ssl_context = host, port, ssl_context
         self.preferences, self.default_ttl_s = preferences, default_ttl_s
         self.trace, self.prefetch, self.worker, self.reserialize = trace, prefetch, worker, reserialize
         self.stats = Stats()
-        self._trace_buffer: list[TraceRecord] = []
         self.started_at = time.time()
         self.links = [VhostLink(self, vhost, validator) for vhost, validator in vhosts.items()]
 
     async def run(self, stop: asyncio.Event) -> None:
-        try:
-            await asyncio.gather(*(link.run(stop) for link in self.links))
-        finally:
-            self.flush_trace()
-
-    def trace_record(self, record: TraceRecord) -> None:
-        """Queue a trace row; rows reach the writer together every `TRACE_HANDOFF_S` (one wake-up of its
-        thread per batch instead of one per message: the per-record hand-off showed in the profile)."""
-        if not self._trace_buffer:
-            asyncio.get_running_loop().call_later(TRACE_HANDOFF_S, self.flush_trace)
-        self._trace_buffer.append(record)
-
-    def flush_trace(self) -> None:
-        records, self._trace_buffer = self._trace_buffer, []
-        if self.trace is not None:
-            for record in records:
-                self.trace.record(record)
+        await asyncio.gather(*(link.run(stop) for link in self.links))
 
     def health(self) -> dict[str, Any]:
         return {"worker": self.worker, "started_at": self.started_at, "last_heartbeat": time.time(),

@@ -22,7 +22,7 @@ from hubbench.hub.dispatcher.service import DispatcherService, load_validators
 from hubbench.hub.pki import DISPATCHER_CN, Pki
 from hubbench.hub.settings import HubSettings
 from hubbench.protocol.packs import load_pack
-from hubbench.results.trace import TraceWriter
+from hubbench.results.trace_process import TraceProcess
 from hubbench.transport.tls import ssl_context
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ def build_service(home: BenchHome, settings: HubSettings, options: dict[str, Any
                   preferences: Preferences) -> DispatcherService:
     creds = Pki(home.pki_dir).credentials(DISPATCHER_CN)
     validators = load_validators(list(settings.vhosts), lambda v: load_pack(vhost=v, home=home))
-    trace = TraceWriter(home.db_url) if options.get("trace", True) else None
+    trace = TraceProcess(home.db_url) if options.get("trace", True) else None
     return DispatcherService(
         host=settings.host, port=settings.amqps_port, vhosts=validators, ssl_context=ssl_context(creds),
         preferences=preferences, default_ttl_s=settings.message_ttl_ms / 1000, trace=trace,
