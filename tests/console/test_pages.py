@@ -245,7 +245,7 @@ def test_live_page_shows_progress_and_prompt_with_time_left(filled: Filled) -> N
             action="send_message",
             instruction="Envoyez un message vide (customContent) à fr.health.samubanc0a1b2c",
             parameters={"recipient": "fr.health.samubanc0a1b2c"},
-            deadline=now + timedelta(seconds=120),
+            deadline=now + timedelta(seconds=3600),  # 0.9 < left / total for 6 min: the page may be slow
             at=now,
         )
     )
@@ -255,7 +255,7 @@ def test_live_page_shows_progress_and_prompt_with_time_left(filled: Filled) -> N
     assert "Éditeur Direct" in text and "En cours : Palier 3 — Envoi de messages vides" in text
     assert any("Envoyez un message vide (customContent)" in w.value for w in at.warning)
     progress = at.get("progress")[0].proto
-    assert progress.text.startswith("Temps restant : 1") and 0.9 < progress.value / 100 <= 1.0
+    assert progress.text.startswith("Temps restant : 3") and 0.9 < progress.value / 100 <= 1.0, progress
 
 
 def test_matrix_page_on_postgresql(filled_pg: Filled) -> None:
