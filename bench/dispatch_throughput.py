@@ -1,7 +1,7 @@
 """Dispatcher throughput and latency vs bare forwarders, on the same private TLS node, in the same run.
 
     .venv/bin/python bench/dispatch_throughput.py [--messages 2000] [--paced 400] [--rate 200]
-        [--rounds 2] [--workers 1,2,4] [--extra]
+        [--rounds 2] [--workers 1,2,4] [--extra] [--before DIR]
 
 Starts its own node (temporary home, free ports in 5800–5899, vhost `15-15_v2.1`, 3.x pack from
 ../shared), two clients A → B, then measures in alternating rounds:
@@ -11,7 +11,10 @@ Starts its own node (temporary home, free ports in 5800–5899, vhost `15-15_v2.
   faster of the two (median) is the reference ceiling;
 * `dispatcher-wN`: the bench's dispatcher (supervisor + N workers, full pipeline: decode, validation by
   the vhost's official pack, checks, trace on), forwarding the original bytes;
-* with `--extra`: `dispatcher-notrace` (trace off) and `dispatcher+reserialize` (re-encodes each body).
+* with `--extra`: `dispatcher-notrace` (trace off) and `dispatcher+reserialize` (re-encodes each body);
+* with `--before DIR`: `before-dispatcher-wN`, the dispatcher of another source tree (DIR holds its
+  `hubbench/` package, e.g. `git archive <commit> hubbench | tar -x -C DIR`), same settings: a change
+  is measured against what it replaces in the same rounds, on the same node.
 
 Per payload (≈1 KB `customContent`; ≈20 KB `createCaseHealth` = official example
 RS-EDA_partageDossier_EnfantsNguyen.01 with its `medicalNote` list repeated):
@@ -28,6 +31,7 @@ import argparse
 import asyncio
 import copy
 import json
+import os
 import signal
 import statistics
 import subprocess
@@ -155,6 +159,16 @@ def measure(hub: Hub, args: argparse.Namespace) -> dict[str, dict[str, float]]:
 
 
 def run_contender(name: str, hub: Hub, args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    if name.startswith("before-"):  # the supervisor and its workers import `hubbench` from args.before
+        saved = os.environ.get("PYTHONPATH")
+        os.environ["PYTHONPATH"] = str(Path(args.before).resolve())
+        try:
+            return run_contender(name.removeprefix("before-"), hub, args)
+        finally:
+            if saved is None:
+                os.environ.pop("PYTHONPATH", None)
+            else:
+                os.environ["PYTHONPATH"] = saved
     if name.startswith("forwarder-"):
         proc = subprocess.Popen(
             [sys.executable, str(HERE / "forwarders.py"), name.split("-", 1)[1], str(hub.home.root), VHOST],
@@ -186,6 +200,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2, help="rounds in alternating order; medians kept")
     parser.add_argument("--workers", default="1,2,4", help="dispatcher worker counts to measure")
     parser.add_argument("--extra", action="store_true", help="also no-trace and re-serialising dispatchers")
+    parser.add_argument("--before", default=None, help="source tree of a dispatcher to compare with")
     args = parser.parse_args()
     require_models()
     pack = load_pack(directory=MODELS / "official/json-schema")
@@ -196,6 +211,10 @@ def main() -> int:
     names = [*FORWARDERS, *(f"dispatcher-w{w}" for w in workers)]
     if args.extra:
         names += ["dispatcher-notrace", "dispatcher+reserialize"]
+    if args.before:
+        if not (Path(args.before) / "hubbench" / "hub" / "dispatcher").is_dir():
+            raise SystemExit(f"--before : pas de paquet hubbench dans {args.before}")
+        names += [f"before-dispatcher-w{w}" for w in workers]
     runs: dict[str, list[dict[str, dict[str, float]]]] = {n: [] for n in names}
     with private_hub("hubbench-dispatch-", (5800, 5899), (VHOST,), ttl_ms=86_400_000) as hub:
         registry = ClientRegistry(hub.home, hub.settings)
@@ -263,6 +282,18 @@ def main() -> int:
             for n in names
             if n != d1
         },
+        **(
+            {
+                "before_dispatch_ratio": round(
+                    med(f"before-{d1}", SMALL, "msgs_s") / med(ref, SMALL, "msgs_s"), 3
+                ),
+                "before_dispatch_20kb_ratio": round(
+                    med(f"before-{d1}", LARGE, "msgs_s") / med(ref_large, LARGE, "msgs_s"), 3
+                ),
+            }
+            if f"before-{d1}" in runs
+            else {}
+        ),
         "dispatch_rounds": args.rounds,
         "messages": args.messages,
         "latency_rate_msgs_s": args.rate,

@@ -8,7 +8,8 @@ input only after its confirm: the dispatcher's at-least-once pattern without val
 
 * `aiopika`: aio-pika, one task per delivery (notes §6: ≈ 1,100 msgs/s for 1 KB on this machine kind);
 * `aiormq`: the protocol layer under aio-pika, no message objects, properties passed through untouched,
-  acks coalesced (`multiple=True` up to the highest delivery tag whose whole prefix is confirmed).
+  acks coalesced (`multiple=True` up to the highest delivery tag whose whole prefix is confirmed), each
+  delivery handled in the task aiormq gives it, publishes awaiting the confirm but not the socket drain.
 Prints "ready" once consuming, stops on SIGTERM.
 """
 
@@ -87,7 +88,6 @@ async def run_aiormq(home: BenchHome, settings: HubSettings, vhost: str, stop: a
     settled: set[int] = set()  # confirmed (or rejected) deliveries above `top`
     top = [0]  # highest delivery tag whose whole prefix is settled
     wake = asyncio.Event()
-    tasks: set[asyncio.Task[None]] = set()
 
     async def handle(message: aiormq.abc.DeliveredMessage) -> None:
         tag = message.delivery_tag
@@ -98,9 +98,10 @@ async def run_aiormq(home: BenchHome, settings: HubSettings, vhost: str, stop: a
             routing_key=routing_key(message.body),
             properties=message.header.properties,
             mandatory=True,
+            wait=False,  # await the confirm only, not the socket drain (as the dispatcher)
         )
         if not isinstance(confirm, Basic.Ack):
-            await channel.basic_reject(tag, requeue=True)
+            await channel.basic_reject(tag, requeue=True, wait=False)
         settled.add(tag)
         while top[0] + 1 in settled:
             top[0] += 1
@@ -114,15 +115,10 @@ async def run_aiormq(home: BenchHome, settings: HubSettings, vhost: str, stop: a
             wake.clear()
             if top[0] > sent:
                 sent = top[0]
-                await channel.basic_ack(sent, multiple=True)
-
-    async def consume(message: aiormq.abc.DeliveredMessage) -> None:
-        task = asyncio.ensure_future(handle(message))
-        tasks.add(task)
-        task.add_done_callback(tasks.discard)
+                await channel.basic_ack(sent, multiple=True, wait=False)
 
     ack_task = asyncio.ensure_future(acker())
-    await channel.basic_consume("dispatch", consume)
+    await channel.basic_consume("dispatch", handle)  # aiormq runs each delivery in its own task
     print("ready", flush=True)
     await stop.wait()
     ack_task.cancel()

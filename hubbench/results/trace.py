@@ -114,12 +114,35 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _jsonable(value: Any) -> Any:
-    return None if value is None else json.loads(json.dumps(value, default=_json_default))
+    """What `json.loads(json.dumps(value, default=_json_default))` gives, without the text in between
+    (that round trip was most of a row's cost): bytes → {"base64": …}, datetimes → ISO text, tuples →
+    lists, non-text keys as JSON writes them; a key JSON refuses raises TypeError."""
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, dict):
+        return {_key(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return _jsonable(_json_default(value))
+
+
+def _key(key: Any) -> str:
+    if isinstance(key, str):
+        return key
+    if isinstance(key, _SCALARS):
+        return json.dumps(key)
+    raise TypeError(f"clé JSON refusée : {type(key).__name__}")
+
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(TraceRecord))
 
 
 def _row(rec: TraceRecord) -> dict[str, Any]:
-    row = {f.name: getattr(rec, f.name) for f in dataclasses.fields(TraceRecord)}
+    row = {name: getattr(rec, name) for name in _FIELDS}
     at = row["at"]
     row["at"] = at.replace(tzinfo=UTC) if at.tzinfo is None else at
     row["properties"] = _jsonable(row["properties"])
@@ -230,7 +253,7 @@ class TraceWriter:
         for rec in batch:
             try:
                 rows.append(_row(rec))
-            except (TypeError, ValueError, AttributeError) as exc:
+            except (TypeError, ValueError, AttributeError, RecursionError) as exc:
                 self._count_failure(1, f"enregistrement de trace invalide ({exc})")
         if rows:
             self._insert(rows)
