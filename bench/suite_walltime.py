@@ -1,7 +1,7 @@
 """Suite wall time: tiers 1–7 on the three links for one conforming reference vendor, then N vendors at once.
 
     .venv/bin/python bench/suite_walltime.py [--tiers 1-7] [--links 15-15,15-SMUR,15-NexSIS]
-        [--scale 1,10,30] [--scale-tiers 1-3] [--scale-link 15-15]
+        [--scale 1,10,30] [--scale-tiers 1-3] [--scale-link 15-15] [--breakdown 12]
 
 Everything runs on the bench's own node in a temporary home (free ports in 5960–5999) with its
 dispatcher. Each (vendor, link) campaign is one `hubbench run` subprocess with its own partner id (as
@@ -12,6 +12,8 @@ the runs' prompts. Only the tiers that have a feature file at run time are run (
    (and each link's own time).
 2. `scale`: 1, 10, 30 vendors at once on one hub, each running `--scale-tiers` on `--scale-link`;
    wall time of the whole group, and its ratio to one vendor alone.
+`--breakdown N` also prints, for the suite's runs, the N longest scenarios and steps of each link (from
+the results database of the temporary home: where the wall time goes).
 Prints tables, then one JSON line {"suite_s_1": …, "suite_s_30": …, "suite_tiers_s": …, …}.
 """
 
@@ -21,13 +23,17 @@ import argparse
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 from _common import REPO, Hub, emit, print_table, private_hub, require_models
 
 from hubbench.engine.links import LINKS, get_link, parse_tiers
-from hubbench.home import HOME_ENV
+from hubbench.home import HOME_ENV, BenchHome
 from hubbench.hub.supervision import start_dispatcher, stop_dispatcher
+from hubbench.results.db import open_database
+from hubbench.results.models import Run, ScenarioResult, StepResult
 from hubbench.sim.demo import (
     DemoVendor,
     RunOutcome,
@@ -70,6 +76,91 @@ def timed(
     return time.monotonic() - started, outcomes
 
 
+def phases(run: Run, scenarios: list[ScenarioResult], launched: datetime, outcome: RunOutcome) -> list[str]:
+    """Where one run's wall time goes: start-up, scenarios, gaps between them, close, process exit."""
+    ordered = sorted(scenarios, key=lambda sc: sc.started_at)
+    first, last = ordered[0].started_at, max(sc.finished_at or sc.started_at for sc in ordered)
+    in_scenarios = sum(sc.duration_s or 0.0 for sc in ordered)
+    ended = launched + timedelta(seconds=outcome.duration_s)
+    return [
+        run.link,
+        f"{(run.started_at - launched).total_seconds():.1f}",
+        f"{(first - run.started_at).total_seconds():.1f}",
+        f"{in_scenarios:.1f}",
+        f"{(last - first).total_seconds() - in_scenarios:.1f}",
+        f"{((run.finished_at or last) - last).total_seconds():.1f}",
+        f"{(ended - (run.finished_at or last)).total_seconds():.1f}",
+        f"{outcome.duration_s:.1f}",
+    ]
+
+
+def breakdown(home: BenchHome, top: int, launched: datetime, outcomes: list[RunOutcome]) -> None:
+    """Each run's phases, then its `top` longest scenarios and steps (from the home's results database)."""
+    by_link = {o.link: o for o in outcomes}
+    db = open_database(home.db_url)
+    try:
+        with db.reading() as session:
+            runs = [r for r in session.query(Run).order_by(Run.link).all() if r.link in by_link]
+            table = []
+            for run in runs:
+                scenarios = session.query(ScenarioResult).filter_by(run_id=run.id).all()
+                if scenarios:
+                    table.append(phases(run, scenarios, launched, by_link[run.link]))
+            print_table(
+                "Répartition du temps de chaque run (s)",
+                [
+                    "liaison",
+                    "démarrage",
+                    "→ 1er scénario",
+                    "scénarios",
+                    "entre scénarios",
+                    "fin",
+                    "sortie",
+                    "total",
+                ],
+                table,
+            )
+            for run in runs:
+                scenarios = session.query(ScenarioResult).filter_by(run_id=run.id).all()
+                by_pk = {sc.id: sc for sc in scenarios}
+                print_table(
+                    f"{run.link} : {len(scenarios)} scénarios — les plus longs",
+                    ["scénario", "palier", "s", "verdict"],
+                    [
+                        [sc.name[:70], sc.tier, f"{sc.duration_s or 0:.2f}", sc.verdict]
+                        for sc in sorted(scenarios, key=lambda sc: -(sc.duration_s or 0))[:top]
+                    ],
+                )
+                ordered = sorted(scenarios, key=lambda sc: sc.started_at)
+                gaps = [
+                    ((nxt.started_at - (prev.finished_at or prev.started_at)).total_seconds(), nxt)
+                    for prev, nxt in pairwise(ordered)
+                ]
+                print_table(
+                    f"{run.link} : plus longues attentes avant un scénario (hors scénarios)",
+                    ["scénario suivant", "palier", "s"],
+                    [
+                        [sc.name[:70], sc.tier, f"{d:.2f}"]
+                        for d, sc in sorted(gaps, key=lambda g: -g[0])[:top]
+                    ],
+                )
+                steps = [
+                    ((st.finished_at - st.started_at).total_seconds(), by_pk[st.scenario_pk], st)
+                    for st in session.query(StepResult).filter_by(run_id=run.id).all()
+                    if st.finished_at and st.scenario_pk in by_pk
+                ]
+                print_table(
+                    f"{run.link} : étapes les plus longues",
+                    ["étape", "palier", "s"],
+                    [
+                        [f"{st.keyword} {st.text}"[:90], sc.tier, f"{d:.2f}"]
+                        for d, sc, st in sorted(steps, key=lambda x: -x[0])[:top]
+                    ],
+                )
+    finally:
+        db.dispose()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tiers", default="1-7")
@@ -78,6 +169,13 @@ def main() -> int:
     parser.add_argument("--scale-tiers", default="1-3")
     parser.add_argument("--scale-link", default="15-15")
     parser.add_argument("--skip-suite", action="store_true", help="only the scaling part")
+    parser.add_argument(
+        "--breakdown",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print the N longest scenarios and steps of each link of the suite",
+    )
     args = parser.parse_args()
     require_models()
     links = [get_link(name).name for name in args.links.split(",") if name.strip()]
@@ -101,6 +199,7 @@ def main() -> int:
             log_dir = hub.home.runs_dir / "bench"
             log_dir.mkdir(parents=True, exist_ok=True)
             if not args.skip_suite:
+                launched = datetime.now(UTC)
                 elapsed, outcomes = timed(
                     hub, [(vendors[0], link) for link in links], tiers_arg(tiers), log_dir
                 )
@@ -115,6 +214,8 @@ def main() -> int:
                     suite_tiers_per_link_s={o.link: round(o.duration_s, 1) for o in outcomes},
                     suite_tiers_not_passed=sum(o.exit_code != 0 for o in outcomes),
                 )
+                if args.breakdown:
+                    breakdown(hub.home, args.breakdown, launched, outcomes)
             rows = []
             base = None
             for count in counts:

@@ -10,7 +10,7 @@ from hubbench.engine.scenario import ScenarioEngine
 
 @given("le système de l'éditeur est connecté au hub")
 def vendor_connected(bench: ScenarioEngine) -> None:
-    tier1.connections(bench, tier1.RULE_CONNECTED)
+    tier1.connected(bench, tier1.RULE_CONNECTED)
 
 
 @then(parsers.parse('une personne atteste "{key}" : {question} [{rule}]'))

@@ -20,7 +20,7 @@ class Timeouts:
     reply: float = 20.0  # a message the vendor must send by itself (RC-REF) or the hub must route
     settle: float = 15.0  # queue statistics / consumers settle (management stats lag ~1 s)
     reconnect: float = 60.0  # the vendor reconnects after a forced close
-    quiet: float = 3.0  # how long the bench watches that something does NOT happen
+    quiet: float = 3.0  # the shortest window the bench watches that something does NOT happen
 
     @classmethod
     def fast(cls) -> Timeouts:

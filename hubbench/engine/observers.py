@@ -19,6 +19,9 @@ from hubbench.results import queries
 from hubbench.results.views import TraceView
 
 QUEUE_SUFFIXES = ("message", "ack", "info")
+STATS_POLL_S = 0.25  # management API polls (queue counters come in 5 s samples, consumers at once)
+LIVE_POLL_S = 0.1  # AMQP passive declarations: one round trip each
+TRACE_POLL_S = 0.1  # the dispatcher hands trace rows over every 50 ms; one indexed query per poll
 
 
 class ManagementObserver:
@@ -68,6 +71,25 @@ def counter(queue: dict[str, Any], name: str) -> int:
 TracedMessage = TraceView  # a row of the hub's trace, as the results room reads it
 
 
+class LiveQueues:
+    """The vendor's queues as the broker sees them now: AMQP passive declarations (ready messages and
+    consumers, answered by the queue itself), where the management API lags by up to 5 s (its
+    statistics come in 5 s samples). Uses the injector's connection (the dispatcher identity); a
+    passive declaration changes nothing and needs no configure permission."""
+
+    def __init__(self, client: Any, vendor_id: str) -> None:
+        self.client = client  # transport HubClient, shared with the injector (same thread)
+        self.vendor_id = vendor_id
+
+    def counts(self, suffix: str) -> tuple[int, int]:
+        """(ready messages, consumers) of the vendor's queue `<vendor>.<suffix>`."""
+        declared = self.client.channel().queue_declare(f"{self.vendor_id}.{suffix}", passive=True)
+        return int(declared.method.message_count), int(declared.method.consumer_count)
+
+    def all_counts(self) -> dict[str, tuple[int, int]]:
+        return {suffix: self.counts(suffix) for suffix in QUEUE_SUFFIXES}
+
+
 class TraceObserver:
     def __init__(self, db: Any, vhost: str, vendor_id: str) -> None:
         self.db = db  # results.db.Database
@@ -96,7 +118,7 @@ class TraceObserver:
             found = [m for m in self.published_by_vendor(since) if predicate(m)]
             return found[:count] if len(found) >= count else None
 
-        result = poll_until(probe, clock=clock, timeout=timeout, interval=0.3)
+        result = poll_until(probe, clock=clock, timeout=timeout, interval=TRACE_POLL_S)
         if result is not None:
             return result
         return [m for m in self.published_by_vendor(since) if predicate(m)][:count]

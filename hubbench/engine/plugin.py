@@ -105,6 +105,14 @@ class EnginePlugin:
         self._tags_by_id: dict[str, tuple[str, ...]] = {}
         self._shared: dict[str, Any] = {"run_start": ctx.clock.now()}
 
+    # ------------------------------------------------------------ set-up
+    def pytest_configure(self, config: pytest.Config) -> None:
+        # Verdicts come from the exception itself, never from pytest's report: a report with pytest's
+        # default "long" traceback (source of every frame, repr of every argument, the whole
+        # `ScenarioEngine` included) cost up to a second per failed, pending or non-applicable
+        # scenario. The plain Python traceback is kept for whoever reads pytest's report.
+        config.option.tbstyle = "native"
+
     # ------------------------------------------------------------ selection
     @pytest.hookimpl(tryfirst=True)
     def pytest_bdd_apply_tag(self, tag: str, function: Callable[..., object]) -> bool:

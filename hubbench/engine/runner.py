@@ -164,7 +164,10 @@ def run(
         scenarios=plugin.summaries,
         interrupted=interrupted,
         strict=options.strict,
-        listener_errors=[f"{type(exc).__name__}: {exc}" for _, exc in bus.listener_errors],
+        listener_errors=[
+            f"{type(exc).__name__}: {exc}"
+            for exc in [*(exc for _, exc in bus.listener_errors), *getattr(store, "errors", [])]
+        ],
     )
 
 
@@ -188,6 +191,8 @@ def _pytest_args(steps_dir: Path) -> list[str]:
         "no:cacheprovider",
         "-p",
         "no:terminal",
+        "-p",
+        "no:unraisableexception",  # its gc.collect() passes at the end of the session cost ≈ 0.5 s
         "--import-mode=importlib",
         "--capture=no",
     ]

@@ -20,7 +20,7 @@ class Services:
 
     partner: engine.partner.Partner; injector: engine.injector.Injector;
     management: engine.observers.ManagementObserver; trace: engine.trace.TraceObserver;
-    broker_log: engine.brokerlog.BrokerLog.
+    broker_log: engine.brokerlog.BrokerLog; live: engine.observers.LiveQueues (None: management only).
     """
 
     partner: Any = None
@@ -28,6 +28,7 @@ class Services:
     management: Any = None
     trace: Any = None
     broker_log: Any = None
+    live: Any = None
 
     def require(self, name: str) -> Any:
         value = getattr(self, name)

@@ -6,10 +6,12 @@ from typing import Any
 
 from hubbench.engine.clock import poll_until
 from hubbench.engine.errors import CheckFailed, NothingReceived, TimedOut
+from hubbench.engine.observers import LIVE_POLL_S, STATS_POLL_S
 from hubbench.engine.scenario import ScenarioEngine
 
 TLS_OK = ("tlsv1.2", "tlsv1.3")
 RULE_CONNECTED = "Palier 1 — DST 1.2 §3.1 (connexion au hub)"
+MANAGEMENT_EVERY = 5  # with AMQP probes, one management poll out of this many
 
 
 def connections(bench: ScenarioEngine, rule: str = RULE_CONNECTED) -> list[dict[str, Any]]:
@@ -20,6 +22,16 @@ def connections(bench: ScenarioEngine, rule: str = RULE_CONNECTED) -> list[dict[
         raise NothingReceived(f"connexion de {bench.ctx.client_id} sur le vhost {bench.ctx.vhost}", t, rule)
     bench.memo["connections"] = found
     return found
+
+
+def connected(bench: ScenarioEngine, rule: str = RULE_CONNECTED) -> None:
+    """The vendor is connected: a consumer on each of its three queues right now (AMQP, no lag: after
+    a reconnection the management API lists the new connection seconds later), else at least one
+    connection listed by the management API (a system that does not consume yet)."""
+    live = bench.services.live
+    if live is not None and all(count for _ready, count in live.all_counts().values()):
+        return
+    connections(bench, rule)
 
 
 def check_tls(bench: ScenarioEngine, rule: str) -> None:
@@ -92,14 +104,33 @@ def force_close(bench: ScenarioEngine) -> None:
 
 
 def check_reconnection(bench: ScenarioEngine, rule: str) -> None:
+    """Back = the three queues have consumers again after the forced close. Seen at once through AMQP
+    (`LiveQueues`): every consumer gone at one instant (the bench closed all the vendor's
+    connections), then one on each queue, necessarily on a new connection; or, as before, a new
+    connection listed by the management API with consumers on the three queues (seconds later)."""
     closed = bench.memo.get("closed", set())
     t = bench.ctx.timeouts.reconnect
+    live = bench.services.live
+    emptied, polls = False, 0
+
+    def back_live() -> bool:
+        nonlocal emptied
+        consumers = [count for _ready, count in live.all_counts().values()]
+        emptied = emptied or not any(consumers)
+        return emptied and all(consumers)
 
     def back() -> bool | None:
+        nonlocal polls
+        polls += 1
+        if live is not None and back_live():
+            return True
+        if live is not None and polls % MANAGEMENT_EVERY:  # the management API is asked less often
+            return None
         fresh = [c for c in bench.management.connections() if c.get("name") not in closed]
         return True if fresh and _consumers_ready(bench) else None
 
-    if poll_until(back, clock=bench.ctx.clock, timeout=t, interval=0.5) is None:
+    interval = LIVE_POLL_S if live is not None else STATS_POLL_S
+    if poll_until(back, clock=bench.ctx.clock, timeout=t, interval=interval) is None:
         raise TimedOut(
             rule,
             f"reconnexion avec un consommateur sur .message, .ack et .info en moins de {t:g} s",

@@ -9,7 +9,7 @@ from typing import Any
 from hubbench.engine import tier1
 from hubbench.engine.clock import poll_until
 from hubbench.engine.errors import CheckFailed, NotApplicable, TimedOut
-from hubbench.engine.observers import counter
+from hubbench.engine.observers import LIVE_POLL_S, STATS_POLL_S, counter
 from hubbench.engine.partner import Received
 from hubbench.engine.scenario import ScenarioEngine
 from hubbench.protocol import ErrorCode, build_ack, build_error_report, custom_content_use_case
@@ -43,7 +43,7 @@ def check_acked(bench: ScenarioEngine, rule: str, suffix: str = "message") -> No
     base, count = bench.memo["base"], bench.memo["count"]
     t = bench.ctx.timeouts.settle
     queue = poll_until(
-        lambda: _settled(bench, suffix, base, count), clock=bench.ctx.clock, timeout=t, interval=0.5
+        lambda: _settled(bench, suffix, base, count), clock=bench.ctx.clock, timeout=t, interval=STATS_POLL_S
     )
     if queue is None:
         queue = bench.management.queue(suffix)
@@ -119,10 +119,10 @@ def inject_info_and_ack(bench: ScenarioEngine) -> None:
 def check_drained(bench: ScenarioEngine, suffix: str, rule: str) -> None:
     base = bench.memo["bases"][suffix]
     t = bench.ctx.timeouts.settle
-    if (
-        poll_until(lambda: _settled(bench, suffix, base, 1), clock=bench.ctx.clock, timeout=t, interval=0.5)
-        is None
-    ):
+    settled = poll_until(
+        lambda: _settled(bench, suffix, base, 1), clock=bench.ctx.clock, timeout=t, interval=STATS_POLL_S
+    )
+    if settled is None:
         queue = bench.management.queue(suffix)
         raise CheckFailed(
             rule,
@@ -169,10 +169,33 @@ def restart_and_send(bench: ScenarioEngine, count: int, rule: str) -> None:
                 f"consommateurs toujours présents sur {queue} à la fin de l'invite",
             )
     send_technical(bench, count)
+    bench.memo["queued_while_down"] = _queued_while_down(bench, count)
+
+
+def _queued_while_down(bench: ScenarioEngine, count: int) -> bool:
+    """The `count` messages wait in the vendor's queue while it has no consumer (seen through AMQP).
+
+    False when that was not seen (no AMQP probe, or the system came back before they arrived): the
+    scenario then judges on the management API's counters, as before."""
+    live = bench.services.live
+    if live is None:
+        return False
+
+    def queued() -> bool | None:
+        ready, consumers = live.counts("message")
+        if consumers:
+            return False
+        return True if ready >= count else None
+
+    t = bench.ctx.timeouts.reply
+    return bool(poll_until(queued, clock=bench.ctx.clock, timeout=t, interval=LIVE_POLL_S))
 
 
 def check_back_and_consumed(bench: ScenarioEngine, rule: str) -> None:
     """Consumers are back and the messages queued during the stop were delivered to the vendor."""
+    if bench.memo.get("queued_while_down"):
+        _check_back_live(bench, rule)
+        return
     tier1.check_consumers(bench, rule, timeout=bench.ctx.timeouts.reconnect)
     base, count, t = bench.memo["base"], bench.memo["count"], bench.ctx.timeouts.settle
 
@@ -180,7 +203,7 @@ def check_back_and_consumed(bench: ScenarioEngine, rule: str) -> None:
         queue = bench.management.queue("message")
         return queue if counter(queue, "deliver") >= base["deliver"] + count else None
 
-    if poll_until(delivered, clock=bench.ctx.clock, timeout=t, interval=0.5) is None:
+    if poll_until(delivered, clock=bench.ctx.clock, timeout=t, interval=STATS_POLL_S) is None:
         queue = bench.management.queue("message")
         raise CheckFailed(
             rule,
@@ -189,3 +212,31 @@ def check_back_and_consumed(bench: ScenarioEngine, rule: str) -> None:
             f"{queue.get('messages_ready', 0)} toujours en file après {t:g} s",
         )
     bench.check.that(True, rule, f"{count} message(s) consommé(s) après redémarrage", "consommés")
+
+
+def _check_back_live(bench: ScenarioEngine, rule: str) -> None:
+    """Through AMQP, at once: a consumer on each of the three queues again, and none of the messages
+    seen waiting in `.message` during the stop is still ready (delivered to the restarted system)."""
+    live, count, t = bench.services.live, bench.memo["count"], bench.ctx.timeouts.reconnect
+
+    def back() -> dict[str, tuple[int, int]] | None:
+        counts = live.all_counts()
+        return counts if all(c for _r, c in counts.values()) and counts["message"][0] == 0 else None
+
+    if poll_until(back, clock=bench.ctx.clock, timeout=t, interval=LIVE_POLL_S) is None:
+        counts = live.all_counts()
+        missing = [f"{bench.ctx.client_id}.{s}" for s, (_r, c) in counts.items() if not c]
+        if missing:
+            raise CheckFailed(
+                rule,
+                "un consommateur sur chacune des files .message, .ack, .info",
+                f"aucun consommateur sur {', '.join(missing)} après {t:g} s",
+            )
+        raise CheckFailed(
+            rule,
+            f"{count} message(s) mis en file pendant l'arrêt, consommés au redémarrage",
+            f"{counts['message'][0]} toujours en file après {t:g} s",
+        )
+    bench.check.that(True, rule, "un consommateur sur chaque file", "revenus sur les trois files")
+    bench.check.that(True, rule, f"{count} message(s) consommé(s) après redémarrage",
+                     "consommés (vus en file pendant l'arrêt, livrés au retour)")

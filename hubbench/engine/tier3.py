@@ -27,6 +27,8 @@ from hubbench.protocol import (
 
 OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$")
 CLOCK_TOLERANCE_S = 60.0  # DST 1.2 §2.2.3: systems are NTP-synchronised
+RC_REF_DELAY = "rc-ref-delay-s"  # run-wide: the slowest RC-REF of the vendor seen by the bench (s)
+ABSENCE_FACTOR = 3.0  # an ack of an ack is awaited this many times the vendor's own RC-REF delay
 JSON_TYPE, XML_TYPE = "application/json", "application/xml"
 
 
@@ -306,6 +308,7 @@ def burst_unique_ids(bench: ScenarioEngine, count: int, rule: str) -> None:
 def partner_sends(bench: ScenarioEngine) -> None:
     env = bench.partner.build(custom_content_use_case(banc="palier 3", objet="acquittement attendu"))
     bench.memo["since"] = bench.ctx.clock.now()
+    bench.memo["sent_at"] = bench.ctx.clock.monotonic()
     bench.memo["sent_id"] = bench.partner.send(bench.scenario_id, env)
 
 
@@ -320,6 +323,8 @@ def check_vendor_acks(bench: ScenarioEngine, rule: str) -> None:
     found = bench.trace.wait_for(since, lambda m: _acks(m, sent_id), timeout, bench.ctx.clock)
     if not found:
         raise NothingReceived(f"RC-REF de {bench.ctx.client_id} pour {sent_id}", timeout, rule)
+    seen = bench.ctx.clock.monotonic() - bench.memo["sent_at"]  # as the bench sees it: hub and trace included
+    bench.shared[RC_REF_DELAY] = max(seen, bench.shared.get(RC_REF_DELAY, 0.0))
     env = envelope_of(found[0]) or {}
     view = EnvelopeView(env)
     bench.check.equal(
@@ -341,17 +346,36 @@ def partner_acks_vendor_message(bench: ScenarioEngine, rule: str) -> None:
         raise CheckFailed(rule, "un message du système avec un distributionID", "aucun distributionID")
     ack = build_ack(bench.ctx.partner_id, bench.ctx.client_id, msg.distribution_id)
     bench.memo["since"] = bench.ctx.clock.now()
+    bench.memo["acked_at"] = bench.ctx.clock.monotonic()
     bench.memo["ack_id"] = bench.partner.send(bench.scenario_id, ack)
+
+
+def absence_window(bench: ScenarioEngine) -> float:
+    """How long the bench watches that the vendor does NOT acknowledge an acknowledgement.
+
+    The spec gives no delay for an RC-REF (DST 1.2 §3.3.2: "once integrated"), so the window is set by
+    the vendor itself: a system that wrongly acks acks does it through the same path as its RC-REFs,
+    so `ABSENCE_FACTOR` times the slowest RC-REF it sent in this run (bench → hub → vendor → hub →
+    trace), never less than `timeouts.quiet`. Without such a measure in the run (scenario filtered
+    out or failed), the generous `quiet + reply / 2` of before; never longer than that either.
+    """
+    t = bench.ctx.timeouts
+    ceiling = t.quiet + t.reply / 2
+    seen = bench.shared.get(RC_REF_DELAY)
+    if seen is None:
+        return ceiling
+    return min(ceiling, max(t.quiet, ABSENCE_FACTOR * seen))
 
 
 def check_ack_not_acked(bench: ScenarioEngine, rule: str) -> None:
     ack_id = bench.memo["ack_id"]
-    quiet = bench.ctx.timeouts.quiet + bench.ctx.timeouts.reply / 2
-    found = bench.trace.wait_for(bench.memo["since"], lambda m: _acks(m, ack_id), quiet, bench.ctx.clock)
+    window = absence_window(bench)
+    remaining = max(0.0, window - (bench.ctx.clock.monotonic() - bench.memo["acked_at"]))
+    found = bench.trace.wait_for(bench.memo["since"], lambda m: _acks(m, ack_id), remaining, bench.ctx.clock)
     bench.check.that(
         not found,
         rule,
-        f"aucun RC-REF en réponse à l'acquittement {ack_id}",
-        f"RC-REF {found[0].distribution_id} reçu" if found else f"aucun en {quiet:g} s",
+        f"aucun RC-REF en réponse à l'acquittement {ack_id} (observé {window:.1f} s)",
+        f"RC-REF {found[0].distribution_id} reçu" if found else f"aucun en {window:.1f} s",
         found[0].distribution_id if found else ack_id,
     )

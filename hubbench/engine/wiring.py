@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from hubbench.engine.context import RunContext
 from hubbench.engine.events import Event
 from hubbench.engine.injector import Injector
-from hubbench.engine.observers import BrokerLog, ManagementObserver, TraceObserver
+from hubbench.engine.observers import BrokerLog, LiveQueues, ManagementObserver, TraceObserver
 from hubbench.engine.partner import Partner
 from hubbench.engine.scenario import Services
 from hubbench.errors import SetupError, UsageError
@@ -100,6 +100,7 @@ def connect_services(ctx: RunContext, emit: Callable[[Event], None]) -> HubServi
             server_hostname=settings.server_hostname,
         )
         services.injector = Injector(injector_client, ctx.client_id, ctx.partner_id, ctx.pack)
+        services.live = LiveQueues(injector_client, ctx.client_id)
         services.management = ManagementObserver(
             ManagementClient.for_home(ctx.home, settings), ctx.vhost, ctx.client_id
         )

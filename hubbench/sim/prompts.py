@@ -19,9 +19,13 @@ from hubbench.results.models import Run
 from hubbench.results.queries import open_prompts
 from hubbench.results.views import PromptView
 
+POLL_S = 0.1  # one indexed read per poll; every prompt of a run waits for it, so it adds up
+
 
 class PromptPoller:
-    def __init__(self, db_url: str, actor: str, *, vhost: str | None = None, interval_s: float = 0.3) -> None:
+    def __init__(
+        self, db_url: str, actor: str, *, vhost: str | None = None, interval_s: float = POLL_S
+    ) -> None:
         self.actor = actor
         self.vhost = vhost
         self._run_vhosts: dict[str, str | None] = {}

@@ -35,7 +35,7 @@ EXCHANGE = "hubsante"  # the only exchange a client publishes to (HUB_PROTOCOL �
 QUEUE_SUFFIXES = ("message", "ack", "info")
 PREFETCH = 50
 REQUEUE_DELAY_S = 0.05  # `requeue-infini`: a short pause so the redelivery loop does not burn a core
-DEFAULT_DOWN_S = 3.0  # how long `restart_client` stays disconnected unless the prompt says otherwise
+DEFAULT_DOWN_S = 2.0  # how long `restart_client` stays disconnected unless the prompt says otherwise
 BACKOFF_FIRST_S, BACKOFF_MAX_S = 0.5, 8.0
 MAX_FAILED_CONNECTS = 60  # consecutive failures before giving up (≈ 7 min at the maximum back-off)
 TICK_S = 0.1
@@ -114,6 +114,7 @@ class ReferenceVendor:
         self.note(f"démarrage, profil « {self.profile.name} »")
         try:
             while not stop.is_set() and not _past(deadline):
+                sessions = self.stats.connections
                 try:
                     self._session(stop, deadline)
                     failures, delay = 0, BACKOFF_FIRST_S
@@ -123,6 +124,8 @@ class ReferenceVendor:
                     stop.wait(_bounded(restart.down_s, deadline))
                 except (AMQPError, OSError) as exc:
                     self.connected.clear()
+                    if self.stats.connections > sessions:  # lost after connecting: back-off starts over
+                        failures, delay = 0, BACKOFF_FIRST_S
                     failures += 1
                     if failures >= MAX_FAILED_CONNECTS:
                         raise VendorGaveUp(f"hub injoignable après {failures} tentatives : {exc}") from exc
