@@ -128,12 +128,18 @@ class AckWindow:
         self._wake = asyncio.Event()
         self._task = asyncio.ensure_future(self._acker())
 
+    def settled(self, tag: int) -> bool:
+        return tag <= self._top or tag in self._settled
+
     def ack(self, tag: int) -> None:
-        self._settle(tag, True)
+        if not self.settled(tag):
+            self._settle(tag, True)
 
     async def reject(self, tag: int, *, requeue: bool) -> None:
-        await self.channel.basic_reject(tag, requeue=requeue, wait=False)
-        self._settle(tag, False)
+        """A second settlement of a tag is ignored (the broker would close the channel on it)."""
+        if not self.settled(tag):
+            await self.channel.basic_reject(tag, requeue=requeue, wait=False)
+            self._settle(tag, False)
 
     def _settle(self, tag: int, ack: bool) -> None:
         self._settled[tag] = ack
@@ -150,7 +156,11 @@ class AckWindow:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            await self.flush()
+            try:
+                await self.flush()
+            except Exception as exc:  # channel gone: the broker requeues what it did not see acked
+                log.debug("acquittement impossible (%s)", exc)
+                return
 
     async def flush(self) -> None:
         if self._ackable > self._sent:

@@ -62,6 +62,7 @@ async def _scenario(hub: HubFixture, vhost: str) -> tuple[list[bytes], list[byte
         for tag in (5, 6, 7, 8):
             window.ack(tag)  # 4 never settles: nothing above it may be acked
         await window.reject(9, requeue=True)
+        await window.reject(1, requeue=True)  # already settled: ignored, not sent (the broker would 406)
         await window.close()
         await consumer.basic_qos(prefetch_count=10)  # a round trip: the channel is still open (no 406)
         await consumer.close()
