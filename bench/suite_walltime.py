@@ -73,7 +73,14 @@ def timed(
 ) -> tuple[float, list[RunOutcome]]:
     started = time.monotonic()
     outcomes = campaign(hub, jobs, tiers, log_dir)
-    return time.monotonic() - started, outcomes
+    elapsed = time.monotonic() - started
+    for outcome in outcomes:
+        if outcome.exit_code != 0:  # a figure only counts when every run passed: say why one did not
+            lines = outcome.log.read_text(encoding="utf-8", errors="replace").splitlines()
+            failed = [line for line in lines if any(k in line for k in ("✗", "échou", "délai", "Erreur"))]
+            print(f"\n{outcome.vendor.client_id} × {outcome.link} : code {outcome.exit_code}")
+            print("\n".join(f"  {line}" for line in (failed or lines)[-12:]))
+    return elapsed, outcomes
 
 
 def phases(run: Run, scenarios: list[ScenarioResult], launched: datetime, outcome: RunOutcome) -> list[str]:

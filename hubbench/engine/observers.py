@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from pika.exceptions import AMQPError
+
 from hubbench.results import queries
 from hubbench.results.views import TraceView
 
@@ -86,8 +88,13 @@ class LiveQueues:
         declared = self.client.channel().queue_declare(f"{self.vendor_id}.{suffix}", passive=True)
         return int(declared.method.message_count), int(declared.method.consumer_count)
 
-    def all_counts(self) -> dict[str, tuple[int, int]]:
-        return {suffix: self.counts(suffix) for suffix in QUEUE_SUFFIXES}
+    def all_counts(self) -> dict[str, tuple[int, int]] | None:
+        """The three queues' counts; None when the broker refused to answer (callers then fall back on
+        the management API)."""
+        try:
+            return {suffix: self.counts(suffix) for suffix in QUEUE_SUFFIXES}
+        except (AMQPError, OSError):
+            return None
 
 
 class TraceObserver:

@@ -3,7 +3,9 @@
 Events are written by a thread of their own, in the order they were emitted (one transaction per
 event, as the store does): a step never waits on the database (≈ 10–35 ms per event on a loaded
 machine, some 600 events per run of tiers 1–7). `close()` writes what is left before returning, so
-a finished or interrupted run is complete in the database when `engine.run` returns.
+a finished or interrupted run is complete in the database when `engine.run` returns. A prompt is the
+exception: `PromptShown` returns once it is written, so an operator (or a reference vendor reading
+the database) has the whole of the prompt's delay to act, however busy the database.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import threading
 from queue import SimpleQueue
 
-from hubbench.engine.events import Event
+from hubbench.engine.events import Event, PromptShown
 
 CLOSE_LIMIT_S = 120.0  # writing the events still queued at the end of a run never takes longer
 
@@ -22,7 +24,7 @@ class StoreListener:
     def __init__(self, store: object) -> None:
         self.store = store
         self.errors: list[Exception] = []  # what the store refused (reported with the run's listener errors)
-        self._queue: SimpleQueue[Event | None] = SimpleQueue()
+        self._queue: SimpleQueue[Event | threading.Event | None] = SimpleQueue()
         self._thread = threading.Thread(target=self._write, name="hubbench-resultats", daemon=True)
         self._thread.start()
 
@@ -34,11 +36,22 @@ class StoreListener:
 
     def __call__(self, event: Event) -> None:
         self._queue.put(event)
+        if isinstance(event, PromptShown):
+            self.flush()
+
+    def flush(self, timeout: float = CLOSE_LIMIT_S) -> bool:
+        """Wait until every event queued so far is written (False if that took longer than `timeout`)."""
+        written = threading.Event()
+        self._queue.put(written)
+        return written.wait(timeout) if self._thread.is_alive() else False
 
     def _write(self) -> None:
-        while (event := self._queue.get()) is not None:
+        while (item := self._queue.get()) is not None:
+            if isinstance(item, threading.Event):
+                item.set()
+                continue
             try:
-                self.store(event)  # type: ignore[operator]
+                self.store(item)  # type: ignore[operator]
             except Exception as exc:  # a store error must never break a run: reported at the end
                 self.errors.append(exc)
 

@@ -28,8 +28,8 @@ def connected(bench: ScenarioEngine, rule: str = RULE_CONNECTED) -> None:
     """The vendor is connected: a consumer on each of its three queues right now (AMQP, no lag: after
     a reconnection the management API lists the new connection seconds later), else at least one
     connection listed by the management API (a system that does not consume yet)."""
-    live = bench.services.live
-    if live is not None and all(count for _ready, count in live.all_counts().values()):
+    counts = bench.services.live.all_counts() if bench.services.live is not None else None
+    if counts and all(consumers for _ready, consumers in counts.values()):
         return
     connections(bench, rule)
 
@@ -115,7 +115,10 @@ def check_reconnection(bench: ScenarioEngine, rule: str) -> None:
 
     def back_live() -> bool:
         nonlocal emptied
-        consumers = [count for _ready, count in live.all_counts().values()]
+        counts = live.all_counts()
+        if counts is None:
+            return False
+        consumers = [count for _ready, count in counts.values()]
         emptied = emptied or not any(consumers)
         return emptied and all(consumers)
 

@@ -182,10 +182,10 @@ def _queued_while_down(bench: ScenarioEngine, count: int) -> bool:
         return False
 
     def queued() -> bool | None:
-        ready, consumers = live.counts("message")
-        if consumers:
+        counts = live.all_counts()
+        if counts is None or counts["message"][1]:
             return False
-        return True if ready >= count else None
+        return True if counts["message"][0] >= count else None
 
     t = bench.ctx.timeouts.reply
     return bool(poll_until(queued, clock=bench.ctx.clock, timeout=t, interval=LIVE_POLL_S))
@@ -221,10 +221,14 @@ def _check_back_live(bench: ScenarioEngine, rule: str) -> None:
 
     def back() -> dict[str, tuple[int, int]] | None:
         counts = live.all_counts()
+        if counts is None:
+            return None
         return counts if all(c for _r, c in counts.values()) and counts["message"][0] == 0 else None
 
     if poll_until(back, clock=bench.ctx.clock, timeout=t, interval=LIVE_POLL_S) is None:
         counts = live.all_counts()
+        if counts is None:
+            raise RuntimeError("files du système illisibles par le banc (déclaration passive AMQP refusée)")
         missing = [f"{bench.ctx.client_id}.{s}" for s, (_r, c) in counts.items() if not c]
         if missing:
             raise CheckFailed(

@@ -49,16 +49,13 @@ class FakeClock(Clock):
 class FakeLive:
     """`LiveQueues` answering from a script: one {suffix: (ready, consumers)} per poll, the last repeated."""
 
-    script: list[dict[str, tuple[int, int]]]
+    script: list[dict[str, tuple[int, int]] | None]  # None: the broker refused the declaration
     polls: int = 0
 
-    def all_counts(self) -> dict[str, tuple[int, int]]:
+    def all_counts(self) -> dict[str, tuple[int, int]] | None:
         state = self.script[min(self.polls, len(self.script) - 1)]
         self.polls += 1
-        return dict(state)
-
-    def counts(self, suffix: str) -> tuple[int, int]:
-        return self.all_counts()[suffix]
+        return None if state is None else dict(state)
 
 
 @dataclass
@@ -180,9 +177,10 @@ def test_connected_uses_consumers_then_falls_back_to_the_management_api() -> Non
     tier1.connected(bench)
     assert management.calls == 0
     management.listed.append({"name": "c1", "user": VENDOR})
-    bench, _ = make_bench(Services(management=management, live=FakeLive([counts(0)])))
-    tier1.connected(bench)
-    assert bench.memo["connections"] == [{"name": "c1", "user": VENDOR}]
+    for unknown in (counts(0), None):  # no consumer yet, or no AMQP answer: the management API decides
+        bench, _ = make_bench(Services(management=management, live=FakeLive([unknown])))
+        tier1.connected(bench)
+        assert bench.memo["connections"] == [{"name": "c1", "user": VENDOR}]
 
 
 def test_restart_judged_on_messages_seen_waiting_then_delivered() -> None:
@@ -194,9 +192,10 @@ def test_restart_judged_on_messages_seen_waiting_then_delivered() -> None:
     assert "2 message(s) consommé(s) après redémarrage" in passed_rules(events)
 
 
-def test_restart_not_judged_live_when_the_system_came_back_first() -> None:
-    bench, _ = make_bench(Services(live=FakeLive([counts(1, ready=0)])))
-    assert not tier2._queued_while_down(bench, 2)
+def test_restart_not_judged_live_when_the_system_came_back_first_or_amqp_failed() -> None:
+    for script in ([counts(0, ready=1), counts(1, ready=0)], [None]):
+        bench, _ = make_bench(Services(live=FakeLive(script)))
+        assert not tier2._queued_while_down(bench, 2)
 
 
 def test_restart_still_queued_fails_with_what_was_seen() -> None:
@@ -252,3 +251,14 @@ def test_store_listener_writes_in_order_off_thread_and_flushes_on_close() -> Non
     assert [run_id for run_id, _ in written] == ["a", "b", "c"]
     assert all(name != threading.current_thread().name for _, name in written)
     assert [type(exc) for exc in listener.errors] == [LookupError] and store.closed
+
+
+def test_prompt_is_written_before_its_delay_runs() -> None:
+    written: list[str] = []
+    listener = StoreListener(lambda event: written.append(type(event).__name__))
+    clock = FakeClock()
+    prompter = Prompter("run-1", VENDOR, listener, clock)
+    listener(RunFinished("run-0", verdict=Verdict.PASSED, counts={}))
+    prompter.show("f::s", "send_message", "Envoyez", {}, timeout=20)
+    assert written == ["RunFinished", "PromptShown"]  # the operator sees it now, with its 20 s ahead
+    listener.close()
