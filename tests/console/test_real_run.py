@@ -60,7 +60,7 @@ def real_runs(hub_node: Any) -> Iterator[dict[str, Any]]:
                 )
             launched = {
                 profile: start_run(
-                    RunRequest(VENDORS[profile], ids[profile], LINK, tiers="1-3", fast=True),
+                    RunRequest(VENDORS[profile], ids[profile], LINK, tiers="1-3", fast=True, timeout_s=90),
                     db_url=home.db_url,
                     home=home,
                 )
