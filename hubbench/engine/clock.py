@@ -42,17 +42,28 @@ class Deadline:
         return self.remaining() <= 0.0
 
 
+BACKOFF = 1.5  # each probe waits this much longer than the previous one...
+BACKOFF_CAP_S = 1.0  # ...up to this: quick answers are seen at once, long waits cost few probes
+
+
 def poll_until(
     probe: Callable[[], T | None], *, clock: Clock, timeout: float, interval: float = 0.25
 ) -> T | None:
-    """Call `probe` until it returns something not None or `timeout` elapses (bounded loop)."""
+    """Call `probe` until it returns something not None or `timeout` elapses (bounded loop).
+
+    The pause starts at `interval` and grows by `BACKOFF` up to `BACKOFF_CAP_S` (or `interval` if
+    larger): with 30 vendors at once, each run's long waits must not flood the database and the
+    management API with probes that steal the CPU from the vendors being waited for.
+    """
     deadline = Deadline.after(clock, timeout)
     max_rounds = int(timeout / max(interval, 0.01)) + 2
+    pause, cap = interval, max(interval, BACKOFF_CAP_S)
     for _ in range(max_rounds):
         result = probe()
         if result is not None:
             return result
         if deadline.expired():
             return None
-        clock.sleep(min(interval, deadline.remaining()))
+        clock.sleep(min(pause, deadline.remaining()))
+        pause = min(cap, pause * BACKOFF)
     return probe()

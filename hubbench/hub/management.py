@@ -1,6 +1,7 @@
 """Small client for the RabbitMQ management HTTP API of the bench's node (127.0.0.1 only).
 
-Statistics lag by up to `collect_statistics_interval` (1000 ms on our node): use `poll_until`.
+Statistics lag by about a second (`collect_statistics_interval` 1000 ms and 1 s samples on our node,
+see `hub/node.py`), more under load: use `poll_until`.
 """
 
 from __future__ import annotations

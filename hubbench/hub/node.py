@@ -194,6 +194,11 @@ class HubNode:
             f"management.tcp.port = {s.management_port}",
             f"load_definitions = {defs_path}",
             "collect_statistics_interval = 1000",
+            # The management plugin keeps 5 s samples by default, so counters (acks, ready, consumers)
+            # showed 3-5 s late whatever the interval above: keep 1 s samples for the last minute.
+            "management.sample_retention_policies.global.minute = 1",
+            "management.sample_retention_policies.basic.minute = 1",
+            "management.sample_retention_policies.detailed.10 = 1",
             "log.console = false",
             "log.file.level = info",
         ]

@@ -19,7 +19,7 @@ from hubbench.results.models import Run
 from hubbench.results.queries import open_prompts
 from hubbench.results.views import PromptView
 
-POLL_S = 0.2  # every prompt waits half of it on average; 30 vendors in one process poll 150 times a second
+POLL_S = 0.3  # every prompt waits half of it on average; 30 vendors in one process poll 100 times a second
 
 
 class PromptPoller:
