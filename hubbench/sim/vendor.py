@@ -26,6 +26,7 @@ from pika.spec import Basic, BasicProperties
 
 from hubbench.errors import BenchError
 from hubbench.protocol.packs import SchemaPack
+from hubbench.results.views import PromptView
 from hubbench.sim.behaviour import Outgoing, VendorState, build_sends, handle_delivery
 from hubbench.sim.functional import FUNCTIONAL_ACTIONS, CaseDesk
 from hubbench.sim.profiles import Profile, Settle
@@ -89,6 +90,7 @@ class ReferenceVendor:
         self.connection_name = f"hubbench-sim {client_id} ({profile.name})"
         self._connect = connect
         self._prompts = prompts
+        self._pending_prompts: deque[PromptView] = deque()  # polled, not yet performed (survives a restart)
         self._xml_line = xml_line
         self._on_log = on_log
         self.desk = desk  # functional behaviour (tiers 4–7); None: technical messages only
@@ -229,7 +231,9 @@ class ReferenceVendor:
     def _serve_prompts(self) -> None:
         if self._prompts is None:
             return
-        for prompt in self._prompts.due():
+        self._pending_prompts.extend(self._prompts.due())
+        while self._pending_prompts:  # a restart raised by one leaves the others for the next session
+            prompt = self._pending_prompts.popleft()
             self.perform(prompt.action, prompt.parameters, label=prompt.prompt_id)
 
     def perform(self, action: str, parameters: dict[str, Any], *, label: str = "") -> None:

@@ -66,3 +66,34 @@ def test_missing_database_is_retried_not_fatal(tmp_path: Path) -> None:
     assert poller.due() == []
     assert poller.last_error
     poller.close()
+
+
+class _RecordingChannel:
+    def __init__(self) -> None:
+        self.published: list[str] = []
+
+    def basic_publish(self, exchange: str, routing_key: str, body: bytes, properties: object) -> None:
+        self.published.append(routing_key)
+
+
+def test_prompts_polled_with_a_restart_are_performed_after_it(tmp_path: Path) -> None:
+    """A restart prompt polled together with others must not swallow them (they wait for the next session)."""
+    import pytest
+
+    from hubbench.sim.profiles import get_profile
+    from hubbench.sim.vendor import ReferenceVendor, _Restart
+
+    url = f"sqlite:///{tmp_path / 'results.db'}"
+    store = _store_with_run(url)
+    restart = _prompt("p-restart")
+    store(ev.PromptShown(**{**restart.__dict__, "action": "restart_client", "parameters": {"down_s": 0.1}}))
+    store(_prompt("p-send"))
+    vendor = ReferenceVendor(VENDOR, get_profile("conforme"), connect=lambda: None,
+                             prompts=PromptPoller(url, VENDOR, interval_s=0))
+    channel = _RecordingChannel()
+    vendor._publish_channel = channel
+    with pytest.raises(_Restart):
+        vendor._serve_prompts()
+    assert (vendor.stats.prompts_done, channel.published) == (1, [])
+    vendor._serve_prompts()  # the next session
+    assert (vendor.stats.prompts_done, channel.published) == (2, [VENDOR])
