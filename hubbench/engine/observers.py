@@ -21,7 +21,7 @@ from hubbench.results import queries
 from hubbench.results.views import TraceView
 
 QUEUE_SUFFIXES = ("message", "ack", "info")
-STATS_POLL_S = 0.25  # management API polls (queue counters come in 5 s samples, consumers at once)
+STATS_POLL_S = 0.25  # management API polls (queue counters come in 1 s samples on our node, see hub/node.py)
 LIVE_POLL_S = 0.1  # AMQP passive declarations: one round trip each
 TRACE_POLL_S = 0.1  # the dispatcher hands trace rows over every 50 ms; one indexed query per poll
 
@@ -75,9 +75,10 @@ TracedMessage = TraceView  # a row of the hub's trace, as the results room reads
 
 class LiveQueues:
     """The vendor's queues as the broker sees them now: AMQP passive declarations (ready messages and
-    consumers, answered by the queue itself), where the management API lags by up to 5 s (its
-    statistics come in 5 s samples). Uses the injector's connection (the dispatcher identity); a
-    passive declaration changes nothing and needs no configure permission."""
+    consumers, answered by the queue itself), where the management API lags (about 1 s with the
+    node's 1 s samples, 5 s on a node with RabbitMQ's default samples). Uses the injector's
+    connection (the dispatcher identity); a passive declaration changes nothing and needs no
+    configure permission."""
 
     def __init__(self, client: Any, vendor_id: str) -> None:
         self.client = client  # transport HubClient, shared with the injector (same thread)
