@@ -330,21 +330,9 @@ def crash_run(
 
 # ------------------------------------------------------------------------------------------- 3. results
 def pg_url() -> str | None:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.exc import SQLAlchemyError
+    from postgres_support import pg_admin_url  # tests/ is on sys.path (above)
 
-    for user in ("postgres", "root"):
-        url = f"postgresql+psycopg://{user}@127.0.0.1:5432/test"
-        engine = create_engine(url, connect_args={"connect_timeout": 3})
-        try:
-            with engine.connect() as conn:
-                conn.execute(text("select 1"))
-            return url
-        except SQLAlchemyError:
-            continue
-        finally:
-            engine.dispose()
-    return None
+    return pg_admin_url()
 
 
 def results_safety(tmp: Path) -> dict[str, Any]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_clock import FakeClock
 
 from hubbench.engine.attestations import load_answers
-from hubbench.engine.clock import Clock, Deadline
+from hubbench.engine.clock import Deadline
 from hubbench.engine.errors import AttestationNeeded, CheckFailed, NotApplicable, NothingReceived, verdict_of
 from hubbench.engine.events import Event, MessageExchanged, PromptClosed, PromptShown, Verdict
 from hubbench.engine.links import LINKS, default_partner_id, parse_tiers
@@ -23,20 +23,6 @@ from hubbench.errors import UsageError
 from hubbench.hub.client_ids import validate_client_id
 from hubbench.protocol import build_message, custom_content_use_case
 from hubbench.transport.client import Delivery
-
-
-class FakeClock(Clock):
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def now(self) -> datetime:
-        return datetime.fromtimestamp(self.t, UTC)
-
-    def monotonic(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.t += seconds
 
 
 @pytest.mark.parametrize(

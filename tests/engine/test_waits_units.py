@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_clock import FakeClock
 
 from hubbench.engine import tier1, tier2, tier3
 from hubbench.engine.attestations import Attestor
@@ -29,20 +30,6 @@ from hubbench.protocol import build_ack, encode
 
 VENDOR, PARTNER = "fr.health.samu440", "fr.health.samu441"
 SUFFIXES = ("message", "ack", "info")
-
-
-class FakeClock(Clock):
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def now(self) -> datetime:
-        return datetime.fromtimestamp(self.t, UTC)
-
-    def monotonic(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.t += seconds
 
 
 @dataclass

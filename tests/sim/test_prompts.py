@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from hubbench.engine import events as ev
 from hubbench.results.store import ResultsStore
+from hubbench.sim.profiles import get_profile
 from hubbench.sim.prompts import PromptPoller
+from hubbench.sim.vendor import ReferenceVendor, _Restart
 
 VENDOR = "fr.health.samu770"
 
@@ -78,11 +82,6 @@ class _RecordingChannel:
 
 def test_prompts_polled_with_a_restart_are_performed_after_it(tmp_path: Path) -> None:
     """A restart prompt polled together with others must not swallow them (they wait for the next session)."""
-    import pytest
-
-    from hubbench.sim.profiles import get_profile
-    from hubbench.sim.vendor import ReferenceVendor, _Restart
-
     url = f"sqlite:///{tmp_path / 'results.db'}"
     store = _store_with_run(url)
     restart = _prompt("p-restart")
