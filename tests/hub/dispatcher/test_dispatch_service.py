@@ -271,13 +271,22 @@ def test_trace_rows_recorded(pair: Pair, dispatcher: Any) -> None:
     assert by_id[refused["distributionID"]].error_code == 100
 
 
+def _health_after(home: Any, moment: float) -> dict[str, Any]:
+    """The first health snapshot whose heartbeat is later than `moment` (written once per second)."""
+    deadline = time.monotonic() + WAIT_S
+    info = supervisor.health(home)
+    while float(info.get("last_heartbeat") or 0) <= moment and time.monotonic() < deadline:
+        time.sleep(0.2)
+        info = supervisor.health(home)
+    assert float(info.get("last_heartbeat") or 0) > moment, info
+    return info
+
+
 def test_health_counts_messages(pair: Pair, dispatcher: Any) -> None:
+    home = dispatcher.hub.home
+    routed_before = _health_after(home, time.time())["counters"].get("routed", 0)  # earlier tests count too
     pair.send(new_env(pair.a_id, pair.b_id))
     assert pair.b_in.wait_for(lambda d: d.kind == "message", WAIT_S) is not None
-    deadline = time.monotonic() + WAIT_S  # health files are written once per second
-    info = supervisor.health(dispatcher.hub.home)
-    while info["counters"].get("routed", 0) < 1 and time.monotonic() < deadline:
-        time.sleep(0.2)
-        info = supervisor.health(dispatcher.hub.home)
-    assert info["running"] and info["counters"]["routed"] >= 1
+    info = _health_after(home, time.time())
+    assert info["running"] and info["counters"].get("routed", 0) >= routed_before + 1, info
     assert set(info["vhosts"]) == set(dispatcher.hub.settings.vhosts)
