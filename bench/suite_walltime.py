@@ -29,12 +29,7 @@ from pathlib import Path
 
 from _common import REPO, Hub, emit, print_table, private_hub, require_models
 
-from hubbench.engine.links import LINKS, get_link, parse_tiers
-from hubbench.home import HOME_ENV, BenchHome
-from hubbench.hub.supervision import start_dispatcher, stop_dispatcher
-from hubbench.results.db import open_database
-from hubbench.results.models import Run, ScenarioResult, StepResult
-from hubbench.sim.demo import (
+from hubbench.campaigns.demo import (
     DemoVendor,
     RunOutcome,
     pack_source_env,
@@ -42,7 +37,12 @@ from hubbench.sim.demo import (
     run_campaign,
     start_simulators,
 )
-from hubbench.sim.demo import stop_simulators as stop_sims
+from hubbench.campaigns.demo import stop_simulators as stop_sims
+from hubbench.engine.links import LINKS, get_link, parse_tiers
+from hubbench.home import HOME_ENV, BenchHome
+from hubbench.hub.supervision import start_dispatcher, stop_dispatcher
+from hubbench.results.db import open_database
+from hubbench.results.models import Run, ScenarioResult, StepResult
 
 
 def existing_tiers(wanted: str) -> list[int]:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from fpdf import FPDF
 
 from bench_app.labels import TIER_NAMES_FR, tier_title, verdict_label
-from hubbench.engine.events import Verdict, aggregate
+from hubbench.events import Verdict, aggregate
 from hubbench.results.views import RunDetail, TraceView, as_dict
 
 OFFICIAL_TAG_PREFIXES = ("officiel", "cas-officiel", "cas_officiel")

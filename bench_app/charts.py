@@ -8,7 +8,7 @@ from typing import Any
 from bench_app.data import ConsoleData
 from bench_app.labels import TIER_NAMES_FR
 from bench_app.messages import ack_latencies_s
-from hubbench.engine.events import Verdict
+from hubbench.events import Verdict
 from hubbench.results.queries import TIERS
 from hubbench.results.views import MatrixRow
 

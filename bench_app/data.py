@@ -11,8 +11,8 @@ from datetime import datetime
 from pathlib import Path
 
 from bench_app.certificate import Certificate, build_certificate
-from hubbench.engine.events import Verdict
 from hubbench.errors import UsageError
+from hubbench.events import Verdict
 from hubbench.results.reporters.cucumber import cucumber_features
 from hubbench.results.reporters.junit import write_junit
 from hubbench.results.store import ItemAnswer, ResultsStore

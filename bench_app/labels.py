@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from hubbench.engine.events import VERDICT_LABELS_FR, Verdict
+from hubbench.events import VERDICT_LABELS_FR, Verdict
 from hubbench.results.views import RunSummary
 
 TIER_NAMES_FR: dict[int, str] = {

@@ -16,7 +16,7 @@ from bench_app.labels import (
     tier_title,
     verdict_label,
 )
-from hubbench.engine.events import Verdict
+from hubbench.events import Verdict
 from hubbench.results.queries import TIERS
 from hubbench.results.views import MatrixRow
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then
 
-from hubbench.engine import tier1
+from hubbench.engine import connection
 from hubbench.engine.scenario import ScenarioEngine
 
 
 @given("le système de l'éditeur est connecté au hub")
 def vendor_connected(bench: ScenarioEngine) -> None:
-    tier1.connected(bench, tier1.RULE_CONNECTED)
+    connection.connected(bench, connection.RULE_CONNECTED)
 
 
 @then(parsers.parse('une personne atteste "{key}" : {question} [{rule}]'))

@@ -4,48 +4,48 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then, when
 
-from hubbench.engine import tier2
+from hubbench.engine import technical_messages
 from hubbench.engine.scenario import ScenarioEngine
 
 
 @when(parsers.parse("le partenaire envoie {count:d} messages vides au système"))
 def partner_sends(bench: ScenarioEngine, count: int) -> None:
-    tier2.send_technical(bench, count)
+    technical_messages.send_technical(bench, count)
 
 
 @then(parsers.parse("les messages sont acquittés et la file .message est vide [{rule}]"))
 def acked(bench: ScenarioEngine, rule: str) -> None:
-    tier2.check_acked(bench, rule)
+    technical_messages.check_acked(bench, rule)
 
 
 @then(parsers.parse("aucun message n'est relivré en boucle [{rule}]"))
 def no_loop(bench: ScenarioEngine, rule: str) -> None:
-    tier2.check_no_redelivery(bench, rule)
+    technical_messages.check_no_redelivery(bench, rule)
 
 
 @when("le banc dépose un message indécodable dans la file .message du système")
 def undecodable(bench: ScenarioEngine) -> None:
-    tier2.inject_undecodable(bench)
+    technical_messages.inject_undecodable(bench)
 
 
 @then(parsers.parse("le système le rejette sans remise en file [{rule}]"))
 def rejected(bench: ScenarioEngine, rule: str) -> None:
-    tier2.check_rejected_without_requeue(bench, rule)
+    technical_messages.check_rejected_without_requeue(bench, rule)
 
 
 @when("le banc dépose un rapport d'erreur du hub dans .info et un acquittement dans .ack")
 def info_and_ack(bench: ScenarioEngine) -> None:
-    tier2.inject_info_and_ack(bench)
+    technical_messages.inject_info_and_ack(bench)
 
 
 @then(parsers.parse("la file {suffix} est vidée [{rule}]"))
 def drained(bench: ScenarioEngine, suffix: str, rule: str) -> None:
-    tier2.check_drained(bench, suffix, rule)
+    technical_messages.check_drained(bench, suffix, rule)
 
 
 @then(parsers.parse("le système publie sur un canal en mode confirm [{rule}]"))
 def confirms(bench: ScenarioEngine, rule: str) -> None:
-    tier2.check_publisher_confirms(bench, rule)
+    technical_messages.check_publisher_confirms(bench, rule)
 
 
 @when(
@@ -54,9 +54,9 @@ def confirms(bench: ScenarioEngine, rule: str) -> None:
     )
 )
 def restart(bench: ScenarioEngine, count: int, rule: str) -> None:
-    tier2.restart_and_send(bench, count, rule)
+    technical_messages.restart_and_send(bench, count, rule)
 
 
 @then(parsers.parse("le système revient et consomme les messages arrivés pendant l'arrêt [{rule}]"))
 def back(bench: ScenarioEngine, rule: str) -> None:
-    tier2.check_back_and_consumed(bench, rule)
+    technical_messages.check_back_and_consumed(bench, rule)

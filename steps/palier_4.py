@@ -4,40 +4,40 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from hubbench.engine import tier4
+from hubbench.engine import initial_reception
 from hubbench.engine.scenario import ScenarioEngine
 
 
 @when("le partenaire partage le dossier initial de la liaison")
 def share_initial(bench: ScenarioEngine) -> None:
-    tier4.share_initial_case(bench, "Palier 4 — dossier initial")
+    initial_reception.share_initial_case(bench, "Palier 4 — dossier initial")
 
 
 @then(parsers.parse("le système l'acquitte (AMQP et RC-REF) sans erreur [{rule}]"))
 def acked(bench: ScenarioEngine, rule: str) -> None:
-    tier4.check_acked(bench, rule)
+    initial_reception.check_acked(bench, rule)
 
 
 @when(parsers.parse("le partenaire renvoie le dossier initial déjà partagé [{rule}]"))
 def resend(bench: ScenarioEngine, rule: str) -> None:
-    tier4.resend(bench, rule)
+    initial_reception.resend(bench, rule)
 
 
 @then(parsers.parse("la mise à jour suivante du système reprend le même caseId [{rule}]"))
 def no_second_case(bench: ScenarioEngine, rule: str) -> None:
-    tier4.check_no_second_case(bench, rule)
+    initial_reception.check_no_second_case(bench, rule)
 
 
 @given(parsers.parse("le dossier initial partagé par le partenaire [{rule}]"))
 def initial_case(bench: ScenarioEngine, rule: str) -> None:
-    tier4.partner_case(bench, rule)
+    initial_reception.partner_case(bench, rule)
 
 
 @then(parsers.parse('une personne atteste la liste "{key}" des valeurs affichées [{rule}]'))
 def display(bench: ScenarioEngine, key: str, rule: str) -> None:
-    tier4.attest_display(bench, key, rule)
+    initial_reception.attest_display(bench, key, rule)
 
 
 @when(parsers.parse("le partenaire envoie un message {kind} sur le dossier partagé [{rule}]"))
 def link_message(bench: ScenarioEngine, kind: str, rule: str) -> None:
-    tier4.send_link_message(bench, kind, rule)
+    initial_reception.send_link_message(bench, kind, rule)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then
 
-from hubbench.engine import tier5
+from hubbench.engine import case_sending
 from hubbench.engine.scenario import ScenarioEngine
 
 CASE_RULE = "Palier 5 — DSF 15-15 §5.1 (partage d'un dossier)"
@@ -13,42 +13,42 @@ CORRECTION_RULE = "Palier 5 — DSF 15-15 §5.4 (correction d'un dossier partag�
 
 @given("le dossier partagé par le système")
 def vendor_case(bench: ScenarioEngine) -> None:
-    tier5.vendor_case(bench, CASE_RULE)
+    case_sending.vendor_case(bench, CASE_RULE)
 
 
 @given("la correction du dossier partagé par le système")
 def vendor_correction(bench: ScenarioEngine) -> None:
-    tier5.vendor_correction(bench, CORRECTION_RULE)
+    case_sending.vendor_correction(bench, CORRECTION_RULE)
 
 
 @then(parsers.parse("il est conforme au schéma du vhost [{rule}]"))
 def schema(bench: ScenarioEngine, rule: str) -> None:
-    tier5.check_schema(bench, rule)
+    case_sending.check_schema(bench, rule)
 
 
 @then(parsers.parse("son caseId est formé de l'organisation émettrice et du numéro local [{rule}]"))
 def case_id(bench: ScenarioEngine, rule: str) -> None:
-    tier5.check_case_id(bench, rule)
+    case_sending.check_case_id(bench, rule)
 
 
 @then(parsers.parse("sa date de création est au format avec décalage horaire [{rule}]"))
 def creation(bench: ScenarioEngine, rule: str) -> None:
-    tier5.check_creation(bench, rule)
+    case_sending.check_creation(bench, rule)
 
 
 @then(parsers.parse("il contient les valeurs du jeu de données [{rule}]"))
 def values(bench: ScenarioEngine, rule: str) -> None:
-    tier5.check_values(bench, rule)
+    case_sending.check_values(bench, rule)
 
 
 @then(parsers.parse("la correction reprend le caseId du dossier [{rule}]"))
 def same_case(bench: ScenarioEngine, rule: str) -> None:
-    tier5.check_correction_case(bench, rule)
+    case_sending.check_correction_case(bench, rule)
 
 
 @then(parsers.parse("la correction garde la date de création du dossier [{rule}]"))
 def same_creation(bench: ScenarioEngine, rule: str) -> None:
-    tier5.check_correction_creation(bench, rule)
+    case_sending.check_correction_creation(bench, rule)
 
 
 @then(
@@ -57,4 +57,4 @@ def same_creation(bench: ScenarioEngine, rule: str) -> None:
     )
 )
 def update_message(bench: ScenarioEngine, rule: str) -> None:
-    tier5.check_correction_message(bench, rule)
+    case_sending.check_correction_message(bench, rule)

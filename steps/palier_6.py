@@ -4,35 +4,35 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from hubbench.engine import tier6
+from hubbench.engine import reconciliation
 from hubbench.engine.scenario import ScenarioEngine
 
 
 @given(parsers.parse("un dossier partagé par le partenaire [{rule}]"))
 def shared_case(bench: ScenarioEngine, rule: str) -> None:
-    tier6.share_case(bench, rule)
+    reconciliation.share_case(bench, rule)
 
 
 @when(parsers.parse("le partenaire envoie {count:d} mises à jour du dossier [{rule}]"))
 def updates(bench: ScenarioEngine, count: int, rule: str) -> None:
-    tier6.send_updates(bench, count, rule)
+    reconciliation.send_updates(bench, count, rule)
 
 
 @then(parsers.parse("la mise à jour suivante du système reprend le caseId du dossier [{rule}]"))
 def reuses_case(bench: ScenarioEngine, rule: str) -> None:
-    tier6.check_vendor_reuses_case(bench, rule)
+    reconciliation.check_vendor_reuses_case(bench, rule)
 
 
 @given(parsers.parse("une demande de prise en charge du partenaire sur son dossier [{rule}]"))
 def transfer_request(bench: ScenarioEngine, rule: str) -> None:
-    tier6.request_transfer(bench, rule)
+    reconciliation.request_transfer(bench, rule)
 
 
 @then(parsers.parse("l'opérateur accepte et la réponse porte l'identifiant du système en owner [{rule}]"))
 def accepted(bench: ScenarioEngine, rule: str) -> None:
-    tier6.check_transfer_answer(bench, "accept", rule)
+    reconciliation.check_transfer_answer(bench, "accept", rule)
 
 
 @then(parsers.parse("l'opérateur refuse et la réponse remet l'identifiant du demandeur en owner [{rule}]"))
 def refused(bench: ScenarioEngine, rule: str) -> None:
-    tier6.check_transfer_answer(bench, "refuse", rule)
+    reconciliation.check_transfer_answer(bench, "refuse", rule)

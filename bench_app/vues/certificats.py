@@ -6,7 +6,7 @@ from bench_app import state
 from bench_app.certificate import certificate_html, certificate_pdf
 from bench_app.data import MatrixFilter
 from bench_app.labels import fmt_time, run_label, tier_title, verdict_label
-from hubbench.engine.events import Verdict
+from hubbench.events import Verdict
 
 st.title("Certificats et exports")
 data = state.data()

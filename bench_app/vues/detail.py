@@ -6,7 +6,7 @@ from bench_app import state
 from bench_app.labels import fmt_time, run_label, tier_title, verdict_badge, verdict_label
 from bench_app.messages import highlighted_json_html, parse_json, pretty_xml, timeline
 from bench_app.widgets import chip, failure_markdown
-from hubbench.engine.events import Verdict
+from hubbench.events import Verdict
 
 st.title("Détail d'une exécution")
 data = state.data()

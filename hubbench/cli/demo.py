@@ -12,13 +12,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from hubbench.campaigns import demo as d
 from hubbench.engine.links import parse_tiers
 from hubbench.errors import UsageError
 from hubbench.home import PACK_SOURCE_ENV, BenchHome
 from hubbench.hub.node import HubNode
 from hubbench.hub.settings import HubSettings
 from hubbench.hub.supervision import stop_dispatcher
-from hubbench.sim import demo as d
 
 
 def _say(text: str) -> None:

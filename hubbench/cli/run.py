@@ -15,12 +15,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from hubbench.engine import events as ev
+from hubbench import events as ev
 from hubbench.engine.context import RunOptions, Timeouts
-from hubbench.engine.events import Verdict, aggregate
 from hubbench.engine.links import parse_tiers
 from hubbench.engine.runner import RunResult, run
 from hubbench.errors import UsageError
+from hubbench.events import Verdict, aggregate
 
 _STYLE = {
     Verdict.PASSED: "green",

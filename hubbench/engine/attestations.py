@@ -27,8 +27,8 @@ from typing import Any
 import yaml
 
 from hubbench.engine.errors import AttestationNeeded, CheckFailed
-from hubbench.engine.events import AttestationAnswered, AttestationRequested, Event, Verdict
 from hubbench.errors import UsageError
+from hubbench.events import AttestationAnswered, AttestationRequested, Event, Verdict
 
 _SYNONYMS = {
     "valid": "valid",

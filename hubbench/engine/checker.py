@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hubbench.engine.errors import CheckFailed
-from hubbench.engine.events import CheckRecorded, Event, Verdict
+from hubbench.events import CheckRecorded, Event, Verdict
 
 
 class SoftChecksFailed(CheckFailed):

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from hubbench.engine.clock import Clock
-from hubbench.engine.events import Listener
 from hubbench.engine.links import Link
+from hubbench.events import Listener
 from hubbench.home import BenchHome
 
 

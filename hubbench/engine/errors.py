@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hubbench.engine.events import Verdict
+from hubbench.events import Verdict
 
 
 class EngineOutcome(Exception):

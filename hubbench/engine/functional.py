@@ -16,12 +16,12 @@ from typing import Any
 from hubbench.cases.factory import CaseContext, MessageFactory
 from hubbench.cases.rules import Finding
 from hubbench.cases.test_cases import CaseStep, expected_values
-from hubbench.engine import tier2, tier3
+from hubbench.engine import empty_messages, technical_messages
 from hubbench.engine.errors import AttestationNeeded, CheckFailed, NothingReceived
-from hubbench.engine.events import Verdict
 from hubbench.engine.observers import TracedMessage
 from hubbench.engine.partner import Received
 from hubbench.engine.scenario import ScenarioEngine
+from hubbench.events import Verdict
 from hubbench.protocol import EnvelopeView, build_ack, validator_for
 
 CASE_KINDS = ("createCase", "createCaseHealth", "createCaseHealthUpdate")
@@ -82,7 +82,7 @@ def link_name(bench: ScenarioEngine) -> str:
 
 def send_use_case(bench: ScenarioEngine, use_case: dict[str, Any]) -> str:
     """The partner sends `use_case` to the vendor; returns its distributionID; remembers the case id."""
-    bench.memo.setdefault("amqp_base", tier2._baseline(bench, "message"))
+    bench.memo.setdefault("amqp_base", technical_messages._baseline(bench, "message"))
     bench.memo["amqp_count"] = bench.memo.get("amqp_count", 0) + 1
     env = bench.partner.build(use_case)
     dist_id = bench.partner.send(bench.scenario_id, env)
@@ -128,7 +128,7 @@ def check_amqp_acked(bench: ScenarioEngine, rule: str) -> None:
     """Every message the partner sent in this scenario was basic.ack'ed (the vendor's queue is empty)."""
     bench.memo["base"] = bench.memo["amqp_base"]
     bench.memo["count"] = bench.memo["amqp_count"]
-    tier2.check_acked(bench, rule)
+    technical_messages.check_acked(bench, rule)
 
 
 def send_and_expect_ack(bench: ScenarioEngine, use_case: dict[str, Any], rule: str) -> str:
@@ -159,7 +159,7 @@ def prompted_message(
     since = bench.ctx.clock.now()
 
     def wanted(m: TracedMessage) -> bool:
-        return str(m.id) not in used and not tier3._is_ack(m) and m.kind in kinds
+        return str(m.id) not in used and not empty_messages._is_ack(m) and m.kind in kinds
 
     with bench.prompt(action, instruction, parameters) as prompt:
         found = bench.trace.wait_for(since, wanted, prompt.remaining(), bench.ctx.clock)
@@ -168,7 +168,7 @@ def prompted_message(
                 f"{' ou '.join(kinds)} publié par {bench.ctx.client_id}", bench.ctx.timeouts.operator, rule
             )
     used.add(str(found[0].id))
-    msg = VendorMessage(found[0], tier3.envelope_of(found[0], bench.ctx.pack))
+    msg = VendorMessage(found[0], empty_messages.envelope_of(found[0], bench.ctx.pack))
     if msg.view.case_id:
         shared_set(bench, "case_ids").add(msg.view.case_id)
     return msg
@@ -188,8 +188,8 @@ def check_schema(bench: ScenarioEngine, msg: VendorMessage, rule: str) -> None:
         msg.distribution_id,
         soft=True,
     )
-    tier3.charge_hub_errors(bench, msg.traced, (300,), rule)
-    tier3.check_rc_de(bench, msg.env, rule)
+    empty_messages.charge_hub_errors(bench, msg.traced, (300,), rule)
+    empty_messages.check_rc_de(bench, msg.env, rule)
 
 
 # -- judging ------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hubbench.engine.errors import NothingReceived
-from hubbench.engine.events import Event, MessageExchanged
+from hubbench.events import Event, MessageExchanged
 from hubbench.protocol import HUB_ID, DecodeError, EnvelopeView, build_ack, build_message, decode, encode
 
 

@@ -20,7 +20,10 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 from hubbench.engine.attestations import Attestor
 from hubbench.engine.context import RunContext
 from hubbench.engine.errors import FailureCheck, describe, failure_check, verdict_of
-from hubbench.engine.events import (
+from hubbench.engine.links import ALL_LINKS_TAG
+from hubbench.engine.prompts import Prompter
+from hubbench.engine.scenario import ScenarioEngine, Services
+from hubbench.events import (
     CheckRecorded,
     Event,
     ScenarioFinished,
@@ -30,9 +33,6 @@ from hubbench.engine.events import (
     Verdict,
     aggregate,
 )
-from hubbench.engine.links import ALL_LINKS_TAG
-from hubbench.engine.prompts import Prompter
-from hubbench.engine.scenario import ScenarioEngine, Services
 
 TIER_TAG_PREFIX = "palier-"
 INTERRUPTED = "exécution interrompue avant la fin de cette étape"

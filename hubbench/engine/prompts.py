@@ -18,7 +18,7 @@ from typing import Any
 
 from hubbench.engine.clock import Clock, Deadline
 from hubbench.engine.errors import NothingReceived, TimedOut
-from hubbench.engine.events import Event, PromptClosed, PromptShown
+from hubbench.events import Event, PromptClosed, PromptShown
 
 
 @dataclass

@@ -27,11 +27,11 @@ import hubbench
 from hubbench.engine.attestations import Attestor, load_answers
 from hubbench.engine.clock import Clock
 from hubbench.engine.context import RunContext, RunOptions
-from hubbench.engine.events import Event, EventBus, RunFinished, RunStarted, Verdict, aggregate
 from hubbench.engine.links import default_partner_id, get_link
 from hubbench.engine.plugin import EnginePlugin, ScenarioSummary
 from hubbench.engine.scenario import Services
 from hubbench.errors import SetupError, UsageError
+from hubbench.events import Event, EventBus, RunFinished, RunStarted, Verdict, aggregate
 from hubbench.home import BenchHome
 
 REPO_ROOT = Path(hubbench.__file__).resolve().parent.parent
@@ -172,7 +172,7 @@ def run(
 
 
 def _open_store(options: RunOptions, ctx: RunContext) -> Callable[[Event], None]:
-    from hubbench.engine.storage import StoreListener
+    from hubbench.engine.results_thread import StoreListener
 
     return StoreListener.open(options.db_url or ctx.home.db_url)
 

@@ -10,8 +10,8 @@ from typing import Any
 from hubbench.engine.attestations import Attestor
 from hubbench.engine.checker import Checker
 from hubbench.engine.context import RunContext
-from hubbench.engine.events import Event, Verdict
 from hubbench.engine.prompts import OpenPrompt, Prompter
+from hubbench.events import Event, Verdict
 
 
 @dataclass

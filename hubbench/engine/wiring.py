@@ -11,12 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hubbench.engine.context import RunContext
-from hubbench.engine.events import Event
 from hubbench.engine.injector import Injector
 from hubbench.engine.observers import BrokerLog, LiveQueues, ManagementObserver, TraceObserver
 from hubbench.engine.partner import Partner
 from hubbench.engine.scenario import Services
 from hubbench.errors import SetupError, UsageError
+from hubbench.events import Event
 
 
 def load_context_extras(ctx: RunContext) -> None:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from hubbench.engine.events import Verdict, aggregate
+from hubbench.events import Verdict, aggregate
 from hubbench.results.models import (
     Attestation,
     CheckResult,

@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from hubbench.engine import events as ev
-from hubbench.engine.events import Verdict
+from hubbench import events as ev
 from hubbench.errors import UsageError
+from hubbench.events import Verdict
 from hubbench.results import queries, verdicts
 from hubbench.results.db import Database, open_database
 from hubbench.results.liveness import host_name, process_alive, process_token

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from hubbench.engine.events import Verdict, aggregate
+from hubbench.events import Verdict, aggregate
 
 ANSWERS: tuple[str, ...] = ("valid", "approximate", "invalid")
 ANSWER_LABELS_FR = {"valid": "valide", "approximate": "approximatif", "invalid": "invalide"}

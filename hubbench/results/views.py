@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from hubbench.engine.events import Verdict
+from hubbench.events import Verdict
 
 
 def as_dict(view: Any) -> Any:

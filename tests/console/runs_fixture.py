@@ -14,8 +14,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from hubbench.engine import events as ev
-from hubbench.engine.events import Verdict
+from hubbench import events as ev
+from hubbench.events import Verdict
 from hubbench.results.store import ResultsStore
 from hubbench.results.trace import TraceRecord, TraceWriter
 

@@ -16,7 +16,7 @@ from runs_fixture import (
 
 from bench_app.certificate import evidence_hash
 from bench_app.data import ConsoleData
-from hubbench.engine.events import Verdict
+from hubbench.events import Verdict
 
 CONFORME, SANS_ACK, ENVELOPPE = "Éditeur Conforme", "Éditeur Sans Ack", "Éditeur Enveloppe"
 
@@ -208,7 +208,7 @@ def test_live_page_refuses_a_bad_request_in_french(filled: Filled) -> None:
 def test_live_page_shows_progress_and_prompt_with_time_left(filled: Filled) -> None:
     from datetime import timedelta
 
-    from hubbench.engine import events as ev
+    from hubbench import events as ev
     from hubbench.results.store import ResultsStore
 
     store = ResultsStore(filled.url)
@@ -269,7 +269,7 @@ def test_matrix_page_on_postgresql(filled_pg: Filled) -> None:
 def test_drill_down_reads_check_rows_not_step_text(filled: Filled) -> None:
     """Failures are shown from the stored check rows; a step of an old run without its check row shows
     its detail as recorded, never re-parsed into rule / expected / received."""
-    from hubbench.engine import events as ev
+    from hubbench import events as ev
     from hubbench.results.store import ResultsStore
 
     store = ResultsStore(filled.url)

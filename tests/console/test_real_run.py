@@ -13,9 +13,9 @@ from conftest import matrix_cells, page
 
 from bench_app.data import ConsoleData
 from bench_app.launcher import LaunchedRun, RunRequest, log_tail, start_run
+from hubbench.campaigns.demo import pack_source_env
 from hubbench.home import DB_URL_ENV, HOME_ENV, PACK_SOURCE_ENV
 from hubbench.hub.supervision import dispatcher_health, start_dispatcher, stop_dispatcher
-from hubbench.sim.demo import pack_source_env
 from hubbench.sim.launch import VendorThread, build_vendor
 from hubbench.sim.profiles import PROFILES
 

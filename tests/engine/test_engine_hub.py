@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from hubbench.engine.context import RunOptions, Timeouts
-from hubbench.engine.events import Event, PromptShown, Verdict
 from hubbench.engine.runner import run
+from hubbench.events import Event, PromptShown, Verdict
 from hubbench.home import PACK_SOURCE_ENV
 from hubbench.hub.dispatcher import supervisor
 from hubbench.protocol import EnvelopeView, build_ack, build_message, custom_content_use_case, decode, encode

@@ -14,12 +14,12 @@ from fake_clock import FakeClock
 from hubbench.engine.attestations import load_answers
 from hubbench.engine.clock import Deadline
 from hubbench.engine.errors import AttestationNeeded, CheckFailed, NotApplicable, NothingReceived, verdict_of
-from hubbench.engine.events import Event, MessageExchanged, PromptClosed, PromptShown, Verdict
 from hubbench.engine.links import LINKS, default_partner_id, parse_tiers
 from hubbench.engine.partner import Partner
 from hubbench.engine.plugin import scenario_verdict, selected
 from hubbench.engine.prompts import Prompter
 from hubbench.errors import UsageError
+from hubbench.events import Event, MessageExchanged, PromptClosed, PromptShown, Verdict
 from hubbench.hub.client_ids import validate_client_id
 from hubbench.protocol import build_message, custom_content_use_case
 from hubbench.transport.client import Delivery

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from test_functional_hub import hub, run_in_process, table  # noqa: F401  (module fixture)
 
-from hubbench.engine.events import Verdict
 from hubbench.engine.links import LINKS
+from hubbench.events import Verdict
 from hubbench.sim.launch import VendorThread, build_vendor
 from hubbench.sim.profiles import PROFILES
 

@@ -20,13 +20,13 @@ from typing import Any
 
 import pytest
 
+from hubbench.campaigns.demo import SHARED_PACKS, pack_source_env
 from hubbench.cases.material import material_for
-from hubbench.engine.events import Verdict
 from hubbench.engine.links import LINKS
+from hubbench.events import Verdict
 from hubbench.home import HOME_ENV
 from hubbench.hub.supervision import dispatcher_health, start_dispatcher, stop_dispatcher
 from hubbench.protocol.packs import load_pack
-from hubbench.sim.demo import SHARED_PACKS, pack_source_env
 from hubbench.sim.launch import VendorThread, build_vendor
 from hubbench.sim.profiles import PROFILES
 

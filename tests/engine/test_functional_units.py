@@ -15,20 +15,20 @@ from hubbench.cases import rules
 from hubbench.cases.material import material_for
 from hubbench.cases.rules import Finding
 from hubbench.cli.run import official_cases_table
+from hubbench.engine import case_sending, emsi_exchange, official_cases
 from hubbench.engine import functional as fn
-from hubbench.engine import official_cases, tier5, tier7
 from hubbench.engine.attestations import Attestor, parse_answers
 from hubbench.engine.checker import SoftChecksFailed
 from hubbench.engine.clock import Clock
 from hubbench.engine.context import RunContext, Timeouts
 from hubbench.engine.errors import AttestationNeeded, CheckFailed, NotApplicable
-from hubbench.engine.events import CheckRecorded, Event, Verdict
 from hubbench.engine.links import LINKS
 from hubbench.engine.observers import TracedMessage
 from hubbench.engine.plugin import ScenarioSummary
 from hubbench.engine.prompts import Prompter
 from hubbench.engine.runner import RunResult
 from hubbench.engine.scenario import ScenarioEngine, Services
+from hubbench.events import CheckRecorded, Event, Verdict
 from hubbench.home import BenchHome
 from hubbench.protocol import build_message, encode
 from hubbench.protocol.packs import load_pack
@@ -155,7 +155,7 @@ def test_tier5_case_id_rule_on_a_prompted_message(tmp_path: Path) -> None:
     bench, events = make_bench(tmp_path, pack=pack)
     bad = fn.factory(bench).create_case(fn.new_case(bench), link="15-NexSIS")  # the partner's caseId
     bench.trace.add(build_message(VENDOR, PARTNER, bad))
-    tier5.check_case_id(bench, "Palier 5 — test")
+    case_sending.check_case_id(bench, "Palier 5 — test")
     failed = [c for c in checks(events) if c.verdict is Verdict.FAILED]
     assert failed and all(c.rule == rules.RULE_CASE_ID for c in failed)
     assert any(e.action == "send_create_case" for e in events if hasattr(e, "action"))
@@ -170,12 +170,12 @@ def test_tier7_answer_without_mission_id_fails_its_rule(tmp_path: Path) -> None:
     bench.memo["ctx"] = ctx
     dc = factory.emsi(ctx, "DC", sender_id=PARTNER, mission_id="fr.fire.nexsis.sdis44.m1")
     bench.memo["emsi"] = dc["emsi"]
-    fn.shared_set(bench, tier7.EMSI_CASES).add(ctx.case_id)
+    fn.shared_set(bench, emsi_exchange.EMSI_CASES).add(ctx.case_id)
     answer = factory.emsi(ctx, "RDC", sender_id=VENDOR, msgtype="UPDATE", mission_id="autre")
     bench.trace.add(build_message(VENDOR, PARTNER, answer))
-    tier7.vendor_answers_dc(bench, "ACCEPTE", "Palier 7 — test")
+    emsi_exchange.vendor_answers_dc(bench, "ACCEPTE", "Palier 7 — test")
     failed = {c.rule for c in checks(events) if c.verdict is Verdict.FAILED}
-    assert failed == {tier7.emsi_rules.RULE_ANSWER_MISSION}
+    assert failed == {emsi_exchange.emsi_rules.RULE_ANSWER_MISSION}
 
 
 def test_cli_lists_official_cases_one_row_each() -> None:

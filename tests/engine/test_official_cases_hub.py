@@ -15,15 +15,15 @@ import pytest
 from hub_support import HubFixture, require_broker, start_node
 from test_functional_hub import run_against_conforme, shared_or_skip, table
 
+from hubbench.campaigns.demo import SHARED_PACKS
 from hubbench.cases.material import material_for
-from hubbench.engine.events import Verdict
+from hubbench.events import Verdict
 from hubbench.home import HOME_ENV, BenchHome
 from hubbench.hub.clients import ClientRegistry
 from hubbench.hub.management import ManagementClient
 from hubbench.hub.pki import Pki
 from hubbench.hub.supervision import start_dispatcher, stop_dispatcher
 from hubbench.protocol.packs import load_pack
-from hubbench.sim.demo import SHARED_PACKS
 
 pytestmark = pytest.mark.broker
 VHOSTS = {"15-15": "15-15_v2.1", "15-SMUR": "15-smur_v1.7"}

@@ -16,8 +16,8 @@ import pytest
 from hub_support import HubFixture
 
 from hubbench.engine.errors import NothingReceived
-from hubbench.engine.events import Event, MessageExchanged
 from hubbench.engine.partner import Partner
+from hubbench.events import Event, MessageExchanged
 from hubbench.hub.management import poll_until
 from hubbench.protocol import EnvelopeView, build_ack, build_message, custom_content_use_case, encode
 from hubbench.transport.client import AckMode

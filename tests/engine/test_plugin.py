@@ -9,7 +9,10 @@ import pytest
 
 from hubbench.engine.context import RunOptions
 from hubbench.engine.errors import BENCH_EXPECTED
-from hubbench.engine.events import (
+from hubbench.engine.runner import run
+from hubbench.engine.scenario import Services
+from hubbench.errors import SetupError
+from hubbench.events import (
     AttestationAnswered,
     AttestationRequested,
     CheckRecorded,
@@ -22,9 +25,6 @@ from hubbench.engine.events import (
     StepFinished,
     Verdict,
 )
-from hubbench.engine.runner import run
-from hubbench.engine.scenario import Services
-from hubbench.errors import SetupError
 from hubbench.results.store import ResultsStore
 
 FEATURE = """# language: fr

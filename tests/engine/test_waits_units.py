@@ -13,18 +13,18 @@ from typing import Any
 import pytest
 from fake_clock import FakeClock
 
-from hubbench.engine import tier1, tier2, tier3
+from hubbench.engine import connection, empty_messages, technical_messages
 from hubbench.engine.attestations import Attestor
 from hubbench.engine.clock import Clock
 from hubbench.engine.context import RunContext, Timeouts
 from hubbench.engine.errors import CheckFailed, TimedOut
-from hubbench.engine.events import CheckRecorded, Event, RunFinished, Verdict
 from hubbench.engine.links import LINKS
 from hubbench.engine.observers import TracedMessage
 from hubbench.engine.plugin import EnginePlugin
 from hubbench.engine.prompts import Prompter
+from hubbench.engine.results_thread import StoreListener
 from hubbench.engine.scenario import ScenarioEngine, Services
-from hubbench.engine.storage import StoreListener
+from hubbench.events import CheckRecorded, Event, RunFinished, Verdict
 from hubbench.home import BenchHome
 from hubbench.protocol import build_ack, encode
 
@@ -100,13 +100,13 @@ def test_absence_window_follows_the_vendors_rc_ref_delay_within_bounds() -> None
     bench, _ = make_bench(Services())
     t = bench.ctx.timeouts
     ceiling = t.quiet + t.reply / 2
-    assert tier3.absence_window(bench) == ceiling  # nothing measured in the run: the generous window
-    bench.shared[tier3.RC_REF_DELAY] = 0.1
-    assert tier3.absence_window(bench) == t.quiet  # a quick vendor: never below the floor
-    bench.shared[tier3.RC_REF_DELAY] = 1.0
-    assert tier3.absence_window(bench) == pytest.approx(tier3.ABSENCE_FACTOR * 1.0)
-    bench.shared[tier3.RC_REF_DELAY] = 30.0
-    assert tier3.absence_window(bench) == ceiling  # a slow one: never above the former window
+    assert empty_messages.absence_window(bench) == ceiling  # nothing measured in the run: the generous window
+    bench.shared[empty_messages.RC_REF_DELAY] = 0.1
+    assert empty_messages.absence_window(bench) == t.quiet  # a quick vendor: never below the floor
+    bench.shared[empty_messages.RC_REF_DELAY] = 1.0
+    assert empty_messages.absence_window(bench) == pytest.approx(empty_messages.ABSENCE_FACTOR * 1.0)
+    bench.shared[empty_messages.RC_REF_DELAY] = 30.0
+    assert empty_messages.absence_window(bench) == ceiling  # a slow one: never above the former window
 
 
 def partner_acked(bench: ScenarioEngine) -> None:
@@ -117,10 +117,10 @@ def partner_acked(bench: ScenarioEngine) -> None:
 def test_ack_of_an_ack_is_watched_for_the_rest_of_the_window_and_still_caught() -> None:
     trace = FakeTrace()
     bench, events = make_bench(Services(trace=trace))
-    bench.shared[tier3.RC_REF_DELAY] = 1.0
+    bench.shared[empty_messages.RC_REF_DELAY] = 1.0
     partner_acked(bench)
     bench.ctx.clock.sleep(0.5)  # spent between the partner's ack and this step
-    tier3.check_ack_not_acked(bench, "R")
+    empty_messages.check_ack_not_acked(bench, "R")
     assert trace.waited == [pytest.approx(2.5)]
     assert any(e.received == "aucun en 3.0 s" for e in events if isinstance(e, CheckRecorded))
 
@@ -134,7 +134,7 @@ def test_ack_of_an_ack_is_watched_for_the_rest_of_the_window_and_still_caught() 
     bench.start("f::s2")
     partner_acked(bench)
     with pytest.raises(CheckFailed, match=r"RC-REF .* reçu"):
-        tier3.check_ack_not_acked(bench, "R")
+        empty_messages.check_ack_not_acked(bench, "R")
 
 
 # -- AMQP probes where the management API lags ----------------------------------------------------------
@@ -144,7 +144,7 @@ def test_reconnection_seen_through_amqp_while_management_still_lags() -> None:
     management = FakeManagement()
     bench, events = make_bench(Services(management=management, live=live))
     bench.memo["closed"] = {"ancienne connexion"}
-    tier1.check_reconnection(bench, "R")
+    connection.check_reconnection(bench, "R")
     assert live.polls == 4
     assert management.calls < live.polls  # the slow API is asked less often
     assert any("reconnexion" in rule for rule in passed_rules(events))
@@ -155,45 +155,45 @@ def test_reconnection_needs_every_consumer_gone_first() -> None:
     bench, _ = make_bench(Services(management=FakeManagement(), live=FakeLive([counts(1)])))
     bench.memo["closed"] = {"ancienne connexion"}
     with pytest.raises(TimedOut):
-        tier1.check_reconnection(bench, "R")
+        connection.check_reconnection(bench, "R")
 
 
 def test_connected_uses_consumers_then_falls_back_to_the_management_api() -> None:
     management = FakeManagement()
     bench, _ = make_bench(Services(management=management, live=FakeLive([counts(1)])))
-    tier1.connected(bench)
+    connection.connected(bench)
     assert management.calls == 0
     management.listed.append({"name": "c1", "user": VENDOR})
     for unknown in (counts(0), None):  # no consumer yet, or no AMQP answer: the management API decides
         bench, _ = make_bench(Services(management=management, live=FakeLive([unknown])))
-        tier1.connected(bench)
+        connection.connected(bench)
         assert bench.memo["connections"] == [{"name": "c1", "user": VENDOR}]
 
 
 def test_restart_judged_on_messages_seen_waiting_then_delivered() -> None:
     live = FakeLive([counts(0, ready=1), counts(0, ready=2), counts(0, ready=2), counts(1, ready=0)])
     bench, events = make_bench(Services(live=live))
-    assert tier2._queued_while_down(bench, 2)
+    assert technical_messages._queued_while_down(bench, 2)
     bench.memo.update(count=2, queued_while_down=True)
-    tier2.check_back_and_consumed(bench, "R")
+    technical_messages.check_back_and_consumed(bench, "R")
     assert "2 message(s) consommé(s) après redémarrage" in passed_rules(events)
 
 
 def test_restart_not_judged_live_when_the_system_came_back_first_or_amqp_failed() -> None:
     for script in ([counts(0, ready=1), counts(1, ready=0)], [None]):
         bench, _ = make_bench(Services(live=FakeLive(script)))
-        assert not tier2._queued_while_down(bench, 2)
+        assert not technical_messages._queued_while_down(bench, 2)
 
 
 def test_restart_still_queued_fails_with_what_was_seen() -> None:
     bench, _ = make_bench(Services(live=FakeLive([counts(1, ready=2)])))
     bench.memo.update(count=2, queued_while_down=True)
     with pytest.raises(CheckFailed, match="2 toujours en file"):
-        tier2.check_back_and_consumed(bench, "R")
+        technical_messages.check_back_and_consumed(bench, "R")
     bench, _ = make_bench(Services(live=FakeLive([counts(0, ready=0)])))
     bench.memo.update(count=2, queued_while_down=True)
     with pytest.raises(CheckFailed, match="aucun consommateur"):
-        tier2.check_back_and_consumed(bench, "R")
+        technical_messages.check_back_and_consumed(bench, "R")
 
 
 # -- failure reports ------------------------------------------------------------------------------------

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from hubbench.engine import events as ev
-from hubbench.engine.events import Verdict
+from hubbench import events as ev
+from hubbench.events import Verdict
 
 CLIENT_ID = "fr.health.samu440"
 PARTNER_ID = "fr.health.samu770"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from results_fixtures import full_run
 
-from hubbench.engine.events import Verdict
+from hubbench.events import Verdict
 from hubbench.results.db import open_database
 from hubbench.results.store import ResultsStore
 

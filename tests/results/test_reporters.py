@@ -8,8 +8,8 @@ import jsonschema
 import pytest
 from results_fixtures import RULE_PERSISTENT, full_run
 
-from hubbench.engine.events import EventBus
 from hubbench.errors import UsageError
+from hubbench.events import EventBus
 from hubbench.results.reporters.cucumber import write_cucumber_json
 from hubbench.results.reporters.json_report import REPORT_FORMAT, write_json
 from hubbench.results.reporters.junit import write_junit

@@ -6,9 +6,9 @@ import pytest
 from results_fixtures import CLIENT_ID, PARTNER_ID, RULE_PERSISTENT, full_run
 from sqlalchemy import func, select
 
-from hubbench.engine import events as ev
-from hubbench.engine.events import EventBus, Verdict
+from hubbench import events as ev
 from hubbench.errors import UsageError
+from hubbench.events import EventBus, Verdict
 from hubbench.results.models import CheckResult, ExchangedMessage, StepResult
 from hubbench.results.store import ResultsStore
 

@@ -19,12 +19,12 @@ from typing import Any
 
 import pytest
 
-from hubbench.engine.events import Verdict
+from hubbench.campaigns.demo import pack_source_env
 from hubbench.engine.links import default_partner_id, get_link
+from hubbench.events import Verdict
 from hubbench.home import HOME_ENV, PACK_SOURCE_ENV
 from hubbench.hub.clients import ClientRegistry
 from hubbench.hub.supervision import dispatcher_health, start_dispatcher, stop_dispatcher
-from hubbench.sim.demo import pack_source_env
 from hubbench.sim.launch import VendorThread, build_vendor
 from hubbench.sim.profiles import PROFILES
 

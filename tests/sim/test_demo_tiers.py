@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hubbench.campaigns import demo
 from hubbench.engine.links import LINKS
 from hubbench.hub.settings import DEFAULT_VHOSTS
 from hubbench.protocol.packs import VHOST_PACKS
-from hubbench.sim import demo
 from hubbench.sim.profiles import PROFILES
 
 

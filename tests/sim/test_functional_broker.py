@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
+from hubbench import events as ev
+from hubbench.campaigns.demo import SHARED_PACKS
 from hubbench.cases.factory import CaseContext, MessageFactory
-from hubbench.engine import events as ev
 from hubbench.home import PACK_SOURCE_ENV
 from hubbench.hub.supervision import dispatcher_health, start_dispatcher, stop_dispatcher
 from hubbench.protocol import codec
@@ -22,7 +23,6 @@ from hubbench.protocol.envelope import EnvelopeView, build_message
 from hubbench.protocol.packs import SchemaPack, load_pack
 from hubbench.protocol.validator import validator_for
 from hubbench.results.store import ResultsStore
-from hubbench.sim.demo import SHARED_PACKS
 from hubbench.sim.launch import VendorThread, build_vendor
 from hubbench.sim.profiles import get_profile
 from hubbench.transport.client import Delivery

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hubbench.engine import events as ev
+from hubbench import events as ev
 from hubbench.results.store import ResultsStore
 from hubbench.sim.profiles import get_profile
 from hubbench.sim.prompts import PromptPoller

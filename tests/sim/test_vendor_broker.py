@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from hubbench.engine import events as ev
+from hubbench import events as ev
 from hubbench.protocol.envelope import build_ack, build_message, custom_content_use_case
 from hubbench.results.store import ResultsStore
 from hubbench.sim.launch import VendorThread, build_vendor

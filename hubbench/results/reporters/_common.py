@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from hubbench.engine.events import Verdict
 from hubbench.errors import UsageError
+from hubbench.events import Verdict
 from hubbench.results.views import RunDetail, ScenarioView
 
 

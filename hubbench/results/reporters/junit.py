@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from itertools import groupby
 from pathlib import Path
 
-from hubbench.engine.events import Verdict
+from hubbench.events import Verdict
 from hubbench.results.reporters._common import RunSource, failure_lines, load_run, prepare, verdict_of
 from hubbench.results.views import ScenarioView
 

@@ -19,9 +19,9 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from hubbench.engine.events import Verdict
 from hubbench.engine.links import LINKS, get_link
 from hubbench.errors import UsageError
+from hubbench.events import Verdict
 from hubbench.home import PACK_SOURCE_ENV, BenchHome
 from hubbench.hub.clients import ClientRegistry
 from hubbench.hub.node import HubNode

@@ -16,7 +16,7 @@ from hubbench.cases import jsonpath, rules
 from hubbench.cases.factory import CaseContext
 from hubbench.cases.test_cases import CaseStep, compare_send_step, expected_values
 from hubbench.engine import functional as fn
-from hubbench.engine import tier4
+from hubbench.engine import initial_reception
 from hubbench.engine.scenario import ScenarioEngine
 
 VENDOR_CASE = "palier5-dossier-editeur"
@@ -97,7 +97,7 @@ def vendor_correction(bench: ScenarioEngine, rule: str) -> tuple[fn.VendorMessag
 
     def make() -> fn.VendorMessage:
         case_id = str(first.body.get("caseId") or first.view.case_id or "")
-        return tier4.prompt_case_update(bench, case_id, rule)
+        return initial_reception.prompt_case_update(bench, case_id, rule)
 
     return first, fn.once(bench, VENDOR_CORRECTION, make)
 
@@ -126,7 +126,7 @@ def check_correction_message(bench: ScenarioEngine, rule: str) -> None:
     findings += rules.check_new_distribution_id(later.distribution_id or "", earlier)
     fn.judge(bench, findings, [rules.RULE_UPDATE_KIND, rules.RULE_NEW_DISTRIBUTION_ID], later.distribution_id)
     fn.check_schema(bench, later, rule)
-    for text, value in tier4.update_changes(bench).items():
+    for text, value in initial_reception.update_changes(bench).items():
         try:
             found = jsonpath.get(later.view.message, jsonpath.parse(text))
         except jsonpath.Missing:

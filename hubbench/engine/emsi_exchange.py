@@ -14,7 +14,7 @@ from typing import Any
 from hubbench.cases import emsi_rules
 from hubbench.cases.factory import CaseContext
 from hubbench.engine import functional as fn
-from hubbench.engine import tier6
+from hubbench.engine import reconciliation
 from hubbench.engine.scenario import ScenarioEngine
 
 EMSI_CASES = "palier7-affaires-emsi"  # caseIds with an EMSI already exchanged (MSGTYPE ALERT → UPDATE)
@@ -29,7 +29,7 @@ def _exchanged(bench: ScenarioEngine) -> set[str]:
 
 def partner_sends(bench: ScenarioEngine, variant: str, rule: str, *, mission_id: str | None = None) -> None:
     """The partner shares a case (if the scenario has none) and sends an EMSI of `variant` about it."""
-    ctx: CaseContext = bench.memo.get("ctx") or tier6.share_case(bench, rule)
+    ctx: CaseContext = bench.memo.get("ctx") or reconciliation.share_case(bench, rule)
     first = ctx.case_id not in _exchanged(bench)
     use_case = fn.factory(bench).emsi(ctx, variant, sender_id=bench.ctx.partner_id,
                                       msgtype="ALERT" if first else "UPDATE", mission_id=mission_id)
@@ -63,7 +63,7 @@ def _vendor_emsi(bench: ScenarioEngine, ctx: CaseContext, params: dict[str, Any]
 
 def vendor_sends_dc(bench: ScenarioEngine, rule: str) -> None:
     """On a case the partner has just shared, the vendor asks the partner for help (DC)."""
-    ctx = tier6.share_case(bench, rule)
+    ctx = reconciliation.share_case(bench, rule)
     msg, emsi = _vendor_emsi(
         bench, ctx, {"variant": "DC"},
         f"Envoyez une demande de concours (EMSI DC) à {bench.ctx.partner_id} pour l'affaire {ctx.case_id}",
@@ -90,7 +90,7 @@ def vendor_answers_dc(bench: ScenarioEngine, answer: str, rule: str) -> None:
 
 def vendor_sends_opg(bench: ScenarioEngine, rule: str) -> None:
     """An operations report (OPG) on the vendor's DC case if any, else on a freshly shared case."""
-    ctx: CaseContext = bench.shared.get(VENDOR_DC) or tier6.share_case(bench, rule)
+    ctx: CaseContext = bench.shared.get(VENDOR_DC) or reconciliation.share_case(bench, rule)
     msg, emsi = _vendor_emsi(
         bench, ctx, {"variant": "OPG"},
         f"Envoyez un compte rendu d'opérations (EMSI OPG) à {bench.ctx.partner_id} pour l'affaire "

@@ -11,7 +11,7 @@ from __future__ import annotations
 from hubbench.cases import rules
 from hubbench.cases.factory import CaseContext
 from hubbench.engine import functional as fn
-from hubbench.engine import tier4
+from hubbench.engine import initial_reception
 from hubbench.engine.scenario import ScenarioEngine
 
 NEXSIS = "15-NexSIS"
@@ -29,7 +29,7 @@ def send_updates(bench: ScenarioEngine, count: int, rule: str) -> None:
     ctx: CaseContext = bench.memo["ctx"]
     factory = fn.factory(bench)
     for index in range(1, count + 1):
-        changes = tier4.update_changes(bench)
+        changes = initial_reception.update_changes(bench)
         if fn.link_name(bench) == NEXSIS:
             changes = {path: f"{value} (mise à jour n°{index})" for path, value in changes.items()}
         use_case = factory.correction(ctx, link=fn.link_name(bench), changes=changes)
@@ -39,7 +39,7 @@ def send_updates(bench: ScenarioEngine, count: int, rule: str) -> None:
 
 def check_vendor_reuses_case(bench: ScenarioEngine, rule: str) -> None:
     ctx: CaseContext = bench.memo["ctx"]
-    msg = tier4.prompt_case_update(bench, ctx.case_id, rule)
+    msg = initial_reception.prompt_case_update(bench, ctx.case_id, rule)
     fn.judge(bench, rules.check_case_reused(msg.body, {ctx.case_id}), [rules.RULE_CASE_REUSED],
              msg.distribution_id)
 

@@ -6,7 +6,7 @@ import json
 import uuid
 from typing import Any
 
-from hubbench.engine import tier1
+from hubbench.engine import connection
 from hubbench.engine.clock import poll_until
 from hubbench.engine.errors import CheckFailed, NotApplicable, TimedOut
 from hubbench.engine.observers import LIVE_POLL_S, STATS_POLL_S, counter
@@ -134,12 +134,12 @@ def check_drained(bench: ScenarioEngine, suffix: str, rule: str) -> None:
 
 
 def check_publisher_confirms(bench: ScenarioEngine, rule: str) -> None:
-    tier1.connections(bench, rule)
+    connection.connections(bench, rule)
     channels = bench.management.channels()
     if any(ch.get("confirm") for ch in channels):
         bench.check.that(True, rule, "canal de publication en mode confirm", "confirm activé")
         return
-    from hubbench.engine.events import Verdict
+    from hubbench.events import Verdict
 
     bench.check.record(
         Verdict.NOT_APPLICABLE, rule, "confirm (optionnel)", f"{len(channels)} canal(aux) sans confirm"
@@ -149,7 +149,7 @@ def check_publisher_confirms(bench: ScenarioEngine, rule: str) -> None:
 
 def restart_and_send(bench: ScenarioEngine, count: int, rule: str) -> None:
     """Prompt a restart; once the vendor is gone, queue `count` messages for it."""
-    tier1.connections(bench, rule)
+    connection.connections(bench, rule)
     queue = f"{bench.ctx.client_id}.message"
 
     def consumers() -> set[tuple[str, str]]:
@@ -196,7 +196,7 @@ def check_back_and_consumed(bench: ScenarioEngine, rule: str) -> None:
     if bench.memo.get("queued_while_down"):
         _check_back_live(bench, rule)
         return
-    tier1.check_consumers(bench, rule, timeout=bench.ctx.timeouts.reconnect)
+    connection.check_consumers(bench, rule, timeout=bench.ctx.timeouts.reconnect)
     base, count, t = bench.memo["base"], bench.memo["count"], bench.ctx.timeouts.settle
 
     def delivered() -> dict[str, Any] | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from queue import SimpleQueue
 
-from hubbench.engine.events import Event, PromptShown
+from hubbench.events import Event, PromptShown
 
 CLOSE_LIMIT_S = 120.0  # writing the events still queued at the end of a run never takes longer
 

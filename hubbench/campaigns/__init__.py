@@ -1,0 +1,1 @@
+"""Campaigns: orchestration of many runs against reference or real vendors (the demo)."""
