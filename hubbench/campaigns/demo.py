@@ -91,9 +91,7 @@ def hub_up(home: BenchHome, settings: HubSettings, say: Say) -> None:
     else:
         say("Démarrage du hub local (nœud RabbitMQ TLS + dispatcher)…")
         node.start(lambda line: say(f"  {line}"))
-    health = start_dispatcher(home, settings)
-    if health.get("state") == "absent":
-        say("  Attention : dispatcher absent dans cette version, les messages ne seront pas routés.")
+    start_dispatcher(home, settings)
 
 
 def vendors_on_hub(vendors: Sequence[DemoVendor], links: Sequence[str], hub_vhosts: Sequence[str],
