@@ -87,7 +87,7 @@ def link_cases(bench: ScenarioEngine) -> list[OfficialCase]:
     """The pack's official cases of the run's link (NotApplicable when the pack publishes none)."""
     if "cas-officiels" not in bench.shared:
         bench.shared["cas-officiels"] = _load(bench)
-    found = bench.shared["cas-officiels"]
+    found: list[OfficialCase] | str = bench.shared["cas-officiels"]  # str: why the pack has none
     if isinstance(found, str):
         raise NotApplicable(found)
     return found

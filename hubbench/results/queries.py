@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from hubbench.events import Verdict, aggregate
@@ -247,13 +247,14 @@ def matrix(
             .group_by(Run.vendor, Run.link)
             .subquery()
         )
-        runs_query: Select[tuple[Run]] = base.join(
+        runs_query = base.join(
             latest,
             (Run.vendor == latest.c.vendor)
             & (Run.link == latest.c.link)
             & (Run.started_at == latest.c.latest),
         ).order_by(Run.vendor, Run.link, Run.id)
-        runs, seen = [], set()
+        runs = []
+        seen: set[tuple[str, str]] = set()
         for run in session.scalars(runs_query):  # two runs started at the very same instant: keep one
             if (run.vendor, run.link) not in seen:
                 seen.add((run.vendor, run.link))

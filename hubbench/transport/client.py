@@ -62,7 +62,7 @@ class AckMode(StrEnum):
 
 
 def backoff(attempt: int, base: float = 0.2, cap: float = 5.0) -> float:
-    return min(cap, base * 2 ** max(0, attempt - 1))
+    return min(cap, base * 2.0 ** max(0, attempt - 1))
 
 
 @dataclass(frozen=True)
