@@ -119,10 +119,12 @@ class EnginePlugin:
         return True  # tags are read from the scenario itself; no pytest marks needed
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
-        keep, drop = [], []
+        keep: list[pytest.Item] = []
+        drop: list[pytest.Item] = []
         for item in items:
             tags = _tags_of(item)
-            name = _scenario_of(item)[1].name if _scenario_of(item) else ""
+            found = _scenario_of(item)
+            name = found[1].name if found else ""
             wanted = selected(tags, self.ctx.tiers, self.ctx.link.tag) and (
                 not self.names or any(n in name.lower() for n in self.names)
             )
@@ -154,7 +156,9 @@ class EnginePlugin:
         self._engine = None
 
     # ------------------------------------------------------------ scenarios
-    def pytest_bdd_before_scenario(self, request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    def pytest_bdd_before_scenario(
+        self, request: pytest.FixtureRequest | _NoRequest, feature: Any, scenario: Any
+    ) -> None:
         scenario_id = scenario_id_of(feature, scenario, request)
         rule = getattr(scenario, "rule", None)
         tags = set(scenario.tags) | set(feature.tags) | (set(rule.tags) if rule is not None else set())
@@ -352,7 +356,7 @@ def scenario_verdict(step_verdicts: list[Verdict], terminal: Verdict | None, *, 
     A step that ended "non applicable" makes the whole scenario non applicable; an interrupted
     scenario with nothing wrong so far is "non exécuté".
     """
-    done = [v for v in step_verdicts if v is not Verdict.SKIPPED]
+    done: list[Verdict] = [v for v in step_verdicts if v is not Verdict.SKIPPED]
     if terminal is Verdict.NOT_APPLICABLE and all(
         v in (Verdict.PASSED, Verdict.NOT_APPLICABLE) for v in done
     ):
@@ -372,7 +376,8 @@ def scenario_id_of(feature: Any, scenario: Any, request: Any) -> str:
 
 
 def _scenario_of(item: pytest.Item) -> tuple[Any, Any] | None:
-    template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))
+    obj = getattr(item, "obj", None)  # a test function; pytest-bdd's own items all have one
+    template = scenario_wrapper_template_registry.get(obj) if obj is not None else None
     if template is None:
         return None
     return template.feature, template
