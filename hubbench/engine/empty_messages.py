@@ -149,9 +149,7 @@ def _prefix_ok(view: EnvelopeView) -> bool:
 
 def check_envelope(bench: ScenarioEngine, msg: TracedMessage, rule: str) -> None:
     env = _env_or_fail(bench, msg, rule)
-    if bench.ctx.pack is None:
-        raise RuntimeError("pack de schémas du vhost indisponible")
-    report = validator_for(bench.ctx.pack).validate_message(env)
+    report = validator_for(bench.ctx.require_pack()).validate_message(env)
     issues = "; ".join(issue.message for issue in report.errors[:3])
     bench.check.that(
         report.valid,

@@ -59,9 +59,7 @@ class VendorMessage:
 
 def factory(bench: ScenarioEngine) -> MessageFactory:
     if "factory" not in bench.shared:
-        if bench.ctx.pack is None:
-            raise RuntimeError("pack de schémas du vhost indisponible")
-        bench.shared["factory"] = MessageFactory(bench.ctx.pack, home=bench.ctx.home)
+        bench.shared["factory"] = MessageFactory(bench.ctx.require_pack(), home=bench.ctx.home)
     made: MessageFactory = bench.shared["factory"]
     return made
 
@@ -181,7 +179,7 @@ def check_schema(bench: ScenarioEngine, msg: VendorMessage, rule: str) -> None:
     """The whole message (envelope + use case) valid for the vhost's pack; RC-DE consistent."""
     if msg.env is None:
         raise CheckFailed(rule, "une enveloppe EDXL-DE lisible", "corps illisible", msg.distribution_id)
-    report = validator_for(bench.ctx.pack).validate_message(msg.env)
+    report = validator_for(bench.ctx.require_pack()).validate_message(msg.env)
     issues = "; ".join(issue.message for issue in report.errors[:3])
     bench.check.that(
         report.valid,

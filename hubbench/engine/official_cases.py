@@ -97,7 +97,7 @@ def _load(bench: ScenarioEngine) -> list[OfficialCase] | str:
     link = bench.ctx.link.name
     tag = bench.ctx.pack_tag
     try:
-        categories = material_for(bench.ctx.pack, home=bench.ctx.home).test_cases()
+        categories = material_for(bench.ctx.require_pack(), home=bench.ctx.home).test_cases()
     except BenchError as exc:
         return (f"Le pack {tag} du vhost {bench.ctx.vhost} ne fournit pas de cas de test officiels au format "
                 f"du runner (publiés pour la ligne 3.x, vhosts 15-15_v2.1 / 15-smur_v1.7) : {exc.message}")
@@ -133,7 +133,7 @@ def play(bench: ScenarioEngine, case: OfficialCase) -> None:
     """Every step in order; send-step mismatches fail softly so the case reports all of them."""
     exchange: dict[str, str] = {}
     checklists: list[tuple[str, str, list[dict[str, Any]]]] = []
-    material = material_for(bench.ctx.pack, home=bench.ctx.home)
+    material = material_for(bench.ctx.require_pack(), home=bench.ctx.home)
     for step in case.steps:
         example = material.step_example(step)
         if step.type == "receive":

@@ -138,7 +138,8 @@ def run_detail(session: Session, run_id: str) -> RunDetail | None:
         return None
 
     def rows(model: type[_T], *order: Any) -> list[_T]:
-        return list(session.scalars(select(model).where(model.run_id == run_id).order_by(*order)))  # type: ignore[attr-defined]
+        run_of = model.run_id  # type: ignore[attr-defined]  # every table read here has the run's key
+        return list(session.scalars(select(model).where(run_of == run_id).order_by(*order)))
 
     checks = _by_scenario(rows(CheckResult, CheckResult.id), "scenario_pk")
     steps = _by_scenario(rows(StepResult, StepResult.index, StepResult.id), "scenario_pk")
