@@ -20,18 +20,20 @@ PHANTOMS = re.compile(
     r"|\b[Dd]igest(?: §|'s\b)|\b(?:the|protocol|conversion) digest\b|\bnotes §|\bRECETTE\b"
     r"|\bDSP/|\bTST/|\b[HM]:[\w.…/]|\bM@\d|\bDST1\.|\bDSF1515\b|\bPJ\d"
 )
-# Working documents are named in capitals (`ARCHITECTURE.md`): such a name must be a tracked file.
-MARKDOWN = re.compile(r"(?<![\w/.-])([A-Z][A-Z0-9_-]*\.md)\b")
+# Working documents are named in capitals (`ARCHITECTURE.md`), and a module or feature may be named by its
+# file name alone in backticks (`causes.py`): such a name must be the name of a tracked file. A file of an
+# official repository is cited with the repository and its path, never by its bare name.
+MARKDOWN = re.compile(r"(?<![\w/.-])([A-Z][A-Z0-9_-]*\.md)\b|(?<=`)([\w-]+\.(?:py|feature|md))(?=`)")
 # This folder holds the scan and the phantoms it is tested on.
 SCANNER = Path(__file__).resolve().parent
 
 
 def _problems(text: str, where: str, citing: Path | None = None) -> list[str]:
-    tracked_md = {p.name for p in tracked_files() if p.suffix == ".md"} if MARKDOWN.search(text) else set()
+    tracked_names = {p.name for p in tracked_files()}
     found = [f"{where}:{text.count(chr(10), 0, m.start()) + 1}: {m.group(0)!r}"
              for m in PHANTOMS.finditer(text)]
-    found += [f"{where}: {name} (fichier absent du dépôt)" for name in MARKDOWN.findall(text)
-              if name not in tracked_md]
+    found += [f"{where}: {name} (fichier absent du dépôt)" for pair in MARKDOWN.findall(text)
+              for name in pair if name and name not in tracked_names]
     found += [f"{where}: {token} (chemin absent)" for token in own_path_mentions(text)
               if not path_exists(token, citing)]
     found += [f"{where}: {name} (module absent)" for name in module_mentions(text) if not module_exists(name)]
@@ -46,6 +48,6 @@ def test_no_phantom_citation_in_tracked_files() -> None:
 
 
 def test_the_scan_sees_each_kind_of_phantom() -> None:
-    text = "Voir HUB_PROTOCOL §6, SKETCH.md, `engine/tier1.py` et `hubbench.engine.storage`.\n"
+    text = "Voir HUB_PROTOCOL §6, SKETCH.md, `engine/tier1.py`, `storage.py` et `hubbench.engine.storage`.\n"
     problems = _problems(text, "exemple")
-    assert len(problems) == 5, problems  # HUB_PROTOCOL, SKETCH.md (phantom and absent), path, module
+    assert len(problems) == 6, problems  # HUB_PROTOCOL, SKETCH.md (phantom, absent), path, file, module
