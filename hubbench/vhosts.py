@@ -1,8 +1,8 @@
 """The hub's links (liaisons) and their default vhosts: names every room may read (no logic, no import).
 
-A link's default vhost is its vhost on the 1.0 model line, the one the Projectathon tests use; the ANS
-vendor instructions name `15-15_v1.5` for every perimeter but 15-NexSIS, which has `15-nexsis_v1.8`
-(document and section to be confirmed). Other lines' vhosts are in `hubbench.hub.settings`.
+A link's default vhost is its vhost on the 1.0 model line, the line the Projectathon tests use; the names
+are the ANS's (Projectathon 6–9 decks; `ansforge/SAMU-Hub-Sante` `.github/workflows/cypress-tests.yml`).
+The other lines' vhosts are in `hubbench.hub.settings`.
 """
 
 from __future__ import annotations
