@@ -11,6 +11,7 @@ from typing import Any
 
 from hubbench.errors import UsageError
 from hubbench.home import BenchConfig, BenchHome
+from hubbench.vhosts import LINK_VHOSTS
 
 # The vhosts of the 1.0, 2.0 and 3.0 model lines (one dispatcher per vhost: `dispatcher.vhost`,
 # `ansforge/SAMU-Hub-Sante` `hub/dispatcher/src/main/java/com/hubsante/hub/config/HubConfiguration.java`;
@@ -18,9 +19,7 @@ from hubbench.home import BenchConfig, BenchHome
 # The 3.x names (15-15_v2.1, 15-smur_v1.7) are ASSUMED from the naming pattern: unverified, no public
 # source names them; the official test cases are published for that line only. The 3.x NexSIS name is unknown.
 DEFAULT_VHOSTS: tuple[str, ...] = (
-    "15-15_v1.5",
-    "15-smur_v1.4",
-    "15-nexsis_v1.8",
+    *LINK_VHOSTS.values(),  # the 1.0 line
     "15-15_v2.0",
     "15-smur_v1.6",
     "15-nexsis_v1.9",
