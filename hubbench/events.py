@@ -30,6 +30,7 @@ class Verdict(enum.StrEnum):
     NOT_APPLICABLE = "not_applicable"
     PENDING_ATTESTATION = "pending_attestation"  # only a person can judge; "à attester"
     SKIPPED = "skipped"  # not executed because an earlier step did not pass
+    BLOCKED = "blocked"  # a prerequisite rule already failed in a lower tier: "bloqué par le palier N"
     NOT_RUN = "not_run"  # console only: no result for this cell
 
     @property
@@ -38,7 +39,7 @@ class Verdict(enum.StrEnum):
 
     @property
     def counts_as_failure(self) -> bool:
-        return self in (Verdict.FAILED, Verdict.ERROR, Verdict.TIMED_OUT)
+        return self in (Verdict.FAILED, Verdict.ERROR, Verdict.TIMED_OUT, Verdict.BLOCKED)
 
 
 VERDICT_LABELS_FR: dict[Verdict, str] = {
@@ -49,13 +50,20 @@ VERDICT_LABELS_FR: dict[Verdict, str] = {
     Verdict.NOT_APPLICABLE: "non applicable",
     Verdict.PENDING_ATTESTATION: "à attester",
     Verdict.SKIPPED: "non exécuté",
+    Verdict.BLOCKED: "bloqué par un palier inférieur",
     Verdict.NOT_RUN: "non lancé",
 }
+
+
+def blocked_label(tier: int | None) -> str:
+    """« bloqué par le palier 2 » (the tier of the root check), or the generic label."""
+    return f"bloqué par le palier {tier}" if tier else VERDICT_LABELS_FR[Verdict.BLOCKED]
 
 WORST_FIRST: tuple[Verdict, ...] = (
     Verdict.ERROR,
     Verdict.FAILED,
     Verdict.TIMED_OUT,
+    Verdict.BLOCKED,  # a group's own failure shows before a failure caused by a lower tier
     Verdict.PENDING_ATTESTATION,
     Verdict.PASSED,
     Verdict.NOT_APPLICABLE,
@@ -89,6 +97,7 @@ class RunStarted(Event):
     pack_tag: str
     bench_version: str
     partner_ids: tuple[str, ...] = ()  # the bench's partner client ids the run talks with
+    declaration: dict[str, Any] | None = None  # `RunDeclaration.to_json()`: origin, links, features
 
 
 @dataclass(frozen=True)
@@ -121,6 +130,7 @@ class CheckRecorded(Event):
     received: str
     distribution_id: str | None = None  # links the check to the trace
     detail: str = ""
+    blocked_by: str | None = None  # BLOCKED: the scenario id of the root check (a lower tier)
 
 
 @dataclass(frozen=True)
@@ -194,6 +204,8 @@ class ScenarioFinished(Event):
     scenario_id: str
     verdict: Verdict
     duration_s: float
+    blocked_by: str | None = None  # BLOCKED: the root scenario (a lower tier's) whose rule failed first
+    blocked_by_tier: int | None = None
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hubbench.declaration.loading import RunDeclaration
+from hubbench.declaration.model import Declaration
 from hubbench.engine.clock import Clock
 from hubbench.engine.links import Link
 from hubbench.events import Listener
@@ -54,6 +56,11 @@ class RunOptions:
     names: tuple[str, ...] = ()  # keep only scenarios whose name contains one of these (case-insensitive)
     listeners: list[Listener] = field(default_factory=list)
     run_id: str | None = None
+    declaration: Declaration | None = None  # the vendor's declaration file (`--declaration`)
+    roles: tuple[str, ...] = ()  # `--role`, for the run's link (overrides the file's)
+    formats: tuple[str, ...] = ()  # `--format`
+    confirms: bool = False  # `--confirms`: publisher confirms declared
+    direct_cisu: bool = False  # `--direct-cisu` (15-NexSIS)
 
 
 @dataclass
@@ -72,6 +79,7 @@ class RunContext:
     home: BenchHome
     pack: SchemaPack | None = None  # the vhost's (None: envelope checks are skipped with an error)
     settings: HubSettings | None = None  # ports, host: set by `engine.wiring` from the running node
+    declaration: RunDeclaration | None = None  # None: every scenario of the link applies (unit tests)
 
     def require_pack(self) -> SchemaPack:
         """The vhost's pack, for a check that cannot run without it (a bench problem, never the vendor's)."""

@@ -113,7 +113,13 @@ def _create_tables(database: Database) -> None:
 
 
 # Columns added to existing tables after their first release: create_all does not alter a table.
-_ADDED_COLUMNS: tuple[tuple[str, str], ...] = (("runs", "partner_ids"),)
+_ADDED_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("runs", "partner_ids"),
+    ("runs", "declaration"),
+    ("scenario_results", "blocked_by"),
+    ("scenario_results", "blocked_by_tier"),
+    ("checks", "blocked_by"),
+)
 
 
 def _add_missing_columns(conn: Connection) -> None:

@@ -109,6 +109,7 @@ class Run(Base):
     pid: Mapped[int | None]
     pid_token: Mapped[str | None] = mapped_column(String(64))  # process start time, guards against pid reuse
     partner_ids: Mapped[list[Any] | None]  # from RunStarted; NULL for runs recorded before it was carried
+    declaration: Mapped[dict[str, Any] | None]  # vendor's declaration (RunStarted); NULL before it existed
 
 
 def _run_fk() -> Mapped[str]:
@@ -137,6 +138,8 @@ class ScenarioResult(Base):
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
     duration_s: Mapped[float | None] = mapped_column(Float)
+    blocked_by: Mapped[str | None] = mapped_column(String(512))  # BLOCKED: the root scenario's id
+    blocked_by_tier: Mapped[int | None]  # BLOCKED: the root scenario's tier ("bloqué par le palier N")
 
 
 class StepResult(Base):
@@ -168,6 +171,7 @@ class CheckResult(Base):
     distribution_id: Mapped[str | None] = mapped_column(String(512), index=True)
     detail: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime]
+    blocked_by: Mapped[str | None] = mapped_column(String(512))  # BLOCKED: the root scenario's id
 
 
 class Prompt(Base):

@@ -1,0 +1,1 @@
+"""The vendor's declaration of capabilities (roles per link, model versions, formats, optional features)."""
