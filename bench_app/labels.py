@@ -31,6 +31,7 @@ VERDICT_COLOURS: dict[Verdict, tuple[str, str]] = {
     Verdict.PENDING_ATTESTATION: ("#fbc02d", "#212121"),
     Verdict.NOT_APPLICABLE: ("#b0bec5", "#212121"),
     Verdict.SKIPPED: ("#cfd8dc", "#212121"),
+    Verdict.BLOCKED: ("#f8bbd0", "#880e4f"),  # pale red: not passed, but the cause is a lower tier's red
     Verdict.NOT_RUN: ("#eceff1", "#546e7a"),
 }
 
@@ -42,6 +43,7 @@ VERDICT_ICONS: dict[Verdict, str] = {
     Verdict.PENDING_ATTESTATION: "✍",
     Verdict.NOT_APPLICABLE: "–",
     Verdict.SKIPPED: "…",
+    Verdict.BLOCKED: "⛓",
     Verdict.NOT_RUN: "·",
 }
 
@@ -54,6 +56,7 @@ VERDICT_SHORT_FR: dict[Verdict, str] = {
     Verdict.PENDING_ATTESTATION: "à attester",
     Verdict.NOT_APPLICABLE: "n/a",
     Verdict.SKIPPED: "non exécuté",
+    Verdict.BLOCKED: "bloqué",
     Verdict.NOT_RUN: "",
 }
 
@@ -65,16 +68,18 @@ VERDICT_HELP_FR: dict[Verdict, str] = {
     Verdict.PENDING_ATTESTATION: "une personne doit vérifier à l'écran et attester le résultat",
     Verdict.NOT_APPLICABLE: "ce cas ne concerne pas ce logiciel",
     Verdict.SKIPPED: "non exécuté car une étape précédente n'a pas réussi",
+    Verdict.BLOCKED: "échoue pour une règle déjà en échec à un palier inférieur : corrigez d'abord ce palier",
     Verdict.NOT_RUN: "aucun résultat pour ce palier",
 }
 
-# The six verdicts the matrix legend shows (the others are rare and still coloured).
+# The seven verdicts the matrix legend shows (the others are rare and still coloured).
 LEGEND: tuple[Verdict, ...] = (
     Verdict.PASSED,
     Verdict.FAILED,
     Verdict.ERROR,
     Verdict.TIMED_OUT,
     Verdict.PENDING_ATTESTATION,
+    Verdict.BLOCKED,
     Verdict.NOT_RUN,
 )
 

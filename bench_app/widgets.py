@@ -16,7 +16,8 @@ from bench_app.labels import (
     tier_title,
     verdict_label,
 )
-from hubbench.events import Verdict
+from hubbench.declaration.text import link_text
+from hubbench.events import Verdict, blocked_label
 from hubbench.results.queries import TIERS
 from hubbench.results.views import MatrixRow
 
@@ -75,8 +76,11 @@ def matrix_html(rows: list[MatrixRow]) -> str:
             for tier in TIERS:
                 verdict = row.cells.get(tier, Verdict.NOT_RUN) if row else Verdict.NOT_RUN
                 bg, fg = VERDICT_COLOURS[verdict]
-                tip = html.escape(f"{vendor} — lien {link} — {tier_title(tier)} : {verdict_label(verdict)}")
-                text = f"{VERDICT_ICONS[verdict]}<br>{html.escape(VERDICT_SHORT_FR[verdict]) or '&nbsp;'}"
+                label, short = cell_labels(row, tier, verdict)
+                declared = (f" (déclaré : {link_text(row.declaration, link)})"
+                            if row and row.declaration else "")
+                tip = html.escape(f"{vendor} — lien {link}{declared} — {tier_title(tier)} : {label}")
+                text = f"{VERDICT_ICONS[verdict]}<br>{html.escape(short) or '&nbsp;'}"
                 if row is not None and verdict is not Verdict.NOT_RUN:
                     href = f"{DETAIL_PAGE}?{urlencode({'run': row.run_id, 'tier': tier})}"
                     text = (
@@ -94,16 +98,31 @@ def matrix_html(rows: list[MatrixRow]) -> str:
     )
 
 
+def cell_labels(row: MatrixRow | None, tier: int, verdict: Verdict) -> tuple[str, str]:
+    """(full label, short cell text) of a matrix cell; a blocked cell names its root tier."""
+    if verdict is Verdict.BLOCKED and row is not None:
+        root = row.blocked_by.get(tier)
+        return blocked_label(root), f"bloqué P{root}" if root else VERDICT_SHORT_FR[verdict]
+    return verdict_label(verdict), VERDICT_SHORT_FR[verdict]
+
+
 def vendor_summary(vendor: str, rows: list[MatrixRow]) -> str:
-    """One plain sentence per vendor and link: which tiers passed, which need attention."""
+    """One plain sentence per vendor and link (with its declared roles and formats): which tiers passed,
+    which need attention, which are blocked by a lower tier."""
     parts = []
     for row in sorted((r for r in rows if r.vendor == vendor), key=lambda r: r.link):
         passed = [t for t in TIERS if row.cells.get(t) is Verdict.PASSED]
-        bad = [t for t in TIERS if row.cells.get(t, Verdict.NOT_RUN).counts_as_failure]
+        bad = [t for t in TIERS if row.cells.get(t, Verdict.NOT_RUN).counts_as_failure
+               and row.cells.get(t) is not Verdict.BLOCKED]
+        blocked = [t for t in TIERS if row.cells.get(t) is Verdict.BLOCKED]
         pending = [t for t in TIERS if row.cells.get(t) is Verdict.PENDING_ATTESTATION]
-        text = f"lien {row.link} : {len(passed)} palier(s) réussi(s) sur {len(TIERS)}"
+        declared = f" ({link_text(row.declaration, row.link)})" if row.declaration else ""
+        text = f"lien {row.link}{declared} : {len(passed)} palier(s) réussi(s) sur {len(TIERS)}"
         if bad:
             text += " ; à corriger : " + ", ".join(f"palier {t} ({TIER_NAMES_FR[t]})" for t in bad)
+        if blocked:
+            text += " ; " + ", ".join(f"palier {t} {cell_labels(row, t, Verdict.BLOCKED)[0]}"
+                                      for t in blocked)
         if pending:
             text += " ; à attester : " + ", ".join(f"palier {t}" for t in pending)
         parts.append(text)

@@ -1,12 +1,15 @@
 """Page 2: one run → its scenarios → steps and checks, and every message of the run as a timeline."""
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from bench_app import state
-from bench_app.labels import fmt_time, run_label, tier_title, verdict_badge, verdict_label
+from bench_app.labels import VERDICT_ICONS, fmt_time, run_label, tier_title, verdict_badge, verdict_label
 from bench_app.messages import highlighted_json_html, parse_json, pretty_xml, timeline
 from bench_app.widgets import chip, failure_markdown
-from hubbench.events import Verdict
+from hubbench.declaration.text import summary_text
+from hubbench.events import Verdict, blocked_label
 
 st.title("Détail d'une exécution")
 data = state.data()
@@ -38,6 +41,7 @@ st.markdown(
     f"{chip(run.verdict if run.status != 'running' else None)}",
     unsafe_allow_html=True,
 )
+st.caption(summary_text(run.declaration, run.link))
 
 tiers = sorted({s.tier for s in detail.scenarios})
 tier_param = st.query_params.get("tier")
@@ -52,9 +56,13 @@ tier_choice = st.selectbox(
 scenarios = [s for s in detail.scenarios if tier_choice == "tous" or str(s.tier) == tier_choice]
 
 st.header("Scénarios")
+names = {s.scenario_id: s for s in detail.scenarios}
 for scenario in scenarios:
     bad = scenario.verdict is not None and scenario.verdict.counts_as_failure
-    title = f"{verdict_badge(scenario.verdict)} — Palier {scenario.tier} — {scenario.name}"
+    badge = verdict_badge(scenario.verdict)
+    if scenario.verdict is Verdict.BLOCKED:
+        badge = f"{VERDICT_ICONS[Verdict.BLOCKED]} {blocked_label(scenario.blocked_by_tier)}"
+    title = f"{badge} — Palier {scenario.tier} — {scenario.name}"
     with st.expander(title, expanded=bad or scenario.verdict is Verdict.PENDING_ATTESTATION):
         st.caption(
             f"Fichier {scenario.feature} · étiquettes : {', '.join(scenario.tags) or 'aucune'} · "
@@ -62,6 +70,11 @@ for scenario in scenarios:
         )
         if scenario.remark:
             st.warning(scenario.remark)
+        root = names.get(scenario.blocked_by or "")
+        if scenario.verdict is Verdict.BLOCKED and root is not None:
+            link = "?" + urlencode({"run": run_id, "tier": root.tier})
+            st.warning(f"{blocked_label(root.tier).capitalize()} : corrigez d'abord "
+                       f"« [{root.name}]({link}) » (palier {root.tier}), la cause première de cet échec.")
         for step in scenario.steps:
             st.markdown(f"{chip(step.verdict)} &nbsp; **{step.keyword}** {step.text}", unsafe_allow_html=True)
             failed_checks = [c for c in step.checks if c.verdict.counts_as_failure]

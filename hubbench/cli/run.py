@@ -16,6 +16,9 @@ from rich.console import Console
 from rich.table import Table
 
 from hubbench import events as ev
+from hubbench.declaration.loading import load_declaration
+from hubbench.declaration.selection import NOT_DECLARED
+from hubbench.declaration.text import summary_text
 from hubbench.engine.context import RunOptions, Timeouts
 from hubbench.engine.links import parse_tiers
 from hubbench.engine.runner import RunResult, run
@@ -30,6 +33,7 @@ _STYLE = {
     Verdict.PENDING_ATTESTATION: "yellow",
     Verdict.NOT_APPLICABLE: "cyan",
     Verdict.SKIPPED: "dim",
+    Verdict.BLOCKED: "dark_orange",
     Verdict.NOT_RUN: "dim",
 }
 
@@ -50,6 +54,7 @@ class Progress:
                 f"liaison {event.link}, vhost {event.vhost}, paliers "
                 f"{', '.join(map(str, event.tiers))}, pack {event.pack_tag}"
             )
+            self.console.print(summary_text(event.declaration, event.link), highlight=False)
         elif isinstance(event, ev.ScenarioStarted):
             self.console.print(f"  ▶ Palier {event.tier} — {event.name}", style="bold")
         elif isinstance(event, ev.StepFinished) and event.verdict is not Verdict.PASSED and event.detail:
@@ -59,9 +64,9 @@ class Progress:
                 highlight=False,
             )
         elif isinstance(event, ev.ScenarioFinished):
-            self.console.print(
-                f"    → {event.verdict.label_fr} ({event.duration_s:.1f} s)", style=_STYLE[event.verdict]
-            )
+            label = (ev.blocked_label(event.blocked_by_tier) if event.verdict is Verdict.BLOCKED
+                     else event.verdict.label_fr)
+            self.console.print(f"    → {label} ({event.duration_s:.1f} s)", style=_STYLE[event.verdict])
         elif isinstance(event, ev.PromptShown):
             self._show_prompt(event)
         elif isinstance(event, ev.PromptClosed):
@@ -110,14 +115,20 @@ def summary_table(result: RunResult) -> Table:
         "Délai dépassé",
         "À attester",
         "Non applicables",
+        "Bloqués",
         "Erreurs",
         "Verdict",
     ):
         table.add_column(column)
     for tier in sorted({s.tier for s in result.scenarios}):
-        verdicts = [s.verdict for s in result.scenarios if s.tier == tier]
+        scenarios = [s for s in result.scenarios if s.tier == tier]
+        verdicts = [s.verdict for s in scenarios]
         verdict = aggregate(verdicts)
         count = verdicts.count
+        label = verdict.label_fr
+        if verdict is Verdict.BLOCKED:
+            roots = [s.blocked_by_tier for s in scenarios if s.blocked_by_tier]
+            label = ev.blocked_label(min(roots, default=None))
         table.add_row(
             str(tier),
             str(len(verdicts)),
@@ -126,10 +137,22 @@ def summary_table(result: RunResult) -> Table:
             str(count(Verdict.TIMED_OUT)),
             str(count(Verdict.PENDING_ATTESTATION)),
             str(count(Verdict.NOT_APPLICABLE)),
+            str(count(Verdict.BLOCKED)),
             str(count(Verdict.ERROR)),
-            f"[{_STYLE[verdict]}]{verdict.label_fr}[/]",
+            f"[{_STYLE[verdict]}]{label}[/]",
         )
     return table
+
+
+def not_applicable_lines(result: RunResult) -> list[str]:
+    """One line per scenario left out by the declaration or blocked by a lower tier (with the reason)."""
+    lines = []
+    for s in result.scenarios:
+        if s.verdict is Verdict.BLOCKED:
+            lines.append(f"  ⛓ {s.verdict_label} : palier {s.tier} — {s.name}")
+        elif s.verdict is Verdict.NOT_APPLICABLE and s.detail.startswith(NOT_DECLARED):
+            lines.append(f"  – {s.detail} : palier {s.tier} — {s.name}")
+    return lines
 
 
 def official_cases_table(result: RunResult) -> Table | None:
@@ -176,6 +199,25 @@ def run_command(
     scenario: Annotated[
         list[str] | None, typer.Option("--scenario", help="Filtre sur le nom (répétable).")
     ] = None,
+    declaration: Annotated[
+        Path | None,
+        typer.Option("--declaration", help="Déclaration de capacités (YAML/JSON ; voir "
+                                           "schemas/declaration.schema.json)."),
+    ] = None,
+    role: Annotated[
+        list[str] | None,
+        typer.Option("--role", help="Rôle sur la liaison (répétable) : lrm, tablette, emetteur-position, "
+                                    "demandeur-position."),
+    ] = None,
+    format_: Annotated[
+        list[str] | None, typer.Option("--format", help="Format déclaré (répétable) : json, xml.")
+    ] = None,
+    confirms: Annotated[
+        bool, typer.Option("--confirms", help="Déclare les confirmations de publication (optionnel).")
+    ] = False,
+    direct_cisu: Annotated[
+        bool, typer.Option("--direct-cisu", help="15-NexSIS : déclare l'échange direct au format CISU.")
+    ] = False,
 ) -> None:
     """Lance les scénarios des paliers contre le système d'un éditeur raccordé au hub du banc."""
     if timeout is not None and timeout <= 0:
@@ -194,12 +236,19 @@ def run_command(
         strict=strict,
         names=tuple(scenario or ()),
         listeners=[Progress(console)],
+        declaration=load_declaration(declaration) if declaration else None,
+        roles=tuple(role or ()),
+        formats=tuple(format_ or ()),
+        confirms=confirms,
+        direct_cisu=direct_cisu,
     )
     result = run(options)
     console.print(summary_table(result))
     cases = official_cases_table(result)
     if cases is not None:
         console.print(cases)
+    for line in not_applicable_lines(result):
+        console.print(line, highlight=False)
     for pending in result.pending:
         console.print(f"  ✎ à attester : {pending.name}", style="yellow")
     if result.interrupted:

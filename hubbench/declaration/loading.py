@@ -80,7 +80,7 @@ def _first_error(exc: ValidationError) -> str:
             message += f" ({error['input']!r})"
         expected = (error.get("ctx") or {}).get("expected")
         if expected:
-            message += f" ; attendu {expected}"
+            message += f" ; attendu {str(expected).replace(' or ', ' ou ')}"
     return f"{where} : {message}" if where != "racine" else message
 
 

@@ -1,7 +1,8 @@
 """Standard Cucumber JSON (features → elements → steps), as read by Cucumber report tools.
 
-Step status: passed; failed (failed, bench error, timed out); pending (pending attestation); skipped
-(skipped, not applicable, or never finished); durations in nanoseconds. Attestations and overrides
+Step status: passed; failed (failed, bench error, timed out, blocked by a lower tier); pending (pending
+attestation); skipped (skipped, not applicable, or never finished); durations in nanoseconds. The
+features' description gives the run's declaration. Attestations and overrides
 appear as `after` hooks of the scenario, so the scenario's final status is visible without inventing
 steps.
 """
@@ -14,6 +15,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+from hubbench.declaration.text import summary_text
 from hubbench.events import Verdict
 from hubbench.results.reporters._common import RunSource, failure_lines, load_run, prepare, verdict_of
 from hubbench.results.views import ScenarioView, StepView
@@ -23,6 +25,7 @@ _STATUS = {
     Verdict.FAILED: "failed",
     Verdict.ERROR: "failed",
     Verdict.TIMED_OUT: "failed",
+    Verdict.BLOCKED: "failed",
     Verdict.PENDING_ATTESTATION: "pending",
     Verdict.SKIPPED: "skipped",
     Verdict.NOT_APPLICABLE: "skipped",
@@ -131,7 +134,7 @@ def cucumber_features(store: RunSource, run_id: str) -> list[dict[str, Any]]:
                 "id": feature_id,
                 "keyword": "Fonctionnalité",
                 "name": feature,
-                "description": "",
+                "description": summary_text(detail.run.declaration, detail.run.link),
                 "line": 1,
                 "tags": [],
                 "elements": elements,

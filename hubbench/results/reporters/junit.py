@@ -1,7 +1,9 @@
 """JUnit XML: one testsuite per (tier, feature), one testcase per scenario.
 
-failed / timed out → <failure> whose message is "Attendu : … — Reçu : … — Règle : …"; bench error →
-<error>; pending attestation → <skipped message="à attester">; skipped / not applicable → <skipped>.
+failed / timed out → <failure> whose message is "Attendu : … — Reçu : … — Règle : …"; blocked by a
+lower tier → <failure type="blocked"> whose message is « Bloqué par le palier N (cause première : …) »;
+bench error → <error>; pending attestation → <skipped message="à attester">; skipped / not applicable
+→ <skipped> (its message gives the reason, e.g. « non déclaré : … »). The run's declaration is a property.
 """
 
 from __future__ import annotations
@@ -10,11 +12,19 @@ import xml.etree.ElementTree as ET
 from itertools import groupby
 from pathlib import Path
 
+from hubbench.declaration.text import summary_text
 from hubbench.events import Verdict
-from hubbench.results.reporters._common import RunSource, failure_lines, load_run, prepare, verdict_of
+from hubbench.results.reporters._common import (
+    RunSource,
+    failure_lines,
+    load_run,
+    prepare,
+    verdict_of,
+    verdict_text,
+)
 from hubbench.results.views import ScenarioView
 
-_FAILURES = (Verdict.FAILED, Verdict.TIMED_OUT)
+_FAILURES = (Verdict.FAILED, Verdict.TIMED_OUT, Verdict.BLOCKED)
 
 
 def _testcase(suite: ET.Element, scenario: ScenarioView) -> str | None:
@@ -35,7 +45,9 @@ def _testcase(suite: ET.Element, scenario: ScenarioView) -> str | None:
         element.text = "\n".join(lines)
     else:
         kind = "skipped"
-        element = ET.SubElement(case, "skipped", message=verdict.label_fr)
+        reasons = {s.detail for s in scenario.steps if s.verdict is Verdict.NOT_APPLICABLE and s.detail}
+        message = verdict_text(scenario) + (f" — {' ; '.join(sorted(reasons))}" if reasons else "")
+        element = ET.SubElement(case, "skipped", message=message)
         element.text = "\n".join(a.question for a in scenario.attestations if a.status == "pending") or None
     if scenario.remark:
         ET.SubElement(case, "system-out").text = scenario.remark
@@ -60,6 +72,7 @@ def write_junit(store: RunSource, run_id: str, path: str | Path) -> Path:
         props = ET.SubElement(suite, "properties")
         for name in ("run_id", "vendor", "client_id", "link", "vhost", "pack_tag", "bench_version"):
             ET.SubElement(props, "property", name=name, value=str(getattr(run, name)))
+        ET.SubElement(props, "property", name="declaration", value=summary_text(run.declaration, run.link))
         counts = {"tests": len(scenarios), "failures": 0, "errors": 0, "skipped": 0}
         for scenario in scenarios:
             kind = _testcase(suite, scenario)
