@@ -157,10 +157,21 @@ class Declaration(BaseModel):
         return self.model_dump(mode="json", by_alias=True)
 
 
+_SCHEMA_DESCRIPTIONS_FR: dict[str, str] = {  # vendors read the schema: French, not the docstrings
+    "Features": "Options facultatives ; une option non déclarée est « non applicable », jamais réussie.",
+    "LinkDeclaration": "Ce qu'est le système sur une liaison : rôle(s), versions du modèle, formats.",
+    "Role": "lrm ; tablette (15-SMUR) ; emetteur-position, demandeur-position (15-GPS).",
+    "Format": "Format des messages : json ou xml.",
+}
+
+
 def declaration_schema() -> dict[str, Any]:
     """The JSON Schema of a declaration file (committed as `schemas/declaration.schema.json`)."""
     schema = Declaration.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["description"] = "Déclaration d'un éditeur : liaisons, rôles, versions, formats et options."
+    for name, text in _SCHEMA_DESCRIPTIONS_FR.items():
+        schema["$defs"][name]["description"] = text
     links = schema["properties"]["links"]
     links["propertyNames"] = {"enum": list(DECLARABLE_LINKS)}
     return schema

@@ -1,7 +1,8 @@
 """One engine run in its own process (the engine runs pytest in-process: one run per process).
 
 Usage: python run_one.py VENDOR CLIENT_ID LINK TIERS PARTNER_ID  (HUBBENCH_HOME set by the caller)
-Prints one JSON line: {"run_id", "verdict", "scenarios": [{scenario_id, name, tier, verdict, detail}]}.
+Prints one JSON line: {"run_id", "verdict", "scenarios": [{scenario_id, name, tier, verdict, detail,
+blocked_by_tier}]}.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ def main() -> None:
         "run_id": result.run_id,
         "verdict": result.verdict.value,
         "scenarios": [{"scenario_id": s.scenario_id, "name": s.name, "tier": s.tier,
-                       "verdict": s.verdict.value, "detail": s.detail} for s in result.scenarios],
+                       "verdict": s.verdict.value, "detail": s.detail, "blocked_by_tier": s.blocked_by_tier}
+                      for s in result.scenarios],
     }))
 
 

@@ -1,7 +1,10 @@
 """Verdict matrix of the reference vendors on the real hub: tiers 1–3, link 15-15.
 
 `conforme` passes every automatable check (attestations may stay pending); each fault profile fails
-exactly the one scenario that checks the rule it breaks, and no other. All runs go at once (one
+exactly the one scenario that checks the rule it breaks, and no other. Two faults whose rule later
+tiers depend on run tiers 1–7 on 15-NexSIS (the link with all seven tiers): `sans-ack` is red on tier 2
+only and « bloqué par le palier 2 » on tiers 4, 6 and 7; `distribution-id-invalide` red on tier 3 only
+and « bloqué par le palier 3 » on tiers 5 and 7 — root causes, not cascades. All runs go at once (one
 process per run, each with its own partner id) against one node and its dispatcher.
 """
 
@@ -17,6 +20,7 @@ from typing import Any
 import pytest
 
 from hubbench.campaigns.demo import pack_source_env
+from hubbench.engine.links import default_partner_id, get_link
 from hubbench.events import Verdict
 from hubbench.home import HOME_ENV, PACK_SOURCE_ENV
 from hubbench.hub.clients import ClientRegistry
@@ -24,8 +28,8 @@ from hubbench.hub.supervision import dispatcher_health, start_dispatcher, stop_d
 from hubbench.sim.launch import VendorThread, build_vendor
 from hubbench.sim.profiles import PROFILES
 
-LINK, VHOST, TIERS = "15-15", "15-15_v1.5", "1-3"
-RUN_LIMIT_S = 300
+LINK, TIERS = "15-15", "1-3"
+RUN_LIMIT_S = 420
 RUN_ONE = Path(__file__).with_name("run_one.py")
 
 
@@ -39,6 +43,23 @@ def _tier(profile: str) -> int:
 MATRIX = [name for name in PROFILES if _tier(name) <= 3]
 FAULTS = [name for name in MATRIX if PROFILES[name].is_fault]
 CLIENT_IDS = {name: f"fr.health.samu9{i:02d}" for i, name in enumerate(MATRIX, start=10)}
+
+# Faults whose rule later tiers depend on: (link, tiers) of their run, and the tiers blocked by the root.
+CASCADES: dict[str, tuple[str, str, set[int]]] = {
+    "sans-ack": ("15-NexSIS", "1-7", {4, 6, 7}),
+    "distribution-id-invalide": ("15-NexSIS", "1-7", {5, 7}),
+}
+
+
+def _run_of(profile: str) -> tuple[str, str]:
+    link, tiers, _ = CASCADES.get(profile, (LINK, TIERS, set()))
+    return link, tiers
+
+
+def _partner(client_id: str, link: str) -> str:
+    if link == "15-NexSIS":
+        return default_partner_id(get_link(link), client_id)
+    return client_id.replace("samu9", "samuP")
 
 # The one scenario (a fragment of its French name) each fault profile must fail.
 EXPECTED_FAILURE: dict[str, str] = {
@@ -68,16 +89,17 @@ def runs(hub_node: Any) -> Iterator[dict[str, dict[str, Any]]]:
                 patch.setenv(key, env[key])
         start_dispatcher(home, settings)
     registry = ClientRegistry(home, settings)
-    for client_id in CLIENT_IDS.values():
-        registry.add(client_id, vhosts=[VHOST], editor="hubbench-tests")
+    vhosts = {name: get_link(_run_of(name)[0]).default_vhost for name in CLIENT_IDS}
+    for name, client_id in CLIENT_IDS.items():
+        registry.add(client_id, vhosts=[vhosts[name]], editor="hubbench-tests")
     sims = []
     try:
         for name, client_id in CLIENT_IDS.items():
-            sims.append(VendorThread(build_vendor(home, client_id, PROFILES[name], vhost=VHOST,
+            sims.append(VendorThread(build_vendor(home, client_id, PROFILES[name], vhost=vhosts[name],
                                                   settings=settings)).start())
         processes = {
-            name: subprocess.Popen([sys.executable, str(RUN_ONE), f"ref-{name}", client_id, LINK, TIERS,
-                                    client_id.replace("samu9", "samuP")],
+            name: subprocess.Popen([sys.executable, str(RUN_ONE), f"ref-{name}", client_id, *_run_of(name),
+                                    _partner(client_id, _run_of(name)[0])],
                                    env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for name, client_id in CLIENT_IDS.items()
         }
@@ -102,7 +124,13 @@ def runs(hub_node: Any) -> Iterator[dict[str, dict[str, Any]]]:
 
 
 def _failing(result: dict[str, Any]) -> list[dict[str, Any]]:
-    return [s for s in result["scenarios"] if Verdict(s["verdict"]).counts_as_failure]
+    """The scenarios failed by themselves (a blocked one failed for a lower tier's root: not counted)."""
+    return [s for s in result["scenarios"]
+            if Verdict(s["verdict"]).counts_as_failure and Verdict(s["verdict"]) is not Verdict.BLOCKED]
+
+
+def _blocked(result: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for s in result["scenarios"] if Verdict(s["verdict"]) is Verdict.BLOCKED]
 
 
 def _table(result: dict[str, Any]) -> str:
@@ -131,6 +159,23 @@ def test_fault_profile_fails_exactly_its_scenario(runs: dict[str, dict[str, Any]
     assert EXPECTED_FAILURE[profile] in failed["name"], f"{profile} :\n{_table(result)}"
     assert Verdict(failed["verdict"]) is not Verdict.ERROR, f"{profile} :\n{_table(result)}"
     assert failed["tier"] == _tier(profile), _table(result)
+    if profile not in CASCADES:
+        assert not _blocked(result), f"{profile} :\n{_table(result)}"
+
+
+@pytest.mark.parametrize("profile", sorted(CASCADES))
+def test_later_tiers_are_blocked_by_the_root_not_failed(runs: dict[str, dict[str, Any]],
+                                                        profile: str) -> None:
+    """The fault is red on its own tier only; the later tiers whose flows need that rule are « bloqué par
+    le palier N », each linked to the root tier, and the run still fails (a blocked scenario is no pass)."""
+    result = runs[profile]
+    blocked = _blocked(result)
+    root_tier = _tier(profile)
+    assert {s["tier"] for s in blocked} == CASCADES[profile][2], f"{profile} :\n{_table(result)}"
+    assert all(s["blocked_by_tier"] == root_tier for s in blocked), _table(result)
+    assert all(f"bloqué par le palier {root_tier}" in s["detail"] for s in blocked), _table(result)
+    assert {s["tier"] for s in result["scenarios"]} == set(range(1, 8)), _table(result)
+    assert Verdict(result["verdict"]) is Verdict.FAILED, _table(result)
 
 
 def test_every_scenario_is_exercised_by_a_fault(runs: dict[str, dict[str, Any]]) -> None:
