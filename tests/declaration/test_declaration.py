@@ -177,3 +177,22 @@ def test_declaration_text_for_cli_reports_and_console() -> None:
     )
     assert summary_text(None, "15-15") == f"Déclaration : {NONE_FR}"
     assert link_text(stored, "15-18") == "—"
+
+
+def test_the_console_form_passes_the_declaration_to_hubbench_run() -> None:
+    from bench_app.launcher import RunRequest
+
+    request = RunRequest(vendor="V", client_id="fr.health.samu440", link="15-SMUR", roles=("lrm", "tablette"),
+                         formats=("json",), confirms=True)
+    request.validate()
+    args = request.arguments()
+    assert args[args.index("--role") + 1] == "lrm" and args.count("--role") == 2
+    assert args[args.index("--format") + 1] == "json" and "--confirms" in args and "--direct-cisu" not in args
+    for bad, fragment in ((RunRequest(vendor="V", client_id="fr.health.samu440", link="15-15",
+                                      roles=("tablette",)), "Rôle attendu parmi lrm sur 15-15"),
+                          (RunRequest(vendor="V", client_id="fr.health.samu440", link="15-15",
+                                      direct_cisu=True), "directCISU ne concerne que 15-NexSIS"),
+                          (RunRequest(vendor="V", client_id="fr.health.samu440", link="15-15",
+                                      formats=("pdf",)), "Format attendu parmi json, xml")):
+        with pytest.raises(UsageError, match=fragment):
+            bad.validate()
