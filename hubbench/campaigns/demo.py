@@ -16,12 +16,12 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from hubbench.engine.links import LINKS, get_link
 from hubbench.errors import UsageError
-from hubbench.events import Verdict
+from hubbench.events import Verdict, blocked_label
 from hubbench.home import PACK_SOURCE_ENV, BenchHome
 from hubbench.hub.clients import ClientRegistry
 from hubbench.hub.node import HubNode
@@ -208,6 +208,12 @@ class MatrixLine:
     vhost: str
     cells: dict[int, Verdict]
     run_id: str | None
+    blocked_by: dict[int, int] = field(default_factory=dict)  # BLOCKED tier → the tier of its root check
+
+    def label(self, tier: int) -> str:
+        """The cell's French label; « bloqué par le palier N » for a blocked tier."""
+        verdict = self.cells[tier]
+        return blocked_label(self.blocked_by.get(tier)) if verdict is Verdict.BLOCKED else verdict.label_fr
 
 
 def verdict_matrix(home: BenchHome, vendors: Sequence[DemoVendor], links: Sequence[str],
@@ -225,7 +231,7 @@ def verdict_matrix(home: BenchHome, vendors: Sequence[DemoVendor], links: Sequen
             row = rows.get((vendor.name, link))
             cells = {t: (row.cells.get(t, Verdict.NOT_RUN) if row else Verdict.NOT_RUN) for t in tiers}
             lines.append(MatrixLine(vendor.name, vendor.client_id, link, vendor.vhost_for(link), cells,
-                                    row.run_id if row else None))
+                                    row.run_id if row else None, dict(row.blocked_by) if row else {}))
     return lines
 
 

@@ -31,7 +31,7 @@ def _print_matrix(lines: list[d.MatrixLine], tiers: list[int]) -> None:
         table.add_column(header)
     for line in lines:
         table.add_row(line.vendor, line.client_id, line.link, line.vhost,
-                      *(line.cells[t].label_fr for t in tiers))
+                      *(line.label(t) for t in tiers))
     console = Console()
     (console if console.is_terminal else Console(width=200)).print(table)
 
