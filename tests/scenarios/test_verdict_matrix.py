@@ -1,11 +1,12 @@
 """Verdict matrix of the reference vendors on the real hub: tiers 1–3, link 15-15.
 
 `conforme` passes every automatable check (attestations may stay pending); each fault profile fails
-exactly the one scenario that checks the rule it breaks, and no other. Two faults whose rule later
-tiers depend on run tiers 1–7 on 15-NexSIS (the link with all seven tiers): `sans-ack` is red on tier 2
-only and « bloqué par le palier 2 » on tiers 4, 6 and 7; `distribution-id-invalide` red on tier 3 only
-and « bloqué par le palier 3 » on tiers 5 and 7 — root causes, not cascades. All runs go at once (one
-process per run, each with its own partner id) against one node and its dispatcher.
+exactly the one scenario that checks the rule it breaks, and no other. All runs go at once (one
+process per run, each with its own partner id) against one node and its dispatcher. Then two faults
+whose rule later tiers depend on run tiers 1–7 on 15-NexSIS (the link with all seven tiers):
+`sans-ack` is red on tier 2 only and « bloqué par le palier 2 » on tiers 4, 6 and 7;
+`distribution-id-invalide` red on tier 3 only and « bloqué par le palier 3 » on tiers 5 and 7 — root
+causes, not cascades.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,7 @@ from hubbench.sim.launch import VendorThread, build_vendor
 from hubbench.sim.profiles import PROFILES
 
 LINK, TIERS = "15-15", "1-3"
-RUN_LIMIT_S = 420
+RUN_LIMIT_S = 300
 RUN_ONE = Path(__file__).with_name("run_one.py")
 
 
@@ -44,22 +46,11 @@ MATRIX = [name for name in PROFILES if _tier(name) <= 3]
 FAULTS = [name for name in MATRIX if PROFILES[name].is_fault]
 CLIENT_IDS = {name: f"fr.health.samu9{i:02d}" for i, name in enumerate(MATRIX, start=10)}
 
-# Faults whose rule later tiers depend on: (link, tiers) of their run, and the tiers blocked by the root.
-CASCADES: dict[str, tuple[str, str, set[int]]] = {
-    "sans-ack": ("15-NexSIS", "1-7", {4, 6, 7}),
-    "distribution-id-invalide": ("15-NexSIS", "1-7", {5, 7}),
-}
-
-
-def _run_of(profile: str) -> tuple[str, str]:
-    link, tiers, _ = CASCADES.get(profile, (LINK, TIERS, set()))
-    return link, tiers
-
-
-def _partner(client_id: str, link: str) -> str:
-    if link == "15-NexSIS":
-        return default_partner_id(get_link(link), client_id)
-    return client_id.replace("samu9", "samuP")
+# Faults whose rule later tiers depend on, run on 15-NexSIS tiers 1–7 (the link with all seven tiers):
+# profile → the tiers « bloqué par » its own. Their own client ids: these runs go after the matrix's.
+CASCADES: dict[str, set[int]] = {"sans-ack": {4, 6, 7}, "distribution-id-invalide": {5, 7}}
+CASCADE_LINK, CASCADE_TIERS, CASCADE_LIMIT_S = "15-NexSIS", "1-7", 420
+CASCADE_IDS = {name: f"fr.health.samu97{i}" for i, name in enumerate(CASCADES)}
 
 # The one scenario (a fragment of its French name) each fault profile must fail.
 EXPECTED_FAILURE: dict[str, str] = {
@@ -78,41 +69,48 @@ EXPECTED_FAILURE: dict[str, str] = {
 pytestmark = pytest.mark.broker
 
 
-@pytest.fixture(scope="module")
-def runs(hub_node: Any) -> Iterator[dict[str, dict[str, Any]]]:
+def _partner(client_id: str, link: str) -> str:
+    if link == "15-NexSIS":
+        return default_partner_id(get_link(link), client_id)
+    return client_id.replace("samu9", "samuP")
+
+
+@contextmanager
+def _played(hub_node: Any, client_ids: dict[str, str], link: str, tiers: str,
+            limit_s: float) -> Iterator[dict[str, dict[str, Any]]]:
+    """Each profile's reference vendor (its client id) run at once through `run_one.py` on `link`."""
     home, settings = hub_node.home, hub_node.settings
     env = {**pack_source_env(), HOME_ENV: str(home.root)}
+    vhost = get_link(link).default_vhost
     already_running = dispatcher_health(home).get("running", False)
     with pytest.MonkeyPatch.context() as patch:
-        for key in (PACK_SOURCE_ENV,):
-            if env.get(key):
-                patch.setenv(key, env[key])
+        if env.get(PACK_SOURCE_ENV):
+            patch.setenv(PACK_SOURCE_ENV, env[PACK_SOURCE_ENV])
         start_dispatcher(home, settings)
     registry = ClientRegistry(home, settings)
-    vhosts = {name: get_link(_run_of(name)[0]).default_vhost for name in CLIENT_IDS}
-    for name, client_id in CLIENT_IDS.items():
-        registry.add(client_id, vhosts=[vhosts[name]], editor="hubbench-tests")
+    for client_id in client_ids.values():
+        registry.add(client_id, vhosts=[vhost], editor="hubbench-tests")
     sims = []
     try:
-        for name, client_id in CLIENT_IDS.items():
-            sims.append(VendorThread(build_vendor(home, client_id, PROFILES[name], vhost=vhosts[name],
+        for name, client_id in client_ids.items():
+            sims.append(VendorThread(build_vendor(home, client_id, PROFILES[name], vhost=vhost,
                                                   settings=settings)).start())
         processes = {
-            name: subprocess.Popen([sys.executable, str(RUN_ONE), f"ref-{name}", client_id, *_run_of(name),
-                                    _partner(client_id, _run_of(name)[0])],
+            name: subprocess.Popen([sys.executable, str(RUN_ONE), f"ref-{name}", client_id, link, tiers,
+                                    _partner(client_id, link)],
                                    env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for name, client_id in CLIENT_IDS.items()
+            for name, client_id in client_ids.items()
         }
         results: dict[str, dict[str, Any]] = {}
         for name, process in processes.items():
             try:
-                out, err = process.communicate(timeout=RUN_LIMIT_S)
+                out, err = process.communicate(timeout=limit_s)
             except subprocess.TimeoutExpired:
                 process.kill()
                 out, err = process.communicate()
             lines = [line for line in out.splitlines() if line.startswith("{")]
             results[name] = json.loads(lines[-1]) if lines else {"error": err[-2000:], "scenarios": []}
-        for name, sim in zip(CLIENT_IDS, sims, strict=True):
+        for name, sim in zip(client_ids, sims, strict=True):
             results[name]["sim_log"] = [entry.text for entry in sim.vendor.log][-12:]
             results[name]["sim_error"] = repr(sim.error) if sim.error else None
         yield results
@@ -121,6 +119,18 @@ def runs(hub_node: Any) -> Iterator[dict[str, dict[str, Any]]]:
             sim.stop()
         if not already_running:
             stop_dispatcher(home)
+
+
+@pytest.fixture(scope="module")
+def runs(hub_node: Any) -> Iterator[dict[str, dict[str, Any]]]:
+    with _played(hub_node, CLIENT_IDS, LINK, TIERS, RUN_LIMIT_S) as results:
+        yield results
+
+
+@pytest.fixture(scope="module")
+def cascades(hub_node: Any) -> Iterator[dict[str, dict[str, Any]]]:
+    with _played(hub_node, CASCADE_IDS, CASCADE_LINK, CASCADE_TIERS, CASCADE_LIMIT_S) as results:
+        yield results
 
 
 def _failing(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -159,19 +169,22 @@ def test_fault_profile_fails_exactly_its_scenario(runs: dict[str, dict[str, Any]
     assert EXPECTED_FAILURE[profile] in failed["name"], f"{profile} :\n{_table(result)}"
     assert Verdict(failed["verdict"]) is not Verdict.ERROR, f"{profile} :\n{_table(result)}"
     assert failed["tier"] == _tier(profile), _table(result)
-    if profile not in CASCADES:
-        assert not _blocked(result), f"{profile} :\n{_table(result)}"
+    assert not _blocked(result), f"{profile} :\n{_table(result)}"  # nothing below tier 3 to block it
 
 
 @pytest.mark.parametrize("profile", sorted(CASCADES))
-def test_later_tiers_are_blocked_by_the_root_not_failed(runs: dict[str, dict[str, Any]],
+def test_later_tiers_are_blocked_by_the_root_not_failed(cascades: dict[str, dict[str, Any]],
                                                         profile: str) -> None:
-    """The fault is red on its own tier only; the later tiers whose flows need that rule are « bloqué par
-    le palier N », each linked to the root tier, and the run still fails (a blocked scenario is no pass)."""
-    result = runs[profile]
-    blocked = _blocked(result)
+    """The fault is red on its own tier only (its one scenario); the later tiers whose flows need that
+    rule are « bloqué par le palier N », each linked to the root tier, and the run still fails (a blocked
+    scenario is no pass)."""
+    result = cascades[profile]
     root_tier = _tier(profile)
-    assert {s["tier"] for s in blocked} == CASCADES[profile][2], f"{profile} :\n{_table(result)}"
+    failing = _failing(result)
+    assert [s["tier"] for s in failing] == [root_tier], f"{profile} :\n{_table(result)}"
+    assert EXPECTED_FAILURE[profile] in failing[0]["name"], _table(result)
+    blocked = _blocked(result)
+    assert {s["tier"] for s in blocked} == CASCADES[profile], f"{profile} :\n{_table(result)}"
     assert all(s["blocked_by_tier"] == root_tier for s in blocked), _table(result)
     assert all(f"bloqué par le palier {root_tier}" in s["detail"] for s in blocked), _table(result)
     assert {s["tier"] for s in result["scenarios"]} == set(range(1, 8)), _table(result)
