@@ -17,6 +17,7 @@ from hubbench.home import BenchHome
 from hubbench.protocol.pack_cache import (
     Fetched,
     PackState,
+    VhostPack,
     cached_tags,
     fetch,
     tags_for,
@@ -77,6 +78,9 @@ def list_command(
         states[row.tag] = row.state
         typer.echo(f"{row.vhost:<17}{row.tag:<8}{row.state.line + '.x':<7}{row.mapping:<18}"
                    f"{_offline(row.state):<18}{row.state.checksum}")
+    typer.echo("\nPourquoi ce pack :")
+    for (tag, reason), vhosts in _reasons(rows).items():
+        typer.echo(f"  {tag:<7}{', '.join(vhosts)} — {reason}")
     typer.echo("\nPacks :")
     for tag, state in sorted(states.items()):
         files = f" — {state.files} fichiers, {_size(state.size)}" if state.files else ""
@@ -84,6 +88,14 @@ def list_command(
     for check in others:
         status = "intact" if check.unchanged else "MODIFIÉ (hubbench packs verify)"
         typer.echo(f"  {check.tag:<7}en cache, hors correspondance vhost — {status} — source {check.source}")
+
+
+def _reasons(rows: list[VhostPack]) -> dict[tuple[str, str], list[str]]:
+    """(tag, reason) → its vhosts, in the order of the map: one line per reason, not per vhost."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        grouped.setdefault((row.tag, row.reason or "—"), []).append(row.vhost)
+    return grouped
 
 
 def _progress() -> Any:

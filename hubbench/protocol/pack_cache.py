@@ -29,6 +29,7 @@ from hubbench.protocol.packs import (
     pack_from_directory,
     pack_source,
     resolve_tag,
+    vhost_choice,
     vhost_map,
 )
 
@@ -106,10 +107,11 @@ class VhostPack:
     mapping: str  # "intégrée" | "supposée (§8)" | "config [vhosts]"
     state: PackState | None
     error: str = ""
+    reason: str = ""  # why this tag (packs.VHOST_CHOICES, or the config entry)
 
     def as_json(self) -> dict[str, Any]:
-        return {"vhost": self.vhost, "tag": self.tag, "mapping": self.mapping, "error": self.error or None,
-                **(self.state.as_json() if self.state else {})}
+        return {"vhost": self.vhost, "tag": self.tag, "mapping": self.mapping, "reason": self.reason,
+                "error": self.error or None, **(self.state.as_json() if self.state else {})}
 
 
 def vhost_packs(home: BenchHome) -> list[VhostPack]:
@@ -120,14 +122,16 @@ def vhost_packs(home: BenchHome) -> list[VhostPack]:
     for vhost, raw in sorted(vhost_map(home).items()):
         mapping = ("config [vhosts]" if vhost in configured
                    else "supposée (§8)" if vhost in ASSUMED_VHOSTS else "intégrée")
+        choice = vhost_choice(vhost, home)
+        reason = choice.reason if choice else ""
         try:
             tag = resolve_tag(raw)
         except UsageError as exc:
-            rows.append(VhostPack(vhost, raw, mapping, None, str(exc)))
+            rows.append(VhostPack(vhost, raw, mapping, None, str(exc), reason))
             continue
         if tag not in states:
             states[tag] = pack_state(tag, home, source)
-        rows.append(VhostPack(vhost, tag, mapping, states[tag]))
+        rows.append(VhostPack(vhost, tag, mapping, states[tag], reason=reason))
     return rows
 
 
