@@ -35,6 +35,8 @@ from hubbench.events import (
 )
 
 TIER_TAG_PREFIX = "palier-"
+OFFICIAL_CASE_TAG = "cas-officiel"  # scenarios expanded per official case of the pack (official_cases)
+EXAMPLE_FIXTURE = "_pytest_bdd_example"  # the row pytest-bdd renders a scenario's <placeholders> with
 INTERRUPTED = "exécution interrompue avant la fin de cette étape"
 _STEP_RULE = re.compile(r"\[([^\[\]]+)\]\s*$")
 
@@ -117,6 +119,20 @@ class EnginePlugin:
     @pytest.hookimpl(tryfirst=True)
     def pytest_bdd_apply_tag(self, tag: str, function: Callable[..., object]) -> bool:
         return True  # tags are read from the scenario itself; no pytest marks needed
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        """Scenarios tagged @cas-officiel get one example per official case of the vhost's pack, made
+        here at collection time (the feature file lists no case: the pack does)."""
+        template = scenario_wrapper_template_registry.get(metafunc.function)
+        if template is None or template.templated:
+            return
+        tags = set(template.tags) | set(template.feature.tags)
+        if OFFICIAL_CASE_TAG not in tags or not selected(tags, self.ctx.tiers, self.ctx.link.tag):
+            return
+        from hubbench.engine.official_cases import example_rows
+
+        rows = example_rows(self.ctx, self._shared)
+        metafunc.parametrize(EXAMPLE_FIXTURE, [row for _, row in rows], ids=[ident for ident, _ in rows])
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         keep, drop = [], []

@@ -1,5 +1,5 @@
 """Broker-free tests of the tier 4–7 helpers: findings → checks, attestations, checklists, the official
-case features kept in sync with test_cases.json, fake-trace runs of the tier 5 and tier 7 judgements."""
+fake-trace runs of the tier 5 and tier 7 judgements."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from hubbench.cases import rules
-from hubbench.cases.material import material_for
 from hubbench.cases.rules import Finding
 from hubbench.cli.run import official_cases_table
 from hubbench.engine import case_sending, emsi_exchange, official_cases
@@ -126,17 +125,6 @@ def test_value_checklist_skips_dates_and_ignored_paths() -> None:
     items = fn.value_checklist(use_case, ignored=["$.createCase.caseId"])
     found = [(i["path"], i["expected"]) for i in items]
     assert found == [("$.createCase.n[0]", 1), ("$.createCase.n[1].v", "a")]
-
-
-def test_official_features_in_sync_with_test_cases() -> None:
-    pack = load_pack(directory=_shared(SHARED / "official"))
-    categories = material_for(pack).test_cases()
-    assert {c.label for c in categories} == set(official_cases.LINK_CATEGORIES.values())
-    for category in categories:
-        path = official_cases.feature_path(REPO / "features", category.label)
-        assert path.read_text(encoding="utf-8") == official_cases.feature_text(category, category.label), (
-            f"{path.name} n'est plus à jour : régénérez-le avec official_cases.feature_text")
-        assert official_cases.labels_in_feature(path) == [case.label for case in category.cases]
 
 
 def test_slug_is_ascii_and_stable() -> None:
