@@ -69,13 +69,15 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(rows) or f"  aucun scénario ({result.get('error', '')})"
 
 
-def run_against_conforme(hub: Any, link: str, vhost: str, tiers: str, names: str = "") -> dict[str, Any]:
+def run_against_conforme(hub: Any, link: str, vhost: str, tiers: str, names: str = "",
+                         profile: str = "conforme") -> dict[str, Any]:
+    """One run against the reference vendor (`conforme`, or the fault profile named)."""
     client_id = f"fr.health.samu{uuid.uuid4().hex[:5]}"
     hub.registry.add(client_id, vhosts=[vhost], editor="hubbench-tests")
-    sim = VendorThread(build_vendor(hub.home, client_id, PROFILES["conforme"], vhost=vhost,
+    sim = VendorThread(build_vendor(hub.home, client_id, PROFILES[profile], vhost=vhost,
                                     settings=hub.settings)).start()
     try:
-        result = run_in_process(hub.home.root, "conforme", client_id, link, vhost, tiers, names)
+        result = run_in_process(hub.home.root, profile, client_id, link, vhost, tiers, names)
     finally:
         sim.stop()
     result["sim_log"] = [entry.text for entry in sim.vendor.log][-15:]
