@@ -32,11 +32,13 @@ from hubbench.cases.test_cases import (
     prepare_receive_step,
 )
 from hubbench.engine import functional as fn
+from hubbench.engine.attestations import StepControl
 from hubbench.engine.context import RunContext
-from hubbench.engine.errors import NotApplicable
+from hubbench.engine.errors import NotApplicable, OperatorSkipped
 from hubbench.engine.plugin import OFFICIAL_CASE_TAG
 from hubbench.engine.scenario import ScenarioEngine
 from hubbench.errors import BenchError
+from hubbench.events import Verdict
 
 OFFICIAL_TAG = OFFICIAL_CASE_TAG
 TIER = 6  # the official cases exercise tiers 4–6 (reception, sending, updates); reported with tier 6
@@ -111,20 +113,44 @@ def slug(text: str) -> str:
 
 
 def play(bench: ScenarioEngine, case: OfficialCase) -> None:
-    """Every step in order; send-step mismatches fail softly so the case reports all of them."""
+    """Every step in order; send-step mismatches fail softly so the case reports all of them.
+
+    The operator's choices of the answers file (`steps`, see engine.attestations) apply per step:
+    "passer" records the step "non exécuté" and the case ends so (never passed); "renvoyer" sends a
+    receive step's message again, or asks the vendor's operator again after a send step's mismatches.
+    """
     exchange: dict[str, str] = {}
     checklists: list[tuple[str, str, list[dict[str, Any]]]] = []
+    skipped: list[str] = []
     material = material_for(bench.ctx.pack, home=bench.ctx.home)
     for step in case.steps:
+        choice, by = bench.attestor.step_control(step_key(case, step)) or (None, "")
+        if choice is StepControl.SKIP:
+            bench.check.record(Verdict.SKIPPED, _rule(step), "étape jouée",
+                               f"passée à la demande de l'opérateur ({by})")
+            skipped.append(step.id)
+            continue
         example = material.step_example(step)
         if step.type == "receive":
-            _receive(bench, case, step, example, exchange)
+            _receive(bench, step, example, exchange, resend=choice is StepControl.RESEND)
             key = f"cas-officiel-{slug(case.label)}-{step.id}"
             question = f"« {case.label} », étape {step.id} ({step.label}) : valeurs affichées par le logiciel"
             checklists.append((key, question, checklist(step, example, client_id=bench.ctx.client_id)))
         else:
-            _send(bench, case, step, example, exchange)
+            _send(bench, case, step, example, exchange, again=choice is StepControl.RESEND)
     bench.memo["checklists"] = checklists
+    if skipped:
+        raise OperatorSkipped(f"« {case.label} » : étape(s) {', '.join(skipped)} passée(s) à la demande de "
+                              "l'opérateur : cas non validé")
+
+
+def step_key(case: OfficialCase, step: CaseStep) -> str:
+    """The key of a step in the answers file's `steps` table: "<case slug>/<step id>"."""
+    return f"{slug(case.label)}/{step.id}"
+
+
+def _rule(step: CaseStep) -> str:
+    return f"{RULE_SEND if step.type == 'send' else RULE_RECEIVE} — étape {step.id} ({step.model})"
 
 
 def _case_ids(bench: ScenarioEngine, exchange: dict[str, str]) -> tuple[str, str]:
@@ -135,17 +161,46 @@ def _case_ids(bench: ScenarioEngine, exchange: dict[str, str]) -> tuple[str, str
     return exchange["case_id"], exchange["local_id"]
 
 
-def _receive(bench: ScenarioEngine, case: OfficialCase, step: CaseStep, example: Any,
-             exchange: dict[str, str]) -> None:
+def _receive(bench: ScenarioEngine, step: CaseStep, example: Any, exchange: dict[str, str], *,
+             resend: bool = False) -> None:
+    """The bench sends the step's message and awaits its RC-REF; resent, the RC-REF of the new copy
+    (same content and caseId, new distributionID) is the one awaited, as the official console's."""
     case_id, local_id = _case_ids(bench, exchange)
     use_case = prepare_receive_step(step, example, client_id=bench.ctx.client_id, case_id=case_id,
                                     local_id=local_id)
     dist_id = fn.send_use_case(bench, use_case)
-    fn.wait_rc_ref(bench, dist_id, f"{RULE_RECEIVE} — étape {step.id} ({step.model})")
+    if resend:
+        first, dist_id = dist_id, fn.send_use_case(bench, use_case)
+        bench.check.record(Verdict.SKIPPED, _rule(step), f"RC-REF de {first}",
+                           f"message renvoyé à la demande de l'opérateur : {dist_id}", first)
+    fn.wait_rc_ref(bench, dist_id, _rule(step))
 
 
 def _send(bench: ScenarioEngine, case: OfficialCase, step: CaseStep, example: Any,
-          exchange: dict[str, str]) -> None:
+          exchange: dict[str, str], *, again: bool = False) -> None:
+    partner = bench.ctx.partner_id
+    msg = _prompt_send(bench, case, step, example, exchange)
+    expected = expected_values(step, example, override_id=partner)
+    mismatches = compare_send_step(expected, msg.view.message)
+    if mismatches and again:  # the operator is asked once more; the first message is set aside
+        bench.check.record(Verdict.SKIPPED, _rule(step), f"{len(expected)} valeur(s) attendue(s)",
+                           f"{len(mismatches)} écart(s), message écarté : renvoi demandé par l'opérateur",
+                           msg.distribution_id)
+        msg = _prompt_send(bench, case, step, example, exchange)
+        mismatches = compare_send_step(expected, msg.view.message)
+    for mismatch in mismatches:
+        bench.check.that(False, _rule(step), repr(mismatch.expected),
+                         repr(mismatch.found) if mismatch.present else "absent",
+                         msg.distribution_id, soft=True, detail=mismatch.message)
+    if not mismatches:
+        bench.check.that(True, _rule(step), f"{len(expected)} valeur(s) attendue(s)", "toutes conformes",
+                         msg.distribution_id)
+        fn.partner_acks(bench, msg)
+
+
+def _prompt_send(bench: ScenarioEngine, case: OfficialCase, step: CaseStep, example: Any,
+                 exchange: dict[str, str]) -> fn.VendorMessage:
+    """The vendor's operator is asked to send the step's message; its first new one of the step's kind."""
     partner = bench.ctx.partner_id
     content = copy.deepcopy(example)
     for path in step.override_paths():  # the CRRA asked to take the case over: the bench's partner
@@ -161,17 +216,7 @@ def _send(bench: ScenarioEngine, case: OfficialCase, step: CaseStep, example: An
     )
     if "case_id" not in exchange and isinstance(msg.body.get("caseId"), str):
         exchange["case_id"] = msg.body["caseId"]
-    expected = expected_values(step, example, override_id=partner)
-    mismatches = compare_send_step(expected, msg.view.message)
-    rule = f"{RULE_SEND} — étape {step.id} ({step.model})"
-    for mismatch in mismatches:
-        bench.check.that(False, rule, repr(mismatch.expected),
-                         repr(mismatch.found) if mismatch.present else "absent",
-                         msg.distribution_id, soft=True, detail=mismatch.message)
-    if not mismatches:
-        bench.check.that(True, rule, f"{len(expected)} valeur(s) attendue(s)", "toutes conformes",
-                         msg.distribution_id)
-        fn.partner_acks(bench, msg)
+    return msg
 
 
 def attest_checklists(bench: ScenarioEngine) -> None:

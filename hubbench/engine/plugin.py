@@ -366,9 +366,11 @@ def scenario_verdict(step_verdicts: list[Verdict], terminal: Verdict | None, *, 
     """The scenario's verdict from its steps (skipped steps do not count).
 
     A step that ended "non applicable" makes the whole scenario non applicable; an interrupted
-    scenario with nothing wrong so far is "non exécuté".
+    scenario with nothing wrong so far, or one where the operator skipped a step, is "non exécuté".
     """
     done = [v for v in step_verdicts if v is not Verdict.SKIPPED]
+    if terminal is Verdict.SKIPPED and not interrupted and all(v is Verdict.PASSED for v in done):
+        return Verdict.SKIPPED  # a step the operator skipped (OperatorSkipped): never passed
     if terminal is Verdict.NOT_APPLICABLE and all(
         v in (Verdict.PASSED, Verdict.NOT_APPLICABLE) for v in done
     ):

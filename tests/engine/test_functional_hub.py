@@ -52,10 +52,10 @@ def shared_or_skip() -> None:
 
 
 def run_in_process(home_root: Path, vendor: str, client_id: str, link: str, vhost: str, tiers: str,
-                   names: str = "") -> dict[str, Any]:
+                   names: str = "", answers: Path | None = None) -> dict[str, Any]:
     env = {**pack_source_env(), HOME_ENV: str(home_root)}
-    args = [sys.executable, str(RUN_TIERS), vendor, client_id, link, vhost, tiers]
-    args += [names] if names else []
+    args = [sys.executable, str(RUN_TIERS), vendor, client_id, link, vhost, tiers, names]
+    args += [str(answers)] if answers else []
     process = subprocess.run(args, env=env, capture_output=True, text=True, timeout=RUN_LIMIT_S)
     lines = [line for line in process.stdout.splitlines() if line.startswith("{")]
     if not lines:
@@ -70,14 +70,14 @@ def table(result: dict[str, Any]) -> str:
 
 
 def run_against_conforme(hub: Any, link: str, vhost: str, tiers: str, names: str = "",
-                         profile: str = "conforme") -> dict[str, Any]:
+                         profile: str = "conforme", answers: Path | None = None) -> dict[str, Any]:
     """One run against the reference vendor (`conforme`, or the fault profile named)."""
     client_id = f"fr.health.samu{uuid.uuid4().hex[:5]}"
     hub.registry.add(client_id, vhosts=[vhost], editor="hubbench-tests")
     sim = VendorThread(build_vendor(hub.home, client_id, PROFILES[profile], vhost=vhost,
                                     settings=hub.settings)).start()
     try:
-        result = run_in_process(hub.home.root, profile, client_id, link, vhost, tiers, names)
+        result = run_in_process(hub.home.root, profile, client_id, link, vhost, tiers, names, answers)
     finally:
         sim.stop()
     result["sim_log"] = [entry.text for entry in sim.vendor.log][-15:]

@@ -21,6 +21,7 @@ from test_functional_hub import run_against_conforme, shared_or_skip, table
 from hubbench.campaigns.demo import SHARED_PACKS
 from hubbench.cases.material import material_for
 from hubbench.cases.test_cases import OfficialCase
+from hubbench.engine.official_cases import step_key
 from hubbench.events import Verdict
 from hubbench.home import HOME_ENV, BenchHome
 from hubbench.hub.clients import ClientRegistry
@@ -88,22 +89,55 @@ def test_official_cases_case_by_case(hub_lines: HubFixture, link: str, vhost: st
 
 
 @pytest.mark.slow
-def test_a_wrong_value_in_one_send_step_fails_exactly_that_case(hub_lines: HubFixture) -> None:
+def test_a_wrong_value_in_one_send_step_fails_exactly_that_case(hub_lines: HubFixture,
+                                                                tmp_path: Path) -> None:
     """`cas-officiel-valeur-ressaisie` re-types one expected value of step 02a of one case: that case
-    fails on that step's rule, naming the path; every other case keeps its conforming verdict."""
+    fails on that step's rule, naming the path; every other case keeps its conforming verdict. The
+    operator asked for that step again ("renvoyer"): the first message is set aside, the second (as
+    wrong) is judged."""
     link, vhost = "15-15", "15-15_v1.5"
     profile = "cas-officiel-valeur-ressaisie"
     change = PROFILES[profile].official_step_change
     assert change is not None
-    result = run_against_conforme(hub_lines, link, vhost, "6", "cas officiel", profile)
+    case = next(c for c in pack_cases(vhost, link) if c.label == change.case_label)
+    step = next(s for s in case.steps if s.id == change.step_id)
+    answers = tmp_path / "reponses.yaml"
+    answers.write_text(f"by: Testeuse\nsteps:\n  {step_key(case, step)}: renvoyer\n", encoding="utf-8")
+    result = run_against_conforme(hub_lines, link, vhost, "6", "cas officiel", profile, answers)
     report = table(result) + "\n  journal du vendeur :\n" + "\n".join(result["sim_log"])
     verdicts = played(result)
     failed = [label for label, verdict in verdicts.items() if verdict is Verdict.FAILED]
     assert failed == [change.case_label], report
     detail = next(s["detail"] for s in result["scenarios"] if s["name"].endswith(change.case_label))
     assert "02a" in detail or change.path.split(".")[-1] in detail, report
-    for case in pack_cases(vhost, link):
-        if case.label != change.case_label:
-            receives = any(step.type == "receive" for step in case.steps)
+    for other in pack_cases(vhost, link):
+        if other.label != change.case_label:
+            receives = any(s.type == "receive" for s in other.steps)
             expected = Verdict.PENDING_ATTESTATION if receives else Verdict.PASSED
-            assert verdicts[case.label] is expected, f"{case.label}\n{report}"
+            assert verdicts[other.label] is expected, f"{other.label}\n{report}"
+    asides = [c["received"] for c in result["skipped_checks"]]
+    assert any("message écarté : renvoi demandé par l'opérateur" in text for text in asides), asides
+
+
+@pytest.mark.slow
+def test_operator_skips_one_step_and_resends_another(hub_lines: HubFixture, tmp_path: Path) -> None:
+    """What the official console offers a tester, as answers: a skipped step leaves its case "non
+    exécuté" (never passed) while the case's other steps are played; a resent receive step is sent
+    twice and its case keeps its conforming verdict."""
+    link, vhost = "15-15", "15-15_v1.5"
+    cases = {case.label: case for case in pack_cases(vhost, link)}
+    skip, resend = cases["Monsieur X - Editeur 09 / Hub Santé 31"], cases[
+        "Didier Morel - Rôles : Hub Santé 77 / Editeur 94"]
+    answers = tmp_path / "reponses.yaml"
+    answers.write_text(f"by: Testeuse\nsteps:\n  {step_key(skip, skip.steps[1])}: passer\n"
+                       f"  {step_key(resend, resend.steps[0])}: renvoyer\n", encoding="utf-8")
+    result = run_against_conforme(hub_lines, link, vhost, "6", "cas officiel", answers=answers)
+    report = table(result) + "\n  journal du vendeur :\n" + "\n".join(result["sim_log"])
+    verdicts = played(result)
+    assert verdicts[skip.label] is Verdict.SKIPPED, report
+    assert verdicts[resend.label] is Verdict.PENDING_ATTESTATION, report  # its receive steps: to attest
+    others = {label: v for label, v in verdicts.items() if label not in (skip.label, resend.label)}
+    assert Verdict.SKIPPED not in others.values() and Verdict.FAILED not in others.values(), report
+    asides = [c["received"] for c in result["skipped_checks"]]
+    assert any("passée à la demande de l'opérateur (Testeuse)" in text for text in asides), asides
+    assert any("message renvoyé à la demande de l'opérateur" in text for text in asides), asides
