@@ -174,3 +174,16 @@ def test_cli_lists_official_cases_one_row_each() -> None:
     table = official_cases_table(RunResult("r", Verdict.PASSED, {}, scenarios))
     assert table is not None and table.row_count == 1
     assert official_cases_table(RunResult("r", Verdict.PASSED, {}, scenarios[1:])) is None
+
+
+def test_a_send_step_takes_the_vendors_message_of_its_own_kind(tmp_path: Path) -> None:
+    """The runner judges the next message it receives; the bench takes the vendor's next message of the
+    step's kind (an RS-RI or an RC-REF the vendor sends meanwhile is not compared with an RS-EDA-MAJ)."""
+    pack = load_pack(directory=_shared(SHARED / "official-2.4.0"))
+    bench, _ = make_bench(tmp_path, link="15-15", pack=pack)
+    other = {"resourcesInfo": {"caseId": f"{VENDOR}.1", "resource": []}}
+    update = {"createCaseHealthUpdate": {"caseId": f"{VENDOR}.1"}}
+    bench.trace.add(build_message(VENDOR, PARTNER, other))
+    bench.trace.add(build_message(VENDOR, PARTNER, update))
+    msg = fn.prompted_message(bench, "send_official_step", "Envoyez", {}, ("createCaseHealthUpdate",), "r")
+    assert msg.key == "createCaseHealthUpdate"
