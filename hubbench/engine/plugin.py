@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pytest_bdd.parser import render_string
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from hubbench.engine.attestations import Attestor
@@ -138,7 +139,7 @@ class EnginePlugin:
         keep, drop = [], []
         for item in items:
             tags = _tags_of(item)
-            name = _scenario_of(item)[1].name if _scenario_of(item) else ""
+            name = _item_name(item)
             wanted = selected(tags, self.ctx.tiers, self.ctx.link.tag) and (
                 not self.names or any(n in name.lower() for n in self.names)
             )
@@ -394,6 +395,15 @@ def _scenario_of(item: pytest.Item) -> tuple[Any, Any] | None:
     if template is None:
         return None
     return template.feature, template
+
+
+def _item_name(item: pytest.Item) -> str:
+    """The scenario's name as it will run: placeholders filled by its example row (an official case)."""
+    found = _scenario_of(item)
+    if found is None:
+        return ""
+    example = getattr(getattr(item, "callspec", None), "params", {}).get(EXAMPLE_FIXTURE)
+    return render_string(found[1].name, example) if isinstance(example, dict) else found[1].name
 
 
 def _tags_of(item: pytest.Item) -> set[str]:

@@ -66,7 +66,8 @@ def steps_dir(tmp_path: Path) -> Path:
     return d
 
 
-def _play(steps_dir: Path, tmp_path: Path, link: str, pack: SchemaPack) -> list[Event]:
+def _play(steps_dir: Path, tmp_path: Path, link: str, pack: SchemaPack,
+          names: tuple[str, ...] = ()) -> list[Event]:
     events: list[Event] = []
 
     def services(ctx: RunContext, emit: object) -> Services:
@@ -74,7 +75,7 @@ def _play(steps_dir: Path, tmp_path: Path, link: str, pack: SchemaPack) -> list[
         return Services()
 
     options = RunOptions(vendor="Démo", client_id="fr.health.samu440", link=link, tiers=(6,),
-                         home=tmp_path / "home")
+                         home=tmp_path / "home", names=names)
     run(options, services_factory=services, steps_dir=steps_dir, store=events.append)
     return events
 
@@ -101,3 +102,10 @@ def test_a_link_without_cases_says_so_once(steps_dir: Path, tmp_path: Path) -> N
     # the same for 15-SMUR on the 1.x line: tag 1.3.0 publishes the 15-15 cases only
     smur = _play(steps_dir, tmp_path, "15-SMUR", _pack("official-1.3.0"))
     assert [e.verdict for e in smur if isinstance(e, ScenarioFinished)] == [Verdict.NOT_APPLICABLE]
+
+
+def test_a_name_filter_picks_cases_by_their_label(steps_dir: Path, tmp_path: Path) -> None:
+    events = _play(steps_dir, tmp_path, "15-15", _pack("official-1.3.0"), names=("monsieur x",))
+    started = [e.name for e in events if isinstance(e, ScenarioStarted)]
+    assert started == ["Cas officiel Monsieur X - Hub Santé 09 / Editeur 31",
+                       "Cas officiel Monsieur X - Editeur 09 / Hub Santé 31"]
