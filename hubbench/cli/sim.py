@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
 from types import FrameType
 
 import typer
@@ -24,7 +25,7 @@ def _print_profiles() -> None:
             typer.echo(f"{'':<{width}}  règle enfreinte : {profile.broken_rule}")
 
 
-def _echo(client_id: str) -> object:
+def _echo(client_id: str) -> Callable[[LogEntry], None]:
     def on_log(entry: LogEntry) -> None:
         typer.echo(f"{entry.at.astimezone():%H:%M:%S} {client_id} {entry.text}")
 

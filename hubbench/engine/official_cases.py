@@ -3,8 +3,8 @@
 features/cas-officiels.feature holds one scenario, `Cas officiel <cas>`; at collection time the engine
 plugin gives it one example per case the vhost's pack publishes for the run's link (`example_rows`),
 under the pack's own labels, or a single row when the pack publishes none (said once, non applicable,
-with the reason). Steps run in order like the official test runner (`ansforge/SAMU-Hub-Sante`,
-web/lrm/pages/test/case.vue):
+with the reason). Steps run in order like the official runner (`ansforge/SAMU-Hub-Sante`,
+`web/lrm/client/pages/test/`):
 * `receive` (the bench sends): the step's example prepared with the ids of the exchange
   (`prepare_receive_step`), sent by the partner; the vendor's RC-REF is awaited (automatic part); the
   expected values become a checklist a person attests (valid / approximate / invalid per value);
@@ -59,7 +59,7 @@ def run_cases(ctx: RunContext, shared: dict[str, Any]) -> list[OfficialCase] | s
     """The pack's official cases of the run's link, or why there are none (loaded once per run)."""
     if _SHARED_KEY not in shared:
         shared[_SHARED_KEY] = _load(ctx)
-    found: list[OfficialCase] | str = shared[_SHARED_KEY]
+    found: list[OfficialCase] | str = shared[_SHARED_KEY]  # str: why the pack has none
     return found
 
 
@@ -122,7 +122,7 @@ def play(bench: ScenarioEngine, case: OfficialCase) -> None:
     exchange: dict[str, str] = {}
     checklists: list[tuple[str, str, list[dict[str, Any]]]] = []
     skipped: list[str] = []
-    material = material_for(bench.ctx.pack, home=bench.ctx.home)
+    material = material_for(bench.ctx.require_pack(), home=bench.ctx.home)
     for step in case.steps:
         choice, by = bench.attestor.step_control(step_key(case, step)) or (None, "")
         if choice is StepControl.SKIP:

@@ -136,7 +136,8 @@ class EnginePlugin:
         metafunc.parametrize(EXAMPLE_FIXTURE, [row for _, row in rows], ids=[ident for ident, _ in rows])
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
-        keep, drop = [], []
+        keep: list[pytest.Item] = []
+        drop: list[pytest.Item] = []
         for item in items:
             tags = _tags_of(item)
             name = _item_name(item)
@@ -171,7 +172,9 @@ class EnginePlugin:
         self._engine = None
 
     # ------------------------------------------------------------ scenarios
-    def pytest_bdd_before_scenario(self, request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    def pytest_bdd_before_scenario(
+        self, request: pytest.FixtureRequest | _NoRequest, feature: Any, scenario: Any
+    ) -> None:
         scenario_id = scenario_id_of(feature, scenario, request)
         rule = getattr(scenario, "rule", None)
         tags = set(scenario.tags) | set(feature.tags) | (set(rule.tags) if rule is not None else set())
@@ -369,7 +372,7 @@ def scenario_verdict(step_verdicts: list[Verdict], terminal: Verdict | None, *, 
     A step that ended "non applicable" makes the whole scenario non applicable; an interrupted
     scenario with nothing wrong so far, or one where the operator skipped a step, is "non exécuté".
     """
-    done = [v for v in step_verdicts if v is not Verdict.SKIPPED]
+    done: list[Verdict] = [v for v in step_verdicts if v is not Verdict.SKIPPED]
     if terminal is Verdict.SKIPPED and not interrupted and all(v is Verdict.PASSED for v in done):
         return Verdict.SKIPPED  # a step the operator skipped (OperatorSkipped): never passed
     if terminal is Verdict.NOT_APPLICABLE and all(
@@ -391,7 +394,8 @@ def scenario_id_of(feature: Any, scenario: Any, request: Any) -> str:
 
 
 def _scenario_of(item: pytest.Item) -> tuple[Any, Any] | None:
-    template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))
+    obj = getattr(item, "obj", None)  # a test function; pytest-bdd's own items all have one
+    template = scenario_wrapper_template_registry.get(obj) if obj is not None else None
     if template is None:
         return None
     return template.feature, template

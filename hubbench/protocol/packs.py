@@ -1,4 +1,5 @@
-"""Schema packs: the official JSON Schemas of one model-library version (HUB_PROTOCOL.md §8, §11).
+"""Schema packs: the official JSON Schemas of one model-library version
+(`ansforge/SAMU-Hub-Modeles`, README "Correspondance DSF - librairie").
 
 A pack is the folder `src/main/resources/json-schema` of `ansforge/SAMU-Hub-Modeles` at a tag. Sources,
 in order: `--pack DIR` (a `json-schema` folder or its parent); the source named by `HUBBENCH_PACK_SOURCE`
@@ -13,7 +14,7 @@ Schemas are loaded as the Java library does from its classpath: the root `$id` v
 
 When no pack can be had at all (default source unreachable, nothing cached), the pack falls back to the
 PyPI package `hubsante-model` and is marked `provisional`: its pydantic models lose patterns and
-accept unknown fields (notes §4), so verdicts made with it are provisional.
+accept unknown fields (seen in hubsante-model 0.1.1), so verdicts made with it are provisional.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ FETCH_TIMEOUT_S = 20.0
 MAX_SCHEMA_FILES = 64
 DEFAULT_VERSION = "3"
 
-# Short names → tag fetched: the newest release of each line the bench knows (see `PACK_REASONS`).
+# Short names → tag fetched: the newest release of each line the bench knows (see `VHOST_CHOICES`).
 # "3" = the 3.x line; the local copy (HEAD = 3.4.1-rc.3) is accepted for 3.4.1: its json-schema differs
 # from the 3.4.1 release only by version stamps and oneOf order (its VERSION.txt).
 VERSION_ALIASES: Mapping[str, str] = {"1": "1.3.0", "1.x": "1.3.0", "2": "2.4.0", "2.x": "2.4.0",
@@ -74,9 +75,10 @@ _REASON_2 = ("ligne 2.x (bibliothèque de modèles 2.x : 15-15 2.0, 15-SMUR 1.6,
 _REASON_3 = ("ligne 3.x (nom de vhost supposé, absent des sources) : 3.4.1 est la dernière release connue "
              "du banc ; copie locale HEAD 3.4.1-rc.3 acceptée (json-schema identique hors tampons)")
 
-# Vhost → pack. 1.x and 2.x vhost names are in the sources (DST 1.2 §1.2, the README table of
-# ansforge/SAMU-Hub-Modeles); the 3.x names are ASSUMED from the naming pattern (no source names them).
-# Config [vhosts] adds to or overrides this map.
+# Vhost → pack. 1.x and 2.x vhost names are public (Projectathon 6–9 decks; `ansforge/SAMU-Hub-Sante`
+# `.github/workflows/cypress-tests.yml`, `hub/dispatcher/src/main/resources/application-local.properties`);
+# the 3.x names are ASSUMED from the naming pattern: no public source names them (unverified). Config
+# [vhosts] adds to or overrides this map.
 VHOST_CHOICES: Mapping[str, PackChoice] = {
     **{v: PackChoice("1.3.0", _REASON_1) for v in ("15-15_v1.5", "15-smur_v1.4", "15-nexsis_v1.8",
                                                     "15-gps_v1.0")},
@@ -518,7 +520,7 @@ def load_pack(*, directory: str | os.PathLike[str] | None = None, version: str |
             known = ", ".join(sorted(mapping))
             raise UsageError(f"Vhost inconnu : {vhost!r} (connus : {known} ; ajoutez-le dans [vhosts]).")
         if name in ASSUMED_VHOSTS and name not in (home.config().vhosts if home else {}):
-            log.info("vhost %s → pack %s : correspondance supposée (absente des sources, §8)", name,
+            log.info("vhost %s → pack %s : correspondance supposée (absente des sources publiques)", name,
                      mapping[name])
         return _pack_for_tag(resolve_tag(mapping[name]), home)
     return _pack_for_tag(resolve_tag(version or DEFAULT_VERSION), home)

@@ -1,4 +1,4 @@
-"""Functional behaviour of the reference vendor (tiers 4–7, FUNCTIONAL_CONTRACT): its case desk.
+"""Functional behaviour of the reference vendor (tiers 4–7): its case desk.
 
 Unprompted, it integrates every functional message in its case store (`sim.case_store`): a known
 `caseId` updates that case, an unknown one opens a case; a message naming the vendor as `owner` of a
@@ -121,7 +121,8 @@ class CaseDesk:
     @staticmethod
     def _receive_emsi(case: LocalCase, body: Mapping[str, Any]) -> str:
         case.emsi_started = True
-        missions = body.get("MISSION") if isinstance(body.get("MISSION"), list) else []
+        raw_missions = body.get("MISSION")
+        missions: list[Any] = raw_missions if isinstance(raw_missions, list) else []
         dc_ids = [str(m["ID"]) for m in missions if isinstance(m, Mapping) and "ID" in m
                   and str(m.get("NAME", "")).startswith("#DEMANDE_CONCOURS#")]
         case.dc_mission_ids.extend(dc_ids)
@@ -239,8 +240,9 @@ class CaseDesk:
         return use_case, f"EMSI {variant} pour le dossier {case.case_id}"
 
     def _official_step(self, recipient: str, parameters: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
-        content = parameters.get("content")
-        key = use_case_key(content) if isinstance(content, Mapping) else None
+        raw_content = parameters.get("content")
+        content: Mapping[str, Any] = raw_content if isinstance(raw_content, Mapping) else {}
+        key = use_case_key(content)
         if key is None or not isinstance(content[key], Mapping):
             raise ValueError("paramètre « content » : un cas d'usage {clé: corps} est attendu")
         use_case = {key: copy.deepcopy(dict(content[key]))}

@@ -28,7 +28,7 @@ VERSION_DIRS = {"1.3.0": "official-1.3.0", "2.4.0": "official-2.4.0", "3.4.1": "
 VHOSTS = {  # vhost → pack version (hubbench.protocol.packs.VHOST_CHOICES)
     "15-15_v1.5": "1.3.0", "15-smur_v1.4": "1.3.0", "15-nexsis_v1.8": "1.3.0",
     "15-15_v2.0": "2.4.0", "15-smur_v1.6": "2.4.0", "15-nexsis_v1.9": "2.4.0",
-    "15-15_v2.1": "3.4.1", "15-smur_v1.7": "3.4.1",  # 3.x line: assumed vhost names (digest §8)
+    "15-15_v2.1": "3.4.1", "15-smur_v1.7": "3.4.1",  # 3.x line: assumed vhost names (no public source)
 }
 VENDOR = "fr.health.samu901"
 SAMU_PARTNER = "fr.health.samub1a2b"
