@@ -89,55 +89,42 @@ def test_official_cases_case_by_case(hub_lines: HubFixture, link: str, vhost: st
 
 
 @pytest.mark.slow
-def test_a_wrong_value_in_one_send_step_fails_exactly_that_case(hub_lines: HubFixture,
-                                                                tmp_path: Path) -> None:
-    """`cas-officiel-valeur-ressaisie` re-types one expected value of step 02a of one case: that case
-    fails on that step's rule, naming the path; every other case keeps its conforming verdict. The
-    operator asked for that step again ("renvoyer"): the first message is set aside, the second (as
-    wrong) is judged."""
+def test_a_vendor_fault_fails_exactly_its_case_and_operator_choices_apply(hub_lines: HubFixture,
+                                                                          tmp_path: Path) -> None:
+    """One run (1.3.0 pack on 15-15_v1.5) against `cas-officiel-valeur-ressaisie`, which re-types one
+    expected value of step 02a of one case, with the operator's choices the official console offers:
+    * that case fails, naming the step's path; the operator asked for the step again ("renvoyer"): the
+      first message is set aside, the second (as wrong) is judged;
+    * a skipped step ("passer") leaves its case "non exécuté", never passed;
+    * a resent receive step is sent twice and its case keeps its conforming verdict;
+    * every other case keeps its conforming verdict."""
     link, vhost = "15-15", "15-15_v1.5"
     profile = "cas-officiel-valeur-ressaisie"
     change = PROFILES[profile].official_step_change
     assert change is not None
-    case = next(c for c in pack_cases(vhost, link) if c.label == change.case_label)
-    step = next(s for s in case.steps if s.id == change.step_id)
+    cases = {case.label: case for case in pack_cases(vhost, link)}
+    fault = cases[change.case_label]
+    skip = cases["Ouardia Boudadi - Editeur 95 / Hub Santé 78"]
+    resend = cases["Didier Morel - Rôles : Hub Santé 77 / Editeur 94"]
+    fault_step = next(s for s in fault.steps if s.id == change.step_id)
     answers = tmp_path / "reponses.yaml"
-    answers.write_text(f"by: Testeuse\nsteps:\n  {step_key(case, step)}: renvoyer\n", encoding="utf-8")
+    answers.write_text(f"by: Testeuse\nsteps:\n  {step_key(fault, fault_step)}: renvoyer\n"
+                       f"  {step_key(skip, skip.steps[1])}: passer\n"
+                       f"  {step_key(resend, resend.steps[0])}: renvoyer\n", encoding="utf-8")
     result = run_against_conforme(hub_lines, link, vhost, "6", "cas officiel", profile, answers)
     report = table(result) + "\n  journal du vendeur :\n" + "\n".join(result["sim_log"])
     verdicts = played(result)
-    failed = [label for label, verdict in verdicts.items() if verdict is Verdict.FAILED]
-    assert failed == [change.case_label], report
-    detail = next(s["detail"] for s in result["scenarios"] if s["name"].endswith(change.case_label))
+    assert [label for label, v in verdicts.items() if v is Verdict.FAILED] == [fault.label], report
+    detail = next(s["detail"] for s in result["scenarios"] if s["name"].endswith(fault.label))
     assert "02a" in detail or change.path.split(".")[-1] in detail, report
-    for other in pack_cases(vhost, link):
-        if other.label != change.case_label:
+    assert [label for label, v in verdicts.items() if v is Verdict.SKIPPED] == [skip.label], report
+    for other in cases.values():
+        if other not in (fault, skip):
             receives = any(s.type == "receive" for s in other.steps)
             expected = Verdict.PENDING_ATTESTATION if receives else Verdict.PASSED
             assert verdicts[other.label] is expected, f"{other.label}\n{report}"
     asides = [c["received"] for c in result["skipped_checks"]]
-    assert any("message écarté : renvoi demandé par l'opérateur" in text for text in asides), asides
-
-
-@pytest.mark.slow
-def test_operator_skips_one_step_and_resends_another(hub_lines: HubFixture, tmp_path: Path) -> None:
-    """What the official console offers a tester, as answers: a skipped step leaves its case "non
-    exécuté" (never passed) while the case's other steps are played; a resent receive step is sent
-    twice and its case keeps its conforming verdict."""
-    link, vhost = "15-15", "15-15_v1.5"
-    cases = {case.label: case for case in pack_cases(vhost, link)}
-    skip, resend = cases["Monsieur X - Editeur 09 / Hub Santé 31"], cases[
-        "Didier Morel - Rôles : Hub Santé 77 / Editeur 94"]
-    answers = tmp_path / "reponses.yaml"
-    answers.write_text(f"by: Testeuse\nsteps:\n  {step_key(skip, skip.steps[1])}: passer\n"
-                       f"  {step_key(resend, resend.steps[0])}: renvoyer\n", encoding="utf-8")
-    result = run_against_conforme(hub_lines, link, vhost, "6", "cas officiel", answers=answers)
-    report = table(result) + "\n  journal du vendeur :\n" + "\n".join(result["sim_log"])
-    verdicts = played(result)
-    assert verdicts[skip.label] is Verdict.SKIPPED, report
-    assert verdicts[resend.label] is Verdict.PENDING_ATTESTATION, report  # its receive steps: to attest
-    others = {label: v for label, v in verdicts.items() if label not in (skip.label, resend.label)}
-    assert Verdict.SKIPPED not in others.values() and Verdict.FAILED not in others.values(), report
-    asides = [c["received"] for c in result["skipped_checks"]]
-    assert any("passée à la demande de l'opérateur (Testeuse)" in text for text in asides), asides
-    assert any("message renvoyé à la demande de l'opérateur" in text for text in asides), asides
+    for said in ("message écarté : renvoi demandé par l'opérateur",
+                 "passée à la demande de l'opérateur (Testeuse)",
+                 "message renvoyé à la demande de l'opérateur"):
+        assert any(said in text for text in asides), (said, asides)
