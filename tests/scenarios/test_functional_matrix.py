@@ -44,6 +44,7 @@ RUNS: tuple[tuple[str, str, str, str], ...] = (
     ("mauvaise-reponse-owner", "mauvaise-reponse-owner", "15-15", "1-7"),  # owner flows: 15-15 only
     ("emsi-sans-mission-id", "emsi-sans-mission-id", "15-NexSIS", "1-7"),  # EMSI: 15-NexSIS only
     ("mauvaise-version-schema", "mauvaise-version-schema", "15-15", "1-7"),
+    ("cas-officiel-valeur-ressaisie", "cas-officiel-valeur-ressaisie", "15-15", "1-7"),  # 1.3.0 cases
 )
 CLIENT_IDS = {name: f"fr.health.samu8{i:02d}" for i, (name, *_) in enumerate(RUNS, start=10)}
 
@@ -55,6 +56,7 @@ EXPECTED_FAILURES: dict[str, tuple[str, ...]] = {
     "mauvaise-reponse-owner": ("Transfert de responsabilité accepté", "Transfert de responsabilité refusé"),
     "emsi-sans-mission-id": ("Réponse à une demande de concours du partenaire (RDC)",),
     "mauvaise-version-schema": ("Dossier conforme au schéma du vhost",),
+    "cas-officiel-valeur-ressaisie": ("Cas officiel Monsieur X - Editeur 09 / Hub Santé 31",),
 }
 AUTOMATABLE_OK = {Verdict.PASSED, Verdict.NOT_APPLICABLE}
 
