@@ -127,7 +127,8 @@ def test_every_rs_sr_example_with_its_rs_ri_becomes_a_valid_rc_ri(material3: Pac
         resources = {r["resourceId"]: r for r in body(out, "resourcesInfoCisu")["resource"]}
         own = [s for r in matching[0]["resourcesInfo"]["resource"] if r["resourceId"] == status["resourceId"]
                for s in r.get("state", [])]
-        if status["resourceId"] in resources and all(status["state"]["datetime"] >= s["datetime"] for s in own):
+        newest = all(status["state"]["datetime"] >= s["datetime"] for s in own)
+        if status["resourceId"] in resources and newest:
             assert resources[status["resourceId"]]["state"] == status["state"], name  # the newest state wins
         converted += 1
     assert converted >= 8
