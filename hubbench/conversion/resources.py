@@ -77,8 +77,8 @@ def enrich(resources: list[Any], statuses: Mapping[str, Mapping[str, Any]]) -> N
             continue
         states = resource.get("state")
         extra = copy.deepcopy(status["state"])
-        has_states = isinstance(states, list) and bool(states)
-        resource["state"] = [latest_state([*states, extra])] if has_states else [extra]
+        resource["state"] = [latest_state([*states, extra])] if isinstance(states, list) and states \
+            else [extra]
 
 
 def to_cisu_resources(resources: list[Any], line: ConverterLine) -> list[JsonObject]:
