@@ -190,7 +190,8 @@ class VhostLink:
     def context(self) -> DispatchContext:
         s = self.service
         return DispatchContext(validator=self.validator, use_xml=s.preferences(), now=_now,
-                               default_ttl_s=s.default_ttl_s, reserialize=s.reserialize)
+                               default_ttl_s=s.default_ttl_s, reserialize=s.reserialize,
+                               direct_cisu=s.direct_cisu(), cisu_conversion=s.cisu_conversion)
 
     async def run(self, stop: asyncio.Event) -> None:
         delay = 0.5
@@ -436,9 +437,11 @@ class DispatcherService:
     def __init__(self, *, host: str, port: int, vhosts: dict[str, PackValidator | None],
                  ssl_context: ssl.SSLContext, preferences: Callable[[], dict[str, bool]],
                  default_ttl_s: float, trace: TraceSink | None, prefetch: int = 200, worker: int = 0,
-                 reserialize: bool = False) -> None:
+                 reserialize: bool = False, direct_cisu: Callable[[], dict[str, bool]] = dict,
+                 cisu_conversion: bool = False) -> None:
         self.host, self.port, self.ssl_context = host, port, ssl_context
         self.preferences, self.default_ttl_s = preferences, default_ttl_s
+        self.direct_cisu, self.cisu_conversion = direct_cisu, cisu_conversion
         self.trace, self.prefetch, self.worker, self.reserialize = trace, prefetch, worker, reserialize
         self.stats = Stats()
         self.started_at = time.time()
