@@ -11,10 +11,12 @@ from typing import Any
 
 from hubbench.errors import UsageError
 from hubbench.home import BenchConfig, BenchHome
+from hubbench.protocol.packs import ASSUMED_3X_VHOSTS
 
-# Digest §8: the vhosts of the 1.0, 2.0 and 3.0 model lines (one dispatcher per vhost, digest §1.2).
-# The 3.x names (15-15_v2.1, 15-smur_v1.7) are ASSUMED from the naming pattern (not in the sources,
-# digest §8); the official test cases are published for that line only. The 3.x NexSIS name is unknown.
+# The vhosts of the 1.0, 2.0 and 3.0 model lines (one dispatcher per vhost).
+# The 3.x names (15-15_v2.1, 15-smur_v1.7) are ASSUMED from the naming pattern (not in the sources):
+# `[assumed_vhosts]` of config.toml renames them (`protocol.packs.assumed_vhosts`). The 3.x NexSIS name
+# is unknown.
 DEFAULT_VHOSTS: tuple[str, ...] = (
     "15-15_v1.5",
     "15-smur_v1.4",
@@ -76,6 +78,10 @@ class HubSettings:
                 f"[hub] clé(s) inconnue(s) dans config.toml : {', '.join(unknown)} "
                 f"(attendu : {', '.join(sorted(known))})"
             )
+        if "vhosts" not in raw and config.assumed_vhosts:
+            renamed = {ASSUMED_3X_VHOSTS[link]: name for link, name in config.assumed_vhosts.items()
+                       if link in ASSUMED_3X_VHOSTS}
+            raw["vhosts"] = [renamed.get(vhost, vhost) for vhost in DEFAULT_VHOSTS]
         if "vhosts" in raw:
             vhosts = raw["vhosts"]
             if not isinstance(vhosts, list):
