@@ -68,6 +68,11 @@ class RunContext:
     home: BenchHome
     pack: Any = None  # protocol SchemaPack of the vhost (None: envelope checks are skipped with an error)
     settings: Any = None  # hub settings (ports, host) as loaded by hubbench.hub.settings
+    provenance: Any = None  # protocol Provenance of the vhost's pack (the hub's, provisional if either is)
+
+    @property
+    def provisional(self) -> bool:
+        return bool(getattr(self.provenance, "provisional", False))
 
     @property
     def pack_tag(self) -> str:
