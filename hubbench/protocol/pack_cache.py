@@ -104,9 +104,9 @@ class VhostPack:
     vhost: str
     tag: str
     mapping: str  # "intégrée" | "config [vhosts]"
-    assumed: bool = False  # the vhost name itself is an assumption (3.x line, `[assumed_vhosts]`)
     state: PackState | None
     error: str = ""
+    assumed: bool = False  # the vhost name itself is an assumption (3.x line, `[assumed_vhosts]`)
 
     def as_json(self) -> dict[str, Any]:
         return {"vhost": self.vhost, "tag": self.tag, "mapping": self.mapping, "assumed": self.assumed,

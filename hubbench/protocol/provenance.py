@@ -60,6 +60,8 @@ class Provenance:
     @classmethod
     def of(cls, pack: SchemaPack, vhost: str | None = None) -> Provenance:
         source = pack.source
+        if pack.directory is not None and "://" not in source:  # a local source: the folder actually read
+            source = str(pack.directory)
         if pack.provisional:
             source = f"{source}=={_fallback_version()}" if "==" not in source else source
         return cls(tag=pack.tag, source=source, checksum=pack_checksum(pack), provisional=pack.provisional,
