@@ -78,7 +78,7 @@ def matrix_html(rows: list[MatrixRow]) -> str:
                 verdict = row.cells.get(tier, Verdict.NOT_RUN) if row else Verdict.NOT_RUN
                 bg, fg = VERDICT_COLOURS[verdict]
                 marked = provisional and verdict is not Verdict.NOT_RUN
-                label = provisional_label(verdict_label(verdict), marked)
+                label = verdict_label(verdict, marked)
                 tip = html.escape(f"{vendor} — lien {link} — {tier_title(tier)} : {label}")
                 short = provisional_label(VERDICT_SHORT_FR[verdict], marked)
                 text = f"{VERDICT_ICONS[verdict]}<br>{html.escape(short) or '&nbsp;'}"

@@ -7,7 +7,6 @@ from bench_app.labels import fmt_time, run_label, tier_title, verdict_badge, ver
 from bench_app.messages import highlighted_json_html, parse_json, pretty_xml, timeline
 from bench_app.widgets import chip, failure_markdown, pack_markdown, provisional_warning
 from hubbench.events import Verdict
-from hubbench.protocol.provenance import provisional_label
 
 st.title("Détail d'une exécution")
 data = state.data()
@@ -60,9 +59,7 @@ scenarios = [s for s in detail.scenarios if tier_choice == "tous" or str(s.tier)
 st.header("Scénarios")
 for scenario in scenarios:
     bad = scenario.verdict is not None and scenario.verdict.counts_as_failure
-    marked = run.provisional and scenario.verdict is not None
-    badge = provisional_label(verdict_badge(scenario.verdict), marked)
-    title = f"{badge} — Palier {scenario.tier} — {scenario.name}"
+    title = f"{verdict_badge(scenario.verdict, run.provisional)} — Palier {scenario.tier} — {scenario.name}"
     with st.expander(title, expanded=bad or scenario.verdict is Verdict.PENDING_ATTESTATION):
         st.caption(
             f"Fichier {scenario.feature} · étiquettes : {', '.join(scenario.tags) or 'aucune'} · "
