@@ -1,6 +1,6 @@
 """protocol room: EDXL-DE envelopes (JSON + XML), kinds, ids and dates, error codes, schema packs, validation.
 
-No broker I/O, no database I/O. Public names are listed in ARCHITECTURE.md "Contracts / protocol".
+No broker I/O, no database I/O. Public names: ARCHITECTURE.md, "Contracts between rooms".
 """
 
 from hubbench.protocol.codec import DecodeError, decode, encode

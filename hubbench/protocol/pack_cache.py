@@ -33,6 +33,8 @@ from hubbench.protocol.packs import (
 )
 
 Progress = Callable[[str, str, int], None]  # (tag, file name, size in bytes)
+# How a vhost whose name no public source gives (3.x line) is shown.
+ASSUMED_MAPPING = "supposée (source publique non identifiée)"
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ def _changes(check: CacheCheck) -> str:
 class VhostPack:
     vhost: str
     tag: str
-    mapping: str  # "intégrée" | "config [vhosts]"
+    mapping: str  # "intégrée" | ASSUMED_MAPPING | "config [vhosts]"
     state: PackState | None
     error: str = ""
     assumed: bool = False  # the vhost name itself is an assumption (3.x line, `[assumed_vhosts]`)
@@ -120,7 +122,8 @@ def vhost_packs(home: BenchHome) -> list[VhostPack]:
     states: dict[str, PackState] = {}
     rows = []
     for vhost, raw in sorted(vhost_map(home).items()):
-        mapping = "config [vhosts]" if vhost in configured else "intégrée"
+        mapping = ("config [vhosts]" if vhost in configured
+                   else ASSUMED_MAPPING if is_assumed(vhost, home) else "intégrée")
         assumed = is_assumed(vhost, home)
         try:
             tag = resolve_tag(raw)
