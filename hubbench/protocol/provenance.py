@@ -117,8 +117,3 @@ def provisional_label(label: str, provisional: bool) -> str:
     """« réussi » → « réussi (provisoire) » when the evidence is provisional."""
     return f"{label} ({PROVISIONAL_FR})" if provisional else label
 
-
-def is_provisional(data: Mapping[str, Any] | None) -> bool:
-    """A stored provenance dict is provisional (None: recorded before provenance was kept → False)."""
-    found = Provenance.from_json(data)
-    return bool(found and found.provisional)
