@@ -73,15 +73,16 @@ def list_command(
     states: dict[str, PackState] = {}
     for row in rows:
         name = "supposé" if row.assumed else "officiel"
+        mapping = row.mapping.split(" (")[0]  # the column is narrow: the note below says why
         if row.state is None:
-            typer.echo(f"{row.vhost:<17}{name:<10}{row.tag:<8}{'?':<7}{row.mapping:<18}ERREUR : {row.error}")
+            typer.echo(f"{row.vhost:<17}{name:<10}{row.tag:<8}{'?':<7}{mapping:<18}ERREUR : {row.error}")
             continue
         states[row.tag] = row.state
-        typer.echo(f"{row.vhost:<17}{name:<10}{row.tag:<8}{row.state.line + '.x':<7}{row.mapping:<18}"
+        typer.echo(f"{row.vhost:<17}{name:<10}{row.tag:<8}{row.state.line + '.x':<7}{mapping:<18}"
                    f"{_offline(row.state):<18}{row.state.checksum}")
     if any(row.assumed for row in rows):
-        typer.echo(f"\nNom « supposé » : vhost de la ligne 3.x dont le nom n'est pas publié par les "
-                   f"sources ; à confirmer, réglable par [assumed_vhosts] dans {home.config_file}.")
+        typer.echo(f"\nNom « supposé » : vhost de la ligne 3.x dont aucune source publique ne donne le "
+                   f"nom ; à confirmer, réglable par [assumed_vhosts] dans {home.config_file}.")
     typer.echo("\nPacks :")
     for tag, state in sorted(states.items()):
         files = f" — {state.files} fichiers, {_size(state.size)}" if state.files else ""
