@@ -134,6 +134,7 @@ class Facts:
     kind: str | None = None
     issues: list[dict[str, Any]] = field(default_factory=list)  # French, {path, rule, …, scope}
     notes: list[str] = field(default_factory=list)  # French, things logged but not reported
+    converted: bool = False  # the forwarded body is a CISU conversion of the received one
 
 
 @dataclass(frozen=True)
@@ -293,6 +294,7 @@ def _route(inbound: Inbound, ctx: DispatchContext, env: dict[str, Any], facts: F
     converted = conversion.converts and ctx.cisu_conversion
     if converted:
         env = _convert(env, facts, dist_id, conversion.reason)
+        facts.converted = True
     elif conversion.converts:
         facts.notes.append(f"conversion CISU non activée ({conversion.reason}) : message transmis tel quel")
     if rk != sender:

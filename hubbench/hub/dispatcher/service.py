@@ -340,7 +340,8 @@ class VhostLink:
         self._ack(message)
         self.service.stats.counts["routed"] += 1
         self._trace(inbound, fwd.facts, "routed", routed_to=fwd.routing_key,
-                    forwarded_content_type=fwd.content_type)
+                    forwarded_content_type=fwd.content_type,
+                    forwarded_body=fwd.body if fwd.facts.converted else None)
 
     async def _no_route(self, message: DeliveredMessage, inbound: Inbound, fwd: Forward,
                         returned: PublishError) -> None:
@@ -399,7 +400,8 @@ class VhostLink:
 
     # ------------------------------------------------------------------------------------ trace
     def _trace(self, inbound: Inbound, facts: Facts, outcome: str, *, error_code: int | None = None,
-               routed_to: str | None = None, forwarded_content_type: str | None = None) -> None:
+               routed_to: str | None = None, forwarded_content_type: str | None = None,
+               forwarded_body: bytes | None = None) -> None:
         trace = self.service.trace
         if trace is None:
             return
@@ -411,7 +413,8 @@ class VhostLink:
             distribution_kind=facts.distribution_kind, distribution_id=facts.distribution_id,
             content_type=inbound.content_type, delivery_mode=inbound.delivery_mode,
             properties=_properties(inbound), body=inbound.body, error_code=error_code, errors=errors,
-            routed_to=routed_to, forwarded_content_type=forwarded_content_type))
+            routed_to=routed_to, forwarded_content_type=forwarded_content_type,
+            forwarded_body=forwarded_body))
 
     def _trace_report(self, report: ErrorReport, vhost: str) -> None:
         trace = self.service.trace

@@ -273,6 +273,20 @@ def test_trace_rows_recorded(pair: Pair, dispatcher: Any) -> None:
     assert by_id[refused["distributionID"]].error_code == 100
 
 
+def _trace_row(db_url: str, distribution_id: str) -> Any:
+    """The dispatcher's trace row of a message, polled until the trace process has written it."""
+    database = open_database(db_url)
+    deadline = time.monotonic() + WAIT_S
+    while True:
+        with database.engine.connect() as conn:
+            row = conn.execute(select(TraceMessage).where(TraceMessage.distribution_id == distribution_id,
+                                                          TraceMessage.outcome == "routed")).first()
+        if row is not None or time.monotonic() > deadline:
+            assert row is not None, f"no trace row for {distribution_id}"
+            return row
+        time.sleep(0.2)
+
+
 def _health_after(home: Any, moment: float) -> dict[str, Any]:
     """The first health snapshot whose heartbeat is later than `moment` (written once per second)."""
     deadline = time.monotonic() + WAIT_S
@@ -318,6 +332,8 @@ def test_cisu_conversion_on_the_real_hub(dispatcher: Any) -> None:
         delivered = decode(got.body, got.content_type, pack)
         message = delivered["content"][0]["jsonContent"]["embeddedJsonContent"]["message"]
         assert delivered["distributionID"] == env["distributionID"] and "createCase" in message
+        row = _trace_row(hub.home.db_url, env["distributionID"])  # the trace keeps both bodies
+        assert b"createCaseHealth" in row.body and row.forwarded_body == got.body
         rc_eda = json.loads((examples / "RC-EDA" / "RC-EDA-FemmeEnceinte-DelphineVigneau.01.json")
                             .read_text(encoding="utf-8"))
         wrong = build_message(samu, sdis, rc_eda)
