@@ -15,7 +15,7 @@ import pytest
 from conversion_data import SAMU, SDIS, assert_valid, envelope, frozen, official_examples
 
 from hubbench.cases.material import PackMaterial
-from hubbench.conversion import ConversionError, Converted, Direction, convert
+from hubbench.conversion import ConversionError, Converted, ConverterLine, Direction, convert
 from hubbench.conversion.create_case import CISU_ONLY_PATHS, HEALTH_ONLY_PATHS, victims_count
 from hubbench.conversion.tree import get_value, is_completed
 from hubbench.protocol import message_of
@@ -251,3 +251,16 @@ def test_direction_follows_the_sender(rs_examples: list[tuple[str, Any]]) -> Non
     outcome = convert(envelope(SAMU, SDIS, rs_examples[0][1]))
     assert isinstance(outcome, Converted)
     assert (outcome.direction, outcome.source_key) == (Direction.TO_CISU, "createCaseHealth")
+
+
+def test_release_candidate_line_remaps_qualification_codes(rc_examples: list[tuple[str, Any]]) -> None:
+    """`converter-2.8.0-rc.5` only: CISU codes become health codes (e.g. `C07.03.01` → `C02.19.01`)."""
+    example = copy.deepcopy(rc_examples[0][1])
+    example["createCase"]["qualification"]["whatsHappen"] = {"code": "C07.03.01", "label": "Différend"}
+    source = envelope(SDIS, SAMU, example)
+    released = use_case(only(source))
+    candidate = convert(source, settings=frozen(ConverterLine.NOMENCLATURE_RC))
+    assert isinstance(candidate, Converted)
+    assert released["qualification"]["whatsHappen"]["code"] == "C07.03.01"
+    assert use_case(candidate.messages[0])["qualification"]["whatsHappen"] == {
+        "code": "C02.19.01", "label": "Différend familial"}
