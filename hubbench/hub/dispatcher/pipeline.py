@@ -24,7 +24,8 @@ Order of the checks (the Java `dispatch` listener), first failure wins:
     RC-DE field (official sample `unparsable-content.json`). XML is never 102 (lenient XML mapper).
  5. 501 when neither sender nor recipient starts with `fr.health`.
  6. CISU conversion (`hubbench.conversion`): health ↔ non-health `createCase` / `createCaseHealth` when
-    the health actor is not directCISU. With `DispatchContext.cisu_conversion` the converted message
+    the health actor is not directCISU. With `DispatchContext.cisu_conversion` (`[hub] cisu_conversion`
+    in config.toml) the converted message
     replaces the received one for the next steps and is always re-encoded for the recipient; a converter
     refusal is a 300 to `<routingKey>.info` whose cause is "Error during internal call to Hub Santé
     conversion service: <converter text>" (`ansforge/SAMU-Hub-Sante`, `…/service/ConversionHandler.java`,

@@ -47,11 +47,8 @@ def _pid(home: BenchHome) -> int | None:
 
 
 def start(home: BenchHome, settings: HubSettings, *, prefetch: int = 200, reserialize: bool = False,
-          trace: bool = True, cisu_conversion: bool = False,
-          timeout: float = START_TIMEOUT_S) -> dict[str, Any]:
-    """Start the dispatcher if it is not running, and wait until it serves every vhost.
-
-    `cisu_conversion`: convert health ⇄ CISU cases like the real hub (pipeline step 6)."""
+          trace: bool = True, timeout: float = START_TIMEOUT_S) -> dict[str, Any]:
+    """Start the dispatcher if it is not running, and wait until it serves every vhost."""
     if _pid(home) is not None:
         return health(home)
     Pki(home.pki_dir).ensure_identity(DISPATCHER_CN)
@@ -62,8 +59,7 @@ def start(home: BenchHome, settings: HubSettings, *, prefetch: int = 200, reseri
     files.supervisor_file(home).unlink(missing_ok=True)
     files.write_json(files.settings_file(home), {
         "settings": dataclasses.asdict(settings),
-        "options": {"prefetch": prefetch, "reserialize": reserialize, "trace": trace,
-                    "cisu_conversion": cisu_conversion},
+        "options": {"prefetch": prefetch, "reserialize": reserialize, "trace": trace},
     })
     with open(files.log_file(home), "ab") as log:
         process = subprocess.Popen(

@@ -72,7 +72,7 @@ def build_service(home: BenchHome, settings: HubSettings, options: dict[str, Any
         preferences=preferences, default_ttl_s=settings.message_ttl_ms / 1000, trace=trace,
         prefetch=int(options.get("prefetch", 200)), worker=worker,
         reserialize=bool(options.get("reserialize", False)), provenance=provenance,
-        direct_cisu=preferences.direct_cisu, cisu_conversion=bool(options.get("cisu_conversion", False)),
+        direct_cisu=preferences.direct_cisu, cisu_conversion=settings.cisu_conversion,
     )
 
 

@@ -314,7 +314,7 @@ def test_cisu_conversion_on_the_real_hub(dispatcher: Any) -> None:
     from a non-directCISU health client is refused with 300 and the converter's cause."""
     hub, vhost = dispatcher.hub, "15-15_v2.1"  # a 3.x pack, the line the converter speaks
     supervisor.stop(hub.home)
-    supervisor.start(hub.home, hub.settings, cisu_conversion=True)
+    supervisor.start(hub.home, hub.settings.with_overrides(cisu_conversion=True))
     samu, sdis = hub.unique_id("fr.health.test"), hub.unique_id("fr.fire.test")
     hub.add_client(samu)
     hub.add_client(sdis)
