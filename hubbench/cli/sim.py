@@ -12,9 +12,10 @@ import typer
 from hubbench.errors import UsageError
 from hubbench.home import BenchHome
 from hubbench.hub.settings import HubSettings
-from hubbench.sim.launch import DEFAULT_VHOST, build_vendor
+from hubbench.sim.launch import build_vendor
 from hubbench.sim.profiles import PROFILES, get_profile
 from hubbench.sim.vendor import LogEntry, VendorGaveUp
+from hubbench.vhosts import DEFAULT_VHOST
 
 
 def _print_profiles() -> None:

@@ -3,6 +3,10 @@
 Registered as an object (`pytest.main(..., plugins=[EnginePlugin(...)])`); it provides the `bench`
 fixture (a `ScenarioEngine`) to step definitions. Verdicts come from the exceptions steps raise
 (`engine.errors.verdict_of`), never from pytest's own outcome.
+
+Only pytest-bdd's public hooks are used: a scenario's tags (its own, its rule's, its feature's) come
+from `pytest_bdd_apply_tag` at collection time, where tiers and links are selected; its name from
+`pytest_bdd_before_scenario`, where the `--scenario` filter applies.
 """
 
 from __future__ import annotations
@@ -13,10 +17,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import pytest
-from pytest_bdd.parser import render_string
-from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from hubbench.engine.attestations import Attestor
 from hubbench.engine.context import RunContext
@@ -39,6 +42,11 @@ TIER_TAG_PREFIX = "palier-"
 OFFICIAL_CASE_TAG = "cas-officiel"  # scenarios expanded per official case of the pack (official_cases)
 EXAMPLE_FIXTURE = "_pytest_bdd_example"  # the row pytest-bdd renders a scenario's <placeholders> with
 INTERRUPTED = "exécution interrompue avant la fin de cette étape"
+NOT_CHOSEN = "scénario écarté par --scenario"
+
+# Scenario function → its tags, for the process's life: pytest-bdd binds a feature file's scenarios once
+# per process (the test module stays imported), so a second run in the same process sees no new tags.
+_SCENARIO_TAGS: WeakKeyDictionary[Callable[..., object], set[str]] = WeakKeyDictionary()
 _STEP_RULE = re.compile(r"\[([^\[\]]+)\]\s*$")
 
 
@@ -119,16 +127,20 @@ class EnginePlugin:
     # ------------------------------------------------------------ selection
     @pytest.hookimpl(tryfirst=True)
     def pytest_bdd_apply_tag(self, tag: str, function: Callable[..., object]) -> bool:
-        return True  # tags are read from the scenario itself; no pytest marks needed
+        """Called once per tag of each scenario (its own, its rule's and its feature's) as it is bound:
+        the tags are kept for the selection; no pytest marks are needed."""
+        _SCENARIO_TAGS.setdefault(function, set()).add(tag)
+        return True
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         """Scenarios tagged @cas-officiel get one example per official case of the vhost's pack, made
-        here at collection time (the feature file lists no case: the pack does)."""
-        template = scenario_wrapper_template_registry.get(metafunc.function)
-        if template is None or template.templated:
-            return
-        tags = set(template.tags) | set(template.feature.tags)
+        here at collection time (the feature file lists no case: the pack does). The example row is
+        the one pytest-bdd renders `<cas>` with; a Plan du Scénario (its own rows) is left alone."""
+        tags = _SCENARIO_TAGS.get(metafunc.function, set())
         if OFFICIAL_CASE_TAG not in tags or not selected(tags, self.ctx.tiers, self.ctx.link.tag):
+            return
+        outlines = metafunc.definition.iter_markers("parametrize")
+        if any(EXAMPLE_FIXTURE in str(mark.args[:1]) for mark in outlines):
             return
         from hubbench.engine.official_cases import example_rows
 
@@ -139,11 +151,7 @@ class EnginePlugin:
         keep: list[pytest.Item] = []
         drop: list[pytest.Item] = []
         for item in items:
-            tags = _tags_of(item)
-            name = _item_name(item)
-            wanted = selected(tags, self.ctx.tiers, self.ctx.link.tag) and (
-                not self.names or any(n in name.lower() for n in self.names)
-            )
+            wanted = selected(_tags_of(item), self.ctx.tiers, self.ctx.link.tag)
             (keep if wanted else drop).append(item)
         keep.sort(key=lambda it: tier_of(_tags_of(it)) or 0)
         items[:] = keep
@@ -173,23 +181,28 @@ class EnginePlugin:
 
     # ------------------------------------------------------------ scenarios
     def pytest_bdd_before_scenario(
-        self, request: pytest.FixtureRequest | _NoRequest, feature: Any, scenario: Any
+        self, request: pytest.FixtureRequest, feature: Any, scenario: Any
     ) -> None:
-        scenario_id = scenario_id_of(feature, scenario, request)
+        if self.names and not any(n in scenario.name.lower() for n in self.names):
+            pytest.skip(NOT_CHOSEN)
         rule = getattr(scenario, "rule", None)
         tags = set(scenario.tags) | set(feature.tags) | (set(rule.tags) if rule is not None else set())
+        self._begin(scenario_id_of(feature, scenario, request), Path(feature.filename).name, scenario.name,
+                    tags, list(scenario.steps))
+
+    def _begin(self, scenario_id: str, feature: str, name: str, tags: set[str], steps: list[Any]) -> None:
         tier = tier_of(tags) or 0
-        self._names_by_id[scenario_id] = (scenario.name, tier)
+        self._names_by_id[scenario_id] = (name, tier)
         self._tags_by_id[scenario_id] = tuple(sorted(tags))
-        self._current = _Current(scenario_id, time.monotonic(), list(scenario.steps))
+        self._current = _Current(scenario_id, time.monotonic(), steps)
         if self._engine is not None:
             self._engine.start(scenario_id)
         self.emit(
             ScenarioStarted(
                 self.ctx.run_id,
                 scenario_id=scenario_id,
-                feature=Path(feature.filename).name,
-                name=scenario.name,
+                feature=feature,
+                name=name,
                 tier=tier,
                 link=self.ctx.link.name,
                 tags=tuple(sorted(tags)),
@@ -257,7 +270,9 @@ class EnginePlugin:
         self._finish_step(Verdict.ERROR, f"Étape sans définition dans le banc : {step.name}", terminal=True)
 
     def pytest_bdd_after_scenario(self, request: Any, feature: Any, scenario: Any) -> None:
-        current = self._require_current()
+        if self._current is None:  # not started: left out by --scenario
+            return
+        current = self._current
         interrupted_here = current.open_step is not None
         if interrupted_here:
             self._finish_step(Verdict.SKIPPED, INTERRUPTED)
@@ -284,10 +299,9 @@ class EnginePlugin:
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
         report = yield
         if call.when == "setup" and report.failed and self._current is None:
-            found = _scenario_of(item)
-            if found is not None:  # the scenario could not even start: a bench error
-                feature, scenario = found
-                self.pytest_bdd_before_scenario(_NoRequest(item), feature, scenario)
+            tags = _tags_of(item)
+            if tags:  # a scenario that could not even start: a bench error (its name is not known yet)
+                self._begin(item.nodeid, item.path.name, item.name, tags, [])
                 current = self._require_current()
                 current.terminal = Verdict.ERROR
                 current.detail = (
@@ -393,32 +407,6 @@ def scenario_id_of(feature: Any, scenario: Any, request: Any) -> str:
     return f"{base} [{callspec.id}]" if callspec is not None else base
 
 
-def _scenario_of(item: pytest.Item) -> tuple[Any, Any] | None:
-    obj = getattr(item, "obj", None)  # a test function; pytest-bdd's own items all have one
-    template = scenario_wrapper_template_registry.get(obj) if obj is not None else None
-    if template is None:
-        return None
-    return template.feature, template
-
-
-def _item_name(item: pytest.Item) -> str:
-    """The scenario's name as it will run: placeholders filled by its example row (an official case)."""
-    found = _scenario_of(item)
-    if found is None:
-        return ""
-    example = getattr(getattr(item, "callspec", None), "params", {}).get(EXAMPLE_FIXTURE)
-    return render_string(found[1].name, example) if isinstance(example, dict) else found[1].name
-
-
 def _tags_of(item: pytest.Item) -> set[str]:
-    found = _scenario_of(item)
-    if found is None:
-        return set()
-    feature, template = found
-    rule_tags = set(template.rule.tags) if template.rule is not None else set()
-    return set(template.tags) | set(feature.tags) | rule_tags
-
-
-@dataclass
-class _NoRequest:
-    node: Any
+    function = getattr(item, "obj", None)
+    return set(_SCENARIO_TAGS.get(function, ())) if callable(function) else set()

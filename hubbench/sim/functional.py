@@ -27,12 +27,14 @@ from hubbench.protocol.packs import SchemaPack
 from hubbench.sim.behaviour import Outgoing, wrap
 from hubbench.sim.case_store import CREATE_KINDS, CaseStore, LocalCase, OwnerRequest
 from hubbench.sim.profiles import Profile
+from hubbench.vhosts import DEFAULT_LINK, LINK_VHOSTS
 
 PackLoader = Callable[[], SchemaPack]
 
 FUNCTIONAL_ACTIONS = frozenset({"send_create_case", "send_case_update", "answer_owner_transfer", "send_emsi",
                                 "send_official_step", "open_case"})
-VHOST_LINKS = {"15-15": "15-15", "15-smur": "15-SMUR", "15-nexsis": "15-NexSIS"}
+# Vhost perimeter ("15-smur" of `15-smur_v1.4`) → link.
+VHOST_LINKS = {vhost.split("_", 1)[0].lower(): link for link, vhost in LINK_VHOSTS.items()}
 # Observation time of `location.geometry`: `obsDatime` on the 1.x line, `datetime` from 2.x (RS-EDA and
 # RC-EDA schemas). `mauvaise-version-schema` writes the other line's name: (vhost line) → (own, other).
 GEOMETRY_TIME = {"1": ("obsDatime", "datetime"), "2": ("datetime", "obsDatime"),
@@ -42,7 +44,7 @@ CREATION_SHIFT = timedelta(hours=1)  # `creation-modifiee`: how far the correcti
 
 def link_of_vhost(vhost: str) -> str:
     """`15-15_v1.5` → 15-15, `15-smur_v1.4` → 15-SMUR, `15-nexsis_v1.8` → 15-NexSIS (default 15-15)."""
-    return VHOST_LINKS.get(vhost.split("_", 1)[0].lower(), "15-15")
+    return VHOST_LINKS.get(vhost.split("_", 1)[0].lower(), DEFAULT_LINK)
 
 
 @dataclass(frozen=True)

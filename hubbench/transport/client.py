@@ -29,6 +29,7 @@ from pika.adapters.blocking_connection import BlockingChannel, BlockingConnectio
 
 from hubbench.errors import BenchError
 from hubbench.transport.tls import Identity, connection_parameters, quiet_pika
+from hubbench.vhosts import DEFAULT_VHOST
 
 if TYPE_CHECKING:
     from hubbench.home import BenchHome
@@ -110,7 +111,7 @@ class HubClient:
         credentials: Identity,
         host: str = "127.0.0.1",
         port: int = 5671,
-        vhost: str = "15-15_v1.5",
+        vhost: str = DEFAULT_VHOST,
         connection_name: str | None = None,
         *,
         server_hostname: str = "localhost",
