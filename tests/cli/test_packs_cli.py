@@ -263,6 +263,7 @@ def test_the_assumed_3x_vhost_names_are_one_setting_shown_as_assumed(hubbench: H
     rows = {row["vhost"]: row for row in listing["vhosts"]}
     assert "15-15_v2.1" not in rows and rows["15-15_v3.0"]["tag"] == "3.4.1" and rows["15-15_v3.0"]["assumed"]
     assert rows["15-smur_v1.7"]["assumed"] and not rows["15-smur_v1.4"]["assumed"]
+    assert rows["15-15_v3.0"]["reason"] == rows["15-smur_v1.7"]["reason"]  # renamed, same line's reason
     vhosts = HubSettings.load(BenchHome(home)).vhosts
     assert "15-15_v3.0" in vhosts and "15-15_v2.1" not in vhosts and "15-smur_v1.7" in vhosts
     text = hubbench(home, SHARED, "packs", "list").stdout
