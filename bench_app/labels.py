@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from hubbench.events import VERDICT_LABELS_FR, Verdict
-from hubbench.results.views import RunSummary
+from hubbench.results import RunSummary
 
 TIER_NAMES_FR: dict[int, str] = {
     1: "Raccordement",

@@ -17,8 +17,7 @@ from bench_app.labels import (
     verdict_label,
 )
 from hubbench.events import Verdict
-from hubbench.results.queries import TIERS
-from hubbench.results.views import MatrixRow
+from hubbench.results import TIERS, MatrixRow
 
 DETAIL_PAGE = "detail"
 

@@ -17,8 +17,7 @@ from typing import Any
 
 from pika.exceptions import AMQPError
 
-from hubbench.results import queries
-from hubbench.results.views import TraceView
+from hubbench.results import TraceView, trace_published_by
 
 QUEUE_SUFFIXES = ("message", "ack", "info")
 STATS_POLL_S = 0.25  # management API polls (queue counters come in 1 s samples on our node, see hub/node.py)
@@ -108,7 +107,7 @@ class TraceObserver:
         """Messages the vendor published on this vhost since `since` (oldest first)."""
         with self.db.reading() as session:
             start = since - timedelta(seconds=2)  # clock skew between the dispatcher and the engine
-            return queries.trace_published_by(session, self.vhost, self.vendor_id, start)
+            return trace_published_by(session, self.vhost, self.vendor_id, start)
 
     def wait_for(
         self,

@@ -21,8 +21,7 @@ from hubbench.events import Event
 
 def load_context_extras(ctx: RunContext) -> None:
     """Hub settings with the live ports of the running node, and the vhost's schema pack."""
-    from hubbench.hub.node import HubNode
-    from hubbench.hub.settings import HubSettings
+    from hubbench.hub import HubNode, HubSettings
     from hubbench.protocol import load_pack
 
     settings = HubSettings.load(ctx.home)
@@ -52,12 +51,9 @@ class HubServices(Services):
 
 
 def connect_services(ctx: RunContext, emit: Callable[[Event], None]) -> HubServices:
-    from hubbench.hub.clients import ClientRegistry
-    from hubbench.hub.management import ManagementClient
-    from hubbench.hub.node import HubNode
-    from hubbench.hub.pki import DISPATCHER_CN, Pki
-    from hubbench.results.db import open_database
-    from hubbench.transport.client import HubClient
+    from hubbench.hub import DISPATCHER_CN, ClientRegistry, HubNode, ManagementClient, Pki, hub_client
+    from hubbench.results import open_database
+    from hubbench.transport import HubClient
 
     settings = ctx.settings
     registry = ClientRegistry(ctx.home, settings)
@@ -79,7 +75,7 @@ def connect_services(ctx: RunContext, emit: Callable[[Event], None]) -> HubServi
         registry.add(ctx.partner_id, vhosts=vhosts, use_xml=not ctx.link.health_partner, editor="hubbench")
     services = HubServices()
     try:
-        client = HubClient.for_client(
+        client = hub_client(
             ctx.home,
             settings,
             ctx.partner_id,

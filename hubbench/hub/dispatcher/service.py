@@ -62,9 +62,8 @@ from hubbench.hub.dispatcher.pipeline import (
     error_report,
     extract_distribution_id,
 )
-from hubbench.protocol.codes import ErrorCode
-from hubbench.protocol.validator import PackValidator
-from hubbench.results.trace import TraceRecord, TraceSink
+from hubbench.protocol import ErrorCode, PackValidator
+from hubbench.results import TraceRecord, TraceSink
 
 log = logging.getLogger(__name__)
 
@@ -457,7 +456,7 @@ class DispatcherService:
 
 def load_validators(vhosts: list[str], load: Callable[[str], Any]) -> dict[str, PackValidator | None]:
     """The pack validator of each vhost; a vhost whose pack cannot be had answers 301 (hub behaviour)."""
-    from hubbench.protocol.validator import validator_for
+    from hubbench.protocol import validator_for
 
     out: dict[str, PackValidator | None] = {}
     for vhost in vhosts:
