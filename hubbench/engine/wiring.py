@@ -51,7 +51,7 @@ class HubServices(Services):
 
 
 def connect_services(ctx: RunContext, emit: Callable[[Event], None]) -> HubServices:
-    from hubbench.hub import DISPATCHER_CN, ClientRegistry, HubNode, ManagementClient, Pki, hub_client
+    from hubbench.hub import DISPATCHER_CN, ClientRegistry, HubNode, ManagementClient, Pki, registered_client
     from hubbench.results import open_database
     from hubbench.transport import HubClient
 
@@ -75,7 +75,7 @@ def connect_services(ctx: RunContext, emit: Callable[[Event], None]) -> HubServi
         registry.add(ctx.partner_id, vhosts=vhosts, use_xml=not ctx.link.health_partner, editor="hubbench")
     services = HubServices()
     try:
-        client = hub_client(
+        client = registered_client(
             ctx.home,
             settings,
             ctx.partner_id,

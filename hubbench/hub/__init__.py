@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from hubbench._lazy import lazy_face
 
 if TYPE_CHECKING:
-    from hubbench.hub.clients import ClientEntry, ClientRegistry, hub_client
+    from hubbench.hub.clients import ClientEntry, ClientRegistry, registered_client
     from hubbench.hub.management import ManagementClient
     from hubbench.hub.node import HubNode, broker_bin
     from hubbench.hub.pki import DISPATCHER_CN, ClientCredentials, Pki
@@ -30,7 +30,7 @@ __all__ = [
     "broker_bin",
     "describe_dispatcher",
     "dispatcher_health",
-    "hub_client",
+    "registered_client",
     "start_dispatcher",
     "stop_dispatcher",
 ]

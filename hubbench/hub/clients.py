@@ -184,7 +184,7 @@ class ClientRegistry:
         return node.management() if node.is_running() else None
 
 
-def hub_client(
+def registered_client(
     home: BenchHome,
     settings: HubSettings,
     client_id: str,

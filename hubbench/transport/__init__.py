@@ -4,7 +4,7 @@ judges a message.
 
 Other rooms use the names below (`from hubbench.transport import HubClient`), never the modules behind
 them; a name is imported on first use (the face itself does not load pika). A client of the bench's own
-hub, built from its client registry, is `hubbench.hub.hub_client`.
+hub, built from its client registry, is `hubbench.hub.registered_client`.
 """
 
 from typing import TYPE_CHECKING
