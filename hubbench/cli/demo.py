@@ -12,13 +12,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from hubbench.campaigns import demo as d
-from hubbench.engine.links import parse_tiers
+from hubbench import campaigns as d
+from hubbench.engine import get_link, parse_tiers
 from hubbench.errors import UsageError
 from hubbench.home import PACK_SOURCE_ENV, BenchHome
-from hubbench.hub.node import HubNode
-from hubbench.hub.settings import HubSettings
-from hubbench.hub.supervision import stop_dispatcher
+from hubbench.hub import HubNode, HubSettings, stop_dispatcher
 
 
 def _say(text: str) -> None:
@@ -71,7 +69,7 @@ def demo(
     home = BenchHome.from_env().ensure()
     settings = HubSettings.load(home)
     d.hub_up(home, settings, _say)
-    vhosts = sorted({d.get_link(link).default_vhost for link in chosen_links})
+    vhosts = sorted({get_link(link).default_vhost for link in chosen_links})
     vendors = d.vendors_on_hub(d.DEMO_VENDORS, chosen_links, HubNode(home, settings).status()["vhosts"], _say)
     d.register_vendors(home, settings, vendors, vhosts, _say)
     sims = d.start_simulators(home, settings, vendors, chosen_links, _say)

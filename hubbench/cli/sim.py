@@ -10,10 +10,8 @@ import typer
 
 from hubbench.errors import UsageError
 from hubbench.home import BenchHome
-from hubbench.hub.settings import HubSettings
-from hubbench.sim.launch import DEFAULT_VHOST, build_vendor
-from hubbench.sim.profiles import PROFILES, get_profile
-from hubbench.sim.vendor import LogEntry, VendorGaveUp
+from hubbench.hub import HubSettings
+from hubbench.sim import DEFAULT_VHOST, PROFILES, LogEntry, VendorGaveUp, build_vendor, get_profile
 
 
 def _print_profiles() -> None:

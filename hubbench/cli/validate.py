@@ -15,9 +15,16 @@ import typer
 
 from hubbench.errors import UsageError
 from hubbench.home import BenchHome
-from hubbench.protocol.codec import MAX_BODY_BYTES, DecodeError, decode, is_envelope
-from hubbench.protocol.packs import SchemaPack, load_pack
-from hubbench.protocol.validator import ValidationReport, validator_for
+from hubbench.protocol import (
+    MAX_BODY_BYTES,
+    DecodeError,
+    SchemaPack,
+    ValidationReport,
+    decode,
+    is_envelope,
+    load_pack,
+    validator_for,
+)
 
 
 def _content_type(path: Path) -> str | None:
