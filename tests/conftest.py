@@ -2,9 +2,10 @@
 
 `hub_node` (session): ONE real private RabbitMQ node over TLS for every broker test, started in a
 temporary bench home on free random ports (never 5671/5672/15672/25672) with a short client-queue TTL
-(5000 ms, like the official integration tests, digest §1.1). It does NOT start the dispatcher: the
-dispatcher's tests add it on top (`hubbench.hub.dispatcher.supervisor.start(hub.home, hub.settings)`).
-The home's `config.toml` carries the same settings, so a subprocess (`hubbench …` with
+(5000 ms, like the official integration tests:
+`ansforge/SAMU-Hub-Sante` `hub/dispatcher/src/test/resources/config/definitions.json`). It does NOT start the
+dispatcher: the dispatcher's tests add it on top (`hubbench.hub.dispatcher.supervisor.start(hub.home,
+hub.settings)`). The home's `config.toml` carries the same settings, so a subprocess (`hubbench …` with
 `HUBBENCH_HOME=hub.home.root`, or the dispatcher) sees the same hub.
 
 Tests that use it are marked `@pytest.mark.broker`. Without RabbitMQ the broker tests are skipped

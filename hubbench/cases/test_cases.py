@@ -1,9 +1,10 @@
 """The official test cases (`csv_parser/out/test_cases.json`) and the official runner's comparison rules.
 
-HUB_PROTOCOL §9: categories → cases → steps. Expected values of a step = every leaf JSONPath of its
-example file (`$..*`), minus `ignoredProperties`, minus values that look like a date-time. A `send` step
-(the vendor sends) passes when every expected path resolves in the vendor's message and holds the
-expected value; a `receive` step (the bench sends) sends the example with the ids of the exchange.
+The official runner (`ansforge/SAMU-Hub-Sante`, `web/lrm/client/pages/test/`): categories → cases → steps.
+Expected values of a step = every leaf JSONPath of its example file (`$..*`), minus `ignoredProperties`, minus
+values that look like a date-time. A `send` step (the vendor sends) passes when every expected path resolves
+in the vendor's message and holds the expected value; a `receive` step (the bench sends) sends the example
+with the ids of the exchange.
 
 Reading of `idOverrideProperties` (3 steps, all `$.createCaseHealthUpdate.owner`): the path holds the id
 of the CRRA that takes the case over. In a receive step that CRRA is the vendor (the bench writes the

@@ -33,7 +33,7 @@ class Timeouts:
 
 @dataclass
 class RunOptions:
-    """Inputs of `engine.run` (the `hubbench run` options, usable from Python)."""
+    """Inputs of `engine.runner.run` (the `hubbench run` options, usable from Python)."""
 
     vendor: str
     client_id: str

@@ -38,7 +38,7 @@ def get_link(name: str) -> Link:
 
 
 def default_partner_id(link: Link, vendor_client_id: str) -> str:
-    """The bench's counterpart for this vendor on this link, unique per vendor (ENGINE_CONTRACT).
+    """The bench's counterpart for this vendor on this link, unique per vendor.
 
     15-15: a SAMU; 15-SMUR: a tablet for an LRM, an LRM for a tablet (client id containing "smur");
     15-NexSIS: a fire-service actor (non-health).

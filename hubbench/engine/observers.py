@@ -1,7 +1,8 @@
 """What the bench sees of the vendor without its help: management API, trace, broker log.
 
 - `ManagementObserver`: the vendor's connections (user, auth mechanism, TLS, peer certificate),
-  consumers on its three queues, queue statistics, channel confirm mode (notes §3).
+  consumers on its three queues, queue statistics, channel confirm mode (RabbitMQ management HTTP API:
+  `/api/connections`, `/api/queues`, `/api/channels`).
 - `TraceObserver`: the dispatcher's trace (`results.models.TraceMessage`): every message the vendor
   published, with its AMQP properties, body and the error code the hub answered.
 - `BrokerLog`: ACCESS_REFUSED lines of the node's log for the vendor's user (configure attempts,

@@ -1,16 +1,16 @@
-"""The partner: the bench's counterpart client of the vendor on the run's link (ENGINE_CONTRACT).
+"""The partner: the bench's counterpart client of the vendor on the run's link.
 
 It publishes like any client (exchange `hubsante`, routing key = its own id) and consumes its three
 queues through a `transport.Inbox` started with the run, so a reply that arrives before a step waits
 is never lost. It only looks at messages sent by the run's vendor (or hub reports about its own
 messages), so several runs can share one hub.
 
-Like any receiver it integrates a distributionID once (HUB_PROTOCOL §5.2, §10 palier 4): a later
-delivery of the same id (a resend, or a redelivery after a reconnection) is never handed to a step as a
-new message; it is recorded in `duplicates` (and emitted as a `MessageExchanged` with direction
-"duplicate", kept as evidence but not counted as received), and when the partner had already acked
-the original it sends its RC-REF again so the vendor can stop considering it undelivered (DST 1.2
-§3.3.2). Duplicates are noticed when the partner reads its inbox (`wait_for`, `sweep`).
+Like any receiver it integrates a distributionID once (DST 1.2 §3.3.2; palier 4 of support Projectathon 1): a
+later delivery of the same id (a resend, or a redelivery after a reconnection) is never handed to a step as a
+new message; it is recorded in `duplicates` (and emitted as a `MessageExchanged` with direction "duplicate",
+kept as evidence but not counted as received), and when the partner had already acked the original it sends
+its RC-REF again so the vendor can stop considering it undelivered (DST 1.2 §3.3.2). Duplicates are noticed
+when the partner reads its inbox (`wait_for`, `sweep`).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Events are written by a thread of their own, in the order they were emitted (one transaction per
 event, as the store does): a step never waits on the database (≈ 10–35 ms per event on a loaded
 machine, some 600 events per run of tiers 1–7). `close()` writes what is left before returning, so
-a finished or interrupted run is complete in the database when `engine.run` returns. A prompt is the
+a finished or interrupted run is complete in the database when `engine.runner.run` returns. A prompt is the
 exception: `PromptShown` returns once it is written, so an operator (or a reference vendor reading
 the database) has the whole of the prompt's delay to act, however busy the database.
 """

@@ -19,8 +19,8 @@ class Services:
     """The run's connections to the hub, created once per run by the runner (None when unavailable).
 
     partner: engine.partner.Partner; injector: engine.injector.Injector;
-    management: engine.observers.ManagementObserver; trace: engine.trace.TraceObserver;
-    broker_log: engine.brokerlog.BrokerLog; live: engine.observers.LiveQueues (None: management only).
+    management: engine.observers.ManagementObserver; trace: engine.observers.TraceObserver;
+    broker_log: engine.observers.BrokerLog; live: engine.observers.LiveQueues (None: management only).
     """
 
     partner: Any = None

@@ -1,8 +1,10 @@
 """Registry of the hub's clients, persisted in `<home>/clients.json`.
 
 Each entry gives the client's vhosts, its XML preference (read by the dispatcher like the real hub's
-`client.preferences.csv`, digest §1.5), its editor and whether it was revoked. Adding or revoking a
-client while the node runs changes the broker live; the next `hub up` recreates everything from here.
+`client.preferences.csv`, `ansforge/SAMU-Hub-Sante`
+`hub/dispatcher/src/test/resources/config/client.preferences.csv`), its editor and whether it was revoked.
+Adding or revoking a client while the node runs changes the broker live; the next `hub up` recreates
+everything from here.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 No broker I/O, no database I/O. Other rooms use the names below (`from hubbench.protocol import decode`),
 never the modules behind them; a name is imported on first use (the face itself loads nothing heavy).
 Kept on purpose: `cases.material` reads `hubbench.protocol.packs` as a module (the pack layout and its
-downloader, looked up at call time), and `hubbench packs` (cli) drives `pack_cache` directly.
+downloader, looked up at call time), and `hubbench packs` (cli) drives `pack_cache` directly. The names
+are listed in ARCHITECTURE.md, "Contracts between rooms".
 """
 
 from typing import TYPE_CHECKING

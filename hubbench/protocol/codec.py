@@ -1,4 +1,5 @@
-"""Bytes ↔ JSON-form envelopes, for both wire formats (HUB_PROTOCOL.md §3, §4.1, §4.2).
+"""Bytes ↔ JSON-form envelopes, for both wire formats (DST 1.2 §3.4.1, §3.4.3–§3.4.4;
+XML form: `ansforge/SAMU-Hub-Modeles` `src/main/resources/xsd/RC-XML-ContentType.xsd`).
 
 `decode` always returns the JSON form. XML is mapped to it as the hub's Jackson mapper does:
 `contentObject/contentXML/embeddedXMLContent` ↔ `jsonContent/embeddedJsonContent`, namespaces ignored on
@@ -79,7 +80,7 @@ class DecodeError(ValueError):
 
     @property
     def error_code(self) -> ErrorCode:
-        """What the hub answers (§6): unparsable JSON → 301 (Jackson IOException), anything else → 300."""
+        """What the hub's dispatcher answers: unparsable JSON → 301 (Jackson IOException), else → 300."""
         return ErrorCode.SCHEMA_NOT_FOUND if self.format == "json" else ErrorCode.INVALID_MESSAGE
 
 

@@ -1,4 +1,5 @@
-"""Hub error codes (`M:…/model/report/ErrorCode.java`, HUB_PROTOCOL.md §5.3).
+"""Hub error codes (`ansforge/SAMU-Hub-Modeles` `src/main/java/com/hubsante/model/report/ErrorCode.java`;
+DST 1.2 §3.4.7).
 
 100–501 are emitted by the dispatcher; 600 and 700–704 exist from library 3.x (700–704 are for clients
 reporting to partners, the dispatcher never emits 600/7xx).

@@ -1,4 +1,4 @@
-"""Functional behaviour of the reference vendor (tiers 4–7, FUNCTIONAL_CONTRACT): its case desk.
+"""Functional behaviour of the reference vendor (tiers 4–7): its case desk.
 
 Unprompted, it integrates every functional message in its case store (`sim.case_store`): a known
 `caseId` updates that case, an unknown one opens a case; a message naming the vendor as `owner` of a

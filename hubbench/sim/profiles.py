@@ -2,7 +2,7 @@
 
 A profile is plain data read by the vendor runtime (`sim.vendor`): every field is one rule the
 runtime follows, with its conforming value as the default. A fault profile changes exactly one field,
-so it breaks exactly one rule, explicitly (ENGINE_CONTRACT "Fault profiles").
+so it breaks exactly one rule, explicitly (its `broken_rule`).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class Profile:
     prefix_distribution_id: bool = True  # distributionID = "<senderID>_<unique>"
     extra_envelope_field: bool = False  # adds a root field the hub profile of EDXL-DE forbids
     xml_content_type: str = "application/xml"  # content type declared for XML bodies
-    # -- functional behaviour (tiers 4–7, FUNCTIONAL_CONTRACT) --
+    # -- functional behaviour (tiers 4–7) --
     duplicate_on_resend: bool = False  # a create for a known caseId opens a second local case
     keep_creation: bool = True  # corrections carry the case's original `creation`
     keep_case_id: bool = True  # corrections of a case it created carry that case's caseId

@@ -32,7 +32,7 @@ from hubbench.sim.functional import FUNCTIONAL_ACTIONS, CaseDesk
 from hubbench.sim.profiles import Profile, Settle
 from hubbench.sim.prompts import PromptPoller
 
-EXCHANGE = "hubsante"  # the only exchange a client publishes to (HUB_PROTOCOL §1.1)
+EXCHANGE = "hubsante"  # the only exchange a client publishes to (DST 1.2 §2.1.3, §3.3)
 QUEUE_SUFFIXES = ("message", "ack", "info")
 PREFETCH = 50
 REQUEUE_DELAY_S = 0.05  # `requeue-infini`: a short pause so the redelivery loop does not burn a core

@@ -1,4 +1,5 @@
-"""TLS + SASL EXTERNAL connection parameters for pika (notes §2): the certificate CN is the user."""
+"""TLS + SASL EXTERNAL connection parameters for pika: the certificate CN is the user
+(RabbitMQ docs "TLS Support" and `rabbitmq_auth_mechanism_ssl`, `ssl_cert_login_from = common_name`)."""
 
 from __future__ import annotations
 

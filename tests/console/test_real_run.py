@@ -48,7 +48,7 @@ def real_runs(hub_node: Any) -> Iterator[dict[str, Any]]:
         start_dispatcher(home, settings)
         ids = {
             profile: f"fr.health.samuc{uuid.uuid4().hex[:4]}" for profile in VENDORS
-        }  # samuXXX, DST §3.4.2
+        }  # samuXXX, DST 1.2 §3.4.2
         sims = []
         try:
             for profile, client_id in ids.items():

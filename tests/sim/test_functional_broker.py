@@ -52,7 +52,7 @@ def vendor_on(hub: Any) -> Iterator[Callable[[str], tuple[str, VendorThread]]]:
     started: list[VendorThread] = []
 
     def start(vhost: str) -> tuple[str, VendorThread]:
-        client_id = f"fr.health.samu7{hub.unique_id()[-4:]}"  # samuXXX: 1–5 characters (DST §3.4.2)
+        client_id = f"fr.health.samu7{hub.unique_id()[-4:]}"  # samuXXX: 1–5 characters (DST 1.2 §3.4.2)
         hub.add_client(client_id, vhosts=[vhost])
         thread = VendorThread(build_vendor(hub.home, client_id, get_profile("conforme"), vhost=vhost,
                                            settings=hub.settings)).start()
