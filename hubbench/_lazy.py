@@ -11,7 +11,6 @@ and `hubbench --help` does not load SQLAlchemy, pika, lxml or pytest through it.
 
 from __future__ import annotations
 
-import ast
 import importlib
 import sys
 from collections.abc import Callable
@@ -21,6 +20,8 @@ from typing import Any
 
 def face_imports(init_file: str | Path) -> dict[str, tuple[str, str]]:
     """{public name: (module, name in that module)} from the absolute imports under `if TYPE_CHECKING:`."""
+    import ast  # only when a face is first used, not when it is imported
+
     tree = ast.parse(Path(init_file).read_text(encoding="utf-8"))
     found: dict[str, tuple[str, str]] = {}
     blocks = [
