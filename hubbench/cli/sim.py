@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
 from types import FrameType
 
 import typer
@@ -11,7 +12,8 @@ import typer
 from hubbench.errors import UsageError
 from hubbench.home import BenchHome
 from hubbench.hub import HubSettings
-from hubbench.sim import DEFAULT_VHOST, PROFILES, LogEntry, VendorGaveUp, build_vendor, get_profile
+from hubbench.sim import PROFILES, LogEntry, VendorGaveUp, build_vendor, get_profile
+from hubbench.vhosts import DEFAULT_VHOST
 
 
 def _print_profiles() -> None:
@@ -22,7 +24,7 @@ def _print_profiles() -> None:
             typer.echo(f"{'':<{width}}  règle enfreinte : {profile.broken_rule}")
 
 
-def _echo(client_id: str) -> object:
+def _echo(client_id: str) -> Callable[[LogEntry], None]:
     def on_log(entry: LogEntry) -> None:
         typer.echo(f"{entry.at.astimezone():%H:%M:%S} {client_id} {entry.text}")
 

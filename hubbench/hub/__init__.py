@@ -16,7 +16,13 @@ if TYPE_CHECKING:
     from hubbench.hub.pki import DISPATCHER_CN, ClientCredentials, Pki
     from hubbench.hub.settings import HubSettings
     from hubbench.hub.supervision import describe as describe_dispatcher
-    from hubbench.hub.supervision import dispatcher_health, start_dispatcher, stop_dispatcher
+    from hubbench.hub.supervision import (
+        dispatcher_health,
+        pack_warnings,
+        start_dispatcher,
+        stop_dispatcher,
+        vhost_packs,
+    )
 
 __all__ = [
     "DISPATCHER_CN",
@@ -30,9 +36,11 @@ __all__ = [
     "broker_bin",
     "describe_dispatcher",
     "dispatcher_health",
+    "pack_warnings",
     "registered_client",
     "start_dispatcher",
     "stop_dispatcher",
+    "vhost_packs",
 ]
 
 __getattr__, __dir__ = lazy_face(__name__, __file__)

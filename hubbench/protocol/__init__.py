@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING
 from hubbench._lazy import lazy_face
 
 if TYPE_CHECKING:
-    from hubbench.protocol.codec import MAX_BODY_BYTES, DecodeError, decode, encode, is_envelope, json_to_xml
+    from hubbench.protocol.codec import (
+        MAX_BODY_BYTES,
+        DecodeError,
+        Format,
+        decode,
+        encode,
+        is_envelope,
+        json_to_xml,
+    )
     from hubbench.protocol.codes import ErrorCode
     from hubbench.protocol.envelope import (
         HUB_ID,
@@ -29,18 +37,22 @@ if TYPE_CHECKING:
     )
     from hubbench.protocol.kinds import KINDS, RC_DE_FIELDS, KindInfo, case_id_of, queue_suffix, use_case_key
     from hubbench.protocol.packs import (
+        ASSUMED_3X_VHOSTS,
         VHOST_PACKS,
         CacheCheck,
         SchemaPack,
         check_cache,
+        is_assumed,
         line_of,
         load_pack,
         pack_source,
         vhost_map,
     )
+    from hubbench.protocol.provenance import Provenance, provisional_label
     from hubbench.protocol.validator import Issue, PackValidator, ValidationReport, validator_for
 
 __all__ = [
+    "ASSUMED_3X_VHOSTS",
     "HUB_ID",
     "KINDS",
     "MAX_BODY_BYTES",
@@ -50,9 +62,11 @@ __all__ = [
     "DecodeError",
     "EnvelopeView",
     "ErrorCode",
+    "Format",
     "Issue",
     "KindInfo",
     "PackValidator",
+    "Provenance",
     "SchemaPack",
     "ValidationReport",
     "build_ack",
@@ -64,6 +78,7 @@ __all__ = [
     "decode",
     "encode",
     "format_datetime",
+    "is_assumed",
     "is_envelope",
     "json_to_xml",
     "line_of",
@@ -71,6 +86,7 @@ __all__ = [
     "message_of",
     "new_distribution_id",
     "pack_source",
+    "provisional_label",
     "queue_suffix",
     "technical_noreq_use_case",
     "technical_use_case",

@@ -11,12 +11,11 @@ from typing import TYPE_CHECKING
 from hubbench._lazy import lazy_face
 
 if TYPE_CHECKING:
-    from hubbench.sim.launch import DEFAULT_VHOST, VendorThread, build_vendor
+    from hubbench.sim.launch import VendorThread, build_vendor
     from hubbench.sim.profiles import PROFILES, Profile, get_profile
     from hubbench.sim.vendor import LogEntry, ReferenceVendor, VendorGaveUp
 
 __all__ = [
-    "DEFAULT_VHOST",
     "PROFILES",
     "LogEntry",
     "Profile",

@@ -66,6 +66,7 @@ from hubbench.protocol import (
     ErrorCode,
     Issue,
     PackValidator,
+    SchemaPack,
     build_error_report,
     message_of,
     queue_suffix,
@@ -84,7 +85,7 @@ _CISU_KINDS = frozenset({"createCase", "createCaseHealth"})
 
 
 def is_health(client_id: str | None) -> bool:
-    return bool(client_id) and client_id.startswith(HEALTH_PREFIX)  # type: ignore[union-attr]
+    return client_id is not None and client_id.startswith(HEALTH_PREFIX)
 
 
 def extract_distribution_id(body: bytes) -> str:
@@ -119,7 +120,7 @@ class DispatchContext:
     reserialize: bool = False  # True: always re-encode the forwarded body, like the real hub
 
     @property
-    def pack(self) -> Any:
+    def pack(self) -> SchemaPack | None:
         return self.validator.pack if self.validator is not None else None
 
 
