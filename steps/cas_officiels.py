@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from hubbench.engine import official_cases
-from hubbench.engine.scenario import ScenarioEngine
+from hubbench.engine import ScenarioEngine, official_cases
 
 
 @given(parsers.parse('le cas de test officiel "{label}" du pack du vhost'))

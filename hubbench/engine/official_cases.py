@@ -21,14 +21,14 @@ import re
 import unicodedata
 from typing import Any
 
-from hubbench.cases import jsonpath
-from hubbench.cases.material import material_for
-from hubbench.cases.test_cases import (
+from hubbench.cases import (
     CaseStep,
     OfficialCase,
     checklist,
     compare_send_step,
     expected_values,
+    jsonpath,
+    material_for,
     prepare_receive_step,
 )
 from hubbench.engine import functional as fn
