@@ -5,7 +5,8 @@ official test cases are published for that model line only, so that is where the
 
 Each run is a `hubbench run` subprocess (the engine runs pytest in-process, one run per process),
 with its own partner id, so runs proceed side by side; the simulators run as threads of the demo
-process and act on the prompts the runs store in the results database.
+process and act on the prompts of each run through its public prompt API (docs/prompt-api.md), found in
+the discovery file the run writes in the bench home.
 """
 
 from __future__ import annotations
