@@ -62,19 +62,19 @@ class PromptFeed:
             elif isinstance(event, PromptShown):
                 doc = prompt_document(self.run, event)
                 self._prompts[event.prompt_id] = doc
-                line = {"event": "prompt_opened", "prompt": doc}
+                line = {"event": "prompt_opened", "prompt": dict(doc)}
             elif isinstance(event, PromptClosed) and event.prompt_id in self._prompts:
                 doc = self._prompts[event.prompt_id]
                 doc["status"], doc["closed_at"] = event.outcome, iso(event.at)
-                line = {"event": "prompt_closed", "prompt": doc}
+                line = {"event": "prompt_closed", "prompt": dict(doc)}
             elif isinstance(event, AttestationRequested):
                 att = attestation_document(self.run, event)
                 self._attestations[event.attestation_id] = att
-                line = {"event": "attestation_requested", "attestation": att}
+                line = {"event": "attestation_requested", "attestation": dict(att)}
             elif isinstance(event, AttestationAnswered) and event.attestation_id in self._attestations:
                 att = self._attestations[event.attestation_id]
                 att["status"] = "answered"
-                line = {"event": "attestation_answered", "attestation": att}
+                line = {"event": "attestation_answered", "attestation": dict(att)}
             elif isinstance(event, RunFinished):
                 self.finished = True
                 line = {"event": "run_finished", "run_id": event.run_id, "verdict": event.verdict.value,

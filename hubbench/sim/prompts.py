@@ -45,14 +45,15 @@ class PromptListener:
         self._thread: threading.Thread | None = None
         self.last_error: str | None = None
 
-    def _ensure_started(self) -> None:
+    def start(self) -> None:
+        """Start following runs (`due()` does it on its first call)."""
         if self._thread is None:
             self._thread = threading.Thread(target=self._main, name=f"prompts-{self.actor}", daemon=True)
             self._thread.start()
 
     def due(self) -> list[Prompt]:
         """New prompts for this vendor (each returned once)."""
-        self._ensure_started()
+        self.start()
         fresh = []
         while True:
             try:
