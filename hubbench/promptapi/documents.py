@@ -13,7 +13,7 @@ from typing import Any
 from hubbench.events import AttestationRequested, PromptShown
 
 SCHEMA_ID = "https://hubbench.invalid/schemas/prompt.schema.json"
-FORMAT = "hubbench.prompt/1"
+FORMAT = "hubbench-prompt/1"
 
 # The message kind an action asks for when its parameters do not name it (`use_case`).
 ACTION_KINDS: dict[str, str] = {
