@@ -44,8 +44,7 @@ def test_each_open_prompt_is_handed_out_once_and_reported(tmp_path: Path) -> Non
     feed, api = _open_run(tmp_path, "r1")
     feed(shown("p1", run_id="r1"))
     feed(shown("p2", run_id="r1", deadline_in_s=-1))  # already expired
-    got: list[Prompt] = []
-    _eventually(lambda: got.extend(listener.due()) or got, lambda g: bool(g))
+    got: list[Prompt] = _eventually(listener.due, bool)
     assert [p.prompt_id for p in got] == ["p1"]
     assert got[0].parameters["recipient"] == "fr.health.samuP770"
     listener.report(got[0], {"distribution_ids": ["d1"]})
