@@ -11,6 +11,8 @@ import jsonschema
 from referencing import Registry, Resource
 
 from hubbench import events as ev
+from hubbench.engine.prompt_feed import PromptFeed
+from hubbench.engine.prompt_server import RunApi
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "prompt.schema.json"
 SCHEMA: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
@@ -46,3 +48,28 @@ def shown(prompt_id: str, *, action: str = "send_message", deadline_in_s: float 
 
 def closed(prompt_id: str, outcome: str = "done", run_id: str = RUN_ID) -> ev.PromptClosed:
     return ev.PromptClosed(run_id, scenario_id="f::s", prompt_id=prompt_id, outcome=outcome)
+
+
+class FakeRun:
+    """A run's prompt API without the engine: prompts shown by hand, served exactly as a run serves them
+    (feed, HTTP server, discovery file in the bench home)."""
+
+    def __init__(self, home_root: Path, client_id: str, vhost: str, run_id: str) -> None:
+        self.run_id, self.client_id = run_id, client_id
+        self.feed = PromptFeed()
+        self.feed(run_started(run_id, client_id, vhost))
+        self.api = RunApi.open(self.feed, run_id=run_id, home_root=home_root, client_id=client_id,
+                               vhost=vhost)
+        self.count = 0
+
+    def show(self, action: str, deadline_in_s: float = 60, **parameters: Any) -> str:
+        self.count += 1
+        prompt_id = f"{self.run_id}-p{self.count}"
+        self.feed(ev.PromptShown(self.run_id, scenario_id="f::s", prompt_id=prompt_id, actor=self.client_id,
+                                 action=action, instruction=action, parameters=parameters,
+                                 deadline=datetime.now(UTC) + timedelta(seconds=deadline_in_s)))
+        return prompt_id
+
+    def close(self) -> None:
+        self.feed(ev.RunFinished(self.run_id, verdict=ev.Verdict.PASSED, counts={}))
+        self.api.close()
