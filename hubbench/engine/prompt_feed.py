@@ -25,7 +25,7 @@ from hubbench.events import (
     RunStarted,
     utcnow,
 )
-from hubbench.promptapi.documents import RunInfo, attestation_document, iso, prompt_document
+from hubbench.promptapi import RunInfo, attestation_document, iso, prompt_document
 
 MAX_WAIT_S = 60.0  # a long-poll never holds a request longer than this
 MAX_REPORT_BYTES = 64_000

@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from hubbench.engine.prompt_feed import FeedError, PromptFeed
 from hubbench.errors import SetupError
-from hubbench.promptapi import discovery
+from hubbench.promptapi import Endpoint, endpoint_file, publish_endpoint, withdraw_endpoint
 
 MAX_BODY_BYTES = 256_000
 _RUN_PROMPTS = re.compile(r"^/runs/([^/]+)/prompts$")
@@ -148,7 +148,7 @@ def _int(query: dict[str, list[str]], name: str, default: int) -> int:
 
 
 class RunApi:
-    """A run's prompt API and its discovery file (`promptapi.discovery`), from start to `close()`."""
+    """A run's prompt API and its discovery file (`hubbench.promptapi`), from start to `close()`."""
 
     def __init__(self, server: PromptServer, endpoint_path: Path, run_id: str) -> None:
         self.server = server
@@ -163,10 +163,10 @@ class RunApi:
         except OSError as exc:
             raise SetupError(f"API des invites impossible à ouvrir sur {host}:{port} ({exc.strerror or exc})",
                              hint="choisissez un autre port avec --prompt-api-port (0 : port libre)") from exc
-        path = discovery.endpoint_file(home_root, client_id, vhost)
-        discovery.publish(path, discovery.Endpoint(run_id, server.url, server.token))
+        path = endpoint_file(home_root, client_id, vhost)
+        publish_endpoint(path, Endpoint(run_id, server.url, server.token))
         return cls(server, path, run_id)
 
     def close(self) -> None:
-        discovery.withdraw(self.endpoint_path, self.run_id)
+        withdraw_endpoint(self.endpoint_path, self.run_id)
         self.server.stop()

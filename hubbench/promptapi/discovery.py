@@ -27,7 +27,7 @@ def endpoint_file(home_root: Path, client_id: str, vhost: str) -> Path:
     return home_root / DIR_NAME / f"{client_id}@{vhost}.json"
 
 
-def publish(path: Path, endpoint: Endpoint) -> None:
+def publish_endpoint(path: Path, endpoint: Endpoint) -> None:
     """Write the endpoint atomically, readable by its owner only."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
@@ -38,7 +38,7 @@ def publish(path: Path, endpoint: Endpoint) -> None:
     os.replace(tmp, path)
 
 
-def read(path: Path) -> Endpoint | None:
+def read_endpoint(path: Path) -> Endpoint | None:
     """The endpoint in `path`, or None when absent or unreadable (no run, or one being written)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -47,9 +47,9 @@ def read(path: Path) -> Endpoint | None:
         return None
 
 
-def withdraw(path: Path, run_id: str) -> None:
+def withdraw_endpoint(path: Path, run_id: str) -> None:
     """Remove `path` if it still names `run_id` (a later run may have replaced it)."""
-    current = read(path)
+    current = read_endpoint(path)
     if current is not None and current.run_id == run_id:
         with contextlib.suppress(OSError):
             path.unlink()

@@ -13,7 +13,7 @@ from typing import Any
 from hubbench.events import AttestationRequested, PromptShown
 
 SCHEMA_ID = "https://hubbench.invalid/schemas/prompt.schema.json"
-FORMAT = "hubbench-prompt/1"
+PROMPT_FORMAT = "hubbench-prompt/1"
 
 # The message kind an action asks for when its parameters do not name it (`use_case`).
 ACTION_KINDS: dict[str, str] = {
@@ -43,7 +43,7 @@ def prompt_document(run: RunInfo, event: PromptShown) -> dict[str, Any]:
     kind = params.get("use_case") or params.get("model") or ACTION_KINDS.get(event.action)
     count = params.get("count")
     return {
-        "format": FORMAT,
+        "format": PROMPT_FORMAT,
         "prompt_id": event.prompt_id,
         "run_id": run.run_id,
         "scenario_id": event.scenario_id,
@@ -69,7 +69,7 @@ def prompt_document(run: RunInfo, event: PromptShown) -> dict[str, Any]:
 def attestation_document(run: RunInfo, event: AttestationRequested) -> dict[str, Any]:
     """An attestation awaiting a person's answer (`POST /attestations/{attestation_id}`)."""
     return {
-        "format": FORMAT,
+        "format": PROMPT_FORMAT,
         "attestation_id": event.attestation_id,
         "run_id": run.run_id,
         "scenario_id": event.scenario_id,

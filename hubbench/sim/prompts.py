@@ -1,7 +1,7 @@
 """Operator prompts addressed to a reference vendor, taken from the run's public prompt API.
 
 The reference vendor is a driver like any vendor's: it finds the running run of its (client id, vhost)
-through the discovery file the run writes in the bench home (`promptapi.discovery`), long-polls the
+through the discovery file the run writes in the bench home (`hubbench.promptapi`), long-polls the
 run's open prompts (`GET /runs/{id}/prompts?wait=…`) in a background thread, hands each prompt out once
 before its deadline, and reports each one done (`POST /prompts/{id}/done`). It never reads the results
 database. When no run is on, or a run ends, it looks for the next one.
@@ -16,8 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from hubbench.promptapi import discovery
-from hubbench.promptapi.client import ApiError, PromptApiClient
+from hubbench.promptapi import ApiError, Endpoint, PromptApiClient, endpoint_file, read_endpoint
 
 IDLE_S = 0.3  # no run for this vendor yet (or the previous one is over): look again after this
 MAX_SEEN = 10_000
@@ -28,7 +27,7 @@ class Prompt:
     prompt_id: str
     action: str
     parameters: dict[str, Any]
-    endpoint: discovery.Endpoint
+    endpoint: Endpoint
     document: dict[str, Any]
 
 
@@ -38,7 +37,7 @@ class PromptListener:
     def __init__(self, home_root: Path, actor: str, vhost: str) -> None:
         self.actor = actor
         self.vhost = vhost
-        self._path = discovery.endpoint_file(home_root, actor, vhost)
+        self._path = endpoint_file(home_root, actor, vhost)
         self._queue: queue.Queue[Prompt] = queue.Queue()
         self._seen: set[str] = set()
         self._stop = threading.Event()
@@ -74,13 +73,13 @@ class PromptListener:
     # -- background ------------------------------------------------------------------------------
     def _main(self) -> None:
         while not self._stop.is_set():
-            endpoint = discovery.read(self._path)
+            endpoint = read_endpoint(self._path)
             if endpoint is None:
                 self._stop.wait(IDLE_S)
                 continue
             self._follow(endpoint)
 
-    def _follow(self, endpoint: discovery.Endpoint) -> None:
+    def _follow(self, endpoint: Endpoint) -> None:
         """Long-poll one run until it ends or goes away."""
         client, cursor = PromptApiClient(endpoint), -1
         while not self._stop.is_set():

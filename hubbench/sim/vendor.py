@@ -26,8 +26,7 @@ from pika.exceptions import AMQPError
 from pika.spec import Basic, BasicProperties
 
 from hubbench.errors import BenchError
-from hubbench.protocol.envelope import EnvelopeView
-from hubbench.protocol.packs import SchemaPack
+from hubbench.protocol import EnvelopeView, SchemaPack
 from hubbench.sim.behaviour import Outgoing, VendorState, build_sends, handle_delivery
 from hubbench.sim.functional import FUNCTIONAL_ACTIONS, CaseDesk
 from hubbench.sim.profiles import Profile, Settle

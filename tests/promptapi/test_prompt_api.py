@@ -20,8 +20,7 @@ from hubbench.engine.attestations import Attestor
 from hubbench.engine.errors import AttestationNeeded
 from hubbench.engine.prompt_feed import PromptFeed
 from hubbench.engine.prompt_server import RunApi
-from hubbench.promptapi import discovery
-from hubbench.promptapi.client import ApiError, PromptApiClient
+from hubbench.promptapi import ApiError, PromptApiClient, endpoint_file, read_endpoint
 
 Api = tuple[PromptFeed, RunApi, io.StringIO]
 
@@ -37,7 +36,7 @@ def api(tmp_path: Path) -> Iterator[Api]:
 
 
 def _client(tmp_path: Path) -> PromptApiClient:
-    endpoint = discovery.read(discovery.endpoint_file(tmp_path, CLIENT, VHOST))
+    endpoint = read_endpoint(endpoint_file(tmp_path, CLIENT, VHOST))
     assert endpoint is not None
     return PromptApiClient(endpoint)
 
@@ -46,9 +45,9 @@ def test_discovery_file_is_private_and_withdrawn_at_close(tmp_path: Path) -> Non
     feed = PromptFeed()
     feed(run_started())
     opened = RunApi.open(feed, run_id=RUN_ID, home_root=tmp_path, client_id=CLIENT, vhost=VHOST)
-    path = discovery.endpoint_file(tmp_path, CLIENT, VHOST)
+    path = endpoint_file(tmp_path, CLIENT, VHOST)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    endpoint = discovery.read(path)
+    endpoint = read_endpoint(path)
     assert endpoint is not None and endpoint.run_id == RUN_ID and endpoint.url.startswith("http://127.0.0.1:")
     opened.close()
     assert not path.exists()
