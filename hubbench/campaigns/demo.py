@@ -6,7 +6,8 @@ product on the 3.x-line vhosts of 15-15 and 15-SMUR, where the pack (3.4.1) has 
 
 Each run is a `hubbench run` subprocess (the engine runs pytest in-process, one run per process),
 with its own partner id, so runs proceed side by side; the simulators run as threads of the demo
-process and act on the prompts the runs store in the results database.
+process and act on the prompts of each run through its public prompt API (docs/prompt-api.md), found in
+the discovery file the run writes in the bench home.
 """
 
 from __future__ import annotations

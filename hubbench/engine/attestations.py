@@ -160,11 +160,21 @@ def answers_verdict(answers: tuple[str, ...]) -> Verdict:
     return Verdict.FAILED if "invalid" in answers else Verdict.PASSED
 
 
+LiveAnswers = Callable[[str], tuple[str, Answer] | None]  # attestation id → (by, answer), bounded wait
+
+
 class Attestor:
-    def __init__(self, run_id: str, emit: Callable[[Event], None], answers: AnswersFile | None) -> None:
+    def __init__(
+        self,
+        run_id: str,
+        emit: Callable[[Event], None],
+        answers: AnswersFile | None,
+        live: LiveAnswers | None = None,
+    ) -> None:
         self.run_id = run_id
         self._emit = emit
         self._answers = answers
+        self._live = live  # answers given during the run through the prompt API
 
     def step_control(self, key: str) -> tuple[StepControl, str] | None:
         """The operator's choice for the official-case step `key` ("<case slug>/<step id>"), and who."""
@@ -180,7 +190,8 @@ class Attestor:
         items: list[dict[str, Any]],
         record_check: Callable[[Verdict, str, str, str], object],
     ) -> Verdict:
-        """Ask a person; apply the answers file if it has `key`, else raise `AttestationNeeded`."""
+        """Ask a person; apply the answers file if it has `key`, else an answer given through the prompt
+        API in time, else raise `AttestationNeeded`."""
         attestation_id = f"{self.run_id}-{key}"
         self._emit(
             AttestationRequested(
@@ -192,7 +203,10 @@ class Attestor:
             )
         )
         answer = self._answers.get(key) if self._answers else None
-        if answer is None or self._answers is None:
+        by = self._answers.by if self._answers else ""
+        if answer is None and self._live is not None:
+            by, answer = self._live(attestation_id) or ("", None)
+        if answer is None:
             raise AttestationNeeded(f"À attester par une personne : {question} (clé « {key} »)")
         given = answer.for_items(len(items))
         if len(given) != max(len(items), 1):
@@ -207,17 +221,17 @@ class Attestor:
                 answers=tuple(
                     {"item": i, "answer": a, "comment": answer.comment} for i, a in enumerate(given)
                 ),
-                answered_by=self._answers.by,
+                answered_by=by,
                 comment=answer.comment,
             )
         )
         labels = [str(item.get("label") or item.get("path") or question) for item in items] or [question]
         for label, given_answer in zip(labels, given, strict=True):
             verdict = answers_verdict((given_answer,))
-            record_check(verdict, f"Attestation — {label}", "valid", f"{given_answer} ({self._answers.by})")
+            record_check(verdict, f"Attestation — {label}", "valid", f"{given_answer} ({by})")
         verdict = answers_verdict(given)
         if verdict is Verdict.FAILED:
-            failure = CheckFailed(f"Attestation « {key} »", "valid", f"invalid ({self._answers.by})")
+            failure = CheckFailed(f"Attestation « {key} »", "valid", f"invalid ({by})")
             failure.recorded = True  # every item was recorded above with its own verdict
             raise failure
         return verdict

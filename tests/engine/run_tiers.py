@@ -17,7 +17,7 @@ from hubbench.engine.links import parse_tiers
 from hubbench.engine.runner import run
 from hubbench.events import CheckRecorded, Event, Verdict
 
-# The reference vendor reads its prompts from the results database: on a loaded machine (load average 20+)
+# The reference vendor takes its prompts from the run's prompt API: on a loaded machine (load average 20+)
 # it has acted after more than the 20 s of Timeouts.fast(). A prompt's wait ends as soon as it acts.
 OPERATOR_S = 90.0
 
