@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from hubbench.events import VERDICT_LABELS_FR, Verdict
-from hubbench.results.views import RunSummary
+from hubbench.events import VERDICT_LABELS_FR, Verdict, blocked_label
+from hubbench.protocol import provisional_label
+from hubbench.results import RunSummary
 from hubbench.vhosts import LINK_NAMES
 
 TIER_NAMES_FR: dict[int, str] = {
@@ -93,15 +94,24 @@ PROMPT_OUTCOME_FR: dict[str | None, str] = {
 }
 
 
-def verdict_label(verdict: Verdict | None) -> str:
-    return "en cours" if verdict is None else VERDICT_LABELS_FR[verdict]
+def verdict_label(
+    verdict: Verdict | None, provisional: bool = False, blocked_by_tier: int | None = None
+) -> str:
+    """"réussi"; "réussi (provisoire)" when the run's evidence is provisional; "bloqué par le palier 2"
+    for a blocked verdict whose root tier is known."""
+    if verdict is None:
+        return "en cours"
+    text = blocked_label(blocked_by_tier) if verdict is Verdict.BLOCKED else VERDICT_LABELS_FR[verdict]
+    return provisional_label(text, provisional)
 
 
-def verdict_badge(verdict: Verdict | None) -> str:
-    """Short text with icon, for tables and titles: "✔ réussi"."""
+def verdict_badge(
+    verdict: Verdict | None, provisional: bool = False, blocked_by_tier: int | None = None
+) -> str:
+    """Short text with icon, for tables and titles: "✔ réussi" ("✔ réussi (provisoire)")."""
     if verdict is None:
         return "… en cours"
-    return f"{VERDICT_ICONS[verdict]} {VERDICT_LABELS_FR[verdict]}"
+    return f"{VERDICT_ICONS[verdict]} {verdict_label(verdict, provisional, blocked_by_tier)}"
 
 
 def tier_title(tier: int) -> str:
@@ -119,5 +129,5 @@ def fmt_time(moment: datetime | None, *, seconds: bool = False) -> str:
 
 
 def run_label(run: RunSummary) -> str:
-    verdict = verdict_label(run.verdict) if run.status != "running" else "en cours"
+    verdict = verdict_label(run.verdict, run.provisional) if run.status != "running" else "en cours"
     return f"{run.vendor} · {run.link} · {run.vhost} · {fmt_time(run.started_at)} · {verdict} ({run.run_id})"

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench_app.labels import LINKS
-from hubbench.declaration.model import DIRECT_CISU_LINKS, LINK_ROLES, Format
+from hubbench.declaration import DIRECT_CISU_LINKS, LINK_ROLES, Format
 from hubbench.errors import UsageError
 from hubbench.home import DB_URL_ENV, HOME_ENV, BenchHome
 

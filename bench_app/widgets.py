@@ -16,10 +16,10 @@ from bench_app.labels import (
     tier_title,
     verdict_label,
 )
-from hubbench.declaration.text import link_text
+from hubbench.declaration import link_text
 from hubbench.events import Verdict, blocked_label
-from hubbench.results.queries import TIERS
-from hubbench.results.views import MatrixRow
+from hubbench.protocol import provisional_label
+from hubbench.results import TIERS, MatrixRow, RunSummary
 
 DETAIL_PAGE = "detail"
 
@@ -73,10 +73,12 @@ def matrix_html(rows: list[MatrixRow]) -> str:
         cells = [f'<th style="text-align:left;padding:6px;white-space:nowrap">{html.escape(vendor)}</th>']
         for link in links:
             row = by_vendor[vendor].get(link)
+            provisional = row is not None and row.provisional
             for tier in TIERS:
                 verdict = row.cells.get(tier, Verdict.NOT_RUN) if row else Verdict.NOT_RUN
                 bg, fg = VERDICT_COLOURS[verdict]
-                label, short = cell_labels(row, tier, verdict)
+                marked = provisional and verdict is not Verdict.NOT_RUN
+                label, short = cell_labels(row, tier, verdict, marked)
                 declared = (f" (déclaré : {link_text(row.declaration, link)})"
                             if row and row.declaration else "")
                 tip = html.escape(f"{vendor} — lien {link}{declared} — {tier_title(tier)} : {label}")
@@ -86,10 +88,11 @@ def matrix_html(rows: list[MatrixRow]) -> str:
                     text = (
                         f'<a href="{href}" target="_self" style="color:{fg};text-decoration:none">{text}</a>'
                     )
+                extra = ";outline:2px dashed #ff6f00;outline-offset:-3px" if marked else ""
                 cells.append(
-                    f'<td class="hb-cell hb-{verdict.value}" data-vendor="{html.escape(vendor)}" '
-                    f'data-link="{html.escape(link)}" data-tier="{tier}" title="{tip}" '
-                    f'style="{cell_style};background:{bg};color:{fg}">{text}</td>'
+                    f'<td class="hb-cell hb-{verdict.value}{" hb-provisoire" if marked else ""}" '
+                    f'data-vendor="{html.escape(vendor)}" data-link="{html.escape(link)}" data-tier="{tier}" '
+                    f'title="{tip}" style="{cell_style};background:{bg};color:{fg}{extra}">{text}</td>'
                 )
         body.append(f"<tr>{''.join(cells)}</tr>")
     return (
@@ -98,12 +101,12 @@ def matrix_html(rows: list[MatrixRow]) -> str:
     )
 
 
-def cell_labels(row: MatrixRow | None, tier: int, verdict: Verdict) -> tuple[str, str]:
+def cell_labels(row: MatrixRow | None, tier: int, verdict: Verdict, provisional: bool = False
+                ) -> tuple[str, str]:
     """(full label, short cell text) of a matrix cell; a blocked cell names its root tier."""
-    if verdict is Verdict.BLOCKED and row is not None:
-        root = row.blocked_by.get(tier)
-        return blocked_label(root), f"bloqué P{root}" if root else VERDICT_SHORT_FR[verdict]
-    return verdict_label(verdict), VERDICT_SHORT_FR[verdict]
+    root = row.blocked_by.get(tier) if row is not None and verdict is Verdict.BLOCKED else None
+    short = f"bloqué P{root}" if root else VERDICT_SHORT_FR[verdict]
+    return verdict_label(verdict, provisional, root), provisional_label(short, provisional)
 
 
 def vendor_summary(vendor: str, rows: list[MatrixRow]) -> str:
@@ -118,15 +121,38 @@ def vendor_summary(vendor: str, rows: list[MatrixRow]) -> str:
         pending = [t for t in TIERS if row.cells.get(t) is Verdict.PENDING_ATTESTATION]
         declared = f" ({link_text(row.declaration, row.link)})" if row.declaration else ""
         text = f"lien {row.link}{declared} : {len(passed)} palier(s) réussi(s) sur {len(TIERS)}"
+        if row.provisional:
+            text += " (PROVISOIRE : validation de repli, pas de certificat)"
         if bad:
             text += " ; à corriger : " + ", ".join(f"palier {t} ({TIER_NAMES_FR[t]})" for t in bad)
         if blocked:
-            text += " ; " + ", ".join(f"palier {t} {cell_labels(row, t, Verdict.BLOCKED)[0]}"
+            text += " ; " + ", ".join(f"palier {t} {blocked_label(row.blocked_by.get(t))}"
                                       for t in blocked)
         if pending:
             text += " ; à attester : " + ", ".join(f"palier {t}" for t in pending)
         parts.append(text)
     return f"**{vendor}** — " + " · ".join(parts)
+
+
+def pack_markdown(run: RunSummary) -> str:
+    """The run's schemas: pack tag, source and checksum (« provenance inconnue » for older runs)."""
+    pack = run.pack or {}
+    if not pack:
+        return f"Schémas : pack {run.pack_tag} (provenance non enregistrée)"
+    checksum = f"`sha256 {pack['checksum']}`" if pack.get("checksum") else "sans somme de contrôle"
+    mark = " **(PROVISOIRE)**" if run.provisional else ""
+    tag = pack.get("tag", run.pack_tag)
+    return f"Schémas : pack **{tag}**{mark} · source `{pack.get('source')}` · {checksum}"
+
+
+def provisional_warning(run: RunSummary) -> str | None:
+    """Why every verdict of this run is provisional (None when the evidence is official)."""
+    if not run.provisional:
+        return None
+    reason = (run.pack or {}).get("reason") or "pack officiel indisponible"
+    return (f"Verdicts PROVISOIRES : le vhost {run.vhost} validait avec le repli hubsante-model "
+            f"(motifs et champs inconnus non contrôlés). Aucun certificat ne peut en être tiré. "
+            f"Cause : {reason}")
 
 
 def failure_markdown(rule: str, expected: str, received: str, extra: str = "") -> str:

@@ -98,6 +98,7 @@ class RunStarted(Event):
     bench_version: str
     partner_ids: tuple[str, ...] = ()  # the bench's partner client ids the run talks with
     declaration: dict[str, Any] | None = None  # `RunDeclaration.to_json()`: origin, links, features
+    pack: dict[str, Any] | None = None  # the vhost's pack provenance (`protocol.provenance.Provenance`)
 
 
 @dataclass(frozen=True)

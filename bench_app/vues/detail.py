@@ -5,10 +5,10 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from bench_app import state
-from bench_app.labels import VERDICT_ICONS, fmt_time, run_label, tier_title, verdict_badge, verdict_label
+from bench_app.labels import fmt_time, run_label, tier_title, verdict_badge, verdict_label
 from bench_app.messages import highlighted_json_html, parse_json, pretty_xml, timeline
-from bench_app.widgets import chip, failure_markdown
-from hubbench.declaration.text import summary_text
+from bench_app.widgets import chip, failure_markdown, pack_markdown, provisional_warning
+from hubbench.declaration import summary_text
 from hubbench.events import Verdict, blocked_label
 
 st.title("Détail d'une exécution")
@@ -36,12 +36,17 @@ run = detail.run
 
 st.markdown(
     f"**{run.vendor}** (`{run.client_id}`) · lien **{run.link}** · version `{run.vhost}` · "
-    f"schémas {run.pack_tag} · banc {run.bench_version} · du {fmt_time(run.started_at, seconds=True)} au "
+    f"banc {run.bench_version} · du {fmt_time(run.started_at, seconds=True)} au "
     f"{fmt_time(run.finished_at, seconds=True)} · résultat "
-    f"{chip(run.verdict if run.status != 'running' else None)}",
+    f"{chip(run.verdict if run.status != 'running' else None)}"
+    f"{' <b>(provisoire)</b>' if run.provisional else ''}",
     unsafe_allow_html=True,
 )
 st.caption(summary_text(run.declaration, run.link))
+st.markdown(pack_markdown(run))
+warning = provisional_warning(run)
+if warning:
+    st.error(warning)
 
 tiers = sorted({s.tier for s in detail.scenarios})
 tier_param = st.query_params.get("tier")
@@ -59,9 +64,7 @@ st.header("Scénarios")
 names = {s.scenario_id: s for s in detail.scenarios}
 for scenario in scenarios:
     bad = scenario.verdict is not None and scenario.verdict.counts_as_failure
-    badge = verdict_badge(scenario.verdict)
-    if scenario.verdict is Verdict.BLOCKED:
-        badge = f"{VERDICT_ICONS[Verdict.BLOCKED]} {blocked_label(scenario.blocked_by_tier)}"
+    badge = verdict_badge(scenario.verdict, run.provisional, scenario.blocked_by_tier)
     title = f"{badge} — Palier {scenario.tier} — {scenario.name}"
     with st.expander(title, expanded=bad or scenario.verdict is Verdict.PENDING_ATTESTATION):
         st.caption(

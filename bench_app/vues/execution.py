@@ -8,7 +8,7 @@ import streamlit as st
 from bench_app import state
 from bench_app.labels import LINKS, fmt_time, tier_title, verdict_badge
 from bench_app.launcher import RunRequest, log_tail, start_run
-from hubbench.declaration.model import FORMAT_LABELS_FR, ROLE_LABELS_FR, Format, Role
+from hubbench.declaration import FORMAT_LABELS_FR, ROLE_LABELS_FR, Format, Role
 from hubbench.errors import BenchError
 
 st.title("Exécutions en direct")
@@ -78,12 +78,15 @@ def progress() -> None:
                 f"**{run.vendor}** · lien {run.link} · paliers {', '.join(map(str, run.tiers))} · "
                 f"démarrée le {fmt_time(run.started_at, seconds=True)} · `{run.run_id}`"
             )
+            if run.provisional:
+                st.error("Validation PROVISOIRE sur ce vhost : chaque verdict sera provisoire, sans "
+                         "certificat.")
             st.write(f"{len(done)} scénario(s) terminé(s)")
             current = next((s for s in reversed(scenarios) if s.finished_at is None), None)
             if current is not None:
                 st.write(f"En cours : {tier_title(current.tier)} — {current.name}")
             for scenario in done[-5:]:
-                st.caption(f"{verdict_badge(scenario.verdict)} — {scenario.name}")
+                st.caption(f"{verdict_badge(scenario.verdict, run.provisional)} — {scenario.name}")
             for prompt in (p for p in prompts if p.run_id == run.run_id):
                 left = (prompt.deadline - now).total_seconds()
                 total = max((prompt.deadline - prompt.shown_at).total_seconds(), 1.0)

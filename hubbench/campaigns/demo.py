@@ -1,11 +1,13 @@
 """The demo: the local hub, reference vendors (conforming and faulty), every tier on every link.
 
-The conforming vendor also runs as a separate product on the 3.x-line vhosts of 15-15 and 15-SMUR: the
-official test cases are published for that model line only, so that is where the demo plays them.
+Tier 6 plays the official test cases of each vhost's pack (15-15_v1.5: tag 1.3.0, ten 15-15 cases;
+15-smur_v1.4 publishes none for 15-SMUR, said once). The conforming vendor also runs as a separate
+product on the 3.x-line vhosts of 15-15 and 15-SMUR, where the pack (3.4.1) has the 10 + 4 cases.
 
 Each run is a `hubbench run` subprocess (the engine runs pytest in-process, one run per process),
 with its own partner id, so runs proceed side by side; the simulators run as threads of the demo
-process and act on the prompts the runs store in the results database.
+process and act on the prompts of each run through its public prompt API (docs/prompt-api.md), found in
+the discovery file the run writes in the bench home.
 """
 
 from __future__ import annotations
@@ -19,18 +21,13 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hubbench.engine.links import LINKS, get_link
+from hubbench.engine import LINKS, get_link
 from hubbench.errors import UsageError
 from hubbench.events import Verdict, blocked_label
 from hubbench.home import PACK_SOURCE_ENV, BenchHome
-from hubbench.hub.clients import ClientRegistry
-from hubbench.hub.node import HubNode
-from hubbench.hub.settings import HubSettings
-from hubbench.hub.supervision import start_dispatcher
-from hubbench.results.db import open_database
-from hubbench.results.queries import matrix
-from hubbench.sim.launch import VendorThread, build_vendor
-from hubbench.sim.profiles import get_profile
+from hubbench.hub import ClientRegistry, HubNode, HubSettings, start_dispatcher
+from hubbench.results import matrix, open_database
+from hubbench.sim import VendorThread, build_vendor, get_profile
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FEATURES_DIR = REPO_ROOT / "features"
@@ -59,7 +56,7 @@ LINE_3_VHOSTS = (("15-15", "15-15_v2.1"), ("15-SMUR", "15-smur_v1.7"))  # assume
 
 DEMO_VENDORS: tuple[DemoVendor, ...] = (
     DemoVendor("Démo A — LRM conforme", "fr.health.samu901", "conforme"),
-    # Same product on the 3.x model line: its own row of the matrix, where the official cases run.
+    # Same product on the 3.x model line: its own row of the matrix (3.4.1 pack: 10 + 4 official cases).
     DemoVendor("Démo A — LRM conforme, modèle 3.x", "fr.health.samu905", "conforme", LINE_3_VHOSTS),
     DemoVendor("Démo B — sans ack AMQP", "fr.health.samu902", "sans-ack"),  # tier 2
     DemoVendor("Démo C — sans RC-REF", "fr.health.samu903", "sans-rc-ref"),  # tier 3 (and 4–7: no RC-REF)
@@ -209,6 +206,7 @@ class MatrixLine:
     cells: dict[int, Verdict]
     run_id: str | None
     blocked_by: dict[int, int] = field(default_factory=dict)  # BLOCKED tier → the tier of its root check
+    provisional: bool = False  # the run's vhost validated provisionally: every verdict is « provisoire »
 
     def label(self, tier: int) -> str:
         """The cell's French label; « bloqué par le palier N » for a blocked tier."""
@@ -231,7 +229,8 @@ def verdict_matrix(home: BenchHome, vendors: Sequence[DemoVendor], links: Sequen
             row = rows.get((vendor.name, link))
             cells = {t: (row.cells.get(t, Verdict.NOT_RUN) if row else Verdict.NOT_RUN) for t in tiers}
             lines.append(MatrixLine(vendor.name, vendor.client_id, link, vendor.vhost_for(link), cells,
-                                    row.run_id if row else None, dict(row.blocked_by) if row else {}))
+                                    row.run_id if row else None, dict(row.blocked_by) if row else {},
+                                    bool(row and row.provisional)))
     return lines
 
 

@@ -4,6 +4,9 @@ Each sub-module owns one command group and exposes `register(app)`. The modules 
 one of their commands runs or shows its help (`hubbench.cli.lazy`): `hubbench --help` and
 `hubbench --version` load none of the rooms. `COMMANDS` gives each command's module and the one-line
 summary `hubbench --help` shows (tests/cli/test_start.py checks it against the command's own help).
+
+The CLI is the top room: no room imports it. Its face is the `hubbench` entry point (`main`, and the
+Typer `app`); the console starts runs as `hubbench run` subprocesses, never by importing this package.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import hubbench
 from hubbench.cli.lazy import LazyCommand, lazy_group
 from hubbench.errors import BenchError
 
+__all__ = ["COMMANDS", "app", "main"]
+
 COMMANDS = (
     LazyCommand("validate", "hubbench.cli.validate",
                 "Valider des messages (JSON ou XML) contre un pack de schémas officiels (par défaut : "
@@ -25,8 +30,8 @@ COMMANDS = (
     LazyCommand("sim", "hubbench.cli.sim",
                 "Fait tourner un vendeur de référence (conforme ou fautif) branché sur le hub local."),
     LazyCommand("demo", "hubbench.cli.demo",
-                "Démonstration : hub local, vendeurs de référence (conforme, aussi en modèle 3.x avec les "
-                "cas officiels, et fautifs), matrice."),
+                "Démonstration : hub local, vendeurs de référence (conforme, aussi en modèle 3.x, et "
+                "fautifs) ; les cas de test officiels du pack de chaque vhost au palier 6 ; matrice."),
     LazyCommand("console", "hubbench.cli.console",
                 "Console de conformité (Streamlit) : matrice, détail, attestations, certificats, "
                 "graphiques."),

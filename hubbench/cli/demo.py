@@ -1,5 +1,5 @@
-"""`hubbench demo`: hub up, reference vendors through every tier on every link (official cases on the 3.x
-line), verdict matrix."""
+"""`hubbench demo`: hub up, reference vendors through every tier on every link (official cases of each
+vhost's pack in tier 6), verdict matrix."""
 
 from __future__ import annotations
 
@@ -12,13 +12,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from hubbench.campaigns import demo as d
-from hubbench.engine.links import get_link, parse_tiers
+from hubbench import campaigns as d
+from hubbench.engine import get_link, parse_tiers
 from hubbench.errors import UsageError
 from hubbench.home import PACK_SOURCE_ENV, BenchHome
-from hubbench.hub.node import HubNode
-from hubbench.hub.settings import HubSettings
-from hubbench.hub.supervision import stop_dispatcher
+from hubbench.hub import HubNode, HubSettings, stop_dispatcher
+from hubbench.protocol import provisional_label
 
 
 def _say(text: str) -> None:
@@ -31,7 +30,7 @@ def _print_matrix(lines: list[d.MatrixLine], tiers: list[int]) -> None:
         table.add_column(header)
     for line in lines:
         table.add_row(line.vendor, line.client_id, line.link, line.vhost,
-                      *(line.label(t) for t in tiers))
+                      *(provisional_label(line.label(t), line.provisional) for t in tiers))
     console = Console()
     (console if console.is_terminal else Console(width=200)).print(table)
 
@@ -58,8 +57,8 @@ def demo(
     parallel: int = typer.Option(7, "--parallel", min=1, max=12, help="Campagnes menées en même temps."),
     stop_hub: bool = typer.Option(False, "--stop-hub", help="Arrête le hub à la fin."),
 ) -> None:
-    """Démonstration : hub local, vendeurs de référence (conforme, aussi en modèle 3.x avec les cas
-    officiels, et fautifs), matrice."""
+    """Démonstration : hub local, vendeurs de référence (conforme, aussi en modèle 3.x, et fautifs) ; les
+    cas de test officiels du pack de chaque vhost au palier 6 ; matrice."""
     chosen_links = d.check_links([p for p in links.split(",") if p.strip()])
     tier_list, missing = d.tiers_with_scenarios(parse_tiers(tiers))
     if missing:

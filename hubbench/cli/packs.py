@@ -14,16 +14,17 @@ import typer
 
 from hubbench.errors import BenchError, SetupError
 from hubbench.home import BenchHome
-from hubbench.protocol.pack_cache import (
+from hubbench.protocol import CacheCheck, check_cache, pack_source
+from hubbench.protocol.pack_cache import (  # the cache `hubbench packs` drives: kept by module on purpose
     Fetched,
     PackState,
+    VhostPack,
     cached_tags,
     fetch,
     tags_for,
     verify,
     vhost_packs,
 )
-from hubbench.protocol.packs import CacheCheck, check_cache, pack_source
 
 packs_app = typer.Typer(
     help="Packs de schémas officiels : vhost → pack, cache hors ligne, sommes de contrôle.",
@@ -68,15 +69,24 @@ def list_command(
         return
     typer.echo(f"Source des packs : {source.value} ({source.origin})")
     typer.echo(f"Cache : {home.packs_dir}\n")
-    typer.echo(f"{'vhost':<17}{'pack':<8}{'ligne':<7}{'correspondance':<18}{'hors ligne':<18}contrôle")
+    typer.echo(f"{'vhost':<17}{'nom':<10}{'pack':<8}{'ligne':<7}{'correspondance':<18}{'hors ligne':<18}"
+               f"contrôle")
     states: dict[str, PackState] = {}
     for row in rows:
+        name = "supposé" if row.assumed else "officiel"
+        mapping = row.mapping.split(" (")[0]  # the column is narrow: the note below says why
         if row.state is None:
-            typer.echo(f"{row.vhost:<17}{row.tag:<8}{'?':<7}{row.mapping:<18}ERREUR : {row.error}")
+            typer.echo(f"{row.vhost:<17}{name:<10}{row.tag:<8}{'?':<7}{mapping:<18}ERREUR : {row.error}")
             continue
         states[row.tag] = row.state
-        typer.echo(f"{row.vhost:<17}{row.tag:<8}{row.state.line + '.x':<7}{row.mapping:<18}"
+        typer.echo(f"{row.vhost:<17}{name:<10}{row.tag:<8}{row.state.line + '.x':<7}{mapping:<18}"
                    f"{_offline(row.state):<18}{row.state.checksum}")
+    if any(row.assumed for row in rows):
+        typer.echo(f"\nNom « supposé » : vhost de la ligne 3.x dont aucune source publique ne donne le "
+                   f"nom ; à confirmer, réglable par [assumed_vhosts] dans {home.config_file}.")
+    typer.echo("\nPourquoi ce pack :")
+    for (tag, reason), vhosts in _reasons(rows).items():
+        typer.echo(f"  {tag:<7}{', '.join(vhosts)} — {reason}")
     typer.echo("\nPacks :")
     for tag, state in sorted(states.items()):
         files = f" — {state.files} fichiers, {_size(state.size)}" if state.files else ""
@@ -84,6 +94,14 @@ def list_command(
     for check in others:
         status = "intact" if check.unchanged else "MODIFIÉ (hubbench packs verify)"
         typer.echo(f"  {check.tag:<7}en cache, hors correspondance vhost — {status} — source {check.source}")
+
+
+def _reasons(rows: list[VhostPack]) -> dict[tuple[str, str], list[str]]:
+    """(tag, reason) → its vhosts, in the order of the map: one line per reason, not per vhost."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        grouped.setdefault((row.tag, row.reason or "—"), []).append(row.vhost)
+    return grouped
 
 
 def _progress() -> Any:

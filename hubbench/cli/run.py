@@ -2,28 +2,30 @@
 
 Exit codes: 0 no selected scenario failed, errored or timed out (pending
 attestations are listed, and fail only with --strict); 1 otherwise; 2 usage or set-up error.
+The header names the vhost's pack (tag, source, checksum); on provisional validation every verdict
+reads « … (provisoire) » and a red line says why.
 """
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from hubbench import events as ev
-from hubbench.declaration.loading import load_declaration
-from hubbench.declaration.selection import NOT_DECLARED
-from hubbench.declaration.text import summary_text
-from hubbench.engine.context import RunOptions, Timeouts
-from hubbench.engine.links import parse_tiers
-from hubbench.engine.runner import RunResult, run
+from hubbench.declaration import NOT_DECLARED, load_declaration, summary_text
+from hubbench.engine import RunOptions, RunResult, Timeouts, parse_tiers, run
 from hubbench.errors import UsageError
 from hubbench.events import Verdict, aggregate
+from hubbench.protocol import Provenance, provisional_label
 
 _STYLE = {
     Verdict.PASSED: "green",
@@ -46,15 +48,26 @@ class Progress:
         self._prompt: ev.PromptShown | None = None
         self._lock = threading.Lock()
         self._ticker: threading.Thread | None = None
+        self.provisional = False
+
+    def _run_started(self, event: ev.RunStarted) -> None:
+        self.console.print(
+            f"[bold]Exécution {event.run_id}[/] — {event.vendor} ({event.client_id}), "
+            f"liaison {event.link}, vhost {event.vhost}, paliers {', '.join(map(str, event.tiers))}"
+        )
+        self.console.print(f"  {summary_text(event.declaration, event.link)}", highlight=False)
+        provenance = Provenance.from_json(event.pack)
+        if provenance is None:
+            self.console.print(f"  Schémas : pack {event.pack_tag} (provenance inconnue)", highlight=False)
+            return
+        self.provisional = provenance.provisional
+        self.console.print(f"  Schémas : {provenance.summary_fr}", highlight=False)
+        if provenance.warning_fr:
+            self.console.print(provenance.warning_fr, style="bold red", highlight=False)
 
     def __call__(self, event: ev.Event) -> None:
         if isinstance(event, ev.RunStarted):
-            self.console.print(
-                f"[bold]Exécution {event.run_id}[/] — {event.vendor} ({event.client_id}), "
-                f"liaison {event.link}, vhost {event.vhost}, paliers "
-                f"{', '.join(map(str, event.tiers))}, pack {event.pack_tag}"
-            )
-            self.console.print(summary_text(event.declaration, event.link), highlight=False)
+            self._run_started(event)
         elif isinstance(event, ev.ScenarioStarted):
             self.console.print(f"  ▶ Palier {event.tier} — {event.name}", style="bold")
         elif isinstance(event, ev.StepFinished) and event.verdict is not Verdict.PASSED and event.detail:
@@ -66,6 +79,7 @@ class Progress:
         elif isinstance(event, ev.ScenarioFinished):
             label = (ev.blocked_label(event.blocked_by_tier) if event.verdict is Verdict.BLOCKED
                      else event.verdict.label_fr)
+            label = provisional_label(label, self.provisional)
             self.console.print(f"    → {label} ({event.duration_s:.1f} s)", style=_STYLE[event.verdict])
         elif isinstance(event, ev.PromptShown):
             self._show_prompt(event)
@@ -139,7 +153,7 @@ def summary_table(result: RunResult) -> Table:
             str(count(Verdict.NOT_APPLICABLE)),
             str(count(Verdict.BLOCKED)),
             str(count(Verdict.ERROR)),
-            f"[{_STYLE[verdict]}]{label}[/]",
+            f"[{_STYLE[verdict]}]{provisional_label(label, result.provisional)}[/]",
         )
     return table
 
@@ -157,7 +171,7 @@ def not_applicable_lines(result: RunResult) -> list[str]:
 
 def official_cases_table(result: RunResult) -> Table | None:
     """One row per official test case played (scenarios tagged @cas-officiel), or None."""
-    from hubbench.engine.official_cases import OFFICIAL_TAG
+    from hubbench.engine import OFFICIAL_TAG
 
     cases = [s for s in result.scenarios if OFFICIAL_TAG in s.tags]
     if not cases:
@@ -166,7 +180,8 @@ def official_cases_table(result: RunResult) -> Table | None:
     for column in ("Cas", "Verdict", "Détail"):
         table.add_column(column)
     for case in cases:
-        table.add_row(case.name, f"[{_STYLE[case.verdict]}]{case.verdict.label_fr}[/]", case.detail[:160])
+        label = provisional_label(case.verdict.label_fr, result.provisional)
+        table.add_row(case.name, f"[{_STYLE[case.verdict]}]{label}[/]", case.detail[:160])
     return table
 
 
@@ -218,31 +233,52 @@ def run_command(
     direct_cisu: Annotated[
         bool, typer.Option("--direct-cisu", help="15-NexSIS : déclare l'échange direct au format CISU.")
     ] = False,
+    prompts_jsonl: Annotated[
+        str | None, typer.Option("--prompts-jsonl", help="Invites en JSON lines : fichier, ou - (stdout).")
+    ] = None,
+    prompt_api_port: Annotated[
+        int, typer.Option("--prompt-api-port", help="Port de l'API des invites (0 : port libre).")
+    ] = 0,
+    no_prompt_api: Annotated[
+        bool, typer.Option("--no-prompt-api", help="Sans API HTTP des invites.")
+    ] = False,
+    attestation_wait: Annotated[
+        float, typer.Option("--attestation-wait", help="Attente d'une réponse d'attestation via l'API (s).")
+    ] = 0.0,
 ) -> None:
     """Lance les scénarios des paliers contre le système d'un éditeur raccordé au hub du banc."""
     if timeout is not None and timeout <= 0:
         raise UsageError(f"--timeout : durée positive attendue, reçu {timeout:g}")
+    if not 0 <= prompt_api_port <= 65535:
+        raise UsageError(f"--prompt-api-port : port de 0 à 65535 attendu, reçu {prompt_api_port}")
+    if attestation_wait < 0:
+        raise UsageError(f"--attestation-wait : durée positive ou nulle attendue, reçu {attestation_wait:g}")
     console = Console(stderr=True)
-    options = RunOptions(
-        vendor=vendor,
-        client_id=client_id,
-        link=link,
-        vhost=vhost,
-        tiers=parse_tiers(tiers),
-        answers=answers,
-        partner_id=partner_id,
-        timeout=timeout,
-        timeouts=Timeouts.fast() if fast else Timeouts(),
-        strict=strict,
-        names=tuple(scenario or ()),
-        listeners=[Progress(console)],
-        declaration=load_declaration(declaration) if declaration else None,
-        roles=tuple(role or ()),
-        formats=tuple(format_ or ()),
-        confirms=confirms,
-        direct_cisu=direct_cisu,
-    )
-    result = run(options)
+    with _jsonl_stream(prompts_jsonl) as stream:
+        options = RunOptions(
+            vendor=vendor,
+            client_id=client_id,
+            link=link,
+            vhost=vhost,
+            tiers=parse_tiers(tiers),
+            answers=answers,
+            partner_id=partner_id,
+            timeout=timeout,
+            timeouts=Timeouts.fast() if fast else Timeouts(),
+            strict=strict,
+            names=tuple(scenario or ()),
+            listeners=[Progress(console)],
+            prompt_api_port=None if no_prompt_api else prompt_api_port,
+            prompts_jsonl=stream,
+            attestation_wait=attestation_wait,
+            announce=lambda line: console.print(line, highlight=False, soft_wrap=True),
+            declaration=load_declaration(declaration) if declaration else None,
+            roles=tuple(role or ()),
+            formats=tuple(format_ or ()),
+            confirms=confirms,
+            direct_cisu=direct_cisu,
+        )
+        result = run(options)
     console.print(summary_table(result))
     cases = official_cases_table(result)
     if cases is not None:
@@ -251,10 +287,30 @@ def run_command(
         console.print(line, highlight=False)
     for pending in result.pending:
         console.print(f"  ✎ à attester : {pending.name}", style="yellow")
+    if result.provisional:
+        console.print("Verdicts PROVISOIRES : validation de repli hubsante-model (pack officiel "
+                      "indisponible) ; aucun certificat ne peut en être tiré.", style="bold red")
     if result.interrupted:
         console.print("Exécution interrompue : les étapes terminées sont conservées.", style="bold red")
     _write_reports(result.run_id, junit, cucumber_json, json_path, console)
     raise typer.Exit(result.exit_code)
+
+
+@contextlib.contextmanager
+def _jsonl_stream(target: str | None) -> Iterator[IO[str] | None]:
+    """The prompts' JSON-lines stream: None, stdout ("-"), or a file (UTF-8, line-buffered)."""
+    if target is None:
+        yield None
+        return
+    if target == "-":
+        yield sys.stdout
+        return
+    try:
+        out = open(target, "w", encoding="utf-8", buffering=1)  # noqa: SIM115 — closed below
+    except OSError as exc:
+        raise UsageError(f"--prompts-jsonl : impossible d'écrire {target} ({exc.strerror})") from exc
+    with out:
+        yield out
 
 
 def _write_reports(
@@ -263,10 +319,7 @@ def _write_reports(
     if not (junit or cucumber or json_path):
         return
     from hubbench.home import BenchHome
-    from hubbench.results.reporters.cucumber import write_cucumber_json
-    from hubbench.results.reporters.json_report import write_json
-    from hubbench.results.reporters.junit import write_junit
-    from hubbench.results.store import ResultsStore
+    from hubbench.results import ResultsStore, write_cucumber_json, write_json, write_junit
 
     store = ResultsStore(BenchHome.from_env().db_url)
     try:

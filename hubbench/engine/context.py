@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
-from hubbench.declaration.loading import RunDeclaration
-from hubbench.declaration.model import Declaration
+from hubbench.declaration import Declaration, RunDeclaration
 from hubbench.engine.clock import Clock
 from hubbench.engine.links import Link
 from hubbench.events import Listener
 from hubbench.home import BenchHome
 
 if TYPE_CHECKING:
-    from hubbench.hub.settings import HubSettings
-    from hubbench.protocol import SchemaPack
+    from hubbench.hub import HubSettings
+    from hubbench.protocol import Provenance, SchemaPack
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,13 @@ class RunOptions:
     formats: tuple[str, ...] = ()  # `--format`
     confirms: bool = False  # `--confirms`: publisher confirms declared
     direct_cisu: bool = False  # `--direct-cisu` (15-NexSIS)
+    # The prompt API (docs/prompt-api.md): port (0 = a free one; None = no API), address, JSON-lines
+    # stream of the prompts, how long an attestation waits for an answer through the API.
+    prompt_api_port: int | None = 0
+    prompt_api_host: str = "127.0.0.1"
+    prompts_jsonl: IO[str] | None = None
+    attestation_wait: float = 0.0
+    announce: Callable[[str], None] | None = None  # French lines for the user (the API's URL and token)
 
 
 @dataclass
@@ -80,12 +87,17 @@ class RunContext:
     pack: SchemaPack | None = None  # the vhost's (None: envelope checks are skipped with an error)
     settings: HubSettings | None = None  # ports, host: set by `engine.wiring` from the running node
     declaration: RunDeclaration | None = None  # None: every scenario of the link applies (unit tests)
+    provenance: Provenance | None = None  # of the vhost's pack (the hub's, provisional if either is)
 
     def require_pack(self) -> SchemaPack:
         """The vhost's pack, for a check that cannot run without it (a bench problem, never the vendor's)."""
         if self.pack is None:
             raise RuntimeError("pack de schémas du vhost indisponible")
         return self.pack
+
+    @property
+    def provisional(self) -> bool:
+        return self.provenance is not None and self.provenance.provisional
 
     @property
     def pack_tag(self) -> str:

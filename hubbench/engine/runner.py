@@ -17,6 +17,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -24,12 +25,14 @@ from typing import Any
 import pytest
 
 import hubbench
-from hubbench.declaration.loading import declared_vhost, effective_declaration
+from hubbench.declaration import declared_vhost, effective_declaration
 from hubbench.engine.attestations import Attestor, load_answers
 from hubbench.engine.clock import Clock
 from hubbench.engine.context import RunContext, RunOptions
 from hubbench.engine.links import default_partner_id, get_link
 from hubbench.engine.plugin import EnginePlugin, ScenarioSummary
+from hubbench.engine.prompt_feed import PromptFeed
+from hubbench.engine.prompt_server import RunApi
 from hubbench.engine.scenario import Services
 from hubbench.errors import SetupError, UsageError
 from hubbench.events import Event, EventBus, RunFinished, RunStarted, Verdict, aggregate
@@ -51,6 +54,7 @@ class RunResult:
     interrupted: bool = False
     strict: bool = False
     listener_errors: list[str] = field(default_factory=list)
+    provisional: bool = False  # provisional fallback validation on the vhost: every verdict is « provisoire »
 
     @property
     def pending(self) -> list[ScenarioSummary]:
@@ -122,9 +126,18 @@ def run(
         services_factory = connect_services
     if store is None:
         store = _open_store(options, ctx)
-    bus = EventBus([store, *options.listeners])
-    services = services_factory(ctx, bus.emit)
-    plugin = EnginePlugin(ctx, services, bus.emit, Attestor(ctx.run_id, bus.emit, answers), options.names)
+    feed = PromptFeed(options.prompts_jsonl)
+    api = _open_prompt_api(options, ctx, feed)
+    bus = EventBus([store, feed, *options.listeners])
+    try:
+        services = services_factory(ctx, bus.emit)
+    except BaseException:
+        if api is not None:
+            api.close()
+        raise
+    live = None if api is None else partial(feed.wait_answer, wait_s=options.attestation_wait)
+    attestor = Attestor(ctx.run_id, bus.emit, answers, live=live)
+    plugin = EnginePlugin(ctx, services, bus.emit, attestor, options.names)
     bus.emit(
         RunStarted(
             ctx.run_id,
@@ -137,6 +150,7 @@ def run(
             bench_version=hubbench.__version__,
             partner_ids=(ctx.partner_id,),
             declaration=ctx.declaration.to_json() if ctx.declaration else None,
+            pack=ctx.provenance.as_json() if ctx.provenance is not None else None,
         )
     )
     interrupted = False
@@ -155,6 +169,8 @@ def run(
         verdicts = [s.verdict for s in plugin.summaries]
         counts = dict(Counter(v.value for v in verdicts))
         bus.emit(RunFinished(ctx.run_id, verdict=aggregate(verdicts), counts=counts, interrupted=interrupted))
+        if api is not None:
+            api.close()
         close = getattr(services, "close", None)
         if callable(close):
             close()
@@ -173,11 +189,23 @@ def run(
         scenarios=plugin.summaries,
         interrupted=interrupted,
         strict=options.strict,
+        provisional=ctx.provisional,
         listener_errors=[
             f"{type(exc).__name__}: {exc}"
             for exc in [*(exc for _, exc in bus.listener_errors), *getattr(store, "errors", [])]
         ],
     )
+
+
+def _open_prompt_api(options: RunOptions, ctx: RunContext, feed: PromptFeed) -> RunApi | None:
+    if options.prompt_api_port is None:
+        return None
+    api = RunApi.open(feed, run_id=ctx.run_id, home_root=ctx.home.root, client_id=ctx.client_id,
+                      vhost=ctx.vhost, host=options.prompt_api_host, port=options.prompt_api_port)
+    if options.announce is not None:
+        options.announce(f"API des invites : {api.server.url}/runs/{ctx.run_id}/prompts "
+                         f"(jeton : {api.server.token} ; aussi dans {api.endpoint_path})")
+    return api
 
 
 def _open_store(options: RunOptions, ctx: RunContext) -> Callable[[Event], None]:

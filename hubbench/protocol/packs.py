@@ -38,6 +38,9 @@ from hubbench.home import PACK_SOURCE_ENV, BenchHome
 log = logging.getLogger(__name__)
 
 DEFAULT_SOURCE = "https://raw.githubusercontent.com/ansforge/SAMU-Hub-Modeles/{tag}/src/main/resources/json-schema/"
+# A mirror of the official repository standing in for the default source: unlike HUBBENCH_PACK_SOURCE,
+# when it cannot be reached the bench still falls back (provisionally, and says so) as it would offline.
+OFFICIAL_MIRROR_ENV = "HUBBENCH_PACK_MIRROR"
 FULL_SCHEMA = "EDXL-DE-full.schema.json"
 ENVELOPE_SCHEMA = "EDXL-DE-envelope-only.schema.json"
 HEADER_SCHEMA = "RC-DE.schema.json"
@@ -47,21 +50,52 @@ FETCH_TIMEOUT_S = 20.0
 MAX_SCHEMA_FILES = 64
 DEFAULT_VERSION = "3"
 
-# Short names → tag fetched. "3" = the 3.x line; the local copy (HEAD = 3.4.1-rc.3) is accepted for 3.4.1:
-# its json-schema differs from the 3.4.1 release only by version stamps and oneOf order (VERSION.txt).
-VERSION_ALIASES: Mapping[str, str] = {"1": "1.0", "1.x": "1.0", "2": "2.2", "2.x": "2.2", "3": "3.4.1",
-                                      "3.x": "3.4.1"}
+# Short names → tag fetched: the newest release of each line the bench knows (see `VHOST_CHOICES`).
+# "3" = the 3.x line; the local copy (HEAD = 3.4.1-rc.3) is accepted for 3.4.1: its json-schema differs
+# from the 3.4.1 release only by version stamps and oneOf order (its VERSION.txt).
+VERSION_ALIASES: Mapping[str, str] = {"1": "1.3.0", "1.x": "1.3.0", "2": "2.4.0", "2.x": "2.4.0",
+                                      "3": "3.4.1", "3.x": "3.4.1"}
 
-# Vhost → pack tag. 1.0 and 2.x names are public (Projectathon 6–9 decks; `ansforge/SAMU-Hub-Sante`
+
+@dataclass(frozen=True)
+class PackChoice:
+    """The pack tag a vhost validates with, and why that tag (shown by `hubbench packs list`)."""
+
+    tag: str
+    reason: str
+
+
+# Why each line's default tag: one pack per vhost, schemas + examples + test cases from the same tag
+# (the official repository `ansforge/SAMU-Hub-Modeles`, tags 1.3.0 and 2.4.0 of 2025-12-16, 3.4.1).
+_REASON_1 = ("ligne 1.x (bibliothèque de modèles 1.0 : 15-15 1.5, 15-SMUR 1.4, 15-NexSIS 1.8, 15-GPS 1.0) : "
+             "1.3.0 est la dernière release de la ligne ; ses schémas ne diffèrent de 1.0 que par le tampon "
+             "« version » et \\w réécrit en [a-zA-Z0-9_] (ansforge/SAMU-Hub-Modeles, tags 1.0…1.3.0), et "
+             "elle publie les 10 cas de test officiels 15-15 (champs 1.x) que 1.0 n'a pas")
+_REASON_2 = ("ligne 2.x (bibliothèque de modèles 2.x : 15-15 2.0, 15-SMUR 1.6, 15-NexSIS 1.9) : 2.4.0 est "
+             "la dernière release de la ligne ; ses schémas ne diffèrent de 2.2 que par le tampon "
+             "« version » et des motifs réécrits à l'identique, et elle publie les 10 cas 15-15 + 4 cas "
+             "15-SMUR (2.2 : 5 cas 15-15, aucun 15-SMUR)")
+_REASON_3 = ("ligne 3.x (nom de vhost supposé, absent des sources) : 3.4.1 est la dernière release connue "
+             "du banc ; copie locale HEAD 3.4.1-rc.3 acceptée (json-schema identique hors tampons)")
+
+# Vhost → pack. 1.x and 2.x vhost names are public (Projectathon 6–9 decks; `ansforge/SAMU-Hub-Sante`
 # `.github/workflows/cypress-tests.yml`, `hub/dispatcher/src/main/resources/application-local.properties`);
-# the 3.x names are ASSUMED from the naming pattern: no public source names them (unverified). Config [vhosts]
-# adds to or overrides this map.
-VHOST_PACKS: Mapping[str, str] = {
-    "15-15_v1.5": "1.0", "15-smur_v1.4": "1.0", "15-nexsis_v1.8": "1.0", "15-gps_v1.0": "1.0",
-    "15-15_v2.0": "2.2", "15-smur_v1.6": "2.2", "15-nexsis_v1.9": "2.2",
-    "15-15_v2.1": "3.4.1", "15-smur_v1.7": "3.4.1", "15-gps_v1.3": "3.4.1",
+# the 3.x names are ASSUMED from the naming pattern: no public source names them (unverified). Config
+# [vhosts] adds to or overrides this map.
+VHOST_CHOICES: Mapping[str, PackChoice] = {
+    **{v: PackChoice("1.3.0", _REASON_1) for v in ("15-15_v1.5", "15-smur_v1.4", "15-nexsis_v1.8",
+                                                    "15-gps_v1.0")},
+    **{v: PackChoice("2.4.0", _REASON_2) for v in ("15-15_v2.0", "15-smur_v1.6", "15-nexsis_v1.9")},
+    **{v: PackChoice("3.4.1", _REASON_3) for v in ("15-15_v2.1", "15-smur_v1.7", "15-gps_v1.3")},
 }
-ASSUMED_VHOSTS = frozenset({"15-15_v2.1", "15-smur_v1.7", "15-gps_v1.3"})
+VHOST_PACKS: Mapping[str, str] = {vhost: choice.tag for vhost, choice in VHOST_CHOICES.items()}
+CONFIG_REASON = "choisi dans [vhosts] de config.toml"
+# The 3.x vhost names are assumptions (not in the sources): one setting, `[assumed_vhosts]` in config.toml
+# (link → vhost name), renames them everywhere (hub vhosts, pack map); `hub status` and `packs list` show
+# them as « supposé ».
+ASSUMED_3X_VHOSTS: Mapping[str, str] = {"15-15": "15-15_v2.1", "15-SMUR": "15-smur_v1.7",
+                                        "15-GPS": "15-gps_v1.3"}
+ASSUMED_VHOSTS = frozenset(ASSUMED_3X_VHOSTS.values())
 
 _TAG_RE = re.compile(r"^[0-9][0-9A-Za-z.\-]*$")
 _REF_FILE_RE = re.compile(r"^[A-Za-z0-9_.\-]+\.schema\.json$")
@@ -84,6 +118,7 @@ class SchemaPack:
     schemas: Mapping[str, Any] = field(default_factory=dict, repr=False)
     source: str = ""
     note: str | None = None
+    reason: str | None = None  # provisional: why the official pack could not be had (French)
 
     @cached_property
     def digest(self) -> str:
@@ -173,23 +208,56 @@ def neutralise(schema: Any) -> Any:
 def line_of(tag: str) -> str:
     line = tag[:1]
     if line not in ("1", "2", "3"):
-        raise UsageError(f"Version de modèle inconnue : {tag!r} (attendu 1.0, 2.2, 3.4.1 ou 1, 2, 3).")
+        raise UsageError(f"Version de modèle inconnue : {tag!r} (attendu 1.3.0, 2.4.0, 3.4.1 ou 1, 2, 3).")
     return line
 
 
 def resolve_tag(version: str) -> str:
     tag = VERSION_ALIASES.get(version.strip(), version.strip())
     if not _TAG_RE.match(tag):
-        raise UsageError(f"Version de modèle invalide : {version!r} (attendu 1.0, 2.2, 3.4.1 ou 1, 2, 3).")
+        raise UsageError(f"Version de modèle invalide : {version!r} "
+                         "(attendu 1.3.0, 2.4.0, 3.4.1 ou 1, 2, 3).")
     line_of(tag)
     return tag
+
+
+def assumed_vhosts(home: BenchHome | None = None) -> dict[str, str]:
+    """Link → the ASSUMED vhost name of its 3.x model line (built-in, or config `[assumed_vhosts]`)."""
+    names = dict(ASSUMED_3X_VHOSTS)
+    if home is not None:
+        configured = home.config().assumed_vhosts
+        unknown = sorted(set(configured) - set(names))
+        if unknown:
+            raise UsageError(f"[assumed_vhosts] de {home.config_file} : liaison(s) inconnue(s) "
+                             f"{', '.join(unknown)} (attendu : {', '.join(names)}).")
+        names.update(configured)
+    return names
+
+
+def is_assumed(vhost: str, home: BenchHome | None = None) -> bool:
+    """The vhost's name is an assumption (3.x line), not a name the sources give."""
+    return vhost in assumed_vhosts(home).values()
 
 
 def vhost_map(home: BenchHome | None = None) -> dict[str, str]:
     mapping = dict(VHOST_PACKS)
     if home is not None:
+        for link, name in assumed_vhosts(home).items():
+            default = ASSUMED_3X_VHOSTS[link]
+            if name != default:
+                mapping[name] = mapping.pop(default)
         mapping.update(home.config().vhosts)
     return mapping
+
+
+def vhost_choice(vhost: str, home: BenchHome | None = None) -> PackChoice | None:
+    """The tag of `vhost` and the reason for it (config [vhosts] first); None for an unknown vhost."""
+    name = vhost.strip("/")
+    configured = home.config().vhosts if home is not None else {}
+    if name in configured:
+        return PackChoice(configured[name], CONFIG_REASON)
+    renamed = {given: ASSUMED_3X_VHOSTS[link] for link, given in assumed_vhosts(home).items()}
+    return VHOST_CHOICES.get(renamed.get(name, name))
 
 
 def _read_json(path: Path) -> Any:
@@ -241,8 +309,9 @@ def _tag_from_version_file(directory: Path) -> str | None:
     if not path.is_file():
         return None
     text = path.read_text(encoding="utf-8", errors="replace")
-    for pattern in (r"Closest release\s*:\s*([0-9][\w.\-]*)", r"tag ([0-9][\w.\-]*)"):
-        match = re.search(pattern, text)
+    for pattern in (r"Closest release\s*:\s*([0-9][\w.\-]*)", r"^Tag\s*:\s*([0-9][\w.\-]*)",
+                    r"tag ([0-9][\w.\-]*)"):
+        match = re.search(pattern, text, re.MULTILINE)
         if match:
             return match.group(1).rstrip(".,")
     return None
@@ -417,7 +486,12 @@ def pack_source(home: BenchHome | None) -> PackSource:
     value = home.config().packs.get("source") if home is not None else None
     if value:
         return PackSource(str(value), f"{home.config_file if home else 'config.toml'} [packs] source")
-    return PackSource(DEFAULT_SOURCE, "défaut")
+    return PackSource(default_source(), "défaut")
+
+
+def default_source() -> str:
+    """The official repository (or the mirror named by HUBBENCH_PACK_MIRROR)."""
+    return os.environ.get(OFFICIAL_MIRROR_ENV) or DEFAULT_SOURCE
 
 
 def _configured_source(home: BenchHome | None) -> str | None:
@@ -438,7 +512,7 @@ def _pack_for_tag(tag: str, home: BenchHome | None) -> SchemaPack:
         pack = pack_from_directory(folder, tag=tag, note=note)
         return SchemaPack(tag=tag, line=line_of(tag), directory=pack.directory, schemas=pack.schemas,
                           source=str(root), note=note)
-    template = source or DEFAULT_SOURCE
+    template = source or default_source()
     if "{tag}" not in template:
         raise UsageError(f"Modèle d'URL de pack sans {{tag}} : {template!r}.")
     cache_root = (home or BenchHome.from_env()).packs_dir
@@ -446,24 +520,26 @@ def _pack_for_tag(tag: str, home: BenchHome | None) -> SchemaPack:
     if not _verify_cache(cached):
         try:
             download_pack(template, tag, cache_root)
-        except SetupError:
+        except SetupError as exc:
             if source:  # a source the user named must work
                 raise
             log.warning(PROVISIONAL_WARNING)
-            return provisional_pack(tag)
+            return provisional_pack(tag, reason=str(exc))
     pack = pack_from_directory(cached, tag=tag)
     return SchemaPack(tag=tag, line=line_of(tag), directory=cached, schemas=pack.schemas,
                       source=template.format(tag=tag))
 
 
-def provisional_pack(tag: str) -> SchemaPack:
+def provisional_pack(tag: str, reason: str | None = None) -> SchemaPack:
     """Fallback on the hubsante-model pydantic models (no official schemas): verdicts are provisional."""
     try:
         import hubsante_model  # noqa: F401
     except ImportError as exc:
         raise SetupError("Aucun pack de schémas disponible et paquet hubsante-model absent.") from exc
+    cause = reason or f"pack officiel {tag} indisponible"
     return SchemaPack(tag=tag, line=line_of(tag), directory=None, provisional=True,
-                      source="pypi:hubsante-model", note=PROVISIONAL_WARNING)
+                      source="pypi:hubsante-model", note=f"{PROVISIONAL_WARNING} Cause : {cause}",
+                      reason=cause)
 
 
 def load_pack(*, directory: str | os.PathLike[str] | None = None, version: str | None = None,
@@ -483,7 +559,7 @@ def load_pack(*, directory: str | os.PathLike[str] | None = None, version: str |
         if name not in mapping:
             known = ", ".join(sorted(mapping))
             raise UsageError(f"Vhost inconnu : {vhost!r} (connus : {known} ; ajoutez-le dans [vhosts]).")
-        if name in ASSUMED_VHOSTS and name not in (home.config().vhosts if home else {}):
+        if is_assumed(name, home):
             log.info("vhost %s → pack %s : correspondance supposée (absente des sources publiques)", name,
                      mapping[name])
         return _pack_for_tag(resolve_tag(mapping[name]), home)

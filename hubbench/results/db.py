@@ -115,6 +115,8 @@ def _create_tables(database: Database) -> None:
 # Columns added to existing tables after their first release: create_all does not alter a table.
 _ADDED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("runs", "partner_ids"),
+    ("runs", "pack"),
+    ("trace_messages", "forwarded_body"),
     ("runs", "declaration"),
     ("scenario_results", "blocked_by"),
     ("scenario_results", "blocked_by_tier"),

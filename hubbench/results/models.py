@@ -85,6 +85,7 @@ class TraceMessage(Base):
     errors: Mapped[list[Any] | None]  # [{path, rule, expected, found, message, scope}]
     routed_to: Mapped[str | None] = mapped_column(String(512))
     forwarded_content_type: Mapped[str | None] = mapped_column(String(255))
+    forwarded_body: Mapped[bytes | None]  # the delivered body when it differs (CISU conversion); purged too
 
 
 class Run(Base):
@@ -110,6 +111,9 @@ class Run(Base):
     pid_token: Mapped[str | None] = mapped_column(String(64))  # process start time, guards against pid reuse
     partner_ids: Mapped[list[Any] | None]  # from RunStarted; NULL for runs recorded before it was carried
     declaration: Mapped[dict[str, Any] | None]  # vendor's declaration (RunStarted); NULL before it existed
+    # The vhost's pack provenance {tag, source, checksum, provisional, reason, vhost, available}
+    # (protocol.provenance); NULL for runs recorded before it was carried.
+    pack: Mapped[dict[str, Any] | None]
 
 
 def _run_fk() -> Mapped[str]:

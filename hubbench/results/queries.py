@@ -64,6 +64,7 @@ def run_summary(run: Run) -> RunSummary:
         engine_verdict=_verdict(run.engine_verdict),
         counts=dict(run.counts or {}),
         declaration=run.declaration,
+        pack=run.pack,
     )
 
 
@@ -286,6 +287,7 @@ def matrix(
             cells={t: aggregate(verdicts.get((r.id, t), [])) for t in TIERS},
             blocked_by={t: root for (rid, t), root in roots.items() if rid == r.id},
             declaration=r.declaration,
+            provisional=bool((r.pack or {}).get("provisional")),
         )
         for r in runs
     ]
@@ -311,6 +313,7 @@ def trace_view(row: TraceMessage) -> TraceView:
         errors=list(row.errors or []),
         routed_to=row.routed_to,
         forwarded_content_type=row.forwarded_content_type,
+        forwarded_body=row.forwarded_body,
     )
 
 

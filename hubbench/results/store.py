@@ -105,6 +105,7 @@ class ResultsStore:
                 bench_version=e.bench_version,
                 partner_ids=list(e.partner_ids),
                 declaration=dict(e.declaration) if e.declaration else None,
+                pack=e.pack,
                 started_at=e.at,
                 status="running",
                 interrupted=False,
@@ -384,8 +385,9 @@ class ResultsStore:
         with self.db.writing() as session:
             trace = session.execute(
                 update(TraceMessage)
-                .where(TraceMessage.at < cutoff, TraceMessage.body.is_not(None))
-                .values(body=None)
+                .where(TraceMessage.at < cutoff,
+                       TraceMessage.body.is_not(None) | TraceMessage.forwarded_body.is_not(None))
+                .values(body=None, forwarded_body=None)
             )
             exchanged = session.execute(
                 update(ExchangedMessage)

@@ -46,6 +46,12 @@ class RunSummary:
     engine_verdict: Verdict | None
     counts: dict[str, int]
     declaration: dict[str, Any] | None = None  # `RunDeclaration.to_json()`; None before declarations
+    pack: dict[str, Any] | None = None  # pack provenance (protocol.provenance); None for older runs
+
+    @property
+    def provisional(self) -> bool:
+        """Every verdict of this run rests on provisional validation (never certified)."""
+        return bool((self.pack or {}).get("provisional"))
 
 
 @dataclass(frozen=True)
@@ -166,6 +172,7 @@ class MatrixRow:
     cells: dict[int, Verdict]  # tier 1..7 → verdict (NOT_RUN where the run has nothing)
     blocked_by: dict[int, int] = field(default_factory=dict)  # BLOCKED cell's tier → its root's tier
     declaration: dict[str, Any] | None = None
+    provisional: bool = False  # the run's evidence is provisional: every cell reads « … (provisoire) »
 
 
 @dataclass(frozen=True)
@@ -188,3 +195,4 @@ class TraceView:
     errors: list[dict[str, Any]]
     routed_to: str | None
     forwarded_content_type: str | None
+    forwarded_body: bytes | None = None  # the delivered body when the dispatcher converted the message

@@ -3,7 +3,9 @@
 failed / timed out → <failure> whose message is "Attendu : … — Reçu : … — Règle : …"; blocked by a
 lower tier → <failure type="blocked"> whose message is « Bloqué par le palier N (cause première : …) »;
 bench error → <error>; pending attestation → <skipped message="à attester">; skipped / not applicable
-→ <skipped> (its message gives the reason, e.g. « non déclaré : … »). The run's declaration is a property.
+→ <skipped> (its message gives the reason, e.g. « non déclaré : … »). Each suite's properties carry the
+run's declaration and the pack's provenance (pack_tag, pack_source, pack_checksum, provisional); on
+provisional validation each testcase carries `verdict = "… (provisoire)"` and says why in system-out.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ import xml.etree.ElementTree as ET
 from itertools import groupby
 from pathlib import Path
 
-from hubbench.declaration.text import summary_text
+from hubbench.declaration import summary_text
 from hubbench.events import Verdict
 from hubbench.results.reporters._common import (
+    PROVISIONAL_NOTE,
     RunSource,
     failure_lines,
     load_run,
+    pack_properties,
     prepare,
     verdict_of,
     verdict_text,
@@ -27,7 +31,7 @@ from hubbench.results.views import ScenarioView
 _FAILURES = (Verdict.FAILED, Verdict.TIMED_OUT, Verdict.BLOCKED)
 
 
-def _testcase(suite: ET.Element, scenario: ScenarioView) -> str | None:
+def _testcase(suite: ET.Element, scenario: ScenarioView, provisional: bool) -> str | None:
     case = ET.SubElement(
         suite,
         "testcase",
@@ -49,15 +53,20 @@ def _testcase(suite: ET.Element, scenario: ScenarioView) -> str | None:
         message = verdict_text(scenario) + (f" — {' ; '.join(sorted(reasons))}" if reasons else "")
         element = ET.SubElement(case, "skipped", message=message)
         element.text = "\n".join(a.question for a in scenario.attestations if a.status == "pending") or None
-    if scenario.remark:
-        ET.SubElement(case, "system-out").text = scenario.remark
+    if provisional:  # every verdict of the run rests on provisional validation
+        props = ET.SubElement(case, "properties")
+        ET.SubElement(props, "property", name="verdict", value=f"{verdict.label_fr} (provisoire)")
+    out = [line for line in (PROVISIONAL_NOTE if provisional else "", scenario.remark or "") if line]
+    if out:
+        ET.SubElement(case, "system-out").text = "\n".join(out)
     return kind
 
 
 def write_junit(store: RunSource, run_id: str, path: str | Path) -> Path:
     detail = load_run(store, run_id)
     run = detail.run
-    root = ET.Element("testsuites", name=f"hubbench {run.vendor} {run.link} ({run.run_id})")
+    mark = " — VERDICTS PROVISOIRES" if run.provisional else ""
+    root = ET.Element("testsuites", name=f"hubbench {run.vendor} {run.link} ({run.run_id}){mark}")
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     ordered = sorted(detail.scenarios, key=lambda s: (s.tier, s.feature))
     for (tier, feature), group in groupby(ordered, key=lambda s: (s.tier, s.feature)):
@@ -70,12 +79,14 @@ def write_junit(store: RunSource, run_id: str, path: str | Path) -> Path:
             time=f"{sum(s.duration_s or 0 for s in scenarios):.3f}",
         )
         props = ET.SubElement(suite, "properties")
-        for name in ("run_id", "vendor", "client_id", "link", "vhost", "pack_tag", "bench_version"):
+        for name in ("run_id", "vendor", "client_id", "link", "vhost", "bench_version"):
             ET.SubElement(props, "property", name=name, value=str(getattr(run, name)))
         ET.SubElement(props, "property", name="declaration", value=summary_text(run.declaration, run.link))
+        for name, text in pack_properties(run):
+            ET.SubElement(props, "property", name=name, value=text)
         counts = {"tests": len(scenarios), "failures": 0, "errors": 0, "skipped": 0}
         for scenario in scenarios:
-            kind = _testcase(suite, scenario)
+            kind = _testcase(suite, scenario, run.provisional)
             if kind is not None:
                 counts[{"failure": "failures", "error": "errors", "skipped": "skipped"}[kind]] += 1
         for key, value in counts.items():
