@@ -89,43 +89,43 @@ def _played(hub_node: Any, client_ids: dict[str, str], link: str, tiers: dict[st
     env = {**pack_source_env(), HOME_ENV: str(home.root)}
     vhost = get_link(link).default_vhost
     already_running = dispatcher_health(home).get("running", False)
-    with pytest.MonkeyPatch.context() as patch:
+    sims: list[VendorThread] = []
+    with pytest.MonkeyPatch.context() as patch:  # the reference vendors load the vhost's pack when they act
         if env.get(PACK_SOURCE_ENV):
             patch.setenv(PACK_SOURCE_ENV, env[PACK_SOURCE_ENV])
         start_dispatcher(home, settings)
-    registry = ClientRegistry(home, settings)
-    for client_id in client_ids.values():
-        registry.add(client_id, vhosts=[vhost], editor="hubbench-tests")
-    sims = []
-    try:
-        for name, client_id in client_ids.items():
-            sims.append(VendorThread(build_vendor(home, client_id, PROFILES[name], vhost=vhost,
-                                                  settings=settings)).start())
-        processes = {
-            name: subprocess.Popen([sys.executable, str(RUN_ONE), f"ref-{name}", client_id, link,
-                                    tiers[name], _partner(client_id, link)],
-                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for name, client_id in client_ids.items()
-        }
-        results: dict[str, dict[str, Any]] = {}
-        deadline = time.monotonic() + limit_s
-        for name, process in processes.items():
-            try:
-                out, err = process.communicate(timeout=max(1.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                process.kill()
-                out, err = process.communicate()
-            lines = [line for line in out.splitlines() if line.startswith("{")]
-            results[name] = json.loads(lines[-1]) if lines else {"error": err[-2000:], "scenarios": []}
-        for name, sim in zip(client_ids, sims, strict=True):
-            results[name]["sim_log"] = [entry.text for entry in sim.vendor.log][-12:]
-            results[name]["sim_error"] = repr(sim.error) if sim.error else None
-        yield results
-    finally:
-        for sim in sims:
-            sim.stop()
-        if not already_running:
-            stop_dispatcher(home)
+        registry = ClientRegistry(home, settings)
+        for client_id in client_ids.values():
+            registry.add(client_id, vhosts=[vhost], editor="hubbench-tests")
+        try:
+            for name, client_id in client_ids.items():
+                sims.append(VendorThread(build_vendor(home, client_id, PROFILES[name], vhost=vhost,
+                                                      settings=settings)).start())
+            processes = {
+                name: subprocess.Popen([sys.executable, str(RUN_ONE), f"ref-{name}", client_id, link,
+                                        tiers[name], _partner(client_id, link)],
+                                       env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for name, client_id in client_ids.items()
+            }
+            results: dict[str, dict[str, Any]] = {}
+            deadline = time.monotonic() + limit_s
+            for name, process in processes.items():
+                try:
+                    out, err = process.communicate(timeout=max(1.0, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    out, err = process.communicate()
+                lines = [line for line in out.splitlines() if line.startswith("{")]
+                results[name] = json.loads(lines[-1]) if lines else {"error": err[-2000:], "scenarios": []}
+            for name, sim in zip(client_ids, sims, strict=True):
+                results[name]["sim_log"] = [entry.text for entry in sim.vendor.log][-12:]
+                results[name]["sim_error"] = repr(sim.error) if sim.error else None
+            yield results
+        finally:
+            for sim in sims:
+                sim.stop()
+            if not already_running:
+                stop_dispatcher(home)
 
 
 @pytest.fixture(scope="module")
