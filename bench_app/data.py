@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from bench_app.certificate import Certificate, build_certificate
-from hubbench.errors import UsageError
 from hubbench.events import Verdict
+from hubbench.results.reporters.certificate import Certificate, run_certificate
 from hubbench.results.reporters.cucumber import cucumber_features
 from hubbench.results.reporters.junit import write_junit
 from hubbench.results.store import ItemAnswer, ResultsStore
@@ -113,10 +112,7 @@ class ConsoleData:
         return self.store.sweep_interrupted()
 
     def certificate(self, run_id: str) -> Certificate:
-        detail = self.run_detail(run_id)
-        if detail is None:
-            raise UsageError(f"Exécution inconnue : {run_id}")
-        return build_certificate(detail, self.trace(run_id))
+        return run_certificate(self.store, run_id)
 
     def junit_xml(self, run_id: str) -> bytes:
         with tempfile.TemporaryDirectory(prefix="hubbench-junit-") as folder:

@@ -214,18 +214,11 @@ def _write_reports(
     if not (junit or cucumber or json_path):
         return
     from hubbench.home import BenchHome
-    from hubbench.results.reporters.cucumber import write_cucumber_json
-    from hubbench.results.reporters.json_report import write_json
-    from hubbench.results.reporters.junit import write_junit
-    from hubbench.results.store import ResultsStore
+    from hubbench.results.reporters.exports import export_run
 
-    store = ResultsStore(BenchHome.from_env().db_url)
-    try:
-        for path, writer in ((junit, write_junit), (cucumber, write_cucumber_json), (json_path, write_json)):
-            if path is not None:
-                console.print(f"Rapport écrit : {writer(store, run_id, path)}")
-    finally:
-        store.close()
+    targets = {"junit": junit, "cucumber": cucumber, "json": json_path}
+    for path in export_run(BenchHome.from_env().db_url, run_id, targets):
+        console.print(f"Rapport écrit : {path}")
 
 
 def register(app: typer.Typer) -> None:
