@@ -51,7 +51,9 @@ def write_hub_config(home: BenchHome, settings: HubSettings) -> None:
         f"dist_port = {settings.dist_port}\n"
         f"message_ttl_ms = {settings.message_ttl_ms}\n"
         f"dispatcher_workers = {settings.dispatcher_workers}\n"
-        f"vhosts = [{vhosts}]\n",
+        f"vhosts = [{vhosts}]\n"
+        + "".join(f"{key} = [{', '.join(repr(v) for v in getattr(settings, key))}]\n"
+                  for key in ("listen", "public_names") if getattr(settings, key)),
         encoding="utf-8",
     )
 

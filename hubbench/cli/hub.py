@@ -64,6 +64,9 @@ def _print_status(status: dict[str, Any]) -> None:
     pid = f", pid {status['pid']}" if status["pid"] else ""
     typer.echo(f"Nœud       : {status['node']} ({state}{pid})")
     typer.echo(f"Ports      : amqps {ports['amqps']} · gestion {ports['management']} · dist {ports['dist']}")
+    typer.echo(f"AMQPS      : {', '.join(status['listeners'])} · nom public {status['public_name']}")
+    if status["certificate_names"]:
+        typer.echo(f"Certificat : {', '.join(status['certificate_names'])}")
     typer.echo(f"Vhosts     : {', '.join(status['vhosts'])}")
     typer.echo(f"Clients    : {len(status['clients'])} actif(s)")
     typer.echo(f"Dispatcher : {describe(status['dispatcher'])}")

@@ -1,6 +1,7 @@
 """The hub's local PKI: an EC P-256 CA, the server certificate and one certificate per client.
 
-Layout of `<home>/pki/`: `ca.crt`/`ca.key`, `server.crt`/`server.key`, and per identity (client id,
+Layout of `<home>/pki/`: `ca.crt`/`ca.key`, `server.crt`/`server.key` (its subjectAltName lists the names
+and addresses clients connect to; re-issued by the same CA when they change), and per identity (client id,
 `dispatcher`, the readiness probe) `<cn>.crt`, `<cn>.key`, `<cn>.p12`. Private keys are mode 0600.
 PKCS#12 files carry the key, the certificate and the CA and have **no password** (empty password).
 Revoked identities are moved to `<home>/pki/revoked/<cn>-<timestamp>/`.
@@ -12,10 +13,12 @@ import datetime as dt
 import ipaddress
 import os
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
@@ -26,6 +29,7 @@ DISPATCHER_CN = "dispatcher"
 PROBE_CN = "hubbench.probe"
 CA_DAYS = 3650
 LEAF_DAYS = 825
+DEFAULT_SERVER_NAMES = ("localhost", "127.0.0.1")
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,24 @@ def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
 
 def _name(cn: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+
+def _general_name(name: str) -> x509.GeneralName:
+    try:
+        return x509.IPAddress(ipaddress.ip_address(name))
+    except ValueError:
+        return x509.DNSName(name)
+
+
+def san_names(cert: x509.Certificate) -> set[str]:
+    """The DNS names and IP addresses of a certificate's subjectAltName (as text)."""
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return set()
+    return set(san.get_values_for_type(x509.DNSName)) | {
+        str(ip) for ip in san.get_values_for_type(x509.IPAddress)
+    }
 
 
 class Pki:
@@ -114,7 +136,9 @@ class Pki:
         return cert, key
 
     # -- leaves ---------------------------------------------------------------------------------
-    def _sign_leaf(self, cn: str, *, server: bool) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+    def _sign_leaf(
+        self, cn: str, *, server: bool, names: Sequence[str] = ()
+    ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
         ca_cert, ca_key = self._ca()
         key = ec.generate_private_key(ec.SECP256R1())
         now = _now()
@@ -135,21 +159,39 @@ class Pki:
         )
         if server:
             builder = builder.add_extension(
-                x509.SubjectAlternativeName(
-                    [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-                ),
-                critical=False,
+                x509.SubjectAlternativeName([_general_name(n) for n in names]), critical=False
             )
         return builder.sign(ca_key, hashes.SHA256()), key
 
-    def server_files(self) -> tuple[Path, Path]:
-        """(certificate, key) of the broker; created on first use."""
-        cert_path, key_path = self.dir / "server.crt", self.dir / "server.key"
-        if not (cert_path.exists() and key_path.exists()):
-            cert, key = self._sign_leaf("localhost", server=True)
+    @property
+    def server_cert_path(self) -> Path:
+        return self.dir / "server.crt"
+
+    def server_names(self) -> set[str]:
+        """Names of the current server certificate's SAN (empty when there is none yet)."""
+        if not self.server_cert_path.exists():
+            return set()
+        return san_names(x509.load_pem_x509_certificate(self.server_cert_path.read_bytes()))
+
+    def server_files(self, names: Sequence[str] = DEFAULT_SERVER_NAMES) -> tuple[Path, Path]:
+        """(certificate, key) of the broker, whose SAN holds exactly `names` (host names or IPs);
+        issued on first use and re-issued by the same CA when the names change."""
+        cert_path, key_path = self.server_cert_path, self.dir / "server.key"
+        wanted = list(dict.fromkeys(names))
+        current = cert_path.exists() and key_path.exists() and self._issued_by_ca(cert_path)
+        if not current or self.server_names() != set(wanted):
+            cert, key = self._sign_leaf(wanted[0], server=True, names=wanted)
             _write_private(key_path, _key_pem(key))
             cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
         return cert_path, key_path
+
+    def _issued_by_ca(self, cert_path: Path) -> bool:
+        ca_cert, _ = self._ca()
+        try:
+            x509.load_pem_x509_certificate(cert_path.read_bytes()).verify_directly_issued_by(ca_cert)
+        except (ValueError, TypeError, InvalidSignature):
+            return False
+        return True
 
     def credentials(self, cn: str) -> ClientCredentials:
         return ClientCredentials(

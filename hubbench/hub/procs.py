@@ -79,7 +79,8 @@ def wait_gone(pids: Iterable[int], timeout: float) -> bool:
 
 def port_free(host: str, port: int) -> bool:
     """True when nothing listens on host:port (bind test with SO_REUSEADDR, like the broker)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
