@@ -14,6 +14,7 @@ import typer
 import hubbench
 from hubbench.errors import SetupError, UsageError
 from hubbench.home import DB_URL_ENV, HOME_ENV, BenchHome
+from hubbench.hub.procs import run_foreground
 from hubbench.results.db import open_database
 
 HOST = "127.0.0.1"
@@ -88,11 +89,9 @@ def console(
     ensure_port_free(port)
     env = {**os.environ, DB_URL_ENV: url, HOME_ENV: str(home.root)}
     typer.echo(f"Console hubbench : http://{HOST}:{port}  (base : {shown_url}) — Ctrl+C pour arrêter")
-    completed = subprocess.run(
-        streamlit_command(script, port), env=env, stdin=subprocess.DEVNULL, check=False
-    )
-    if completed.returncode not in (0, -2, 130):
-        raise SetupError(f"La console s'est arrêtée avec le code {completed.returncode}", exit_code=1)
+    code = run_foreground(streamlit_command(script, port), env=env, stdin=subprocess.DEVNULL)
+    if code not in (0, -2, 130):
+        raise SetupError(f"La console s'est arrêtée avec le code {code}", exit_code=1)
 
 
 def register(app: typer.Typer) -> None:

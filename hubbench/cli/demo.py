@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import subprocess
 import sys
 
 import typer
@@ -14,9 +13,10 @@ from rich.table import Table
 
 from hubbench.campaigns import demo as d
 from hubbench.engine.links import parse_tiers
-from hubbench.errors import UsageError
+from hubbench.errors import Terminated, UsageError
 from hubbench.home import PACK_SOURCE_ENV, BenchHome
 from hubbench.hub.node import HubNode
+from hubbench.hub.procs import run_foreground
 from hubbench.hub.settings import HubSettings
 from hubbench.hub.supervision import stop_dispatcher
 
@@ -42,13 +42,13 @@ def _console(home: BenchHome) -> None:
              "(hubbench run … --json FICHIER pour un rapport).")
         return
     _say("Ouverture de la console (Ctrl-C pour la fermer et terminer la démo)…")
-    process = subprocess.Popen([sys.executable, "-c", "from hubbench.cli import main; main()", "console"],
-                               env={**os.environ, "HUBBENCH_HOME": str(home.root)})
     try:
-        process.wait()
-    except KeyboardInterrupt:
-        process.terminate()
-        process.wait(timeout=15)
+        run_foreground([sys.executable, "-c", "from hubbench.cli import main; main()", "console"],
+                       env={**os.environ, "HUBBENCH_HOME": str(home.root)})
+    except Terminated:
+        raise
+    except KeyboardInterrupt:  # Ctrl-C closes the console and ends the demo normally
+        return
 
 
 def demo(

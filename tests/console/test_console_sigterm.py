@@ -1,0 +1,73 @@
+"""`hubbench console` stopped with SIGTERM (a service manager, `docker stop`) stops its Streamlit child:
+nothing is left running and the port is free again. Everything is polled with a bounded timeout."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from hubbench.hub import procs
+
+HUBBENCH = [str(Path(sys.executable).parent / "hubbench")]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(")") + 2 :].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _poll(condition: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return condition()
+
+
+def test_sigterm_stops_streamlit_and_frees_the_port(tmp_path: Path) -> None:
+    port = _free_port()
+    console = subprocess.Popen([*HUBBENCH, "console", "--home", str(tmp_path / "home"), "--port", str(port)],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        assert _poll(lambda: _listening(port), 120), "la console n'a jamais écouté"
+        streamlit = [p for p in _children(console.pid) if "streamlit" in procs.cmdline(p)]
+        assert len(streamlit) == 1
+        console.send_signal(signal.SIGTERM)
+        _, stderr = console.communicate(timeout=60)
+        assert console.returncode == 143, stderr
+        assert "Arrêté (SIGTERM)." in stderr and "Traceback" not in stderr
+        assert _poll(lambda: not procs.alive(streamlit[0]), 30)
+        assert _poll(lambda: procs.port_free("127.0.0.1", port), 30)
+    finally:
+        if console.poll() is None:
+            console.kill()
+            console.wait()
