@@ -14,7 +14,7 @@ from hubbench.errors import UsageError
 from hubbench.hub.clients import ClientEntry, ClientRegistry
 from hubbench.hub.topology import HUBSANTE, client_queues
 
-README_NAME = "LISEZMOI.md"
+README_NAME = "LISEZMOI.txt"  # plain text: opens anywhere, Windows Notepad included
 _PRIVATE = 0o600
 _PUBLIC = 0o644
 
@@ -58,7 +58,7 @@ lecture des files {queues}.
 
 ## Vérifier la connexion
 
-Poignée de main TLS (attendu : `Verify return code: 0 (ok)`) :
+Poignée de main TLS (attendu : `Verify return code: 0 (ok)` ; sous Windows, dans Git Bash ou WSL) :
 
 ```sh
 openssl s_client -connect {host}:{port} -servername {host} -verify_hostname {host} \\

@@ -1,5 +1,5 @@
 """A hub on the network, on a real node over TLS: AMQPS also listens on a second loopback address
-(127.0.0.2, standing for a LAN address) under the public name `hub.test.local`, which no DNS knows:
+(127.0.0.2, standing for a LAN address) under the public name "hub.test.local", which no DNS knows:
 clients connect to 127.0.0.2 and check the server certificate against that name (SNI + check_hostname),
 as a vendor's machine would. The vendor's bundle is the only thing the client side uses, and the two
 connection checks its README gives are run as written (only the address to dial is swapped).
