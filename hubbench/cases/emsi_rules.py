@@ -51,7 +51,8 @@ def variant_of(emsi: Mapping[str, Any]) -> str | None:
 
 
 def check_main_event(emsi: Mapping[str, Any], shared_case_ids: Collection[str]) -> list[Finding]:
-    event = emsi.get("EVENT") if isinstance(emsi.get("EVENT"), Mapping) else {}
+    raw_event = emsi.get("EVENT")
+    event: Mapping[str, Any] = raw_event if isinstance(raw_event, Mapping) else {}
     main = event.get("MAIN_EVENT_ID")
     if main in shared_case_ids:
         return []

@@ -128,7 +128,7 @@ def _step(where: str, raw: Any) -> CaseStep:
         raise TestCasesError(f"{where} : type d'étape attendu send ou receive, reçu {step_type!r}")
     step = CaseStep(
         id=_text(raw, "id", where),
-        type=step_type,  # type: ignore[arg-type]
+        type="send" if step_type == "send" else "receive",
         label=_text(raw, "label", where),
         description=_text(raw, "description", where),
         file=_text(raw, "file", where),

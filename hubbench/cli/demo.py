@@ -12,13 +12,14 @@ from rich.console import Console
 from rich.table import Table
 
 from hubbench.campaigns import demo as d
-from hubbench.engine.links import parse_tiers
+from hubbench.engine.links import get_link, parse_tiers
 from hubbench.errors import Terminated, UsageError
 from hubbench.home import PACK_SOURCE_ENV, BenchHome
 from hubbench.hub.node import HubNode
 from hubbench.hub.procs import run_foreground
 from hubbench.hub.settings import HubSettings
 from hubbench.hub.supervision import stop_dispatcher
+from hubbench.protocol.provenance import provisional_label
 
 
 def _say(text: str) -> None:
@@ -31,7 +32,7 @@ def _print_matrix(lines: list[d.MatrixLine], tiers: list[int]) -> None:
         table.add_column(header)
     for line in lines:
         table.add_row(line.vendor, line.client_id, line.link, line.vhost,
-                      *(line.cells[t].label_fr for t in tiers))
+                      *(provisional_label(line.cells[t].label_fr, line.provisional) for t in tiers))
     console = Console()
     (console if console.is_terminal else Console(width=200)).print(table)
 
@@ -71,7 +72,7 @@ def demo(
     home = BenchHome.from_env().ensure()
     settings = HubSettings.load(home)
     d.hub_up(home, settings, _say)
-    vhosts = sorted({d.get_link(link).default_vhost for link in chosen_links})
+    vhosts = sorted({get_link(link).default_vhost for link in chosen_links})
     vendors = d.vendors_on_hub(d.DEMO_VENDORS, chosen_links, HubNode(home, settings).status()["vhosts"], _say)
     d.register_vendors(home, settings, vendors, vhosts, _say)
     sims = d.start_simulators(home, settings, vendors, chosen_links, _say)

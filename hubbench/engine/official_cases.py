@@ -89,7 +89,7 @@ def link_cases(bench: ScenarioEngine) -> list[OfficialCase]:
     """The pack's official cases of the run's link (NotApplicable when the pack publishes none)."""
     if "cas-officiels" not in bench.shared:
         bench.shared["cas-officiels"] = _load(bench)
-    found = bench.shared["cas-officiels"]
+    found: list[OfficialCase] | str = bench.shared["cas-officiels"]  # str: why the pack has none
     if isinstance(found, str):
         raise NotApplicable(found)
     return found
@@ -99,7 +99,7 @@ def _load(bench: ScenarioEngine) -> list[OfficialCase] | str:
     link = bench.ctx.link.name
     tag = bench.ctx.pack_tag
     try:
-        categories = material_for(bench.ctx.pack, home=bench.ctx.home).test_cases()
+        categories = material_for(bench.ctx.require_pack(), home=bench.ctx.home).test_cases()
     except BenchError as exc:
         return (f"Le pack {tag} du vhost {bench.ctx.vhost} ne fournit pas de cas de test officiels au format "
                 f"du runner (publiés pour la ligne 3.x, vhosts 15-15_v2.1 / 15-smur_v1.7) : {exc.message}")
@@ -135,7 +135,7 @@ def play(bench: ScenarioEngine, case: OfficialCase) -> None:
     """Every step in order; send-step mismatches fail softly so the case reports all of them."""
     exchange: dict[str, str] = {}
     checklists: list[tuple[str, str, list[dict[str, Any]]]] = []
-    material = material_for(bench.ctx.pack, home=bench.ctx.home)
+    material = material_for(bench.ctx.require_pack(), home=bench.ctx.home)
     for step in case.steps:
         example = material.step_example(step)
         if step.type == "receive":

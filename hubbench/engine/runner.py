@@ -50,6 +50,7 @@ class RunResult:
     interrupted: bool = False
     strict: bool = False
     listener_errors: list[str] = field(default_factory=list)
+    provisional: bool = False  # provisional fallback validation on the vhost: every verdict is « provisoire »
 
     @property
     def pending(self) -> list[ScenarioSummary]:
@@ -129,6 +130,7 @@ def run(
             pack_tag=ctx.pack_tag,
             bench_version=hubbench.__version__,
             partner_ids=(ctx.partner_id,),
+            pack=ctx.provenance.as_json() if ctx.provenance is not None else None,
         )
     )
     interrupted = False
@@ -139,7 +141,8 @@ def run(
         if not interrupted and not plugin.input_errors and not options.names:
             plugin.report_tiers_without_scenarios()
         if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR) and not plugin.summaries:
-            raise SetupError(f"Le moteur de scénarios n'a pas pu démarrer (pytest : {code.name})")
+            name = pytest.ExitCode(code).name
+            raise SetupError(f"Le moteur de scénarios n'a pas pu démarrer (pytest : {name})")
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -164,6 +167,7 @@ def run(
         scenarios=plugin.summaries,
         interrupted=interrupted,
         strict=options.strict,
+        provisional=ctx.provisional,
         listener_errors=[
             f"{type(exc).__name__}: {exc}"
             for exc in [*(exc for _, exc in bus.listener_errors), *getattr(store, "errors", [])]

@@ -84,7 +84,8 @@ class HubNode:
     # -- state --------------------------------------------------------------------------------------
     def _state(self) -> dict[str, Any]:
         try:
-            return json.loads(self.state_file.read_text(encoding="utf-8"))
+            state: dict[str, Any] = json.loads(self.state_file.read_text(encoding="utf-8"))
+            return state
         except (OSError, ValueError):
             return {}
 

@@ -306,7 +306,9 @@ def xml_to_json(text: str, pack: SchemaPack | None = None) -> dict[str, Any]:
     if name != "edxlDistribution":
         node, doc = guide.root(guide.kinds.get(name))
         if name == "message":
-            return _message(root, guide)
+            # Not always an object: a text-only <message> decodes to its text (callers check the type).
+            message: dict[str, Any] = _message(root, guide)
+            return message
         return {name: _convert(root, node if node is not None else {"type": "object"}, doc, guide)}
     return _envelope(root, guide)
 
@@ -401,7 +403,7 @@ def json_to_xml(obj: Mapping[str, Any], line: str = "3") -> bytes:
             holder = etree.Element("holder")
             _message_el(holder, obj, line)
             root = holder[0]
-        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        return _serialise(root)
     xtype = etree.QName(NS_XLINK, "type")
     root = etree.Element(etree.QName(NS_EDXL, "edxlDistribution"),
                          nsmap={None: NS_EDXL, "xlink": NS_XLINK, "ct": NS_CT})
@@ -420,7 +422,12 @@ def json_to_xml(obj: Mapping[str, Any], line: str = "3") -> bytes:
             _fill(descriptor, NS_EDXL, value)
         else:
             _append(root, NS_EDXL, key, value)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return _serialise(root)
+
+
+def _serialise(root: Any) -> bytes:
+    xml: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return xml
 
 
 def _content_el(content: Any, item: Any, line: str) -> None:

@@ -46,8 +46,8 @@ class ErrorCode(IntEnum):
         if not isinstance(obj, dict):
             raise ValueError(f"errorCode attendu sous forme d'objet, reçu {type(obj).__name__}")
         try:
-            code = cls(obj.get("statusCode"))
-        except ValueError as exc:
+            code = cls(obj["statusCode"])
+        except (KeyError, ValueError) as exc:
             raise ValueError(f"statusCode inconnu : {obj.get('statusCode')!r}") from exc
         if obj.get("statusString") != code.name:
             raise ValueError(

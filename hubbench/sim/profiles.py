@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Literal
 
 from hubbench.errors import UsageError
+
+DeliveryMode = Literal[1, 2]  # AMQP basic properties: 1 transient, 2 persistent
 
 
 class Settle(enum.StrEnum):
@@ -37,7 +40,7 @@ class Profile:
     drain_info: bool = True  # settle (ack) .info deliveries; False: a consumer that never settles them
     send_rc_ref: bool = True  # RC-REF final ack for every functional message integrated
     ack_acks: bool = False  # also send an RC-REF for each RC-REF received (forbidden)
-    delivery_mode: int = 2  # of the functional messages it sends
+    delivery_mode: DeliveryMode = 2  # of the functional messages it sends
     sender: SenderIdentity = SenderIdentity.OWN
     prefix_distribution_id: bool = True  # distributionID = "<senderID>_<unique>"
     extra_envelope_field: bool = False  # adds a root field the hub profile of EDXL-DE forbids

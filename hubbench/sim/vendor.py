@@ -186,6 +186,7 @@ class ReferenceVendor:
                 self.note(f"RC-REF envoyé à {_recipient(reply)} : {reply.distribution_id}")
             if handling.integrated_id:
                 self.state.integrated.add(handling.integrated_id)
+            assert method.delivery_tag is not None  # pika sets it on every basic.deliver
             self._settle(channel, method.delivery_tag, handling.settle)
 
         return on_delivery

@@ -62,6 +62,7 @@ from hubbench.protocol import codec
 from hubbench.protocol.codes import ErrorCode
 from hubbench.protocol.envelope import EnvelopeView, build_error_report, message_of
 from hubbench.protocol.kinds import KINDS, RC_DE_FIELDS, queue_suffix
+from hubbench.protocol.packs import SchemaPack
 from hubbench.protocol.validator import Issue, PackValidator
 
 JSON = "application/json"
@@ -77,7 +78,7 @@ _CISU_KINDS = frozenset({"createCase", "createCaseHealth"})
 
 
 def is_health(client_id: str | None) -> bool:
-    return bool(client_id) and client_id.startswith(HEALTH_PREFIX)  # type: ignore[union-attr]
+    return client_id is not None and client_id.startswith(HEALTH_PREFIX)
 
 
 def extract_distribution_id(body: bytes) -> str:
@@ -112,7 +113,7 @@ class DispatchContext:
     reserialize: bool = False  # True: always re-encode the forwarded body, like the real hub
 
     @property
-    def pack(self) -> Any:
+    def pack(self) -> SchemaPack | None:
         return self.validator.pack if self.validator is not None else None
 
 

@@ -307,8 +307,10 @@ class VhostLink:
         if "type" in props:
             props["message_type"] = props.pop("type")
         properties = Basic.Properties(**{k: v for k, v in props.items() if v is not None})
-        await self.channel.basic_publish(body, exchange=DISTRIBUTION, routing_key=routing_key,
-                                         properties=properties, mandatory=mandatory, wait=False)
+        await self.channel.basic_publish(  # type: ignore[call-arg]  # `wait`: aiormq's Channel has it, its ABC not
+            body, exchange=DISTRIBUTION, routing_key=routing_key, properties=properties, mandatory=mandatory,
+            wait=False,
+        )
 
     async def _send_report(self, report: ErrorReport) -> None:
         await self._publish(report.routing_key, report.body, mandatory=False,
@@ -341,10 +343,12 @@ class VhostLink:
 
     async def _no_route(self, message: DeliveredMessage, inbound: Inbound, fwd: Forward,
                         returned: PublishError) -> None:
-        delivery = returned.message.delivery
-        queue = getattr(delivery, "routing_key", fwd.routing_key)
-        cause = causes.no_route(queue) if getattr(delivery, "reply_code", 312) == 312 else (
-            f"unable do deliver message to {queue}, cause was {delivery.reply_text} ({delivery.reply_code})")
+        back = _basic_return(returned)
+        queue = back.routing_key if back is not None and back.routing_key is not None else fwd.routing_key
+        if back is None or back.reply_code == 312:
+            cause = causes.no_route(queue)
+        else:
+            cause = f"unable do deliver message to {queue}, cause was {back.reply_text} ({back.reply_code})"
         sender = str(fwd.properties["headers"].get(ORIGINAL_ROUTING_KEY) or inbound.routing_key or "")
         source = _json_source(inbound)
         dist_id = fwd.facts.distribution_id or extract_distribution_id(inbound.body)
@@ -423,6 +427,12 @@ class VhostLink:
                      "found": report.referenced_id, "message": report.cause, "scope": "report"}]))
 
 
+def _basic_return(error: PublishError) -> Basic.Return | None:
+    """The broker's basic.return behind a `PublishError` (aiormq raises one only for a return)."""
+    delivery = error.message.delivery if error.message is not None else None
+    return delivery if isinstance(delivery, Basic.Return) else None
+
+
 def _json_source(inbound: Inbound) -> Any:
     try:
         return json.loads(inbound.body)
@@ -436,7 +446,8 @@ class DispatcherService:
     def __init__(self, *, host: str, port: int, vhosts: dict[str, PackValidator | None],
                  ssl_context: ssl.SSLContext, preferences: Callable[[], dict[str, bool]],
                  default_ttl_s: float, trace: TraceSink | None, prefetch: int = 200, worker: int = 0,
-                 reserialize: bool = False) -> None:
+                 reserialize: bool = False, provenance: dict[str, dict[str, Any]] | None = None) -> None:
+        self.provenance = provenance or {}
         self.host, self.port, self.ssl_context = host, port, ssl_context
         self.preferences, self.default_ttl_s = preferences, default_ttl_s
         self.trace, self.prefetch, self.worker, self.reserialize = trace, prefetch, worker, reserialize
@@ -452,18 +463,26 @@ class DispatcherService:
                 "vhosts": [link.vhost for link in self.links],
                 "connected": dict(self.stats.connected), "counters": self.stats.as_dict(),
                 "packs": {link.vhost: (link.validator.pack.label if link.validator else None)
-                          for link in self.links}}
+                          for link in self.links},
+                "provenance": self.provenance}
 
 
-def load_validators(vhosts: list[str], load: Callable[[str], Any]) -> dict[str, PackValidator | None]:
-    """The pack validator of each vhost; a vhost whose pack cannot be had answers 301 (hub behaviour)."""
+def load_validators(vhosts: list[str], load: Callable[[str], Any], tag_of: Callable[[str], str] = str
+                    ) -> tuple[dict[str, PackValidator | None], dict[str, dict[str, Any]]]:
+    """The pack validator of each vhost (a vhost whose pack cannot be had answers 301, hub behaviour),
+    and each vhost's pack provenance (tag, source, checksum, provisional and why) for `hub status`."""
+    from hubbench.protocol.provenance import Provenance
     from hubbench.protocol.validator import validator_for
 
     out: dict[str, PackValidator | None] = {}
+    provenance: dict[str, dict[str, Any]] = {}
     for vhost in vhosts:
         try:
-            out[vhost] = validator_for(load(vhost))
+            pack = load(vhost)
+            out[vhost] = validator_for(pack)
+            provenance[vhost] = Provenance.of(pack, vhost).as_json()
         except BenchError as exc:
             log.error("vhost %s : pas de pack de schémas (%s) ; chaque message recevra 301", vhost, exc)
             out[vhost] = None
-    return out
+            provenance[vhost] = Provenance.missing(vhost, tag_of(vhost), str(exc)).as_json()
+    return out, provenance

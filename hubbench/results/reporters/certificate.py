@@ -3,6 +3,10 @@
 The evidence hash is the SHA-256 of the canonical JSON of everything the run recorded (scenarios,
 steps, checks, prompts, exchanged messages with their bodies, attestations, overrides) and of the
 hub's trace rows for the run: anyone holding the database can recompute it with `evidence_hash`.
+
+The certificate names the pack behind the verdicts (tag, source, checksum). No certificate is issued from
+provisional evidence (the vhost validated with the `hubsante-model` fallback): `build_certificate`
+raises `ProvisionalEvidence` with the French reason, for the console and any other caller.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Protocol
 from fpdf import FPDF
 
 from hubbench import fonts
+from hubbench.errors import UsageError
 from hubbench.events import Verdict, aggregate, tier_title
 from hubbench.results.reporters._common import RunSource, load_run, prepare
 from hubbench.results.views import RunDetail, TraceView, as_dict
@@ -29,6 +34,10 @@ DISCLAIMER_FR = (
 )
 
 
+class ProvisionalEvidence(UsageError):
+    """The run's verdicts rest on provisional validation: no certificate."""
+
+
 @dataclass(frozen=True)
 class Certificate:
     vendor: str
@@ -37,6 +46,8 @@ class Certificate:
     vhost: str
     run_id: str
     pack_tag: str
+    pack_source: str
+    pack_checksum: str
     bench_version: str
     run_date: datetime
     issued_at: datetime
@@ -67,6 +78,16 @@ def build_certificate(
     detail: RunDetail, trace: list[TraceView], *, issued_at: datetime | None = None
 ) -> Certificate:
     run = detail.run
+    if run.provisional:
+        reason = (run.pack or {}).get("reason") or "pack officiel indisponible"
+        raise ProvisionalEvidence(
+            f"Pas de certificat pour l'exécution {run.run_id} : ses verdicts sont provisoires (le vhost "
+            f"{run.vhost} validait avec le repli hubsante-model, sans le pack officiel {run.pack_tag} ; "
+            f"cause : {reason}).",
+            hint="rendez le pack officiel disponible (hubbench packs fetch --all ou HUBBENCH_PACK_SOURCE), "
+                 "redémarrez le hub puis relancez l'exécution",
+        )
+    pack = run.pack or {}
     by_tier: dict[int, list[Verdict]] = {tier: [] for tier in run.tiers}
     for scenario in detail.scenarios:
         if scenario.verdict is not None:
@@ -78,6 +99,8 @@ def build_certificate(
         vhost=run.vhost,
         run_id=run.run_id,
         pack_tag=run.pack_tag,
+        pack_source=str(pack.get("source") or "non enregistrée"),
+        pack_checksum=str(pack.get("checksum") or "non enregistrée"),
         bench_version=run.bench_version,
         run_date=run.finished_at or run.started_at,
         issued_at=issued_at or datetime.now(UTC),
@@ -99,6 +122,8 @@ def _facts(cert: Certificate) -> list[tuple[str, str]]:
         ("Paliers réussis", passed),
         ("Version du banc", cert.bench_version),
         ("Version du paquet de schémas", cert.pack_tag),
+        ("Source du paquet de schémas", cert.pack_source),
+        ("Somme SHA-256 du paquet de schémas", cert.pack_checksum),
         ("Date de l'exécution", cert.run_date.strftime("%d/%m/%Y %H:%M UTC")),
         ("Exécution", cert.run_id),
     ]
