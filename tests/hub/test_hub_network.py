@@ -127,3 +127,16 @@ def test_management_and_distribution_stay_on_loopback(lan_hub: LanHub) -> None:
             pass
         with pytest.raises(ConnectionRefusedError):
             socket.create_connection((LAN_ADDRESS, port), timeout=5).close()
+
+
+def test_changed_names_on_a_running_hub_ask_for_a_restart(lan_hub: LanHub) -> None:
+    home, settings, node = lan_hub
+    served = node.pki.server_names()
+    said: list[str] = []
+    renamed = HubNode(home, settings.with_overrides(public_names=("banc.ans.local",)))
+    assert renamed.start(progress=said.append)["already_running"] is True
+    assert any("hubbench hub down" in line and "noms publics" in line for line in said), said
+    assert node.pki.server_names() == served  # nothing re-issued under the running node
+    quiet: list[str] = []
+    node.start(progress=quiet.append)
+    assert not any("noms publics" in line for line in quiet)
