@@ -6,12 +6,13 @@ The zip holds a private key: it is created mode 0600, and so are the key and PKC
 
 from __future__ import annotations
 
-import os
+import io
 import zipfile
 from pathlib import Path
 
 from hubbench.errors import UsageError
 from hubbench.hub.clients import ClientEntry, ClientRegistry
+from hubbench.hub.pki import write_private
 from hubbench.hub.topology import HUBSANTE, client_queues
 
 README_NAME = "LISEZMOI.txt"  # plain text: opens anywhere, Windows Notepad included
@@ -105,14 +106,13 @@ def write_bundle(registry: ClientRegistry, client_id: str, output: Path) -> Path
         )
     if output.is_dir():
         raise UsageError(f"--output : fichier attendu, « {output} » est un dossier")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, _PRIVATE)
-    os.fchmod(fd, _PRIVATE)  # an existing file keeps its mode through O_CREAT
-    with os.fdopen(fd, "wb") as handle, zipfile.ZipFile(handle, "w") as archive:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
         folder = f"hubbench-{client_id}"
         _add(archive, f"{folder}/{README_NAME}", readme_text(registry, entry).encode("utf-8"), _PUBLIC)
         _add(archive, f"{folder}/ca.crt", creds.ca.read_bytes(), _PUBLIC)
         _add(archive, f"{folder}/{client_id}.crt", creds.cert.read_bytes(), _PUBLIC)
         _add(archive, f"{folder}/{client_id}.key", creds.key.read_bytes(), _PRIVATE)
         _add(archive, f"{folder}/{client_id}.p12", creds.p12.read_bytes(), _PRIVATE)
+    write_private(output, buffer.getvalue())
     return output

@@ -50,12 +50,13 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _write_private(path: Path, data: bytes) -> None:
+def write_private(path: Path, data: bytes) -> None:
+    """Write a file that holds a secret: mode 0600 from its creation, and an existing file reset to it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # before the secret is written: an existing file keeps its mode through O_CREAT
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
-    os.chmod(path, 0o600)
 
 
 def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
@@ -125,7 +126,7 @@ class Pki:
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
             .sign(key, hashes.SHA256())
         )
-        _write_private(self.ca_key_path, _key_pem(key))
+        write_private(self.ca_key_path, _key_pem(key))
         self.ca_cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
 
     def _ca(self) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
@@ -181,7 +182,7 @@ class Pki:
         current = cert_path.exists() and key_path.exists() and self._issued_by_ca(cert_path)
         if not current or self.server_names() != set(wanted):
             cert, key = self._sign_leaf(wanted[0], server=True, names=wanted)
-            _write_private(key_path, _key_pem(key))
+            write_private(key_path, _key_pem(key))
             cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
         return cert_path, key_path
 
@@ -211,12 +212,12 @@ class Pki:
         cert, key = self._sign_leaf(client_id, server=False)
         ca_cert, _ = self._ca()
         creds = self.credentials(client_id)
-        _write_private(creds.key, _key_pem(key))
+        write_private(creds.key, _key_pem(key))
         creds.cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
         bundle = pkcs12.serialize_key_and_certificates(
             client_id.encode(), key, cert, [ca_cert], serialization.NoEncryption()
         )
-        _write_private(creds.p12, bundle)
+        write_private(creds.p12, bundle)
         return creds
 
     def ensure_identity(self, cn: str) -> ClientCredentials:
