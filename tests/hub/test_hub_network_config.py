@@ -83,6 +83,9 @@ def test_client_urls_and_bundle_use_the_public_name(tmp_path: Path) -> None:
         "15-15_v1.5": "amqps://hub.test.local:17101/15-15_v1.5",
         "15-smur_v1.4": "amqps://hub.test.local:17101/15-smur_v1.4",
     }
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "bundle.zip").write_bytes(b"")
+    os.chmod(tmp_path / "out" / "bundle.zip", 0o644)  # an older file readable by all: made private first
     target = write_bundle(registry, CLIENT, tmp_path / "out" / "bundle.zip")
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
     folder = f"hubbench-{CLIENT}"
