@@ -108,7 +108,12 @@ def up(
     node = HubNode(home, settings)
     result = node.start(progress=_say)
     _say("Démarrage du dispatcher…")
-    health = start_dispatcher(home, settings)
+    try:
+        health = start_dispatcher(home, settings)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: this `hub up` leaves nothing it started
+        if not result.get("already_running"):
+            node.stop(progress=_say)
+        raise
     _say(f"Dispatcher : {describe(health)}")
     status = _with_packs(home, node.status())
     if result.get("already_running"):
