@@ -42,16 +42,27 @@ def cmdline(pid: int) -> str:
         return ""
 
 
-def session_members(sid: int) -> list[int]:
-    """Live processes whose session id is `sid` (our node runs in its own session)."""
-    members = []
+def _live_where(field: int, value: int) -> list[int]:
+    """Live processes whose /proc/<pid>/stat field `field`, counted from the state (0 = state, 1 = parent,
+    3 = session), is `value`."""
+    found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         fields = _stat_fields(int(entry.name))
-        if fields is not None and fields[0] not in ("Z", "X") and int(fields[3]) == sid:
-            members.append(int(entry.name))
-    return members
+        if fields is not None and fields[0] not in ("Z", "X") and int(fields[field]) == value:
+            found.append(int(entry.name))
+    return found
+
+
+def session_members(sid: int) -> list[int]:
+    """Live processes whose session id is `sid` (our node runs in its own session)."""
+    return _live_where(3, sid)
+
+
+def children(pid: int) -> list[int]:
+    """Live processes whose parent is `pid`."""
+    return _live_where(1, pid)
 
 
 def pids_named(comm: str) -> list[int]:

@@ -7,9 +7,9 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from hub_support import poll
 
 from hubbench.hub import procs
 
@@ -30,43 +30,21 @@ def _listening(port: int) -> bool:
     return True
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat[stat.rindex(")") + 2 :].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def _poll(condition: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return condition()
-
-
 def test_sigterm_stops_streamlit_and_frees_the_port(tmp_path: Path) -> None:
     port = _free_port()
     console = subprocess.Popen([*HUBBENCH, "console", "--home", str(tmp_path / "home"), "--port", str(port)],
                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
     try:
-        assert _poll(lambda: _listening(port), 120), "la console n'a jamais écouté"
-        streamlit = [p for p in _children(console.pid) if "streamlit" in procs.cmdline(p)]
+        assert poll(lambda: _listening(port), 120), "la console n'a jamais écouté"
+        streamlit = [p for p in procs.children(console.pid) if "streamlit" in procs.cmdline(p)]
         assert len(streamlit) == 1
         console.send_signal(signal.SIGTERM)
         _, stderr = console.communicate(timeout=60)
         assert console.returncode == 143, stderr
         assert "Arrêté (SIGTERM)." in stderr and "Traceback" not in stderr
-        assert _poll(lambda: not procs.alive(streamlit[0]), 30)
-        assert _poll(lambda: procs.port_free("127.0.0.1", port), 30)
+        assert poll(lambda: not procs.alive(streamlit[0]), 30)
+        assert poll(lambda: procs.port_free("127.0.0.1", port), 30)
     finally:
         if console.poll() is None:
             console.kill()

@@ -7,12 +7,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hub_support import require_broker, write_hub_config
+from hub_support import node_processes, poll, require_broker, write_hub_config
 
 from hubbench.home import BenchHome
 from hubbench.hub import procs
@@ -20,21 +19,6 @@ from hubbench.hub.settings import HubSettings
 
 pytestmark = pytest.mark.broker
 HUBBENCH = str(Path(sys.executable).parent / "hubbench")
-
-
-def _poll(condition: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
-
-
-def _node_processes(home: Path) -> list[int]:
-    marker = str(home / "node" / "home")
-    return [int(p.name) for p in Path("/proc").iterdir()
-            if p.name.isdigit() and procs.alive(int(p.name)) and marker in procs.cmdline(int(p.name))]
 
 
 def test_sigterm_during_hub_up_leaves_no_node(tmp_path: Path, free_ports: Callable[[int], list[int]]) -> None:
@@ -45,13 +29,13 @@ def test_sigterm_during_hub_up_leaves_no_node(tmp_path: Path, free_ports: Callab
     up = subprocess.Popen([HUBBENCH, "hub", "up"], env={**os.environ, "HUBBENCH_HOME": str(tmp_path)},
                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        assert _poll(lambda: bool(_node_processes(tmp_path)), 120), "le nœud n'a jamais démarré"
+        assert poll(lambda: bool(node_processes(tmp_path)), 120), "le nœud n'a jamais démarré"
         up.send_signal(signal.SIGTERM)
         _, stderr = up.communicate(timeout=120)
         assert up.returncode == 143, stderr
         assert "Arrêté (SIGTERM)." in stderr and "Traceback" not in stderr
-        assert _poll(lambda: not _node_processes(tmp_path), 60), _node_processes(tmp_path)
-        assert _poll(lambda: all(procs.port_free("127.0.0.1", p) for p in (amqps, management)), 30)
+        assert poll(lambda: not node_processes(tmp_path), 60), node_processes(tmp_path)
+        assert poll(lambda: all(procs.port_free("127.0.0.1", p) for p in (amqps, management)), 30)
     finally:
         if up.poll() is None:
             up.kill()
