@@ -11,17 +11,19 @@ from datetime import datetime
 from pathlib import Path
 
 from hubbench.events import Verdict
-from hubbench.results.reporters.certificate import Certificate, run_certificate
-from hubbench.results.reporters.cucumber import cucumber_features
-from hubbench.results.reporters.junit import write_junit
-from hubbench.results.store import ItemAnswer, ResultsStore
-from hubbench.results.views import (
+from hubbench.results import (
     AttestationView,
+    Certificate,
+    ItemAnswer,
     MatrixRow,
     PromptView,
+    ResultsStore,
     RunDetail,
     RunSummary,
     TraceView,
+    cucumber_features,
+    run_certificate,
+    write_junit,
 )
 
 

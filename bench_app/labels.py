@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from hubbench.events import TIER_NAMES_FR as TIER_NAMES_FR  # re-exported for the pages
 from hubbench.events import VERDICT_LABELS_FR, Verdict
 from hubbench.events import tier_title as tier_title
-from hubbench.protocol.provenance import provisional_label
-from hubbench.results.views import RunSummary
+from hubbench.protocol import provisional_label
+from hubbench.results import RunSummary
 from hubbench.vhosts import LINK_NAMES
 
 LINKS: tuple[str, ...] = LINK_NAMES  # in the order the console lists them

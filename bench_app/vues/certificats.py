@@ -6,7 +6,7 @@ from bench_app import state
 from bench_app.data import MatrixFilter
 from bench_app.labels import fmt_time, run_label, tier_title, verdict_label
 from hubbench.events import Verdict
-from hubbench.results.reporters.certificate import (
+from hubbench.results import (
     Certificate,
     ProvisionalEvidence,
     certificate_html,

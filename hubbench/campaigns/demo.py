@@ -19,19 +19,13 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from hubbench.engine.links import LINKS, get_link
+from hubbench.engine import LINKS, get_link
 from hubbench.errors import UsageError
 from hubbench.events import Verdict
 from hubbench.home import PACK_SOURCE_ENV, BenchHome
-from hubbench.hub import procs
-from hubbench.hub.clients import ClientRegistry
-from hubbench.hub.node import HubNode
-from hubbench.hub.settings import HubSettings
-from hubbench.hub.supervision import start_dispatcher
-from hubbench.results.db import open_database
-from hubbench.results.queries import matrix
-from hubbench.sim.launch import VendorThread, build_vendor
-from hubbench.sim.profiles import get_profile
+from hubbench.hub import ChildGroup, ClientRegistry, HubNode, HubSettings, start_dispatcher
+from hubbench.results import matrix, open_database
+from hubbench.sim import VendorThread, build_vendor, get_profile
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FEATURES_DIR = REPO_ROOT / "features"
@@ -159,7 +153,7 @@ def partner_id_for(vendor: DemoVendor, link: str) -> str | None:
 
 
 def run_campaign(vendor: DemoVendor, link: str, tiers: str, env: dict[str, str], log_dir: Path,
-                 children: procs.ChildGroup | None = None) -> RunOutcome:
+                 children: ChildGroup | None = None) -> RunOutcome:
     log = log_dir / f"{vendor.client_id}-{link}.log"
     command = [
         sys.executable, "-c", "from hubbench.cli import main; main()", "run",
@@ -172,7 +166,7 @@ def run_campaign(vendor: DemoVendor, link: str, tiers: str, env: dict[str, str],
         command += ["--partner-id", partner]
     started = time.monotonic()
     with open(log, "wb") as out:
-        code = (children or procs.ChildGroup()).run(command, env=env, stdout=out, stderr=subprocess.STDOUT,
+        code = (children or ChildGroup()).run(command, env=env, stdout=out, stderr=subprocess.STDOUT,
                                                     stdin=subprocess.DEVNULL, timeout=RUN_LIMIT_S)
     return RunOutcome(vendor, link, -1 if code is None else code, time.monotonic() - started, log)
 
@@ -187,7 +181,7 @@ def run_all(home: BenchHome, vendors: Sequence[DemoVendor], links: Sequence[str]
     jobs = [(vendor, link) for vendor in vendors for link in vendor.links_among(links)]
     say(f"Lancement de {len(jobs)} campagnes (paliers {tiers}), {parallel} à la fois ; journaux : {log_dir}")
     outcomes = []
-    children = procs.ChildGroup()
+    children = ChildGroup()
     pool = ThreadPoolExecutor(max_workers=max(1, parallel))
     try:
         futures = [pool.submit(run_campaign, vendor, link, tiers, env, log_dir, children)

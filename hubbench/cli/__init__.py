@@ -5,6 +5,9 @@ one of their commands runs or shows its help (`hubbench.cli.lazy`): `hubbench --
 `hubbench --version` load none of the rooms. `COMMANDS` gives each command's module and the one-line
 summary `hubbench --help` shows (tests/cli/test_start.py checks it against the command's own help).
 
+The CLI is the top room: no room imports it. Its face is the `hubbench` entry point (`main`, and the
+Typer `app`); the console starts runs as `hubbench run` subprocesses, never by importing this package.
+
 SIGTERM (a service manager, `docker stop`, `kill`) ends every command as Ctrl-C does: the same
 KeyboardInterrupt path stops the command's children (Streamlit, runs, simulators) before it exits (143).
 """
@@ -20,6 +23,8 @@ import typer
 import hubbench
 from hubbench.cli.lazy import LazyCommand, lazy_group
 from hubbench.errors import BenchError, Terminated
+
+__all__ = ["COMMANDS", "app", "main"]
 
 COMMANDS = (
     LazyCommand("validate", "hubbench.cli.validate",

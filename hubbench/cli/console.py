@@ -14,8 +14,8 @@ import typer
 import hubbench
 from hubbench.errors import SetupError, UsageError
 from hubbench.home import DB_URL_ENV, HOME_ENV, BenchHome
-from hubbench.hub.procs import run_foreground
-from hubbench.results.db import open_database
+from hubbench.hub import run_foreground
+from hubbench.results import open_database
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8501

@@ -40,7 +40,7 @@ def purge(
     everything: bool = typer.Option(False, "--all", help="Supprime aussi la trace et les exécutions."),
 ) -> None:
     """Efface les corps de messages (données de santé) plus anciens que l'âge donné."""
-    from hubbench.results.store import ResultsStore
+    from hubbench.results import ResultsStore
 
     home = BenchHome.from_env()
     days = retention_days(older_than, home.config().results.get("retention_days"))
@@ -68,7 +68,7 @@ def export(
     pdf: Annotated[Path | None, typer.Option("--pdf", help="Certificat de préparation (PDF).")] = None,
 ) -> None:
     """Écrit les rapports d'une exécution enregistrée (JUnit, Cucumber JSON, JSON, certificat PDF)."""
-    from hubbench.results.reporters.exports import export_run
+    from hubbench.results import export_run
 
     targets = {"junit": junit, "cucumber": cucumber_json, "json": json_path, "pdf": pdf}
     if not any(targets.values()):

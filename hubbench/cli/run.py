@@ -18,12 +18,10 @@ from rich.console import Console
 from rich.table import Table
 
 from hubbench import events as ev
-from hubbench.engine.context import RunOptions, Timeouts
-from hubbench.engine.links import parse_tiers
-from hubbench.engine.runner import RunResult, run
+from hubbench.engine import RunOptions, RunResult, Timeouts, parse_tiers, run
 from hubbench.errors import UsageError
 from hubbench.events import Verdict, aggregate
-from hubbench.protocol.provenance import Provenance, provisional_label
+from hubbench.protocol import Provenance, provisional_label
 
 _STYLE = {
     Verdict.PASSED: "green",
@@ -147,7 +145,7 @@ def summary_table(result: RunResult) -> Table:
 
 def official_cases_table(result: RunResult) -> Table | None:
     """One row per official test case played (scenarios tagged @cas-officiel), or None."""
-    from hubbench.engine.official_cases import OFFICIAL_TAG
+    from hubbench.engine import OFFICIAL_TAG
 
     cases = [s for s in result.scenarios if OFFICIAL_TAG in s.tags]
     if not cases:
@@ -231,7 +229,7 @@ def _write_reports(
     if not (junit or cucumber or json_path):
         return
     from hubbench.home import BenchHome
-    from hubbench.results.reporters.exports import export_run
+    from hubbench.results import export_run
 
     targets = {"junit": junit, "cucumber": cucumber, "json": json_path}
     for path in export_run(BenchHome.from_env().db_url, run_id, targets):

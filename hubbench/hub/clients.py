@@ -1,8 +1,10 @@
 """Registry of the hub's clients, persisted in `<home>/clients.json`.
 
-Each entry gives the client's vhosts, its XML preference (read by the dispatcher like the real hub's
-`client.preferences.csv`, `ansforge/SAMU-Hub-Sante`
-`hub/dispatcher/src/test/resources/config/client.preferences.csv`), its editor and whether it was revoked.
+Each entry gives the client's vhosts, its XML preference and its `directCISU` preference (read by the
+dispatcher like the real hub's `client.preferences.csv`, columns `client_id;useXML;directCISU;editor`:
+`ansforge/SAMU-Hub-Sante` `hub/dispatcher/src/test/resources/config/client.preferences.csv`), its editor
+and whether it was revoked. A health client with `directCISU` speaks the fire services' RC-EDA itself;
+without it the hub converts its RS-EDA exchanges with CISU actors (`hubbench.conversion`).
 Adding or revoking a client while the node runs changes the broker live; the next `hub up` recreates
 everything from here.
 """
@@ -30,6 +32,7 @@ from hubbench.hub.topology import ClientGrant
 
 if TYPE_CHECKING:
     from hubbench.hub.management import ManagementClient
+    from hubbench.transport import HubClient
 
 REGISTRY_FILE = "clients.json"
 DEFAULT_EDITOR = "unknown"
@@ -43,6 +46,7 @@ class ClientEntry:
     editor: str = DEFAULT_EDITOR
     created_at: str = ""
     revoked: bool = False
+    direct_cisu: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -58,6 +62,7 @@ class ClientEntry:
             editor=str(data.get("editor", DEFAULT_EDITOR)),
             created_at=str(data.get("created_at", "")),
             revoked=bool(data.get("revoked", False)),
+            direct_cisu=bool(data.get("direct_cisu", False)),
         )
 
 
@@ -123,6 +128,10 @@ class ClientRegistry:
         """{client_id: use_xml} of active clients (the dispatcher's recipient format choice)."""
         return {e.client_id: e.use_xml for e in self.active()}
 
+    def direct_cisu(self) -> dict[str, bool]:
+        """{client_id: direct_cisu} of active clients (the dispatcher's CISU conversion choice)."""
+        return {e.client_id: e.direct_cisu for e in self.active()}
+
     def amqps_urls(self, entry: ClientEntry) -> dict[str, str]:
         host = self.settings.public_name
         base = f"amqps://{f'[{host}]' if ':' in host else host}:{self.settings.amqps_port}"
@@ -135,6 +144,7 @@ class ClientRegistry:
         vhosts: Sequence[str] | None = None,
         use_xml: bool = False,
         editor: str = DEFAULT_EDITOR,
+        direct_cisu: bool = False,
     ) -> ClientEntry:
         """Register a client (or re-activate a revoked one), issue its certificate, apply it live."""
         validate_client_id(client_id)
@@ -147,7 +157,7 @@ class ClientRegistry:
         with self._locked() as entries:
             previous = entries.get(client_id)
             created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-            entry = ClientEntry(client_id, chosen, use_xml, editor, created, False)
+            entry = ClientEntry(client_id, chosen, use_xml, editor, created, False, direct_cisu)
             if previous is not None and not previous.revoked:
                 entry = replace(entry, created_at=previous.created_at)
             if previous is None or previous.revoked or not self.pki.has(client_id):
@@ -185,3 +195,19 @@ class ClientRegistry:
 
         node = HubNode(self.home, self.settings)
         return node.management() if node.is_running() else None
+
+
+def registered_client(
+    home: BenchHome,
+    settings: HubSettings,
+    client_id: str,
+    vhost: str | None = None,
+    connection_name: str | None = None,
+) -> HubClient:
+    """A client of the bench's own hub, with the certificate issued by `hubbench clients add`."""
+    from hubbench.transport import HubClient  # pika is loaded only by those that connect
+
+    registry = ClientRegistry(home, settings)
+    entry = registry.show(client_id)
+    return HubClient(client_id, registry.credentials(client_id), settings.host, settings.amqps_port,
+                     vhost or entry.vhosts[0], connection_name, server_hostname=settings.server_hostname)

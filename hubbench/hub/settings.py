@@ -18,7 +18,7 @@ from typing import Any
 
 from hubbench.errors import UsageError
 from hubbench.home import BenchConfig, BenchHome
-from hubbench.protocol.packs import ASSUMED_3X_VHOSTS
+from hubbench.protocol import ASSUMED_3X_VHOSTS
 from hubbench.vhosts import LINK_VHOSTS
 
 # The vhosts of the 1.0, 2.0 and 3.0 model lines (one dispatcher per vhost: `dispatcher.vhost`,
@@ -68,6 +68,7 @@ class HubSettings:
     server_hostname: str = "localhost"  # name the bench's own clients check against the certificate (SAN)
     listen: tuple[str, ...] = ()  # AMQPS listen addresses besides `host` (e.g. a LAN IP, 0.0.0.0)
     public_names: tuple[str, ...] = ()  # names / IPs vendors use (certificate SAN, client URLs)
+    cisu_conversion: bool = False  # the dispatcher converts health ⇄ CISU cases (hubbench.conversion)
 
     def __post_init__(self) -> None:
         if not self.dist_port:
@@ -84,6 +85,8 @@ class HubSettings:
             raise UsageError(
                 f"[hub] dispatcher_workers : entier ≥ 1 attendu, reçu {self.dispatcher_workers!r}"
             )
+        if not isinstance(self.cisu_conversion, bool):
+            raise UsageError(f"[hub] cisu_conversion : true ou false attendu, reçu {self.cisu_conversion!r}")
         if not self.vhosts or not all(isinstance(v, str) and v for v in self.vhosts):
             raise UsageError(f"[hub] vhosts : liste non vide de noms attendue, reçu {self.vhosts!r}")
         bad = [a for a in self.listen if not (isinstance(a, str) and is_ip(a))]

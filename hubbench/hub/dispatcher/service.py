@@ -62,9 +62,8 @@ from hubbench.hub.dispatcher.pipeline import (
     error_report,
     extract_distribution_id,
 )
-from hubbench.protocol.codes import ErrorCode
-from hubbench.protocol.validator import PackValidator
-from hubbench.results.trace import TraceRecord, TraceSink
+from hubbench.protocol import ErrorCode, PackValidator
+from hubbench.results import TraceRecord, TraceSink
 
 log = logging.getLogger(__name__)
 
@@ -190,7 +189,8 @@ class VhostLink:
     def context(self) -> DispatchContext:
         s = self.service
         return DispatchContext(validator=self.validator, use_xml=s.preferences(), now=_now,
-                               default_ttl_s=s.default_ttl_s, reserialize=s.reserialize)
+                               default_ttl_s=s.default_ttl_s, reserialize=s.reserialize,
+                               direct_cisu=s.direct_cisu(), cisu_conversion=s.cisu_conversion)
 
     async def run(self, stop: asyncio.Event) -> None:
         delay = 0.5
@@ -339,7 +339,8 @@ class VhostLink:
         self._ack(message)
         self.service.stats.counts["routed"] += 1
         self._trace(inbound, fwd.facts, "routed", routed_to=fwd.routing_key,
-                    forwarded_content_type=fwd.content_type)
+                    forwarded_content_type=fwd.content_type,
+                    forwarded_body=fwd.body if fwd.facts.converted else None)
 
     async def _no_route(self, message: DeliveredMessage, inbound: Inbound, fwd: Forward,
                         returned: PublishError) -> None:
@@ -398,7 +399,8 @@ class VhostLink:
 
     # ------------------------------------------------------------------------------------ trace
     def _trace(self, inbound: Inbound, facts: Facts, outcome: str, *, error_code: int | None = None,
-               routed_to: str | None = None, forwarded_content_type: str | None = None) -> None:
+               routed_to: str | None = None, forwarded_content_type: str | None = None,
+               forwarded_body: bytes | None = None) -> None:
         trace = self.service.trace
         if trace is None:
             return
@@ -410,7 +412,8 @@ class VhostLink:
             distribution_kind=facts.distribution_kind, distribution_id=facts.distribution_id,
             content_type=inbound.content_type, delivery_mode=inbound.delivery_mode,
             properties=_properties(inbound), body=inbound.body, error_code=error_code, errors=errors,
-            routed_to=routed_to, forwarded_content_type=forwarded_content_type))
+            routed_to=routed_to, forwarded_content_type=forwarded_content_type,
+            forwarded_body=forwarded_body))
 
     def _trace_report(self, report: ErrorReport, vhost: str) -> None:
         trace = self.service.trace
@@ -446,10 +449,12 @@ class DispatcherService:
     def __init__(self, *, host: str, port: int, vhosts: dict[str, PackValidator | None],
                  ssl_context: ssl.SSLContext, preferences: Callable[[], dict[str, bool]],
                  default_ttl_s: float, trace: TraceSink | None, prefetch: int = 200, worker: int = 0,
-                 reserialize: bool = False, provenance: dict[str, dict[str, Any]] | None = None) -> None:
+                 reserialize: bool = False, provenance: dict[str, dict[str, Any]] | None = None,
+                 direct_cisu: Callable[[], dict[str, bool]] = dict, cisu_conversion: bool = False) -> None:
         self.provenance = provenance or {}
         self.host, self.port, self.ssl_context = host, port, ssl_context
         self.preferences, self.default_ttl_s = preferences, default_ttl_s
+        self.direct_cisu, self.cisu_conversion = direct_cisu, cisu_conversion
         self.trace, self.prefetch, self.worker, self.reserialize = trace, prefetch, worker, reserialize
         self.stats = Stats()
         self.started_at = time.time()
@@ -471,8 +476,7 @@ def load_validators(vhosts: list[str], load: Callable[[str], Any], tag_of: Calla
                     ) -> tuple[dict[str, PackValidator | None], dict[str, dict[str, Any]]]:
     """The pack validator of each vhost (a vhost whose pack cannot be had answers 301, hub behaviour),
     and each vhost's pack provenance (tag, source, checksum, provisional and why) for `hub status`."""
-    from hubbench.protocol.provenance import Provenance
-    from hubbench.protocol.validator import validator_for
+    from hubbench.protocol import Provenance, validator_for
 
     out: dict[str, PackValidator | None] = {}
     provenance: dict[str, dict[str, Any]] = {}
