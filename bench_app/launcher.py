@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench_app.data import AccessDenied
 from bench_app.labels import LINKS
 from hubbench.errors import UsageError
 from hubbench.home import DB_URL_ENV, HOME_ENV, BenchHome
+from hubbench.results.accounts import Account, Role
 
 _CLIENT_ID = re.compile(r"^fr(\.[\w-]+){2,4}$", re.ASCII)
 _TIERS = re.compile(r"^[1-7](-[1-7])?$")
@@ -72,6 +74,7 @@ class LaunchedRun:
     command: list[str]
     log_file: Path
     started_at: datetime
+    vendor: str = ""
 
     @property
     def pid(self) -> int:
@@ -95,8 +98,29 @@ def hubbench_command() -> list[str]:
     ]
 
 
-def start_run(request: RunRequest, *, db_url: str, home: BenchHome) -> LaunchedRun:
+def authorize(request: RunRequest, account: Account | None, home: BenchHome) -> None:
+    """A vendor account starts runs for its own vendor only, with a client registered for that vendor
+    (`hubbench clients add ID --editor VENDOR`): never with another vendor's client and queues."""
+    if account is None or account.role is not Role.VENDOR:
+        return
+    if request.vendor.strip() != account.vendor:
+        raise AccessDenied(f"Votre compte ne lance des exécutions que pour l'éditeur {account.vendor}.")
+    from hubbench.hub.clients import ClientRegistry  # the registry file only; no broker is reached
+
+    entry = ClientRegistry(home).get(request.client_id)
+    if entry is None or entry.revoked or entry.editor != account.vendor:
+        raise AccessDenied(
+            f"Le client {request.client_id} n'est pas enregistré pour l'éditeur {account.vendor}",
+            hint=f"l'administrateur l'enregistre : hubbench clients add {request.client_id} "
+                 f"--editor '{account.vendor}'",
+        )
+
+
+def start_run(
+    request: RunRequest, *, db_url: str, home: BenchHome, account: Account | None = None
+) -> LaunchedRun:
     request.validate()
+    authorize(request, account, home)
     started = datetime.now(UTC)
     logs = home.runs_dir / "console"
     logs.mkdir(parents=True, exist_ok=True)
@@ -113,7 +137,9 @@ def start_run(request: RunRequest, *, db_url: str, home: BenchHome) -> LaunchedR
             env=env,
             start_new_session=True,  # the run outlives a console restart
         )
-    return LaunchedRun(process=process, command=command, log_file=log_file, started_at=started)
+    return LaunchedRun(
+        process=process, command=command, log_file=log_file, started_at=started, vendor=request.vendor.strip()
+    )
 
 
 def log_tail(path: Path, max_bytes: int = 4000) -> str:
