@@ -5,5 +5,6 @@ trace.TraceRecord / TraceWriter(db_url)   the dispatcher's non-blocking, batched
 store.ResultsStore(db)                    engine listener + query API (runs, matrix, detail, trace,
                                           attestations, overrides, retention)
 verdicts                                  attestation / override / run verdict rules
+accounts.AccountStore(db)                 console log-ins (roles, Argon2id password hashes)
 reporters.junit / cucumber / json_report  exports of a stored run
 """
