@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bench_app.data import AccessDenied, ConsoleData, MatrixFilter
 from bench_app.launcher import RunRequest, authorize
+from bench_app.login import LoginThrottle
 from hubbench.errors import UsageError
 from hubbench.events import Verdict
 from hubbench.home import BenchHome
@@ -105,3 +106,20 @@ def test_a_vendor_launches_only_for_itself_with_its_own_client(tmp_path: Path) -
     for client in (CONFORME[1], "fr.health.samu999"):
         with pytest.raises(AccessDenied, match="n'est pas enregistré pour l'éditeur"):
             authorize(RunRequest(SANS_ACK[0], client, "15-15"), VENDOR, home)
+
+
+def test_log_in_is_throttled_per_account_name() -> None:
+    now = [1000.0]
+    throttle = LoginThrottle(max_failures=3, lockout_s=60, clock=lambda: now[0])
+    for _ in range(2):
+        throttle.failed("ans")
+    assert throttle.wait_s("ans") == 0
+    throttle.failed("ans")
+    assert throttle.wait_s("ans") == 60 and throttle.wait_s("inès") == 0
+    now[0] += 59
+    assert throttle.wait_s(" ans ") == 1
+    now[0] += 1
+    assert throttle.wait_s("ans") == 0
+    throttle.succeeded("ans")
+    throttle.failed("ans")
+    assert throttle.wait_s("ans") == 0

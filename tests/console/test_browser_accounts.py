@@ -56,14 +56,18 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-def logged_in(browser: Any, url: str, name: str) -> Any:
+def logged_in(browser: Any, url: str, name: str, *, wrong_first: bool = False) -> Any:
     """A fresh browser context (Chromium does not know the bench's CA: the chain is checked above)."""
     context = browser.new_context(ignore_https_errors=True, viewport={"width": 1500, "height": 1100})
     tab = context.new_page()
     tab.goto(url, timeout=60_000)
     tab.get_by_role("heading", name="Connexion à la console hubbench").wait_for(timeout=60_000)
-    assert "Matrice de conformité" not in tab.locator("section.main, [data-testid='stMain']").inner_text()
     tab.get_by_label("Nom du compte").fill(name)
+    if wrong_first:
+        tab.get_by_label("Mot de passe").fill(PASSWORD + "?")
+        tab.get_by_role("button", name="Se connecter").click()
+        tab.get_by_text("Nom de compte ou mot de passe incorrect.").wait_for(timeout=60_000)
+    assert tab.get_by_role("heading", name="Matrice de conformité").count() == 0
     tab.get_by_label("Mot de passe").fill(PASSWORD)
     tab.get_by_role("button", name="Se connecter").click()
     tab.get_by_role("heading", name="Matrice de conformité").wait_for(timeout=60_000)
@@ -126,7 +130,7 @@ def test_an_administrator_forces_under_its_own_name(
     session_console: tuple[str, AccountStore], browser: Any
 ) -> None:
     url, accounts = session_console
-    tab = logged_in(browser, url, "ans")
+    tab = logged_in(browser, url, "ans", wrong_first=True)
     open_page(tab, "Attestations et forçages", "Forcer un verdict (administrateur)")
     assert tab.get_by_label("Administrateur (nom)").count() == 0
     tab.get_by_label("Commentaire (obligatoire)").fill("revu en séance ANS")

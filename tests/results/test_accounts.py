@@ -18,8 +18,9 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> AccountStore:
-    return AccountStore(f"sqlite:///{tmp_path / 'results.db'}")
+def store(db_url: str) -> AccountStore:
+    """On SQLite and on PostgreSQL (the `db_url` fixture's two backends)."""
+    return AccountStore(db_url)
 
 
 def test_password_is_stored_as_an_argon2id_hash(store: AccountStore) -> None:
