@@ -81,6 +81,17 @@ def open_page(tab: Any, title: str, marker: str) -> str:
     return str(tab.locator("body").inner_text())
 
 
+def test_a_page_address_without_log_in_shows_the_log_in_form(
+    session_console: tuple[str, AccountStore], browser: Any
+) -> None:
+    url, _ = session_console
+    tab = browser.new_context(ignore_https_errors=True).new_page()
+    tab.goto(f"{url}/detail?run=run-conforme", timeout=60_000)
+    tab.get_by_role("heading", name="Connexion à la console hubbench").wait_for(timeout=60_000)
+    text = tab.locator("body").inner_text()
+    assert "Détail d'une exécution" not in text and CONFORME[0] not in text
+
+
 def test_a_vendor_sees_only_itself(session_console: tuple[str, AccountStore], browser: Any) -> None:
     url, _ = session_console
     tab = logged_in(browser, url, "sans-ack")
@@ -93,6 +104,9 @@ def test_a_vendor_sees_only_itself(session_console: tuple[str, AccountStore], br
     assert tab.get_by_role("button", name="Enregistrer l'attestation").count() == 0
     assert tab.get_by_role("button", name="Forcer le verdict").count() == 0
     pages.append(text)
+    pages.append(open_page(tab, "Exécutions en direct", "Lancer une exécution"))
+    launcher_vendor = tab.get_by_role("textbox", name="Éditeur", exact=True)
+    assert launcher_vendor.is_disabled() and launcher_vendor.input_value() == SANS_ACK[0]
     pages.append(open_page(tab, "Certificats et exports", "Télécharger le certificat (PDF)"))
     with tab.expect_download(timeout=60_000) as download:
         tab.get_by_role("button", name="JUnit XML").click()
