@@ -8,7 +8,7 @@ import os
 import re
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from bench_app.data import AccessDenied
 from bench_app.labels import LINKS
 from hubbench.errors import UsageError
 from hubbench.home import DB_URL_ENV, HOME_ENV, BenchHome
-from hubbench.results.accounts import Account, Role
+from hubbench.results import Account, Role
 
 _CLIENT_ID = re.compile(r"^fr(\.[\w-]+){2,4}$", re.ASCII)
 _TIERS = re.compile(r"^[1-7](-[1-7])?$")
@@ -31,6 +31,7 @@ class RunRequest:
     vhost: str | None = None
     timeout_s: int | None = None
     fast: bool = False  # short waits, for automated systems such as the reference vendors
+    registered_client: bool = False  # the client must be registered for this vendor (vendor accounts)
 
     def validate(self) -> None:
         if not self.vendor.strip():
@@ -65,6 +66,8 @@ class RunRequest:
             args += ["--timeout", str(self.timeout_s)]
         if self.fast:
             args.append("--fast")
+        if self.registered_client:
+            args.append("--registered-client")
         return args
 
 
@@ -98,29 +101,22 @@ def hubbench_command() -> list[str]:
     ]
 
 
-def authorize(request: RunRequest, account: Account | None, home: BenchHome) -> None:
-    """A vendor account starts runs for its own vendor only, with a client registered for that vendor
-    (`hubbench clients add ID --editor VENDOR`): never with another vendor's client and queues."""
+def authorize(request: RunRequest, account: Account | None) -> RunRequest:
+    """The request as this account may start it. A vendor account starts runs for its own vendor only,
+    and `hubbench run --registered-client` then refuses a client not registered for that vendor
+    (`hubbench clients add ID --editor VENDOR`): never another vendor's client, queues and messages."""
     if account is None or account.role is not Role.VENDOR:
-        return
+        return request
     if request.vendor.strip() != account.vendor:
         raise AccessDenied(f"Votre compte ne lance des exécutions que pour l'éditeur {account.vendor}.")
-    from hubbench.hub.clients import ClientRegistry  # the registry file only; no broker is reached
-
-    entry = ClientRegistry(home).get(request.client_id)
-    if entry is None or entry.revoked or entry.editor != account.vendor:
-        raise AccessDenied(
-            f"Le client {request.client_id} n'est pas enregistré pour l'éditeur {account.vendor}",
-            hint=f"l'administrateur l'enregistre : hubbench clients add {request.client_id} "
-                 f"--editor '{account.vendor}'",
-        )
+    return replace(request, registered_client=True)
 
 
 def start_run(
     request: RunRequest, *, db_url: str, home: BenchHome, account: Account | None = None
 ) -> LaunchedRun:
     request.validate()
-    authorize(request, account, home)
+    request = authorize(request, account)
     started = datetime.now(UTC)
     logs = home.runs_dir / "console"
     logs.mkdir(parents=True, exist_ok=True)

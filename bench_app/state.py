@@ -11,7 +11,7 @@ import streamlit as st
 from bench_app.data import ConsoleData
 from bench_app.launcher import LaunchedRun
 from hubbench.home import BenchHome
-from hubbench.results.accounts import ACCOUNTS_REQUIRED_ENV, Account
+from hubbench.results import ACCOUNTS_REQUIRED_ENV, Account
 
 _ACCOUNT_KEY = "hb_account"
 

@@ -18,8 +18,7 @@ from hubbench.cli.console_listen import plan_listening
 from hubbench.cli.console_users import users_app
 from hubbench.errors import SetupError, UsageError
 from hubbench.home import DB_URL_ENV, HOME_ENV, BenchHome
-from hubbench.results.accounts import ACCOUNTS_REQUIRED_ENV
-from hubbench.results.db import open_database
+from hubbench.results import ACCOUNTS_REQUIRED_ENV, open_database
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8501

@@ -9,9 +9,8 @@ from pathlib import Path
 
 from hubbench.errors import UsageError
 from hubbench.home import BenchHome
-from hubbench.hub.pki import Pki
-from hubbench.results.accounts import AccountStore
-from hubbench.results.db import Database
+from hubbench.hub import Pki
+from hubbench.results import AccountStore, Database
 
 CERT_STEM = "console"
 

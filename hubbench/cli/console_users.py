@@ -8,7 +8,7 @@ import typer
 
 from hubbench.errors import UsageError
 from hubbench.home import BenchHome
-from hubbench.results.accounts import ROLE_LABELS_FR, AccountStore, parse_role
+from hubbench.results import ROLE_LABELS_FR, AccountStore, parse_role
 
 users_app = typer.Typer(
     help="Comptes de la console servie sur le réseau (--listen) : administrateur, évaluateur, éditeur.",

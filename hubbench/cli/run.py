@@ -18,12 +18,10 @@ from rich.console import Console
 from rich.table import Table
 
 from hubbench import events as ev
-from hubbench.engine.context import RunOptions, Timeouts
-from hubbench.engine.links import parse_tiers
-from hubbench.engine.runner import RunResult, run
+from hubbench.engine import RunOptions, RunResult, Timeouts, parse_tiers, run
 from hubbench.errors import UsageError
 from hubbench.events import Verdict, aggregate
-from hubbench.protocol.provenance import Provenance, provisional_label
+from hubbench.protocol import Provenance, provisional_label
 
 _STYLE = {
     Verdict.PASSED: "green",
@@ -147,7 +145,7 @@ def summary_table(result: RunResult) -> Table:
 
 def official_cases_table(result: RunResult) -> Table | None:
     """One row per official test case played (scenarios tagged @cas-officiel), or None."""
-    from hubbench.engine.official_cases import OFFICIAL_TAG
+    from hubbench.engine import OFFICIAL_TAG
 
     cases = [s for s in result.scenarios if OFFICIAL_TAG in s.tags]
     if not cases:
@@ -159,6 +157,21 @@ def official_cases_table(result: RunResult) -> Table | None:
         label = provisional_label(case.verdict.label_fr, result.provisional)
         table.add_row(case.name, f"[{_STYLE[case.verdict]}]{label}[/]", case.detail[:160])
     return table
+
+
+def require_client_of(vendor: str, client_id: str) -> None:
+    """The client is registered, not revoked, for this very vendor: a vendor's account never runs with
+    another vendor's client (its certificate, queues and messages)."""
+    from hubbench.home import BenchHome
+    from hubbench.hub import ClientRegistry
+
+    entry = ClientRegistry(BenchHome.from_env()).get(client_id)
+    if entry is None or entry.revoked or entry.editor != vendor.strip():
+        raise UsageError(
+            f"Le client {client_id} n'est pas enregistré pour l'éditeur {vendor.strip()}",
+            hint=f"l'administrateur l'enregistre : hubbench clients add {client_id} "
+            f"--editor '{vendor.strip()}'",
+        )
 
 
 def run_command(
@@ -190,10 +203,20 @@ def run_command(
     scenario: Annotated[
         list[str] | None, typer.Option("--scenario", help="Filtre sur le nom (répétable).")
     ] = None,
+    registered_client: Annotated[
+        bool,
+        typer.Option(
+            "--registered-client",
+            help="Exige un client enregistré pour cet éditeur (clients add ID --editor NOM) ; la console "
+            "l'impose aux comptes éditeur.",
+        ),
+    ] = False,
 ) -> None:
     """Lance les scénarios des paliers contre le système d'un éditeur raccordé au hub du banc."""
     if timeout is not None and timeout <= 0:
         raise UsageError(f"--timeout : durée positive attendue, reçu {timeout:g}")
+    if registered_client:
+        require_client_of(vendor, client_id)
     console = Console(stderr=True)
     options = RunOptions(
         vendor=vendor,
@@ -231,10 +254,7 @@ def _write_reports(
     if not (junit or cucumber or json_path):
         return
     from hubbench.home import BenchHome
-    from hubbench.results.reporters.cucumber import write_cucumber_json
-    from hubbench.results.reporters.json_report import write_json
-    from hubbench.results.reporters.junit import write_junit
-    from hubbench.results.store import ResultsStore
+    from hubbench.results import ResultsStore, write_cucumber_json, write_json, write_junit
 
     store = ResultsStore(BenchHome.from_env().db_url)
     try:

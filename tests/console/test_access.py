@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
 from runs_fixture import CONFORME, ENVELOPPE, SANS_ACK, Filled
 from sqlalchemy import select
+from test_cli_users import HUBBENCH
 
 from bench_app.data import AccessDenied, ConsoleData, MatrixFilter
 from bench_app.launcher import RunRequest, authorize
 from bench_app.login import LoginThrottle
+from hubbench.cli.run import require_client_of
 from hubbench.errors import UsageError
 from hubbench.events import Verdict
 from hubbench.home import BenchHome
@@ -94,18 +97,34 @@ def test_evaluator_and_admin_act_under_their_own_names(base: ConsoleData, filled
     assert _stored(base, Override) == ["ans"]
 
 
-def test_a_vendor_launches_only_for_itself_with_its_own_client(tmp_path: Path) -> None:
+def test_a_vendor_launches_only_for_itself_with_its_own_client(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    own = RunRequest(SANS_ACK[0], SANS_ACK[1], "15-15")
+    assert authorize(own, VENDOR).arguments()[-1] == "--registered-client"
+    assert "--registered-client" not in authorize(own, ADMIN).arguments()
+    with pytest.raises(AccessDenied, match="que pour l'éditeur Éditeur Sans Ack"):
+        authorize(RunRequest(CONFORME[0], CONFORME[1], "15-15"), VENDOR)
+    # `hubbench run --registered-client`: the client must be registered for that very vendor
     home = BenchHome(tmp_path / "home").ensure()
+    monkeypatch.setenv("HUBBENCH_HOME", str(home.root))
     registry = ClientRegistry(home)
     registry.add(SANS_ACK[1], editor=SANS_ACK[0])
     registry.add(CONFORME[1], editor=CONFORME[0])
-    authorize(RunRequest(SANS_ACK[0], SANS_ACK[1], "15-15"), VENDOR, home)
-    authorize(RunRequest(CONFORME[0], CONFORME[1], "15-15"), ADMIN, home)
-    with pytest.raises(AccessDenied, match="que pour l'éditeur Éditeur Sans Ack"):
-        authorize(RunRequest(CONFORME[0], CONFORME[1], "15-15"), VENDOR, home)
+    require_client_of(SANS_ACK[0], SANS_ACK[1])
     for client in (CONFORME[1], "fr.health.samu999"):
-        with pytest.raises(AccessDenied, match="n'est pas enregistré pour l'éditeur"):
-            authorize(RunRequest(SANS_ACK[0], client, "15-15"), VENDOR, home)
+        with pytest.raises(UsageError, match="n'est pas enregistré pour l'éditeur Éditeur Sans Ack"):
+            require_client_of(SANS_ACK[0], client)
+    registry.revoke(SANS_ACK[1])
+    with pytest.raises(UsageError, match="n'est pas enregistré"):
+        require_client_of(SANS_ACK[0], SANS_ACK[1])
+    done = subprocess.run(
+        [*HUBBENCH, "run", "--vendor", SANS_ACK[0], "--client-id", CONFORME[1], "--link", "15-15",
+         "--registered-client"],
+        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"Erreur : Le client {CONFORME[1]} n'est pas enregistré pour l'éditeur")
 
 
 def test_log_in_is_throttled_per_account_name() -> None:
