@@ -2,7 +2,8 @@
 
 Layout of `<home>/pki/`: `ca.crt`/`ca.key`, `server.crt`/`server.key` (its subjectAltName lists the names
 and addresses clients connect to; re-issued by the same CA when they change), and per identity (client id,
-`dispatcher`, the readiness probe) `<cn>.crt`, `<cn>.key`, `<cn>.p12`. Private keys are mode 0600.
+`dispatcher`, the readiness probe) `<cn>.crt`, `<cn>.key`, `<cn>.p12`, and `console.crt`/`console.key`
+for a console served on a network (`hubbench console --listen`). Private keys are mode 0600.
 PKCS#12 files carry the key, the certificate and the CA and have **no password** (empty password).
 Revoked identities are moved to `<home>/pki/revoked/<cn>-<timestamp>/`.
 """
@@ -65,26 +66,29 @@ def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
     )
 
 
-def _name(cn: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+def _san(names: Sequence[str]) -> list[x509.GeneralName]:
+    """Subject alternative names: an IP address entry for each address, a DNS entry for each host name."""
+    entries: list[x509.GeneralName] = []
+    for name in names:
+        try:
+            entries.append(x509.IPAddress(ipaddress.ip_address(name)))
+        except ValueError:
+            entries.append(x509.DNSName(name))
+    return entries
 
 
-def _general_name(name: str) -> x509.GeneralName:
-    try:
-        return x509.IPAddress(ipaddress.ip_address(name))
-    except ValueError:
-        return x509.DNSName(name)
-
-
-def san_names(cert: x509.Certificate) -> set[str]:
-    """The DNS names and IP addresses of a certificate's subjectAltName (as text)."""
+def san_names(cert_path: Path) -> set[str]:
+    """The host names and addresses a certificate file is valid for."""
+    cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
     try:
         san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except x509.ExtensionNotFound:
         return set()
-    return set(san.get_values_for_type(x509.DNSName)) | {
-        str(ip) for ip in san.get_values_for_type(x509.IPAddress)
-    }
+    return {*san.get_values_for_type(x509.DNSName), *map(str, san.get_values_for_type(x509.IPAddress))}
+
+
+def _name(cn: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
 
 
 class Pki:
@@ -138,7 +142,7 @@ class Pki:
 
     # -- leaves ---------------------------------------------------------------------------------
     def _sign_leaf(
-        self, cn: str, *, server: bool, names: Sequence[str] = ()
+        self, cn: str, *, server: bool, names: Sequence[str] = DEFAULT_SERVER_NAMES
     ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
         ca_cert, ca_key = self._ca()
         key = ec.generate_private_key(ec.SECP256R1())
@@ -159,9 +163,7 @@ class Pki:
             )
         )
         if server:
-            builder = builder.add_extension(
-                x509.SubjectAlternativeName([_general_name(n) for n in names]), critical=False
-            )
+            builder = builder.add_extension(x509.SubjectAlternativeName(_san(names)), critical=False)
         return builder.sign(ca_key, hashes.SHA256()), key
 
     @property
@@ -169,21 +171,25 @@ class Pki:
         return self.dir / "server.crt"
 
     def server_names(self) -> set[str]:
-        """Names of the current server certificate's SAN (empty when there is none yet)."""
-        if not self.server_cert_path.exists():
-            return set()
-        return san_names(x509.load_pem_x509_certificate(self.server_cert_path.read_bytes()))
+        """Names of the current broker certificate's SAN (empty when there is none yet)."""
+        return san_names(self.server_cert_path) if self.server_cert_path.exists() else set()
 
     def server_files(self, names: Sequence[str] = DEFAULT_SERVER_NAMES) -> tuple[Path, Path]:
         """(certificate, key) of the broker, whose SAN holds exactly `names` (host names or IPs);
         issued on first use and re-issued by the same CA when the names change."""
-        cert_path, key_path = self.server_cert_path, self.dir / "server.key"
+        return self.named_server_files("server", names)
+
+    def named_server_files(self, stem: str, names: Sequence[str]) -> tuple[Path, Path]:
+        """(certificate, key) `<stem>.crt`/`<stem>.key` of a server known by `names` (host names, IP
+        addresses), signed by the bench's CA; re-issued when the names change."""
+        cert_path, key_path = self.dir / f"{stem}.crt", self.dir / f"{stem}.key"
         wanted = list(dict.fromkeys(names))
-        current = cert_path.exists() and key_path.exists() and self._issued_by_ca(cert_path)
-        if not current or self.server_names() != set(wanted):
-            cert, key = self._sign_leaf(wanted[0], server=True, names=wanted)
-            write_private(key_path, _key_pem(key))
-            cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        if (cert_path.exists() and key_path.exists() and san_names(cert_path) == set(wanted)
+                and self._issued_by_ca(cert_path)):
+            return cert_path, key_path
+        cert, key = self._sign_leaf(wanted[0], server=True, names=wanted)
+        write_private(key_path, _key_pem(key))
+        cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
         return cert_path, key_path
 
     def _issued_by_ca(self, cert_path: Path) -> bool:

@@ -69,7 +69,7 @@ def test_server_certificate_follows_the_names_and_keeps_the_ca(tmp_path: Path) -
     assert pki.server_files(("127.0.0.1", "localhost"))[0].read_bytes() == first  # same names: kept
     pki.server_files(("hub.test.local", "localhost", "127.0.0.1", "127.0.0.2"))
     reissued = x509.load_pem_x509_certificate(cert_path.read_bytes())
-    assert san_names(reissued) == {"hub.test.local", "localhost", "127.0.0.1", "127.0.0.2"}
+    assert san_names(cert_path) == {"hub.test.local", "localhost", "127.0.0.1", "127.0.0.2"}
     assert pki.ca_cert_path.read_bytes() == ca_before
     reissued.verify_directly_issued_by(x509.load_pem_x509_certificate(ca_before))
 
