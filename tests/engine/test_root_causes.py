@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from bench_app.certificate import build_certificate, certificate_html
 from bench_app.widgets import cell_labels, vendor_summary
 from hubbench.engine.context import RunOptions
 from hubbench.engine.runner import RunResult, run
@@ -29,6 +28,7 @@ from hubbench.events import (
     Verdict,
     aggregate,
 )
+from hubbench.results import build_certificate, certificate_html
 from hubbench.results.reporters.junit import write_junit
 from hubbench.results.store import ResultsStore
 
