@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pytest_bdd import given, parsers, then, when
 
 from hubbench.engine import ScenarioEngine, official_cases
-
-FEATURES_DIR = Path(__file__).resolve().parent.parent / "features"
+from hubbench.resources import FEATURES_DIR
 
 
 @given(parsers.parse('le cas de test officiel "{label}" du pack du vhost'))

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import typer
 
-import hubbench
 from hubbench.errors import SetupError, UsageError
 from hubbench.home import DB_URL_ENV, HOME_ENV, BenchHome
+from hubbench.resources import CONSOLE_SCRIPT
 from hubbench.results import open_database
 
 HOST = "127.0.0.1"
@@ -27,7 +27,7 @@ def parse_port(text: str) -> int:
 
 
 def app_script() -> Path:
-    script = Path(hubbench.__file__).resolve().parent.parent / "bench_app" / "app.py"
+    script = CONSOLE_SCRIPT
     if not script.is_file():
         raise SetupError(f"Console introuvable : {script} attendu (bench_app/ absent de l'installation)")
     return script
