@@ -11,6 +11,7 @@ from hubbench._lazy import lazy_face
 
 if TYPE_CHECKING:
     from hubbench.hub.clients import ClientEntry, ClientRegistry, registered_client
+    from hubbench.hub.container import DockerEngine, mark_compose, start_container, write_node_files
     from hubbench.hub.management import ManagementClient
     from hubbench.hub.node import HubNode, broker_bin
     from hubbench.hub.pki import DISPATCHER_CN, ClientCredentials, Pki
@@ -29,6 +30,7 @@ __all__ = [
     "ClientCredentials",
     "ClientEntry",
     "ClientRegistry",
+    "DockerEngine",
     "HubNode",
     "HubSettings",
     "ManagementClient",
@@ -36,11 +38,14 @@ __all__ = [
     "broker_bin",
     "describe_dispatcher",
     "dispatcher_health",
+    "mark_compose",
     "pack_warnings",
     "registered_client",
+    "start_container",
     "start_dispatcher",
     "stop_dispatcher",
     "vhost_packs",
+    "write_node_files",
 ]
 
 __getattr__, __dir__ = lazy_face(__name__, __file__)
