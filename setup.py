@@ -1,8 +1,8 @@
 """Build hook: the wheel carries the console, features, steps and schemas inside the package.
 
 They stay beside the package in the repository (see hubbench/resources.py, which finds them in either
-place); `build_py` copies them into `hubbench/_assets/` of the build, so `pip wheel .` and `pipx install`
-give a complete bench. An editable install needs no copy: the checkout has them.
+place); `build_py` copies them into the `_assets` folder of the built package, so `pip wheel .` and
+`pipx install` give a complete bench. An editable install needs no copy: the checkout has them.
 """
 
 from __future__ import annotations

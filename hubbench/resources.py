@@ -2,7 +2,7 @@
 
 The console (bench_app/), the scenarios (features/), their steps (steps/, with steps/pytest.ini) and the
 provisional schemas (schemas/) sit beside the package in a checkout (and an editable install). A built
-wheel carries them inside the package, under `hubbench/_assets/` (copied by setup.py at build time).
+wheel carries them inside the package, in its `_assets` folder (copied by setup.py at build time).
 Every module that locates one of them goes through here.
 """
 
@@ -16,7 +16,7 @@ ASSETS = ("bench_app", "features", "steps", "schemas")  # top-level directories 
 
 
 def _assets_root() -> Path:
-    """`hubbench/_assets` in an installed wheel, else the checkout's root (the package's parent)."""
+    """The package's `_assets` folder in an installed wheel, else the checkout's root."""
     return BUNDLED_DIR if (BUNDLED_DIR / "steps").is_dir() else PACKAGE_DIR.parent
 
 
