@@ -21,15 +21,16 @@ from hubbench.errors import SetupError
 from hubbench.resources import MIGRATIONS_DIR
 
 
-def _config(conn: Connection | None = None) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.attributes["connection"] = conn
-    return config
+def config(conn: Connection | None = None) -> Config:
+    """Alembic's configuration: the revisions of the package, run on `conn` (migrations/env.py)."""
+    alembic_config = Config()
+    alembic_config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    alembic_config.attributes["connection"] = conn
+    return alembic_config
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(_config()).get_current_head()
+    head = ScriptDirectory.from_config(config()).get_current_head()
     assert head is not None, "no revision in hubbench/results/migrations/versions"
     return head
 
@@ -41,8 +42,8 @@ def current_revisions(conn: Connection) -> tuple[str, ...]:
 
 def upgrade(conn: Connection) -> None:
     """Upgrade to head; a revision unknown to this bench → SetupError (exit 2), the database untouched."""
-    config = _config(conn)
-    script = ScriptDirectory.from_config(config)
+    settings = config(conn)
+    script = ScriptDirectory.from_config(settings)
     current = current_revisions(conn)
     head = script.get_current_head()
     if current == (head,):
@@ -57,4 +58,4 @@ def upgrade(conn: Connection) -> None:
                 hint="mettez hubbench à jour (pipx upgrade hubbench), ou choisissez une autre base "
                 "(HUBBENCH_DB_URL)",
             ) from exc
-    command.upgrade(config, "head")
+    command.upgrade(settings, "head")
