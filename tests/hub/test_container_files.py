@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import subprocess
 import sys
 import tarfile
 from pathlib import Path
@@ -117,3 +119,20 @@ def test_without_the_sdk_the_error_says_how_to_get_it(monkeypatch: pytest.Monkey
     with pytest.raises(SetupError, match="le SDK Docker pour Python n'est pas installé") as err:
         container.DockerEngine.connect()
     assert "hubbench[docker]" in str(err.value) and err.value.exit_code == 2
+
+
+def test_in_the_compose_bench_the_node_is_the_rabbitmq_service(tmp_path: Path) -> None:
+    """`hub docker-files` marks the home: no local node is started or stopped there, `hub down` says how."""
+    env = {**os.environ, "HUBBENCH_HOME": str(tmp_path / "home")}
+    cli = [str(Path(sys.executable).parent / "hubbench")]
+    written = subprocess.run([*cli, "hub", "docker-files", str(tmp_path / "docker")], env=env,
+                             capture_output=True, text=True, timeout=120, check=False)
+    assert written.returncode == 0, written.stderr
+    assert sorted(p.name for p in (tmp_path / "docker").iterdir()) == sorted(
+        [*container.NODE_FILES, *container.TLS_KEYS.values()])
+    node = HubNode(BenchHome(tmp_path / "home"))
+    assert not node.is_running()  # no management API answers here
+    down = subprocess.run([*cli, "hub", "down"], env=env, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert down.returncode == 2 and "docker compose down" in down.stderr, down.stderr
+    assert "Traceback" not in down.stderr
