@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
+from hubbench.cli.console import DEFAULT_PORT as CONSOLE_PORT
 from hubbench.errors import SetupError
 from hubbench.home import BenchHome
 from hubbench.hub import container
@@ -86,9 +87,13 @@ def test_the_compose_file_runs_those_files(generated: Generated) -> None:
     assert {Path(value).name for value in container.CONTAINER_ENV.values()} <= set(files)
     assert rabbitmq["hostname"] == node.settings.server_hostname  # the server certificate's name
     defaults = HubSettings()
-    assert rabbitmq["ports"] == [
-        f"{defaults.host}:{defaults.amqps_port}:{container.CONTAINER_PORTS['amqps']}"]  # no management
-    for service in (init, rabbitmq, bench):
+    assert rabbitmq["ports"] == [  # AMQPS and the console; never the management API nor Erlang distribution
+        f"{defaults.host}:{defaults.amqps_port}:{container.CONTAINER_PORTS['amqps']}",
+        f"{defaults.host}:{CONSOLE_PORT}:{CONSOLE_PORT}"]
+    console = services["console"]
+    assert console["command"][:3] == ["console", "--listen", "0.0.0.0"] and "console" in console["profiles"]
+    assert console["network_mode"] == bench["network_mode"] and console["environment"] == bench["environment"]
+    for service in (init, rabbitmq, bench, console):
         assert any(v.split(":")[:2] == ["hubbench-home", HOME_MOUNT] for v in service["volumes"]), service
     assert bench["network_mode"] == "service:rabbitmq"  # the node on 127.0.0.1, management included
     assert bench["entrypoint"][:3] == ["python", "-m", "hubbench.hub.dispatcher"]
