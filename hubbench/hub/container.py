@@ -47,8 +47,8 @@ def container_name(settings: HubSettings) -> str:
     return f"hubbench-{settings.amqps_port}"
 
 
-def _container_line(line: str, sources: dict[str, Path]) -> str | None:
-    """One line of the local node's rabbitmq.conf as the container needs it (None: dropped)."""
+def _container_line(line: str, sources: dict[str, Path]) -> str:
+    """One line of the local node's rabbitmq.conf as the container needs it."""
     key, sep, value = (part.strip() for part in line.partition("="))
     if not sep:
         return line
@@ -57,10 +57,8 @@ def _container_line(line: str, sources: dict[str, Path]) -> str | None:
         return f"{key} = {CONTAINER_DIR}/{TLS_KEYS[key]}"
     if key == "load_definitions":
         return f"{key} = {CONTAINER_DIR}/definitions.json"
-    if key == "listeners.ssl.default":
-        return f"{key} = 0.0.0.0:{CONTAINER_PORTS['amqps']}"
-    if key.startswith("listeners.ssl."):
-        return None  # other addresses of a local node: one listener on every interface of the container
+    if key.startswith("listeners.ssl."):  # a local node's addresses: one listener on every interface
+        return f"listeners.ssl.default = 0.0.0.0:{CONTAINER_PORTS['amqps']}"
     if key == "management.tcp.ip":
         return f"{key} = 0.0.0.0"
     if key == "management.tcp.port":
@@ -76,7 +74,7 @@ def node_files(home: BenchHome, settings: HubSettings) -> dict[str, bytes]:
     node._prepare()
     sources: dict[str, Path] = {}
     conf = (node.dir / "rabbitmq.conf").read_text(encoding="utf-8").splitlines()
-    lines = [kept for line in conf if (kept := _container_line(line, sources)) is not None]
+    lines = dict.fromkeys(_container_line(line, sources) for line in conf)  # in order, once each
     files = {"rabbitmq.conf": ("\n".join(lines) + "\n").encode()}
     for name in NODE_FILES[1:]:
         files[name] = (node.dir / name).read_bytes()

@@ -68,6 +68,8 @@ def test_the_container_node_gets_the_local_nodes_settings(generated: Generated) 
         assert files[name] == Path(local[key]).read_bytes()
     assert inside["load_definitions"] == f"{container.CONTAINER_DIR}/definitions.json"
     assert inside["listeners.ssl.default"] == f"0.0.0.0:{container.CONTAINER_PORTS['amqps']}"
+    assert [key for key in inside if key.startswith("listeners.ssl.")] == ["listeners.ssl.default"]
+    assert any(key.startswith("listeners.ssl.") for key in local)  # the local node's own listener(s)
     assert inside["management.tcp.port"] == str(container.CONTAINER_PORTS["management"])
     assert files["enabled_plugins"] == (node.dir / "enabled_plugins").read_bytes()
     assert re.findall(r"\w+", files["enabled_plugins"].decode()) == [
