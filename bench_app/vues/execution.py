@@ -51,12 +51,13 @@ with st.form("lancer"):
             )
 
 auto = st.toggle("Actualiser automatiquement (toutes les 2 s)", value=True, key="x_auto")
-st.text_input("Votre nom (opérateur)", key="x_by",
-              help="enregistré avec chaque étape de cas officiel que vous renvoyez ou passez")
+if data.account is None:  # logged in, the account's name is recorded
+    st.text_input("Votre nom (opérateur)", key="x_by",
+                  help="enregistré avec chaque étape de cas officiel que vous renvoyez ou passez")
 
 
 def choose(run: RunSummary, prompt: PromptView, choice: str) -> None:
-    by = str(st.session_state.get("x_by") or "").strip()
+    by = data.step_chooser(str(st.session_state.get("x_by") or "").strip())
     if not by:
         st.error("Indiquez votre nom (opérateur) avant de renvoyer ou de passer une étape.")
         return

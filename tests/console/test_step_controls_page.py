@@ -67,3 +67,12 @@ def test_skip_on_the_live_page_reaches_the_run(live: tuple[FakeRun, str]) -> Non
     assert fake.feed.step_control(prompt_id) == (StepControl.SKIP, "Jeanne Martin")
     _button(at, "Renvoyer l'étape").click().run()  # type: ignore[attr-defined]
     assert any("refusé par l'exécution" in e.value for e in at.error)  # one choice per prompt
+
+
+def test_a_logged_in_account_chooses_under_its_own_name(filled: Filled) -> None:
+    from bench_app.data import ConsoleData
+    from hubbench.results.accounts import Account, Role
+
+    vendor = ConsoleData(filled.url).for_account(Account("testeur-x", Role.VENDOR, "Éditeur Cas"))
+    assert vendor.step_chooser("Quelqu'un d'autre") == "testeur-x"  # never a typed name
+    assert ConsoleData(filled.url).step_chooser("Jeanne") == "Jeanne"  # single-user console
