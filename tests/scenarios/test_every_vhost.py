@@ -74,6 +74,9 @@ def runs(hub_node: Any) -> Iterator[dict[str, dict[str, Any]]]:
                   f"{time.monotonic() - started:.0f} s")
             for vhost, result in results.items():
                 print(f"  {vhost:<16} {summary(result)}")
+                for s in result["scenarios"]:
+                    if Verdict(s["verdict"]) is Verdict.NOT_APPLICABLE:
+                        print(f"    non applicable : P{s['tier']} {s['name']} — {s['detail'][:160]}")
             yield results
         finally:
             for sim in sims:
