@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from hub_support import require_broker, write_hub_config
 
-from bench_app.certificate import ProvisionalEvidence, build_certificate
 from bench_app.widgets import matrix_html
 from hubbench.campaigns.demo import SHARED_PACKS
 from hubbench.home import DB_URL_ENV, HOME_ENV, PACK_SOURCE_ENV, BenchHome
 from hubbench.hub.settings import HubSettings
 from hubbench.protocol.packs import OFFICIAL_MIRROR_ENV, pack_from_directory
 from hubbench.protocol.provenance import pack_checksum
+from hubbench.results.reporters.certificate import ProvisionalEvidence, build_certificate
 from hubbench.results.reporters.junit import write_junit
 from hubbench.results.store import ResultsStore
 from hubbench.sim.launch import VendorThread, build_vendor
