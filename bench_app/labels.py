@@ -83,6 +83,8 @@ PROMPT_OUTCOME_FR: dict[str | None, str] = {
     "done": "fait",
     "timed_out": "délai dépassé",
     "cancelled": "annulée",
+    "resent": "étape relancée",
+    "skipped": "étape passée",
 }
 
 
