@@ -42,7 +42,7 @@ class HubSettings:
     vhosts: tuple[str, ...] = DEFAULT_VHOSTS
     start_timeout_s: float = 120.0
     server_hostname: str = "localhost"  # name checked against the server certificate (SAN)
-    cisu_conversion: bool = False  # the dispatcher converts health ⇄ CISU cases (hubbench.conversion)
+    cisu_conversion: bool = True  # the dispatcher converts health ⇄ CISU cases like the real hub (conversion)
 
     def __post_init__(self) -> None:
         if not self.dist_port:
