@@ -57,8 +57,14 @@ def resend(bench: ScenarioEngine, rule: str) -> None:
     check_acked(bench, rule)
 
 
-def update_changes(bench: ScenarioEngine) -> dict[str, Any]:
-    return dict(OPERATIONAL_CHANGES[lrm.update_kind(bench.ctx)])
+def update_changes(bench: ScenarioEngine, *, partner: bool = False) -> dict[str, Any]:
+    """The operational change of a correction: the vendor's in its model (`engine.lrm`), the partner's in
+    the link's (a NexSIS partner always speaks RC-EDA; the hub converts for a non-directCISU LRM)."""
+    if partner:
+        key = lrm.CREATE_CASE if fn.link_name(bench) == lrm.NEXSIS else lrm.CASE_UPDATE_HEALTH
+    else:
+        key = lrm.update_kind(bench.ctx)
+    return dict(OPERATIONAL_CHANGES[key])
 
 
 def prompt_case_update(bench: ScenarioEngine, case_id: str, rule: str) -> fn.VendorMessage:
