@@ -107,7 +107,8 @@ def check_generated(rs: Mapping[str, Any], rc: Mapping[str, Any]) -> list[Findin
     if not isinstance(loc_id, str) or not LOC_ID.match(loc_id):
         findings.append(_finding(RULE_GENERATED, "location.locID généré (LOC-<horodatage>-<4 caractères>)",
                                  "LOC-AAAAMMJJhhmmss-xxxx", None if loc_id is _MISSING else loc_id))
-    for index, info in enumerate(get(rc, ("location", "externalInfo")) or []):
+    infos = get(rc, ("location", "externalInfo"))
+    for index, info in enumerate(infos if isinstance(infos, list) else []):
         if not isinstance(info, Mapping) or not info.get("type"):
             findings.append(_finding(RULE_GENERATED, f"location.externalInfo[{index}].type absent (AUTRE par "
                                      "défaut)", "AUTRE", None))

@@ -98,7 +98,9 @@ def displayed_case(bench: ScenarioEngine, use_case: dict[str, Any]) -> tuple[dic
     outcome = convert(bench.partner.build(use_case))
     delivered = message_of(outcome.messages[0]) if isinstance(outcome, Converted) else {}
     shown = {k: v for k, v in delivered.items() if k == lrm.CREATE_CASE_HEALTH}
-    return shown or use_case, ("$.createCaseHealth.medicalNote[*].medicalNoteId",)
+    notes = (shown.get(lrm.CREATE_CASE_HEALTH) or {}).get("medicalNote") or []
+    return shown or use_case, tuple(f"$.createCaseHealth.medicalNote[{i}].medicalNoteId"
+                                    for i in range(len(notes)))
 
 
 def attest_display(bench: ScenarioEngine, key: str, rule: str) -> None:
