@@ -13,7 +13,7 @@ from typing import Any
 from lxml import etree
 
 from hubbench.protocol import DecodeError, decode
-from hubbench.results.views import MessageView, RunDetail, TraceView
+from hubbench.results import MessageView, RunDetail, TraceView
 
 EVENT_SENT = "envoyé par le banc"
 EVENT_RECEIVED = "reçu par le banc"

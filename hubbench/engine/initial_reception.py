@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from hubbench.cases import rules
-from hubbench.cases.factory import OPERATIONAL_CHANGES, CaseContext
+from hubbench.cases import OPERATIONAL_CHANGES, CaseContext, rules
 from hubbench.conversion import Converted, convert
 from hubbench.engine import functional as fn
 from hubbench.engine import lrm
 from hubbench.engine.errors import NotApplicable
 from hubbench.engine.scenario import ScenarioEngine
-from hubbench.protocol.envelope import message_of
+from hubbench.protocol import message_of
 
 PARTNER_CASE = "palier4-dossier-partenaire"
 

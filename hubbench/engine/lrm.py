@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from hubbench.engine.context import RunContext
     from hubbench.home import BenchHome
-    from hubbench.hub.settings import HubSettings
+    from hubbench.hub import HubSettings
 
 NEXSIS = "15-NexSIS"
 DIRECT_CISU_TAG = "lrm-direct-cisu"  # scenario for an LRM that speaks RC-EDA itself
@@ -29,7 +29,7 @@ CASE_UPDATE_HEALTH = "createCaseHealthUpdate"  # RS-EDA-MAJ
 
 def declared_direct_cisu(home: BenchHome, settings: HubSettings, client_id: str) -> bool:
     """The vendor's declared `directCISU` (the client registry's preference; unknown client → false)."""
-    from hubbench.hub.clients import ClientRegistry
+    from hubbench.hub import ClientRegistry
 
     return ClientRegistry(home, settings).direct_cisu().get(client_id, False)
 

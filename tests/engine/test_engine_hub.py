@@ -22,6 +22,7 @@ from hubbench.engine.context import RunOptions, Timeouts
 from hubbench.engine.runner import run
 from hubbench.events import Event, PromptShown, Verdict
 from hubbench.home import PACK_SOURCE_ENV
+from hubbench.hub.clients import registered_client
 from hubbench.hub.dispatcher import supervisor
 from hubbench.protocol import EnvelopeView, build_ack, build_message, custom_content_use_case, decode, encode
 from hubbench.protocol.packs import load_pack
@@ -134,7 +135,7 @@ def test_tiers_1_to_3_well_behaved_vendor(hub_with_dispatcher: Any) -> None:
     hub = hub_with_dispatcher
     client_id = f"fr.health.samu{uuid.uuid4().hex[:5]}"
     hub.registry.add(client_id, vhosts=[VHOST])
-    client = HubClient.for_client(hub.home, hub.settings, client_id, VHOST, f"{client_id}-vendor")
+    client = registered_client(hub.home, hub.settings, client_id, VHOST, f"{client_id}-vendor")
     vendor = WellBehavedVendor(client, load_pack(vhost=VHOST, home=hub.home))
     try:
         options = RunOptions(
