@@ -207,3 +207,13 @@ def test_nexsis_scenarios_follow_the_kind_of_lrm(runs: dict[str, dict[str, Any]]
     assert any("RS-EDA converti" in name for name in health) and not any("RC-EDA (LRM" in n for n in health)
     assert any("RC-EDA (LRM directCISU)" in name for name in direct)
     assert not any("converti" in s["name"] for s in runs["conforme 15-15"]["scenarios"])
+
+
+def test_a_case_the_converter_refuses_surfaces_the_hubs_error_300(runs: dict[str, dict[str, Any]]) -> None:
+    """RC-EDA from an LRM without directCISU: the converter refuses it; the 300 the vendor got on its .info
+    is what the schema check and the NexSIS partner's checks report."""
+    result = runs["rc-eda-sans-direct-cisu"]
+    details = {s["name"]: s["detail"] for s in result["scenarios"]}
+    (readable,) = [d for n, d in details.items() if "Dossier converti lisible" in n]
+    (schema,) = [d for n, d in details.items() if "Dossier conforme au schéma du vhost" in n]
+    assert "300" in readable and "300" in schema, _table(result)
