@@ -12,7 +12,8 @@ from hubbench.cases.material import PackMaterial, material_for
 from hubbench.protocol.packs import SchemaPack, load_pack
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "hubsante-models"
-PACK_DIRS = {"3": "official", "2": "official-2.2", "1": "official-1.0"}
+PACK_DIRS = {"3": "official", "2": "official-2.2", "1": "official-1.0", "2.4.0": "official-2.4.0",
+             "1.3.0": "official-1.3.0"}
 PARIS_SUMMER = timezone(timedelta(hours=2))
 
 

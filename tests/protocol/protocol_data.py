@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "hubsante-models"
-LINE_DIRS = {"3": "official", "2": "official-2.2", "1": "official-1.0"}
+# Line ("1", "2", "3": the first packs) or tag → folder; 1.3.0 and 2.4.0 are the vhosts' default packs.
+LINE_DIRS = {"3": "official", "2": "official-2.2", "1": "official-1.0", "2.4.0": "official-2.4.0",
+             "1.3.0": "official-1.3.0"}
 
 
 def shared_or_skip(path: Path) -> Path:

@@ -58,6 +58,7 @@ def test_examples_are_present() -> None:
     if not all(counts.values()):
         pytest.skip(f"exemples absents : {counts}")
     assert counts["3"] >= 100 and counts["2"] >= 50 and counts["1"] >= 40
+    assert counts["2.4.0"] >= 70 and counts["1.3.0"] >= 50
 
 
 def _samples(kind: str) -> list[Path]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from prompt_api_support import validate
 
 from hubbench.campaigns.demo import pack_source_env
 from hubbench.engine.links import default_partner_id, get_link
@@ -47,6 +48,7 @@ RUNS: tuple[tuple[str, str, str, str], ...] = (
     ("mauvaise-version-schema", "mauvaise-version-schema", "15-15", "1-7"),
     ("faux-direct-cisu", "faux-direct-cisu", "15-NexSIS", "1-7"),
     ("rc-eda-sans-direct-cisu", "rc-eda-sans-direct-cisu", "15-NexSIS", "1-7"),
+    ("cas-officiel-valeur-ressaisie", "cas-officiel-valeur-ressaisie", "15-15", "1-7"),  # 1.3.0 cases
 )
 CONFORMING = ("conforme", "conforme-direct-cisu")
 CONVERTED_SCENARIOS = ("Dossier converti lisible par le partenaire NexSIS", "Contenu du dossier converti",
@@ -68,6 +70,7 @@ EXPECTED_FAILURES: dict[str, tuple[str, ...]] = {
     "rc-eda-sans-direct-cisu": ("Modèle du dossier : RS-EDA", "Dossier conforme au schéma du vhost",
                                 "Valeurs du jeu de données", *CONVERTED_SCENARIOS,
                                 "Correction : message de mise à jour"),
+    "cas-officiel-valeur-ressaisie": ("Cas officiel Monsieur X - Editeur 09 / Hub Santé 31",),
 }
 AUTOMATABLE_OK = {Verdict.PASSED, Verdict.NOT_APPLICABLE}
 
@@ -87,7 +90,7 @@ def _partner(client_id: str, link: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def runs(hub_node: Any) -> Iterator[dict[str, dict[str, Any]]]:
+def runs(hub_node: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
     if not _features_present():
         pytest.skip("scénarios des paliers 4 à 7 absents de features/")
     home, settings = hub_node.home, hub_node.settings
@@ -95,6 +98,7 @@ def runs(hub_node: Any) -> Iterator[dict[str, dict[str, Any]]]:
     already_running = dispatcher_health(home).get("running", False)
     registry = ClientRegistry(home, settings)
     sims: list[VendorThread] = []
+    streams = tmp_path_factory.mktemp("invites")
     with pytest.MonkeyPatch.context() as patch:
         if env.get(PACK_SOURCE_ENV):
             patch.setenv(PACK_SOURCE_ENV, env[PACK_SOURCE_ENV])  # the simulators load the vhost's pack
@@ -110,11 +114,15 @@ def runs(hub_node: Any) -> Iterator[dict[str, dict[str, Any]]]:
             processes = {
                 name: subprocess.Popen(
                     [sys.executable, str(RUN_ONE), f"ref-fn-{name}", CLIENT_IDS[name], link, tiers,
-                     _partner(CLIENT_IDS[name], link)],
+                     _partner(CLIENT_IDS[name], link), str(streams / f"{name}.jsonl")],
                     env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                 for name, _, link, tiers in RUNS
             }
             results = {name: _collect(process) for name, process in processes.items()}
+            for name, result in results.items():
+                stream = streams / f"{name}.jsonl"
+                lines = stream.read_text(encoding="utf-8").splitlines() if stream.exists() else []
+                result["prompt_lines"] = [json.loads(line) for line in lines]
             for (name, *_), sim in zip(RUNS, sims, strict=True):
                 results[name]["sim_log"] = [entry.text for entry in sim.vendor.log][-25:]
                 results[name]["sim_error"] = repr(sim.error) if sim.error else None
@@ -217,3 +225,17 @@ def test_a_case_the_converter_refuses_surfaces_the_hubs_error_300(runs: dict[str
     (readable,) = [d for n, d in details.items() if "Dossier converti lisible" in n]
     (schema,) = [d for n, d in details.items() if "Dossier conforme au schéma du vhost" in n]
     assert "300" in readable and "300" in schema, _table(result)
+
+
+def test_every_prompt_of_tiers_4_to_7_is_valid_against_the_schema(runs: dict[str, dict[str, Any]]) -> None:
+    """Every line the engine streamed (`--prompts-jsonl`), functional actions included, matches
+    schemas/prompt.schema.json."""
+    actions: set[str] = set()
+    for name, result in runs.items():
+        lines = result["prompt_lines"]
+        assert lines and lines[-1]["event"] == "run_finished", name
+        for line in lines:
+            validate(line, "line")
+            if line["event"] == "prompt_opened":
+                actions.add(line["prompt"]["action"])
+    assert {"send_create_case", "send_case_update", "answer_owner_transfer", "send_emsi"} <= actions, actions
