@@ -88,6 +88,8 @@ class RunContext:
     settings: HubSettings | None = None  # ports, host: set by `engine.wiring` from the running node
     declaration: RunDeclaration | None = None  # None: every scenario of the link applies (unit tests)
     provenance: Provenance | None = None  # of the vhost's pack (the hub's, provisional if either is)
+    direct_cisu: bool = False  # the vendor's declared directCISU (`engine.lrm.declared_direct_cisu`)
+    cisu_conversion: bool = True  # the hub converts health ⇄ CISU cases (`[hub] cisu_conversion`)
 
     def require_pack(self) -> SchemaPack:
         """The vhost's pack, for a check that cannot run without it (a bench problem, never the vendor's)."""
