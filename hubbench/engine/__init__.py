@@ -16,7 +16,7 @@ from hubbench._lazy import lazy_face
 
 if TYPE_CHECKING:
     from hubbench.engine.context import RunOptions, Timeouts
-    from hubbench.engine.links import LINKS, Link, get_link, parse_tiers
+    from hubbench.engine.links import LINKS, Link, get_link, parse_tiers, tier_label
     from hubbench.engine.official_cases import OFFICIAL_TAG
     from hubbench.engine.runner import RunResult, run
     from hubbench.engine.scenario import ScenarioEngine, Services
@@ -33,6 +33,7 @@ __all__ = [
     "get_link",
     "parse_tiers",
     "run",
+    "tier_label",
 ]
 
 __getattr__, __dir__ = lazy_face(__name__, __file__)

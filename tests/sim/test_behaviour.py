@@ -45,12 +45,12 @@ def _deliver(profile: str, suffix: str, env_or_body: dict | bytes, state: Vendor
 
 def test_each_fault_profile_changes_exactly_one_rule() -> None:
     faults = [p for p in PROFILES.values() if p.is_fault]
-    assert len(faults) == 17  # 10 technical (tiers 1–3) + 7 functional (tiers 4–7)
+    assert len(faults) == 21  # 10 technical (tiers 1–3) + 7 functional (tiers 4–7) + 4 Robustesse
     changed_fields = []
     for profile in faults:
         changed = [f for f in _RULE_FIELDS if getattr(profile, f) != getattr(CONFORME, f)]
         assert len(changed) == 1, (profile.name, changed)
-        assert profile.broken_rule.startswith("Palier ")
+        assert profile.broken_rule.startswith(("Palier ", "Robustesse — "))
         changed_fields.append(changed[0])
     assert len(set(changed_fields)) == len(faults)  # no two profiles break the same rule
 
