@@ -22,7 +22,7 @@ ACTION_KINDS: dict[str, str] = {
     "send_case_update": "createCaseHealthUpdate",
 }
 # Parameters that carry the values the vendor's message must hold (shown as `expected`).
-EXPECTED_KEYS = ("content", "changes", "decision", "test_case", "step_id", "down_s")
+EXPECTED_KEYS = ("content", "changes", "decision", "test_case", "step_id", "down_s", "host", "port", "url")
 
 
 @dataclass(frozen=True)
