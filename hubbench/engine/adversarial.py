@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-LONG_LENGTHS = (1_000, 5_000, 20_000)
+LONG_LENGTHS = (4_096, 10_000, 65_535)
 UNUSUAL_TEXTS = (
     "Ambulance 🚑 en route 🏥",  # outside the BMP (surrogate pairs in UTF-16)
     "zéro\u200blargeur\u200djoint",  # zero-width space / joiner

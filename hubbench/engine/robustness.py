@@ -22,6 +22,7 @@ from hubbench.faults import FaultProxy
 from hubbench.protocol import custom_content_use_case
 
 PROXY_KEY = "fault_proxy"  # in `bench.shared`: the run's proxy
+GONE_KEY = "gone_after_fault"  # in `bench.shared`: the vendor did not come back after a fault
 PUBLISH_CHUNK = 300  # bytes read at once from the vendor: a publish, never a heartbeat or a basic.ack
 STALL_S = 4.0
 RESET_AFTER_BYTES = 1500  # a few deliveries' worth: the link resets in the middle of them
@@ -57,7 +58,12 @@ def _through(bench: ScenarioEngine, fault_proxy: FaultProxy) -> bool:
 def connected_through_proxy(bench: ScenarioEngine, rule: str) -> None:
     fault_proxy = proxy(bench)
     if _through(bench, fault_proxy):
+        bench.shared.pop(GONE_KEY, None)
         return
+    gone = bench.shared.get(GONE_KEY)
+    if gone is not None:  # it never came back: a new prompt would only wait out its delay again
+        raise CheckFailed(rule, "le système connecté par le proxy du banc",
+                          f"pas revenu depuis la panne du scénario « {gone} »")
     host, port = fault_proxy.address
     settings = bench.ctx.settings
     server = settings.server_hostname if settings is not None else "le nom du hub"
@@ -114,6 +120,7 @@ def check_reconnected(bench: ScenarioEngine, rule: str) -> None:
         return True if fault_proxy.stats.accepted > accepted and _through(bench, fault_proxy) else None
 
     if poll_until(back, clock=bench.ctx.clock, timeout=t, interval=LIVE_POLL_S) is None:
+        bench.shared[GONE_KEY] = bench.scenario_id.split("::", 1)[-1]
         raise TimedOut(rule, f"reconnexion par le proxy avec ses trois consommateurs en moins de {t:g} s",
                        f"pas de nouvelle connexion complète après {t:g} s")
     bench.check.that(True, rule, f"reconnexion seule en moins de {t:g} s", "reconnecté par le proxy")
