@@ -71,7 +71,7 @@ def runs(hub_node: Any) -> Iterator[dict[str, dict[str, Any]]]:
                     env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                 for name, client_id in CLIENT_IDS.items()
             }
-            results = {name: _result_of(process) for name, process in processes.items()}
+            results = {name: _result_of(process, started) for name, process in processes.items()}
             for name, result in results.items():
                 print(f"  {name:<28} {result.get('verdict')} en {result.get('elapsed_s', '?')} s")
             for name, sim in zip(CLIENT_IDS, sims, strict=True):
@@ -86,8 +86,7 @@ def runs(hub_node: Any) -> Iterator[dict[str, dict[str, Any]]]:
                 stop_dispatcher(home)
 
 
-def _result_of(process: subprocess.Popen[str]) -> dict[str, Any]:
-    started = time.monotonic()
+def _result_of(process: subprocess.Popen[str], started: float) -> dict[str, Any]:
     try:
         out, err = process.communicate(timeout=RUN_LIMIT_S)
     except subprocess.TimeoutExpired:

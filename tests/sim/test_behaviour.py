@@ -20,7 +20,14 @@ from hubbench.protocol.envelope import (
     build_message,
     custom_content_use_case,
 )
-from hubbench.sim.behaviour import VendorState, build_sends, handle_delivery, other_sender
+from hubbench.sim.behaviour import (
+    VendorState,
+    build_sends,
+    handle_delivery,
+    longest_string,
+    other_sender,
+    unusual_text,
+)
 from hubbench.sim.profiles import CONFORME, PROFILES, Settle, get_profile
 
 VENDOR = "fr.health.samu770"
@@ -175,3 +182,16 @@ def test_schema_verdict_of_sent_messages_against_the_official_pack() -> None:
         assert report.valid == (name != "enveloppe-invalide"), (name, report.errors)
     ack = _deliver("conforme", "message", _functional()).replies[0]
     assert validator.validate_message(ack.envelope).valid
+
+
+def test_robustness_faults_recognise_their_unusual_messages() -> None:
+    long_text = _body(build_message(PARTNER, VENDOR, custom_content_use_case(texte="x" * 2001)))
+    assert longest_string(long_text) == 2001 > get_profile("meurt-sur-chaine-longue").crash_on_long_string
+    for text in ("ambulance 🚑", "zéro\u200blargeur", "sonnerie\u0007"):
+        assert unusual_text(_body(build_message(PARTNER, VENDOR, custom_content_use_case(texte=text))))
+    assert not unusual_text(_body(_functional())) and not unusual_text(b"{illisible")
+    assert longest_string(b"{illisible") == 0
+    robustness = [p for p in PROFILES.values() if p.broken_rule.startswith("Robustesse — ")]
+    assert {p.name for p in robustness} == {"perd-non-confirmes", "sans-reconnexion", "meurt-sur-chaine-longue",
+                                            "arret-sur-texte-inhabituel"}
+    assert all(p.tier == 8 for p in robustness)
