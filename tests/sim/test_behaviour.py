@@ -192,6 +192,6 @@ def test_robustness_faults_recognise_their_unusual_messages() -> None:
     assert not unusual_text(_body(_functional())) and not unusual_text(b"{illisible")
     assert longest_string(b"{illisible") == 0
     robustness = [p for p in PROFILES.values() if p.broken_rule.startswith("Robustesse — ")]
-    assert {p.name for p in robustness} == {"perd-non-confirmes", "sans-reconnexion", "meurt-sur-chaine-longue",
-                                            "arret-sur-texte-inhabituel"}
+    assert {p.name for p in robustness} == {
+        "perd-non-confirmes", "sans-reconnexion", "meurt-sur-chaine-longue", "arret-sur-texte-inhabituel"}
     assert all(p.tier == 8 for p in robustness)
