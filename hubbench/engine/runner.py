@@ -36,10 +36,7 @@ from hubbench.engine.scenario import Services
 from hubbench.errors import SetupError, UsageError
 from hubbench.events import Event, EventBus, RunFinished, RunStarted, Verdict, aggregate
 from hubbench.home import BenchHome
-
-REPO_ROOT = Path(hubbench.__file__).resolve().parent.parent
-STEPS_DIR = REPO_ROOT / "steps"
-FEATURES_DIR = REPO_ROOT / "features"
+from hubbench.resources import STEPS_DIR
 
 ServicesFactory = Callable[[RunContext, Callable[[Event], None]], Services]
 
