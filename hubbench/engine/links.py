@@ -6,22 +6,17 @@ import hashlib
 from dataclasses import dataclass
 
 from hubbench.errors import UsageError
+from hubbench.events import ROBUSTNESS_TIER
+from hubbench.events import tier_label as tier_label  # re-exported for the engine's face
 from hubbench.vhosts import LINK_VHOSTS
 
 ALL_LINKS_TAG = "tous-liens"  # a scenario tagged so applies to every link (technical tiers 1–3)
 
 # Optional tiers, run only when asked for: beyond the Projectathon's seven, they carry a number of their
-# own in results and a name in reports. The one place they are declared (tags, letters, labels).
-ROBUSTNESS_TIER = 8
+# own in results and a name in reports (`hubbench.events`); here, how a run chooses them.
 ROBUSTNESS_TAG = "robustesse"
 OPTIONAL_TIERS: dict[str, int] = {"R": ROBUSTNESS_TIER}  # letter in --tiers → tier number
 OPTIONAL_TIER_TAGS: dict[str, int] = {ROBUSTNESS_TAG: ROBUSTNESS_TIER}  # feature tag → tier number
-OPTIONAL_TIER_LABELS: dict[int, str] = {ROBUSTNESS_TIER: "Robustesse"}
-
-
-def tier_label(tier: int) -> str:
-    """ "Palier 3", or an optional tier's name ("Robustesse")."""
-    return OPTIONAL_TIER_LABELS.get(tier, f"Palier {tier}")
 
 
 @dataclass(frozen=True)

@@ -28,13 +28,13 @@ import hubbench
 from hubbench.engine.attestations import Attestor, load_answers
 from hubbench.engine.clock import Clock
 from hubbench.engine.context import RunContext, RunOptions
-from hubbench.engine.links import ROBUSTNESS_TIER, default_partner_id, get_link, valid_tiers
+from hubbench.engine.links import default_partner_id, get_link, valid_tiers
 from hubbench.engine.plugin import EnginePlugin, ScenarioSummary
 from hubbench.engine.prompt_feed import PromptFeed
 from hubbench.engine.prompt_server import RunApi
 from hubbench.engine.scenario import Services
 from hubbench.errors import SetupError, UsageError
-from hubbench.events import Event, EventBus, RunFinished, RunStarted, Verdict, aggregate
+from hubbench.events import ROBUSTNESS_TIER, Event, EventBus, RunFinished, RunStarted, Verdict, aggregate
 from hubbench.home import BenchHome
 from hubbench.resources import STEPS_DIR
 

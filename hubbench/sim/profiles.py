@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from hubbench.errors import UsageError
+from hubbench.events import ROBUSTNESS_TIER
 
-ROBUSTNESS_TIER = 8  # the optional Robustesse tier's number in results (hubbench.engine.links)
 DeliveryMode = Literal[1, 2]  # AMQP basic properties: 1 transient, 2 persistent
 
 
