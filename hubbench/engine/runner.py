@@ -128,7 +128,8 @@ def run(
             api.close()
         raise
     live = None if api is None else partial(feed.wait_answer, wait_s=options.attestation_wait)
-    attestor = Attestor(ctx.run_id, bus.emit, answers, live=live)
+    attestor = Attestor(ctx.run_id, bus.emit, answers, live=live,
+                        live_steps=None if api is None else feed.step_control)
     plugin = EnginePlugin(ctx, services, bus.emit, attestor, options.names)
     bus.emit(
         RunStarted(
