@@ -8,7 +8,6 @@ later scenario fails too). All runs go at once (one process per run) against one
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from matrix_support import collect, failing, summary, table
 
 from hubbench.campaigns.demo import pack_source_env
 from hubbench.events import Verdict
@@ -27,7 +27,6 @@ from hubbench.sim.launch import VendorThread, build_vendor
 from hubbench.sim.profiles import PROFILES, ROBUSTNESS_TIER
 
 LINK, VHOST, TIERS = "15-15", "15-15_v1.5", "R"
-RUN_LIMIT_S = 240
 RUN_ONE = Path(__file__).with_name("run_one.py")
 FIRST_CUT = "Coupure pendant un envoi"
 SEND_SCENARIOS = (FIRST_CUT, "Fermeture pendant l'attente de la confirmation")
@@ -71,13 +70,13 @@ def runs(hub_node: Any) -> Iterator[dict[str, dict[str, Any]]]:
                     env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                 for name, client_id in CLIENT_IDS.items()
             }
-            results = {name: _result_of(process, started) for name, process in processes.items()}
-            for name, result in results.items():
-                print(f"  {name:<28} {result.get('verdict')} en {result.get('elapsed_s', '?')} s")
+            results = {name: collect(process) for name, process in processes.items()}
             for name, sim in zip(CLIENT_IDS, sims, strict=True):
                 results[name]["sim_log"] = [entry.text for entry in sim.vendor.log][-20:]
                 results[name]["sim_error"] = repr(sim.error) if sim.error else None
             print(f"\nmatrice Robustesse : {len(processes)} campagnes en {time.monotonic() - started:.0f} s")
+            for name, result in results.items():
+                print(f"  {name:<28} {summary(result)}")
             yield results
         finally:
             for sim in sims:
@@ -86,43 +85,22 @@ def runs(hub_node: Any) -> Iterator[dict[str, dict[str, Any]]]:
                 stop_dispatcher(home)
 
 
-def _result_of(process: subprocess.Popen[str], started: float) -> dict[str, Any]:
-    try:
-        out, err = process.communicate(timeout=RUN_LIMIT_S)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        out, err = process.communicate()
-    found = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-    result = found[-1] if found else {"error": err[-3000:], "scenarios": []}
-    return {**result, "elapsed_s": round(time.monotonic() - started)}
-
-
-def _report(result: dict[str, Any]) -> str:
-    rows = "\n".join(f"  {s['verdict']:<20} {s['name']} — {s['detail'][:220]}" for s in result["scenarios"])
-    log = "\n".join(f"  | {line}" for line in result.get("sim_log", []))
-    return f"{rows or result.get('error', '')}\n  vendeur (erreur {result.get('sim_error')}) :\n{log}"
-
-
-def _failed(result: dict[str, Any]) -> list[dict[str, Any]]:
-    return [s for s in result["scenarios"] if Verdict(s["verdict"]).counts_as_failure]
-
-
 def test_conforme_passes_the_robustness_tier(runs: dict[str, dict[str, Any]]) -> None:
     result = runs["conforme"]
-    assert len(result["scenarios"]) == 6, _report(result)
-    assert {s["tier"] for s in result["scenarios"]} == {ROBUSTNESS_TIER}, _report(result)
-    assert all(Verdict(s["verdict"]) is Verdict.PASSED for s in result["scenarios"]), _report(result)
+    assert len(result["scenarios"]) == 6, table(result)
+    assert {s["tier"] for s in result["scenarios"]} == {ROBUSTNESS_TIER}, table(result)
+    assert all(Verdict(s["verdict"]) is Verdict.PASSED for s in result["scenarios"]), table(result)
 
 
 @pytest.mark.parametrize("profile", list(EXPECTED_FAILURES))
 def test_each_robustness_fault_is_caught_by_its_scenarios(runs: dict[str, dict[str, Any]], profile: str
                                                           ) -> None:
     result = runs[profile]
-    failed = [s["name"] for s in _failed(result)]
+    failed = [s["name"] for s in failing(result)]
     expected = EXPECTED_FAILURES[profile]
-    assert len(failed) == len(expected), f"{profile} :\n{_report(result)}"
+    assert len(failed) == len(expected), f"{profile} :\n{table(result)}"
     for fragment in expected:
-        assert any(fragment in name for name in failed), f"{profile} ({fragment}) :\n{_report(result)}"
+        assert any(fragment in name for name in failed), f"{profile} ({fragment}) :\n{table(result)}"
     assert PROFILES[profile].tier == ROBUSTNESS_TIER
 
 
@@ -130,5 +108,5 @@ def test_fuzz_failure_names_the_smallest_failing_message(runs: dict[str, dict[st
     """The evidence of a consumer fault: the message it fell on, the smallest of its batch to fail."""
     evidence = {"meurt-sur-chaine-longue": "chaîne de", "arret-sur-texte-inhabituel": "Unicode"}
     for profile, family in evidence.items():
-        (fuzz,) = [s for s in _failed(runs[profile]) if FUZZ in s["name"]]
+        (fuzz,) = [s for s in failing(runs[profile]) if FUZZ in s["name"]]
         assert "premier message sans RC-REF" in fuzz["detail"] and family in fuzz["detail"], fuzz["detail"]
