@@ -25,6 +25,7 @@ from hubbench.engine.attestations import Attestor
 from hubbench.engine.context import RunContext
 from hubbench.engine.errors import FailureCheck, describe, failure_check, verdict_of
 from hubbench.engine.links import ALL_LINKS_TAG, OPTIONAL_TIER_TAGS, tier_label
+from hubbench.engine.lrm import LRM_TAGS, lrm_tag
 from hubbench.engine.prompts import Prompter
 from hubbench.engine.scenario import RUN_CLOSERS, ScenarioEngine, Services
 from hubbench.events import (
@@ -65,10 +66,13 @@ def tier_of(tags: set[str] | frozenset[str]) -> int | None:
     return None
 
 
-def selected(tags: set[str] | frozenset[str], tiers: tuple[int, ...], link_tag: str) -> bool:
-    """A scenario runs when its tier is asked for and it applies to the run's link."""
+def selected(tags: set[str] | frozenset[str], tiers: tuple[int, ...], link_tag: str, lrm: str = "") -> bool:
+    """A scenario runs when its tier is asked for and it applies to the run's link; one tagged with a kind
+    of LRM (`engine.lrm`) only for that kind, on 15-NexSIS."""
     tier = tier_of(tags)
-    return tier is not None and tier in tiers and (ALL_LINKS_TAG in tags or link_tag in tags)
+    kinds = tags & LRM_TAGS
+    return (tier is not None and tier in tiers and (ALL_LINKS_TAG in tags or link_tag in tags)
+            and (not kinds or lrm in kinds))
 
 
 @dataclass
@@ -153,7 +157,7 @@ class EnginePlugin:
         keep: list[pytest.Item] = []
         drop: list[pytest.Item] = []
         for item in items:
-            wanted = selected(_tags_of(item), self.ctx.tiers, self.ctx.link.tag)
+            wanted = selected(_tags_of(item), self.ctx.tiers, self.ctx.link.tag, lrm_tag(self.ctx))
             (keep if wanted else drop).append(item)
         keep.sort(key=lambda it: tier_of(_tags_of(it)) or 0)
         items[:] = keep

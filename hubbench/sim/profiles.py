@@ -70,6 +70,9 @@ class Profile:
     reuse_dc_mission_id: bool = True  # an EMSI RDC carries the DC's MISSION.ID
     foreign_model_line: bool = False  # shared cases carry a field of another model line than the vhost's
     official_step_change: StepChange | None = None  # a wrong value in one official case's send step
+    # -- kind of LRM on 15-NexSIS (`engine.lrm`) --
+    direct_cisu: bool = False  # declared directCISU when registered (`clients add --direct-cisu`)
+    case_model: str = ""  # "": the model its operator is asked for; else always this one on 15-NexSIS
     # -- robustness (optional Robustesse tier) --
     reconnect: bool = True  # reconnects by itself after a lost connection
     resend_unconfirmed: bool = True  # re-sends, same distributionID, what the hub did not confirm
@@ -93,6 +96,12 @@ class Profile:
 CONFORME = Profile(
     name="conforme",
     summary="Système conforme : acquitte chaque livraison, envoie les RC-REF, draine .info et .ack.",
+)
+
+CONFORME_DIRECT_CISU = Profile(
+    name="conforme-direct-cisu",
+    summary="Système conforme déclaré directCISU : sur 15-NexSIS il partage et reçoit des RC-EDA lui-même.",
+    direct_cisu=True,
 )
 
 _FAULTS: tuple[Profile, ...] = (
@@ -187,6 +196,23 @@ _FAULTS: tuple[Profile, ...] = (
         reuse_dc_mission_id=False,
     ),
     Profile(
+        name="faux-direct-cisu",
+        summary="Se déclare directCISU mais partage ses dossiers en RS-EDA (createCaseHealth) sur "
+                "15-NexSIS : le hub les transmet tels quels, le service d'incendie ne peut pas les lire.",
+        broken_rule="Palier 5 — ansforge/SAMU-Hub-Sante dispatcher-1.4.0, ConversionUtils.java (directCISU : "
+                    "le LRM parle RC-EDA)",
+        direct_cisu=True,
+        case_model="createCaseHealth",
+    ),
+    Profile(
+        name="rc-eda-sans-direct-cisu",
+        summary="Non déclaré directCISU, partage pourtant ses dossiers en RC-EDA (createCase) sur "
+                "15-NexSIS : le convertisseur du hub les refuse (erreur 300 sur sa file .info).",
+        broken_rule="Palier 5 — ansforge/SAMU-Hub-Sante dispatcher-1.4.0, ConversionUtils.java (sans "
+                    "directCISU : le LRM parle RS-EDA, le hub convertit)",
+        case_model="createCase",
+    ),
+    Profile(
         name="mauvaise-version-schema",
         summary="Partage ses dossiers avec un champ d'une autre version du modèle (location.geometry).",
         broken_rule="Palier 5 — DSF 5.1/6.3 (dossier partagé conforme au schéma du vhost)",
@@ -228,7 +254,7 @@ _FAULTS: tuple[Profile, ...] = (
     ),
 )
 
-PROFILES: dict[str, Profile] = {p.name: p for p in (CONFORME, *_FAULTS)}
+PROFILES: dict[str, Profile] = {p.name: p for p in (CONFORME, CONFORME_DIRECT_CISU, *_FAULTS)}
 
 
 def get_profile(name: str) -> Profile:
