@@ -22,7 +22,7 @@ from rich.table import Table
 
 from hubbench import events as ev
 from hubbench.declaration import NOT_DECLARED, load_declaration, summary_text
-from hubbench.engine import RunOptions, RunResult, Timeouts, parse_tiers, run
+from hubbench.engine import RunOptions, RunResult, Timeouts, parse_tiers, run, tier_label
 from hubbench.errors import UsageError
 from hubbench.events import Verdict, aggregate
 from hubbench.promptapi import STEP_CONTROLS
@@ -54,7 +54,8 @@ class Progress:
     def _run_started(self, event: ev.RunStarted) -> None:
         self.console.print(
             f"[bold]Exécution {event.run_id}[/] — {event.vendor} ({event.client_id}), "
-            f"liaison {event.link}, vhost {event.vhost}, paliers {', '.join(map(str, event.tiers))}"
+            f"liaison {event.link}, vhost {event.vhost}, paliers "
+            f"{', '.join(tier_label(t).removeprefix('Palier ') for t in event.tiers)}"
         )
         self.console.print(f"  {summary_text(event.declaration, event.link)}", highlight=False)
         provenance = Provenance.from_json(event.pack)
@@ -70,7 +71,7 @@ class Progress:
         if isinstance(event, ev.RunStarted):
             self._run_started(event)
         elif isinstance(event, ev.ScenarioStarted):
-            self.console.print(f"  ▶ Palier {event.tier} — {event.name}", style="bold")
+            self.console.print(f"  ▶ {tier_label(event.tier)} — {event.name}", style="bold")
         elif isinstance(event, ev.StepFinished) and event.verdict is not Verdict.PASSED and event.detail:
             self.console.print(
                 f"      {event.verdict.label_fr} : {event.detail}",
@@ -152,7 +153,7 @@ def summary_table(result: RunResult) -> Table:
             roots = [s.blocked_by_tier for s in scenarios if s.blocked_by_tier]
             label = ev.blocked_label(min(roots, default=None))
         table.add_row(
-            str(tier),
+            tier_label(tier).removeprefix("Palier "),
             str(len(verdicts)),
             str(count(Verdict.PASSED)),
             str(count(Verdict.FAILED)),
@@ -215,7 +216,12 @@ def run_command(
     vhost: Annotated[
         str | None, typer.Option("--vhost", help="Vhost (défaut : celui de la liaison).")
     ] = None,
-    tiers: Annotated[str, typer.Option("--tiers", help="Paliers, ex. 1-3, 1-7 ou 4,5.")] = "1-3",
+    tiers: Annotated[
+        str, typer.Option("--tiers", help="Paliers, ex. 1-3, 1-7 ou 4,5 ; R : Robustesse (optionnel).")
+    ] = "1-3",
+    robustesse: Annotated[
+        bool, typer.Option("--robustesse", help="Ajoute le palier optionnel Robustesse (comme --tiers …,R).")
+    ] = False,
     answers: Annotated[
         Path | None, typer.Option("--answers", help="Réponses aux attestations (YAML/JSON).")
     ] = None,
@@ -293,7 +299,7 @@ def run_command(
             client_id=client_id,
             link=link,
             vhost=vhost,
-            tiers=parse_tiers(tiers),
+            tiers=parse_tiers(f"{tiers},R" if robustesse else tiers),
             answers=answers,
             partner_id=partner_id,
             timeout=timeout,

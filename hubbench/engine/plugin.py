@@ -28,11 +28,11 @@ from hubbench.declaration import not_declared
 from hubbench.engine.attestations import Attestor
 from hubbench.engine.context import RunContext
 from hubbench.engine.errors import Blocked, FailureCheck, blocked_from, describe, failure_check, verdict_of
-from hubbench.engine.links import ALL_LINKS_TAG
+from hubbench.engine.links import ALL_LINKS_TAG, OPTIONAL_TIER_TAGS, tier_label
 from hubbench.engine.lrm import LRM_TAGS, lrm_tag
 from hubbench.engine.prerequisites import Ledger, RootFailure
 from hubbench.engine.prompts import Prompter
-from hubbench.engine.scenario import ScenarioEngine, Services
+from hubbench.engine.scenario import RUN_CLOSERS, ScenarioEngine, Services
 from hubbench.events import (
     CheckRecorded,
     Event,
@@ -65,6 +65,8 @@ def step_rule(keyword: str, text: str) -> str:
 
 def tier_of(tags: set[str] | frozenset[str]) -> int | None:
     for tag in tags:
+        if tag in OPTIONAL_TIER_TAGS:
+            return OPTIONAL_TIER_TAGS[tag]
         if tag.startswith(TIER_TAG_PREFIX) and tag[len(TIER_TAG_PREFIX) :].isdigit():
             return int(tag[len(TIER_TAG_PREFIX) :])
     return None
@@ -340,6 +342,11 @@ class EnginePlugin:
         verdict = scenario_verdict(current.verdicts, current.terminal, interrupted=interrupted_here)
         self._close_scenario(current, verdict)
 
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        """Run-wide resources a tier opened on first use (the Robustesse tier's proxy) end with the run."""
+        for close in reversed(self._shared.pop(RUN_CLOSERS, [])):
+            close()
+
     def pytest_keyboard_interrupt(self, excinfo: Any) -> None:
         self.interrupted = True
 
@@ -406,7 +413,7 @@ class EnginePlugin:
         link = self.ctx.link.name
         for tier in sorted(set(self.ctx.tiers) - judged):
             scenario_id = f"palier-{tier}::sans-objet-{link}"
-            name = f"Palier {tier} : aucun scénario pour la liaison {link}"
+            name = f"{tier_label(tier)} : aucun scénario pour la liaison {link}"
             tags = (f"palier-{tier}", link)
             self.emit(ScenarioStarted(self.ctx.run_id, scenario_id=scenario_id, feature=f"palier-{tier}",
                                       name=name, tier=tier, link=link, tags=tags))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from hubbench.errors import UsageError
+from hubbench.events import ROBUSTNESS_TIER
 
 DeliveryMode = Literal[1, 2]  # AMQP basic properties: 1 transient, 2 persistent
 
@@ -72,6 +73,11 @@ class Profile:
     # -- kind of LRM on 15-NexSIS (`engine.lrm`) --
     direct_cisu: bool = False  # declared directCISU when registered (`clients add --direct-cisu`)
     case_model: str = ""  # "": the model its operator is asked for; else always this one on 15-NexSIS
+    # -- robustness (optional Robustesse tier) --
+    reconnect: bool = True  # reconnects by itself after a lost connection
+    resend_unconfirmed: bool = True  # re-sends, same distributionID, what the hub did not confirm
+    crash_on_long_string: int = 0  # > 0: the process dies on a string value longer than this
+    stall_on_unusual_text: bool = False  # stops consuming .message after a string with unusual characters
 
     @property
     def is_fault(self) -> bool:
@@ -79,7 +85,10 @@ class Profile:
 
     @property
     def tier(self) -> int | None:
-        """Tier (palier) of the rule a fault profile breaks, read from `broken_rule` ("Palier N — …")."""
+        """Tier (palier) of the rule a fault profile breaks, read from `broken_rule` ("Palier N — …";
+        "Robustesse — …": the optional tier, `ROBUSTNESS_TIER`)."""
+        if self.broken_rule.startswith("Robustesse"):
+            return ROBUSTNESS_TIER
         parts = self.broken_rule.split()
         return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
 
@@ -215,6 +224,33 @@ _FAULTS: tuple[Profile, ...] = (
                 "(Monsieur X, étape 02a : diagnostic principal).",
         broken_rule="Palier 6 — cas de test officiel, étape send (valeurs du jeu de données attendues)",
         official_step_change=WRONG_DIAGNOSIS,
+    ),
+    Profile(
+        name="perd-non-confirmes",
+        summary="Abandonne, après une coupure, les messages que le hub n'avait pas encore confirmés.",
+        broken_rule="Robustesse — cahier de recette 2023 §2.2 (Publisher Confirms) ; bonne pratique : "
+                    "renvoyer ce que le hub n'a pas confirmé",
+        resend_unconfirmed=False,
+    ),
+    Profile(
+        name="sans-reconnexion",
+        summary="Ne se reconnecte jamais après la perte de sa connexion.",
+        broken_rule="Robustesse — DST 1.2 §3.1 (reconnexion automatique)",
+        reconnect=False,
+    ),
+    Profile(
+        name="meurt-sur-chaine-longue",
+        summary="S'arrête (plantage) en recevant une valeur texte de plus de 2 000 caractères.",
+        broken_rule="Robustesse — DST 1.2 §3.3.1 (acquittement après traitement) ; bonne pratique : "
+                    "un message inhabituel mais valide ne fait pas tomber le système",
+        crash_on_long_string=2000,
+    ),
+    Profile(
+        name="arret-sur-texte-inhabituel",
+        summary="Cesse de consommer .message après un texte inhabituel (emoji, caractère invisible).",
+        broken_rule="Robustesse — DST 1.2 §3.3.1 (acquittement après traitement) ; bonne pratique : "
+                    "un message inhabituel mais valide ne bloque pas la file",
+        stall_on_unusual_text=True,
     ),
 )
 
