@@ -18,22 +18,19 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from support.official import MODELS, official
 
 from hubbench.cli import main
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "hubsante-models"
 FOLDERS = {"1.0": "official-1.0", "2.2": "official-2.2", "3.4.1": "official"}
 FILES = {"1.0": 19, "2.2": 24, "3.4.1": 25}  # schema closure of each pack
 UNREACHABLE = "http://127.0.0.1:9/{tag}/"
-SAMPLE = SHARED / "official" / "samples" / "valid" / "RC-EDA" / "RC-EDA.json"
+SAMPLE = MODELS / "official" / "samples" / "valid" / "RC-EDA" / "RC-EDA.json"
 
 
 @pytest.fixture(autouse=True)
 def _shared() -> None:
-    if not SHARED.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"données officielles absentes en CI : {SHARED}")
-        pytest.skip(f"données officielles absentes : {SHARED}")
+    official()
 
 
 @dataclass(frozen=True)
@@ -86,7 +83,7 @@ def served(tmp_path: Path) -> Iterator[str]:
     www = tmp_path / "www"
     www.mkdir()
     for tag, folder in FOLDERS.items():
-        (www / tag).symlink_to((SHARED / folder / "json-schema").resolve())
+        (www / tag).symlink_to((MODELS / folder / "json-schema").resolve())
     _CountingHandler.served = []
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(_CountingHandler, directory=str(www))
@@ -104,7 +101,7 @@ def test_list_with_the_shared_directory_as_source(hubbench: Hubbench, tmp_path: 
     home = tmp_path / "home"
     home.mkdir()
     (home / "config.toml").write_text('[vhosts]\n"15-essai_v9" = "2.2"\n', encoding="utf-8")
-    proc = hubbench(home, SHARED, "packs", "list", "--json")
+    proc = hubbench(home, MODELS, "packs", "list", "--json")
     assert proc.returncode == 0, proc.stderr
     listing = json.loads(proc.stdout)
     assert listing["source"]["kind"] == "directory" and listing["source"]["origin"] == "HUBBENCH_PACK_SOURCE"
@@ -116,7 +113,7 @@ def test_list_with_the_shared_directory_as_source(hubbench: Hubbench, tmp_path: 
         assert (row["where"], row["ready_offline"], row["provisional_if_offline"]) == ("dossier", True, False)
         assert row["files"] == FILES[row["tag"]] and row["source"].endswith("json-schema")
     assert "acceptée comme 3.4.1" in rows["15-15_v2.1"]["detail"]  # the local HEAD copy is said so
-    text = hubbench(home, SHARED, "packs", "list")
+    text = hubbench(home, MODELS, "packs", "list")
     assert text.returncode == 0 and "15-essai_v9" in text.stdout and "lu sur place" in text.stdout
 
 
@@ -212,7 +209,7 @@ def test_fetch_all_reports_each_failure_in_the_summary(
 def test_errors_are_clear_french_and_exit_2(
     hubbench: Hubbench, tmp_path: Path, served: str, source: str, args: list[str], message: str
 ) -> None:
-    chosen = {"shared": str(SHARED), "served": served, "empty-dir": str(tmp_path)}.get(source, source)
+    chosen = {"shared": str(MODELS), "served": served, "empty-dir": str(tmp_path)}.get(source, source)
     proc = hubbench(tmp_path / "home", chosen, *args)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr and proc.stderr.splitlines()[-1].startswith(("Erreur", "  →"))
@@ -223,9 +220,9 @@ def test_a_bad_tag_in_config_vhosts_is_named(hubbench: Hubbench, tmp_path: Path)
     home = tmp_path / "home"
     home.mkdir()
     (home / "config.toml").write_text('[vhosts]\n"15-faux_v1" = "9.9"\n', encoding="utf-8")
-    listing = hubbench(home, SHARED, "packs", "list")
+    listing = hubbench(home, MODELS, "packs", "list")
     assert listing.returncode == 0 and "15-faux_v1" in listing.stdout and "ERREUR" in listing.stdout
-    proc = hubbench(home, SHARED, "packs", "fetch", "--all")
+    proc = hubbench(home, MODELS, "packs", "fetch", "--all")
     assert proc.returncode == 2 and "Vhost 15-faux_v1 → pack '9.9'" in proc.stderr, proc.stderr
 
 

@@ -15,8 +15,8 @@ if str(REPO) not in sys.path:  # bench_app is not an installed package
     sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from postgres_support import pg_schema_url  # noqa: E402
 from runs_fixture import Filled, populate  # noqa: E402
+from support.postgres import pg_schema_url  # noqa: E402
 
 APP = REPO / "bench_app" / "app.py"
 _CELL = re.compile(

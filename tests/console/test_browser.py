@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hub_support import pick_free_ports
 from runs_fixture import NO_ACK_RULE, Filled
+from support.ci import skip_or_fail
+from support.hub import pick_free_ports
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -45,10 +46,7 @@ def _need_browser() -> None:
     except ImportError:
         missing.append("playwright (pip install playwright)")
     if missing:
-        message = "navigateur absent : " + ", ".join(missing)
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_or_fail("navigateur absent : " + ", ".join(missing))
 
 
 @pytest.fixture

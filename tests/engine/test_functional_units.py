@@ -3,13 +3,13 @@ case features kept in sync with test_cases.json, fake-trace runs of the tier 5 a
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support.official import official_pack
 
 from hubbench.cases import rules
 from hubbench.cases.material import material_for
@@ -31,19 +31,9 @@ from hubbench.engine.scenario import ScenarioEngine, Services
 from hubbench.events import CheckRecorded, Event, Verdict
 from hubbench.home import BenchHome
 from hubbench.protocol import build_message, encode
-from hubbench.protocol.packs import load_pack
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO / ".." / "shared" / "hubsante-models"
 VENDOR, PARTNER = "fr.health.samu440", "fr.fire.nexsis.sdis44"
-
-
-def _shared(path: Path) -> Path:
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"données officielles absentes en CI : {path}")
-        pytest.skip(f"données officielles absentes : {path}")
-    return path
 
 
 @dataclass
@@ -129,7 +119,7 @@ def test_value_checklist_skips_dates_and_ignored_paths() -> None:
 
 
 def test_official_features_in_sync_with_test_cases() -> None:
-    pack = load_pack(directory=_shared(SHARED / "official"))
+    pack = official_pack("3")
     categories = material_for(pack).test_cases()
     assert {c.label for c in categories} == set(official_cases.LINK_CATEGORIES.values())
     for category in categories:
@@ -145,13 +135,13 @@ def test_slug_is_ascii_and_stable() -> None:
 
 
 def test_official_cases_not_applicable_without_test_cases(tmp_path: Path) -> None:
-    bench, _ = make_bench(tmp_path, link="15-15", pack=load_pack(directory=_shared(SHARED / "official-1.0")))
+    bench, _ = make_bench(tmp_path, link="15-15", pack=official_pack("1"))
     with pytest.raises(NotApplicable, match="ne fournit pas de cas de test officiels"):
         official_cases.find_case(bench, "Didier Morel")
 
 
 def test_tier5_case_id_rule_on_a_prompted_message(tmp_path: Path) -> None:
-    pack = load_pack(directory=_shared(SHARED / "official"))
+    pack = official_pack("3")
     bench, events = make_bench(tmp_path, pack=pack)
     bad = fn.factory(bench).create_case(fn.new_case(bench), link="15-NexSIS")  # the partner's caseId
     bench.trace.add(build_message(VENDOR, PARTNER, bad))
@@ -162,7 +152,7 @@ def test_tier5_case_id_rule_on_a_prompted_message(tmp_path: Path) -> None:
 
 
 def test_tier7_answer_without_mission_id_fails_its_rule(tmp_path: Path) -> None:
-    pack = load_pack(directory=_shared(SHARED / "official"))
+    pack = official_pack("3")
     bench, events = make_bench(tmp_path, pack=pack)
     factory = fn.factory(bench)
     ctx = fn.new_case(bench)

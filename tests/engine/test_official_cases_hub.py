@@ -9,21 +9,15 @@ checklists stay "à attester".
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from hub_support import HubFixture, require_broker, start_node
-from test_functional_hub import run_against_conforme, shared_or_skip, table
+from support.dispatcher import dispatcher_for, run_environment
+from support.hub import HubFixture, open_hub
+from support.official import official_pack
+from support.runs import run_against, table
 
-from hubbench.campaigns.demo import SHARED_PACKS
 from hubbench.cases.material import material_for
 from hubbench.events import Verdict
-from hubbench.home import HOME_ENV, BenchHome
-from hubbench.hub.clients import ClientRegistry
-from hubbench.hub.management import ManagementClient
-from hubbench.hub.pki import Pki
-from hubbench.hub.supervision import start_dispatcher, stop_dispatcher
-from hubbench.protocol.packs import load_pack
 
 pytestmark = pytest.mark.broker
 VHOSTS = {"15-15": "15-15_v2.1", "15-SMUR": "15-smur_v1.7"}
@@ -31,33 +25,17 @@ VHOSTS = {"15-15": "15-15_v2.1", "15-SMUR": "15-smur_v1.7"}
 
 @pytest.fixture(scope="module")
 def hub3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubFixture]:
-    require_broker()
-    shared_or_skip()
-    root: Path = tmp_path_factory.mktemp("hubhome3x")
-    home = BenchHome(root).ensure()
-    settings, node = start_node(home, vhosts=tuple(VHOSTS.values()))
-    fixture = HubFixture(home=home, settings=settings, node=node, registry=ClientRegistry(home, settings),
-                         pki=Pki(home.pki_dir), api=ManagementClient.for_home(home, settings))
-    try:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setenv("HUBBENCH_PACK_SOURCE", str(SHARED_PACKS.resolve()))
-            patch.setenv(HOME_ENV, str(root))
-            start_dispatcher(home, settings)
-            try:
-                yield fixture
-            finally:
-                stop_dispatcher(home)
-    finally:
-        fixture.close_clients()
-        node.stop()
+    with (open_hub(tmp_path_factory.mktemp("hubhome3x"), vhosts=tuple(VHOSTS.values())) as hub,
+          dispatcher_for(hub), run_environment(hub)):
+        yield hub
 
 
 @pytest.mark.parametrize("link", sorted(VHOSTS))
 def test_official_cases_case_by_case(hub3: HubFixture, link: str) -> None:
-    result = run_against_conforme(hub3, link, VHOSTS[link], "6", "cas officiel")
-    report = table(result) + "\n  journal du vendeur :\n" + "\n".join(result["sim_log"])
+    result = run_against(hub3, "conforme", link, VHOSTS[link], "6", "cas officiel")
+    report = table(result)
     official = [s for s in result["scenarios"] if "cas-officiel" in s["tags"]]
-    pack = load_pack(directory=SHARED_PACKS / "official")
+    pack = official_pack("3")
     cases = [c for cat in material_for(pack).test_cases() if cat.label == link for c in cat.cases]
     labels = [c.label for c in cases]
     played = {s["name"].removeprefix("Cas officiel "): Verdict(s["verdict"]) for s in official}

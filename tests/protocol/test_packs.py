@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from protocol_data import SHARED, shared_or_skip
+from support.official import MODELS, official
 
 from hubbench.errors import SetupError, UsageError
 from hubbench.protocol import packs
@@ -21,8 +21,8 @@ from hubbench.protocol.validator import validator_for
 
 @pytest.fixture()
 def shared_source(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("HUBBENCH_PACK_SOURCE", str(shared_or_skip(SHARED)))
-    return SHARED
+    monkeypatch.setenv("HUBBENCH_PACK_SOURCE", str(official()))
+    return MODELS
 
 
 @pytest.mark.parametrize(("version", "tag", "line"), [("1.0", "1.0", "1"), ("1", "1.0", "1"),
@@ -65,7 +65,7 @@ def test_usage_errors(shared_source: Path, kwargs) -> None:
 
 
 def test_pack_directory_forms(tmp_path: Path) -> None:
-    json_schema = shared_or_skip(SHARED / "official-2.2" / "json-schema")
+    json_schema = official("official-2.2", "json-schema")
     assert load_pack(directory=json_schema).line == "2"
     assert load_pack(directory=json_schema.parent).tag == "2.2"
     with pytest.raises(UsageError):
@@ -73,7 +73,7 @@ def test_pack_directory_forms(tmp_path: Path) -> None:
 
 
 def test_broken_ref_is_a_setup_error(tmp_path: Path) -> None:
-    src = shared_or_skip(SHARED / "official" / "json-schema")
+    src = official("official", "json-schema")
     copy = tmp_path / "json-schema"
     shutil.copytree(src, copy)
     (copy / "RS-EDA.schema.json").unlink()
@@ -84,12 +84,12 @@ def test_broken_ref_is_a_setup_error(tmp_path: Path) -> None:
 @pytest.fixture()
 def raw_github(tmp_path: Path) -> Iterator[str]:
     """A 127.0.0.1 server laid out like raw.githubusercontent (<org>/<repo>/<tag>/src/main/resources/…)."""
-    shared_or_skip(SHARED)
+    official()
     root = tmp_path / "www" / "ansforge" / "SAMU-Hub-Modeles"
     for tag, folder in (("1.0", "official-1.0"), ("3.4.1", "official")):
         target = root / tag / "src" / "main" / "resources"
         target.mkdir(parents=True)
-        (target / "json-schema").symlink_to((SHARED / folder / "json-schema").resolve())
+        (target / "json-schema").symlink_to((MODELS / folder / "json-schema").resolve())
     handler = functools.partial(_QuietHandler, directory=str(tmp_path / "www"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 
 import pytest
 from fuzz_cases import ROUTE, Case, Ids, any_case, big_cases
-from hub_support import HubFixture
 from hypothesis import HealthCheck, given, settings
-from reliability_support import official_pack
+from support.hub import HubFixture
+from support.official import official_pack
 from wire import draw_cases, run_stream
 
 from hubbench.hub.dispatcher import supervisor
@@ -56,8 +56,8 @@ def test_ten_megabyte_bodies() -> None:
 
 
 @pytest.mark.broker
-def test_stream_on_the_real_dispatcher(live_dispatcher: HubFixture) -> None:
-    hub = live_dispatcher
+def test_stream_on_the_real_dispatcher(live_hub: HubFixture) -> None:
+    hub = live_hub
     ids = Ids(hub.unique_id(), hub.unique_id(), hub.unique_id())
     for client_id in (ids.sender, ids.recipient, ids.other):
         hub.add_client(client_id)

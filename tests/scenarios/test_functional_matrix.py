@@ -9,27 +9,22 @@ with its own vendor and partner ids, `Timeouts.fast()`) against one node and its
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support.ci import skip_or_fail
+from support.hub import HubFixture
+from support.runs import collect, failures, start_run, start_vendor, table, with_vendor_log
 
-from hubbench.campaigns.demo import pack_source_env
 from hubbench.engine.links import default_partner_id, get_link
 from hubbench.events import Verdict
-from hubbench.home import HOME_ENV, PACK_SOURCE_ENV
-from hubbench.hub.clients import ClientRegistry
-from hubbench.hub.supervision import dispatcher_health, start_dispatcher, stop_dispatcher
-from hubbench.sim.launch import VendorThread, build_vendor
+from hubbench.sim.launch import VendorThread
 from hubbench.sim.profiles import PROFILES
 
 FEATURES = Path(__file__).resolve().parents[2] / "features"
-RUN_ONE = Path(__file__).with_name("run_one.py")
 RUN_LIMIT_S = 420
 FUNCTIONAL_TIERS = (4, 5, 6, 7)
 
@@ -74,71 +69,30 @@ def _partner(client_id: str, link: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def runs(hub_node: Any) -> Iterator[dict[str, dict[str, Any]]]:
+def runs(live_hub: HubFixture) -> Iterator[dict[str, dict[str, Any]]]:
     if not _features_present():
-        pytest.skip("scénarios des paliers 4 à 7 absents de features/")
-    home, settings = hub_node.home, hub_node.settings
-    env = {**pack_source_env(), HOME_ENV: str(home.root)}
-    already_running = dispatcher_health(home).get("running", False)
-    registry = ClientRegistry(home, settings)
-    sims: list[VendorThread] = []
-    with pytest.MonkeyPatch.context() as patch:
-        if env.get(PACK_SOURCE_ENV):
-            patch.setenv(PACK_SOURCE_ENV, env[PACK_SOURCE_ENV])  # the simulators load the vhost's pack
-        start_dispatcher(home, settings)
-        try:
-            for name, profile, link, _ in RUNS:
-                vhost = get_link(link).default_vhost
-                registry.add(CLIENT_IDS[name], vhosts=[vhost], editor="hubbench-tests")
-                sims.append(VendorThread(build_vendor(home, CLIENT_IDS[name], PROFILES[profile], vhost=vhost,
-                                                      settings=settings)).start())
-            started = time.monotonic()
-            processes = {
-                name: subprocess.Popen(
-                    [sys.executable, str(RUN_ONE), f"ref-fn-{name}", CLIENT_IDS[name], link, tiers,
-                     _partner(CLIENT_IDS[name], link)],
-                    env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                for name, _, link, tiers in RUNS
-            }
-            results = {name: _collect(process) for name, process in processes.items()}
-            for (name, *_), sim in zip(RUNS, sims, strict=True):
-                results[name]["sim_log"] = [entry.text for entry in sim.vendor.log][-25:]
-                results[name]["sim_error"] = repr(sim.error) if sim.error else None
-            print(f"\nmatrice fonctionnelle : {len(RUNS)} campagnes en {time.monotonic() - started:.0f} s")
-            for name, result in results.items():
-                counts: dict[str, int] = {}
-                for scenario in result["scenarios"]:
-                    counts[scenario["verdict"]] = counts.get(scenario["verdict"], 0) + 1
-                failed = "; ".join(s["name"] for s in _failing(result)) or "—"
-                print(f"  {name:<30} {counts}  échecs : {failed}")
-            yield results
-        finally:
-            for sim in sims:
-                sim.stop()
-            if not already_running:
-                stop_dispatcher(home)
-
-
-def _collect(process: subprocess.Popen[str]) -> dict[str, Any]:
+        skip_or_fail("scénarios des paliers 4 à 7 absents de features/")
+    sims: dict[str, VendorThread] = {}
     try:
-        out, err = process.communicate(timeout=RUN_LIMIT_S)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        out, err = process.communicate()
-    lines = [line for line in out.splitlines() if line.startswith("{")]
-    return json.loads(lines[-1]) if lines else {"error": err[-3000:], "scenarios": []}
-
-
-def _table(result: dict[str, Any]) -> str:
-    rows = [f"  P{s['tier']} {s['verdict']:<20} {s['name']} — {s['detail'][:200]}"
-            for s in result["scenarios"]]
-    log = "\n".join(f"  | {line}" for line in result.get("sim_log", []))
-    return ("\n".join(rows) or f"  aucun scénario ({result.get('error', '')})") + (
-        f"\n  journal du vendeur de référence (fin, erreur {result.get('sim_error')}) :\n{log}")
-
-
-def _failing(result: dict[str, Any]) -> list[dict[str, Any]]:
-    return [s for s in result["scenarios"] if Verdict(s["verdict"]).counts_as_failure]
+        for name, profile, link, _ in RUNS:
+            sims[name] = start_vendor(live_hub, CLIENT_IDS[name], profile, get_link(link).default_vhost)
+        started = time.monotonic()
+        processes = {name: start_run(live_hub, f"ref-fn-{name}", CLIENT_IDS[name], link, tiers,
+                                     partner=_partner(CLIENT_IDS[name], link))
+                     for name, _, link, tiers in RUNS}
+        results = {name: with_vendor_log(collect(process, RUN_LIMIT_S), sims[name])
+                   for name, process in processes.items()}
+        print(f"\nmatrice fonctionnelle : {len(RUNS)} campagnes en {time.monotonic() - started:.0f} s")
+        for name, result in results.items():
+            counts: dict[str, int] = {}
+            for scenario in result["scenarios"]:
+                counts[scenario["verdict"]] = counts.get(scenario["verdict"], 0) + 1
+            failed = "; ".join(s["name"] for s in failures(result)) or "—"
+            print(f"  {name:<30} {counts}  échecs : {failed}")
+        yield results
+    finally:
+        for sim in sims.values():
+            sim.stop()
 
 
 @pytest.mark.parametrize("name", [name for name, profile, *_ in RUNS if profile == "conforme"])
@@ -146,27 +100,27 @@ def test_conforme_passes_every_automatable_functional_check(runs: dict[str, dict
                                                             name: str) -> None:
     result = runs[name]
     scenarios = result["scenarios"]
-    assert scenarios, _table(result)
-    assert {s["tier"] for s in scenarios} >= {4, 5, 6}, _table(result)
+    assert scenarios, table(result)
+    assert {s["tier"] for s in scenarios} >= {4, 5, 6}, table(result)
     pending = [s for s in scenarios if Verdict(s["verdict"]) is Verdict.PENDING_ATTESTATION]
-    assert all(Verdict(s["verdict"]) in AUTOMATABLE_OK for s in scenarios if s not in pending), _table(result)
-    assert pending and sum(Verdict(s["verdict"]) is Verdict.PASSED for s in scenarios) >= 8, _table(result)
+    assert all(Verdict(s["verdict"]) in AUTOMATABLE_OK for s in scenarios if s not in pending), table(result)
+    assert pending and sum(Verdict(s["verdict"]) is Verdict.PASSED for s in scenarios) >= 8, table(result)
     if name.endswith("15-NexSIS"):
         tier7 = [s for s in scenarios if s["tier"] == 7 and Verdict(s["verdict"]) is Verdict.PASSED]
-        assert len(tier7) >= 5, _table(result)
+        assert len(tier7) >= 5, table(result)
 
 
 @pytest.mark.parametrize("profile", sorted(EXPECTED_FAILURES))
 def test_functional_fault_fails_exactly_its_scenarios(runs: dict[str, dict[str, Any]], profile: str) -> None:
     result = runs[profile]
-    failing = _failing(result)
+    failing = failures(result)
     expected = EXPECTED_FAILURES[profile]
-    assert len(failing) == len(expected), f"{profile} :\n{_table(result)}"
+    assert len(failing) == len(expected), f"{profile} :\n{table(result)}"
     for fragment in expected:
-        assert any(fragment in s["name"] for s in failing), f"{profile} ({fragment}) :\n{_table(result)}"
-    assert all(Verdict(s["verdict"]) is Verdict.FAILED for s in failing), f"{profile} :\n{_table(result)}"
-    assert {s["tier"] for s in failing} == {PROFILES[profile].tier}, _table(result)
-    assert {1, 2, 3} <= {s["tier"] for s in result["scenarios"]}, _table(result)  # tiers 1–3 ran, passed
+        assert any(fragment in s["name"] for s in failing), f"{profile} ({fragment}) :\n{table(result)}"
+    assert all(Verdict(s["verdict"]) is Verdict.FAILED for s in failing), f"{profile} :\n{table(result)}"
+    assert {s["tier"] for s in failing} == {PROFILES[profile].tier}, table(result)
+    assert {1, 2, 3} <= {s["tier"] for s in result["scenarios"]}, table(result)  # tiers 1–3 ran, passed
 
 
 def test_every_functional_fault_is_in_the_matrix(runs: dict[str, dict[str, Any]]) -> None:

@@ -7,26 +7,19 @@ process per run, each with its own partner id) against one node and its dispatch
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from support.hub import HubFixture
+from support.runs import collect, failures, start_run, start_vendor, table, with_vendor_log
 
-from hubbench.campaigns.demo import pack_source_env
 from hubbench.events import Verdict
-from hubbench.home import HOME_ENV, PACK_SOURCE_ENV
-from hubbench.hub.clients import ClientRegistry
-from hubbench.hub.supervision import dispatcher_health, start_dispatcher, stop_dispatcher
-from hubbench.sim.launch import VendorThread, build_vendor
+from hubbench.sim.launch import VendorThread
 from hubbench.sim.profiles import PROFILES
 
 LINK, VHOST, TIERS = "15-15", "15-15_v1.5", "1-3"
 RUN_LIMIT_S = 300
-RUN_ONE = Path(__file__).with_name("run_one.py")
 
 
 def _tier(profile: str) -> int:
@@ -58,79 +51,39 @@ pytestmark = pytest.mark.broker
 
 
 @pytest.fixture(scope="module")
-def runs(hub_node: Any) -> Iterator[dict[str, dict[str, Any]]]:
-    home, settings = hub_node.home, hub_node.settings
-    env = {**pack_source_env(), HOME_ENV: str(home.root)}
-    already_running = dispatcher_health(home).get("running", False)
-    with pytest.MonkeyPatch.context() as patch:
-        for key in (PACK_SOURCE_ENV,):
-            if env.get(key):
-                patch.setenv(key, env[key])
-        start_dispatcher(home, settings)
-    registry = ClientRegistry(home, settings)
-    for client_id in CLIENT_IDS.values():
-        registry.add(client_id, vhosts=[VHOST], editor="hubbench-tests")
-    sims = []
+def runs(live_hub: HubFixture) -> Iterator[dict[str, dict[str, Any]]]:
+    sims: dict[str, VendorThread] = {}
     try:
         for name, client_id in CLIENT_IDS.items():
-            sims.append(VendorThread(build_vendor(home, client_id, PROFILES[name], vhost=VHOST,
-                                                  settings=settings)).start())
-        processes = {
-            name: subprocess.Popen([sys.executable, str(RUN_ONE), f"ref-{name}", client_id, LINK, TIERS,
-                                    client_id.replace("samu9", "samuP")],
-                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for name, client_id in CLIENT_IDS.items()
-        }
-        results: dict[str, dict[str, Any]] = {}
-        for name, process in processes.items():
-            try:
-                out, err = process.communicate(timeout=RUN_LIMIT_S)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                out, err = process.communicate()
-            lines = [line for line in out.splitlines() if line.startswith("{")]
-            results[name] = json.loads(lines[-1]) if lines else {"error": err[-2000:], "scenarios": []}
-        for name, sim in zip(CLIENT_IDS, sims, strict=True):
-            results[name]["sim_log"] = [entry.text for entry in sim.vendor.log][-12:]
-            results[name]["sim_error"] = repr(sim.error) if sim.error else None
-        yield results
+            sims[name] = start_vendor(live_hub, client_id, name, VHOST)
+        processes = {name: start_run(live_hub, f"ref-{name}", client_id, LINK, TIERS,
+                                     partner=client_id.replace("samu9", "samuP"))
+                     for name, client_id in CLIENT_IDS.items()}
+        yield {name: with_vendor_log(collect(process, RUN_LIMIT_S), sims[name], 12)
+               for name, process in processes.items()}
     finally:
-        for sim in sims:
+        for sim in sims.values():
             sim.stop()
-        if not already_running:
-            stop_dispatcher(home)
-
-
-def _failing(result: dict[str, Any]) -> list[dict[str, Any]]:
-    return [s for s in result["scenarios"] if Verdict(s["verdict"]).counts_as_failure]
-
-
-def _table(result: dict[str, Any]) -> str:
-    rows = [f"  P{s['tier']} {s['verdict']:<20} {s['name']} — {s['detail'][:160]}"
-            for s in result["scenarios"]]
-    log = "\n".join(f"  | {line}" for line in result.get("sim_log", []))
-    return ("\n".join(rows) or f"  aucun scénario ({result.get('error', '')})") + (
-        f"\n  journal du vendeur de référence (fin, erreur {result.get('sim_error')}) :\n{log}")
 
 
 def test_conforme_passes_every_automatable_check(runs: dict[str, dict[str, Any]]) -> None:
     result = runs["conforme"]
-    assert result["scenarios"], _table(result)
-    assert {s["tier"] for s in result["scenarios"]} == {1, 2, 3}, _table(result)
+    assert result["scenarios"], table(result, 160)
+    assert {s["tier"] for s in result["scenarios"]} == {1, 2, 3}, table(result, 160)
     allowed = {Verdict.PASSED, Verdict.PENDING_ATTESTATION, Verdict.NOT_APPLICABLE}
-    assert all(Verdict(s["verdict"]) in allowed for s in result["scenarios"]), _table(result)
+    assert all(Verdict(s["verdict"]) in allowed for s in result["scenarios"]), table(result, 160)
     assert any(Verdict(s["verdict"]) is Verdict.PASSED for s in result["scenarios"])
 
 
 @pytest.mark.parametrize("profile", FAULTS)
 def test_fault_profile_fails_exactly_its_scenario(runs: dict[str, dict[str, Any]], profile: str) -> None:
     result = runs[profile]
-    failing = _failing(result)
-    assert len(failing) == 1, f"{profile} :\n{_table(result)}"
+    failing = failures(result)
+    assert len(failing) == 1, f"{profile} :\n{table(result, 160)}"
     (failed,) = failing
-    assert EXPECTED_FAILURE[profile] in failed["name"], f"{profile} :\n{_table(result)}"
-    assert Verdict(failed["verdict"]) is not Verdict.ERROR, f"{profile} :\n{_table(result)}"
-    assert failed["tier"] == _tier(profile), _table(result)
+    assert EXPECTED_FAILURE[profile] in failed["name"], f"{profile} :\n{table(result, 160)}"
+    assert Verdict(failed["verdict"]) is not Verdict.ERROR, f"{profile} :\n{table(result, 160)}"
+    assert failed["tier"] == _tier(profile), table(result, 160)
 
 
 def test_every_scenario_is_exercised_by_a_fault(runs: dict[str, dict[str, Any]]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hub_support import HubFixture
+from support.hub import HubFixture
 
 from hubbench.hub.management import poll_until
 from hubbench.transport.client import AckMode, Delivery, HubClient, StaleDelivery

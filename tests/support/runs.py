@@ -1,0 +1,88 @@
+"""Engine runs against a test hub, each in its own process (support/engine_process.py), and the reference
+vendors that answer them (threads of the test process, acting on the runs' prompts through the results
+database like a real operator)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from hubbench.events import Verdict
+from hubbench.sim.launch import VendorThread, build_vendor
+from hubbench.sim.profiles import PROFILES
+from support.dispatcher import process_env
+from support.hub import HubFixture
+
+ENGINE_PROCESS = Path(__file__).with_name("engine_process.py")
+RUN_LIMIT_S = 300
+
+
+def start_run(hub: HubFixture, vendor: str, client_id: str, link: str, tiers: str, *,
+              vhost: str | None = None, partner: str | None = None,
+              names: Iterable[str] = ()) -> subprocess.Popen[str]:
+    """One engine run of `tiers` (e.g. "1-3") in a process of its own; read its outcome with `collect`."""
+    args = [sys.executable, str(ENGINE_PROCESS), vendor, client_id, link, tiers]
+    args += ["--vhost", vhost] if vhost else []
+    args += ["--partner", partner] if partner else []
+    for name in names:
+        args += ["--names", name]
+    return subprocess.Popen(args, env=process_env(hub), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def collect(process: subprocess.Popen[str], limit_s: float = RUN_LIMIT_S) -> dict[str, Any]:
+    """The run's JSON line, or {"error": end of stderr, "scenarios": []} (killed after `limit_s`)."""
+    try:
+        out, err = process.communicate(timeout=limit_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, err = process.communicate()
+    lines = [line for line in out.splitlines() if line.startswith("{")]
+    return json.loads(lines[-1]) if lines else {"error": err[-3000:], "scenarios": []}
+
+
+def start_vendor(hub: HubFixture, client_id: str, profile: str, vhost: str) -> VendorThread:
+    """A reference vendor of `profile`, registered on `vhost`, running in a thread of this process."""
+    hub.registry.add(client_id, vhosts=[vhost], editor="hubbench-tests")
+    return VendorThread(build_vendor(hub.home, client_id, PROFILES[profile], vhost=vhost,
+                                     settings=hub.settings)).start()
+
+
+def with_vendor_log(result: dict[str, Any], vendor: VendorThread, lines: int = 25) -> dict[str, Any]:
+    """`result` with the end of the vendor's log and its error (for the failure reports)."""
+    result["sim_log"] = [entry.text for entry in vendor.vendor.log][-lines:]
+    result["sim_error"] = repr(vendor.error) if vendor.error else None
+    return result
+
+
+def run_against(hub: HubFixture, profile: str, link: str, vhost: str, tiers: str, *names: str,
+                limit_s: float = RUN_LIMIT_S) -> dict[str, Any]:
+    """One run of `tiers` against a fresh reference vendor of `profile` (scenarios filtered by `names`)."""
+    client_id = f"fr.health.samu{uuid.uuid4().hex[:5]}"
+    vendor = start_vendor(hub, client_id, profile, vhost)
+    try:
+        result = collect(start_run(hub, profile, client_id, link, tiers, vhost=vhost, names=names), limit_s)
+    finally:
+        vendor.stop()
+    return with_vendor_log(result, vendor, 15)
+
+
+def table(result: dict[str, Any], detail: int = 200) -> str:
+    """The run's scenarios, one a line, then the end of the vendor's log when the result has it."""
+    rows = [f"  P{s['tier']} {s['verdict']:<20} {s['name']} — {s['detail'][:detail]}"
+            for s in result["scenarios"]]
+    text = "\n".join(rows) or f"  aucun scénario ({result.get('error', '')})"
+    if "sim_log" in result:
+        log = "\n".join(f"  | {line}" for line in result["sim_log"])
+        text += f"\n  journal du vendeur de référence (fin, erreur {result.get('sim_error')}) :\n{log}"
+    return text
+
+
+def failures(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The scenarios of the run whose verdict counts as a failure."""
+    return [s for s in result["scenarios"] if Verdict(s["verdict"]).counts_as_failure]
