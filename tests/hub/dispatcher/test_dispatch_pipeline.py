@@ -118,7 +118,7 @@ def test_100_non_persistent(pack3: SchemaPack) -> None:
 
 def test_non_persistent_partner_hub_is_only_noted(pack3: SchemaPack) -> None:
     env = envelope("fr.fire.nexsis.sdis23", SAMU_B, sent_at=NOW, expires_at=NOW + timedelta(days=2))
-    xml_body, _ = encode(env, "xml", pack3=pack3)
+    xml_body, _ = encode(env, "xml", pack=pack3)
     decision = decide(inbound(xml_body, routing_key="fr.fire.nexsis.sdis23", content_type="text/plain",
                               delivery_mode=1), ctx_for(pack3))
     assert isinstance(decision, Forward)
@@ -237,7 +237,7 @@ def test_json_to_xml_recipient_is_reencoded(pack3: SchemaPack) -> None:
 
 def test_xml_sender_to_json_recipient(pack3: SchemaPack) -> None:
     env = fresh(use_case=technical_use_case())
-    body, ctype = encode(env, "xml", pack3=pack3)
+    body, ctype = encode(env, "xml", pack=pack3)
     decision = decide(inbound(body, content_type=ctype), ctx_for(pack3))
     assert isinstance(decision, Forward)
     assert decision.content_type == "application/json"
@@ -255,7 +255,7 @@ def test_reserialize_option_reencodes_json(pack3: SchemaPack) -> None:
 
 def test_partner_hub_body_read_as_xml_whatever_the_content_type(pack3: SchemaPack) -> None:
     env = envelope("fr.fire.nexsis.sdis23", SAMU_B, sent_at=NOW, expires_at=NOW + timedelta(days=2))
-    body, _ = encode(env, "xml", pack3=pack3)
+    body, _ = encode(env, "xml", pack=pack3)
     decision = decide(inbound(body, routing_key="fr.fire.nexsis.sdis23", content_type=None), ctx_for(pack3))
     assert isinstance(decision, Forward)
     assert decision.content_type == "application/json"
