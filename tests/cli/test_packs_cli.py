@@ -5,24 +5,20 @@ changed) / 2 (clear French error, never a traceback)."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 from support.official import MODELS, official
+from support.pack_server import PackServer, serve_packs
 
 from hubbench.cli import main
 
-FOLDERS = {"1.0": "official-1.0", "2.2": "official-2.2", "3.4.1": "official"}
 FILES = {"1.0": 19, "2.2": 24, "3.4.1": 25}  # schema closure of each pack
 UNREACHABLE = "http://127.0.0.1:9/{tag}/"
 SAMPLE = MODELS / "official" / "samples" / "valid" / "RC-EDA" / "RC-EDA.json"
@@ -70,31 +66,16 @@ def subprocess_hubbench(home: Path, source: str, *args: str) -> subprocess.Compl
                           capture_output=True, text=True, env=env, timeout=180, check=False)
 
 
-class _CountingHandler(http.server.SimpleHTTPRequestHandler):
-    served: ClassVar[list[str]] = []
-
-    def log_message(self, *args: object) -> None:
-        type(self).served.append(self.path)
+@pytest.fixture()
+def server(tmp_path: Path) -> Iterator[PackServer]:
+    """The three official packs at http://127.0.0.1:PORT/<tag>/ (a URL template with {tag})."""
+    with serve_packs(tmp_path / "www") as running:
+        yield running
 
 
 @pytest.fixture()
-def served(tmp_path: Path) -> Iterator[str]:
-    """The three official packs at http://127.0.0.1:PORT/<tag>/ (a URL template with {tag})."""
-    www = tmp_path / "www"
-    www.mkdir()
-    for tag, folder in FOLDERS.items():
-        (www / tag).symlink_to((MODELS / folder / "json-schema").resolve())
-    _CountingHandler.served = []
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_CountingHandler, directory=str(www))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/{{tag}}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+def served(server: PackServer) -> str:
+    return server.url
 
 
 def test_list_with_the_shared_directory_as_source(hubbench: Hubbench, tmp_path: Path) -> None:
@@ -128,7 +109,7 @@ def test_list_with_the_default_source_says_provisional_offline(hubbench: Hubbenc
 
 
 def test_fetch_all_over_http_then_the_cache_serves_offline(
-    hubbench: Hubbench, tmp_path: Path, served: str
+    hubbench: Hubbench, tmp_path: Path, server: PackServer, served: str
 ) -> None:
     home = tmp_path / "home"
     proc = hubbench(home, served, "packs", "fetch", "--all")
@@ -138,11 +119,11 @@ def test_fetch_all_over_http_then_the_cache_serves_offline(
     for tag, count in FILES.items():
         manifest = json.loads((home / "packs" / tag / "manifest.json").read_text(encoding="utf-8"))
         assert len(manifest["files"]) == count and manifest["source"] == served.format(tag=tag)
-    downloads = len(_CountingHandler.served)
+    downloads = len(server.requests)
     assert downloads == sum(FILES.values())
     again = hubbench(home, served, "packs", "fetch", "--vhost", "15-smur_v1.7")
     assert again.returncode == 0 and "déjà en cache" in again.stdout
-    assert len(_CountingHandler.served) == downloads  # nothing downloaded again
+    assert len(server.requests) == downloads  # nothing downloaded again
     listing = json.loads(hubbench(home, UNREACHABLE, "packs", "list", "--json").stdout)
     states = {(r["where"], r["checksum"], r["ready_offline"]) for r in listing["vhosts"]}
     assert states == {("cache", "intact", True)}

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from support.official import MODELS, official
+from support.pack_server import PackServer, serve_packs
 
 from hubbench.errors import SetupError, UsageError
 from hubbench.protocol import packs
@@ -81,48 +79,31 @@ def test_broken_ref_is_a_setup_error(tmp_path: Path) -> None:
         load_pack(directory=copy)
 
 
+RAW_GITHUB_LAYOUT = "ansforge/SAMU-Hub-Modeles/{tag}/src/main/resources/json-schema"
+
+
 @pytest.fixture()
-def raw_github(tmp_path: Path) -> Iterator[str]:
+def raw_github(tmp_path: Path) -> Iterator[PackServer]:
     """A 127.0.0.1 server laid out like raw.githubusercontent (<org>/<repo>/<tag>/src/main/resources/…)."""
-    official()
-    root = tmp_path / "www" / "ansforge" / "SAMU-Hub-Modeles"
-    for tag, folder in (("1.0", "official-1.0"), ("3.4.1", "official")):
-        target = root / tag / "src" / "main" / "resources"
-        target.mkdir(parents=True)
-        (target / "json-schema").symlink_to((MODELS / folder / "json-schema").resolve())
-    handler = functools.partial(_QuietHandler, directory=str(tmp_path / "www"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/ansforge/SAMU-Hub-Modeles/{{tag}}/src/main/resources/json-schema/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_packs(tmp_path / "www", RAW_GITHUB_LAYOUT) as server:
+        yield server
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    requests_seen = 0
-
-    def log_message(self, *args) -> None:
-        type(self).requests_seen += 1
-
-
-def test_download_through_a_url_template_then_cache(raw_github: str, isolated_home: Path,
+def test_download_through_a_url_template_then_cache(raw_github: PackServer, isolated_home: Path,
                                                      monkeypatch: pytest.MonkeyPatch, val3) -> None:
-    monkeypatch.setenv("HUBBENCH_PACK_SOURCE", raw_github)
+    monkeypatch.setenv("HUBBENCH_PACK_SOURCE", raw_github.url)
     pack = load_pack(version="3")
     assert pack.tag == "3.4.1" and not pack.provisional
     assert pack.directory == isolated_home / "packs" / "3.4.1"
     manifest = json.loads((pack.directory / MANIFEST).read_text(encoding="utf-8"))
     assert len(manifest["files"]) == len(pack.schemas) == 25
     assert pack.digest == val3.pack.digest  # same schemas as the local copy
-    seen = _QuietHandler.requests_seen
+    seen = len(raw_github.requests)
     assert load_pack(version="3").digest == pack.digest
-    assert _QuietHandler.requests_seen == seen  # served from the verified cache
+    assert len(raw_github.requests) == seen  # served from the verified cache
     (pack.directory / "RC-DE.schema.json").write_text("{}", encoding="utf-8")  # tampered cache → refetch
     assert load_pack(version="3").digest == pack.digest
-    assert _QuietHandler.requests_seen > seen
+    assert len(raw_github.requests) > seen
     assert load_pack(version="1.0").line == "1"
 
 

@@ -31,9 +31,7 @@ def _collect(inbox: Inbox, expected: set[str], timeout: float) -> Counter[str]:
 
 def test_kill_9_of_worker_and_whole_dispatcher_while_messages_flow(live_hub: HubFixture) -> None:
     hub = live_hub
-    a, b = hub.unique_id(), hub.unique_id()
-    hub.add_client(a)
-    hub.add_client(b)
+    a, b = hub.new_clients(2)
     sender = hub.client(a)
     sent: list[str] = []
     with hub.client(b).inbox([f"{b}.message"]) as inbox:
@@ -54,9 +52,7 @@ def test_kill_9_of_worker_and_whole_dispatcher_while_messages_flow(live_hub: Hub
 
 def test_memory_alarm_blocks_publishers_then_traffic_resumes(live_hub: HubFixture) -> None:
     hub = live_hub
-    a, b = hub.unique_id(), hub.unique_id()
-    hub.add_client(a)
-    hub.add_client(b)
+    a, b = hub.new_clients(2)
     sender = hub.client(a)
     env = build_message(a, b, custom_content_use_case(text="pendant l'alarme"))
     published = threading.Event()

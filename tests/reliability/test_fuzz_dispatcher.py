@@ -58,9 +58,7 @@ def test_ten_megabyte_bodies() -> None:
 @pytest.mark.broker
 def test_stream_on_the_real_dispatcher(live_hub: HubFixture) -> None:
     hub = live_hub
-    ids = Ids(hub.unique_id(), hub.unique_id(), hub.unique_id())
-    for client_id in (ids.sender, ids.recipient, ids.other):
-        hub.add_client(client_id)
+    ids = Ids(*hub.new_clients(3))
     before = supervisor.health(hub.home)
     cases = draw_cases(any_case(ids), 150, seed=8) + big_cases(ids)[-1:]
     sender = hub.client(ids.sender)

@@ -77,9 +77,7 @@ def test_revoked_identities_keep_owner_only_keys(hub_node: HubFixture) -> None:
 @pytest.mark.broker
 def test_no_secret_in_logs_trace_or_cli_output(live_hub: HubFixture) -> None:
     hub = live_hub
-    a, b = hub.unique_id(), hub.unique_id()
-    hub.add_client(a)
-    hub.add_client(b)
+    a, b = hub.new_clients(2)
     client = hub.client(a)
     rejected_before = supervisor.health(hub.home)["counters"].get("rejected", 0)
     with hub.client(b).inbox() as inbox:

@@ -116,6 +116,10 @@ class HubFixture:
         """Register a client live (all vhosts unless `vhosts` is given)."""
         return self.registry.add(client_id or self.unique_id(), vhosts=vhosts, use_xml=use_xml)
 
+    def new_clients(self, count: int) -> list[str]:
+        """`count` fresh client ids, registered live on every vhost."""
+        return [self.add_client().client_id for _ in range(count)]
+
     def client(
         self, client_id: str, vhost: str | None = None, connection_name: str | None = None
     ) -> HubClient:
