@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:  # `python bench/x.py` from anywhere
+if str(REPO) not in sys.path:  # `python bench/<script>.py` from anywhere
     sys.path.insert(0, str(REPO))
 
 from hubbench.home import HOME_ENV, PACK_SOURCE_ENV, BenchHome  # noqa: E402

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from hubbench.events import VERDICT_LABELS_FR, Verdict
 from hubbench.results.views import RunSummary
+from hubbench.vhosts import LINK_NAMES
 
 TIER_NAMES_FR: dict[int, str] = {
     1: "Raccordement",
@@ -18,7 +19,7 @@ TIER_NAMES_FR: dict[int, str] = {
     7: "EMSI (demandes de concours)",
 }
 
-LINKS: tuple[str, ...] = ("15-15", "15-SMUR", "15-NexSIS")
+LINKS: tuple[str, ...] = LINK_NAMES  # in the order the console lists them
 
 # Background / text colour per verdict: green = good, red = the vendor failed, purple = the bench
 # failed, orange = no answer in time, amber = a person must judge, greys = nothing to judge.

@@ -2,7 +2,8 @@
 # Généré depuis test_cases.json (hubbench.engine.official_cases.feature_text) : ne pas modifier à la main.
 @palier-6 @cas-officiel @15-15
 Fonctionnalité: Cas de test officiels 15-15
-  Chaque cas de test officiel du pack du vhost est joué comme le runner officiel (HUB_PROTOCOL §9) :
+  Chaque cas de test officiel du pack du vhost est joué comme le runner officiel (LRM de test de l'ANS,
+  dépôt ansforge/SAMU-Hub-Sante, web/lrm/client/pages/test/) :
   étapes « receive » envoyées par le banc et acquittées (RC-REF) par le système, puis attestées valeur par
   valeur par une personne ; étapes « send » ressaisies par l'opérateur et comparées automatiquement.
 

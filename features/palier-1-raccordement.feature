@@ -25,4 +25,4 @@ Fonctionnalité: Palier 1 — Raccordement au hub
     Alors le journal du hub ne contient aucun accès refusé pour le système [Palier 1 — DST 1.2 §3.1 (déclaration passive, clé de routage = identifiant)]
 
   Scénario: Identifiant client et certificat convenus avec l'équipe du hub
-    Alors une personne atteste "raccordement-convenu" : l'identifiant client et le certificat du système ont été convenus avec l'équipe du hub [Palier 1 — RECETTE 1.1, 1.2]
+    Alors une personne atteste "raccordement-convenu" : l'identifiant client et le certificat du système ont été convenus avec l'équipe du hub [Palier 1 — cahier de recette 2023 §1.1, §1.2]

@@ -3,7 +3,7 @@
 Fonctionnalité: Palier 2 — Réception de messages techniques
   Le système acquitte (basic.ack) chaque message après traitement, rejette sans remise en file un
   message qu'il ne sait pas décoder, consomme ses files .info et .ack et retrouve après un redémarrage
-  les messages arrivés pendant l'arrêt (DST 1.2 §3.3.1, §3.3.4, §3.4.7 ; RECETTE 2.2).
+  les messages arrivés pendant l'arrêt (DST 1.2 §3.3.1, §3.3.4, §3.4.7 ; cahier de recette 2023 §2.2).
 
   Contexte:
     Soit le système de l'éditeur est connecté au hub
@@ -23,7 +23,7 @@ Fonctionnalité: Palier 2 — Réception de messages techniques
     Et la file ack est vidée [Palier 2 — DST 1.2 §3.3.2 (consommation de la file .ack)]
 
   Scénario: Confirmations de publication (optionnel)
-    Alors le système publie sur un canal en mode confirm [Palier 2 — RECETTE 2.2 (Publisher Confirms, optionnel)]
+    Alors le système publie sur un canal en mode confirm [Palier 2 — cahier de recette 2023 §2.2 (Publisher Confirms, optionnel)]
 
   Scénario: Messages conservés pendant un redémarrage du système
     Quand l'opérateur redémarre le système pendant que le partenaire lui envoie 2 messages [Palier 2 — DST 1.2 §2.2.4 (files durables)]

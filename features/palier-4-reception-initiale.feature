@@ -5,7 +5,7 @@ Fonctionnalité: Palier 4 — Réception d'un message fonctionnel initial
   createCaseHealth / RS-EDA sur 15-15 et 15-SMUR), construit depuis l'exemple officiel du pack du vhost
   comme l'étape « receive » du runner officiel. Le système l'acquitte (AMQP et RC-REF) sans erreur, un
   renvoi ne crée pas de second dossier, et une personne atteste chaque valeur affichée
-  (HUB_PROTOCOL §10 palier 4 ; DST 1.2 §3.3.1, §3.3.2 ; RECETTE 4.1–4.4).
+  (support Projectathon 1 p. 15–16, palier 4 ; DST 1.2 §3.3.1, §3.3.2 ; cahier de recette 2023 §4.1–4.4).
 
   Contexte:
     Soit le système de l'éditeur est connecté au hub
@@ -18,12 +18,12 @@ Fonctionnalité: Palier 4 — Réception d'un message fonctionnel initial
   @tous-liens
   Scénario: Un renvoi du dossier ne crée pas de second dossier
     Quand le partenaire renvoie le dossier initial déjà partagé [Palier 4 — DST 1.2 §3.3.2 (renvoi acquitté)]
-    Alors la mise à jour suivante du système reprend le même caseId [Palier 4 — RECETTE 6.1 (pas de second dossier pour un même caseId)]
+    Alors la mise à jour suivante du système reprend le même caseId [Palier 4 — cahier de recette 2023 §6.1 (pas de second dossier pour un même caseId)]
 
   @tous-liens
   Scénario: Valeurs du dossier initial affichées par le logiciel
     Soit le dossier initial partagé par le partenaire [Palier 4 — DSF 15-15 §6.2 (réception du dossier initial)]
-    Alors une personne atteste la liste "affichage-dossier-initial" des valeurs affichées [Palier 4 — RECETTE 4.2–4.4 (affichage et nomenclatures)]
+    Alors une personne atteste la liste "affichage-dossier-initial" des valeurs affichées [Palier 4 — cahier de recette 2023 §4.2–4.4 (affichage et nomenclatures)]
 
   @15-15
   Plan du Scénario: Réception d'un message <message> (15-15)

@@ -6,7 +6,7 @@ Fonctionnalité: Palier 5 — Envoi d'un dossier et corrections
   {pays}.{domaine}.{organisation}.{senderCaseId}, date de création sans Z, valeurs du JDD (comparaison
   JSONPath du runner officiel hors identifiants générés et dates) ; la correction garde le caseId et la
   date de création, a un nouveau distributionID et le type de mise à jour de la liaison
-  (HUB_PROTOCOL §10 palier 5 ; DSF 15-15 §3.6, §5.1, §5.4 ; DSF 15-NexSIS §6.3).
+  (support Projectathon 1 p. 15–16, palier 5 ; DSF 15-15 §3.6, §5.1, §5.4 ; DSF 15-NexSIS §6.3).
 
   Contexte:
     Soit le système de l'éditeur est connecté au hub
@@ -40,4 +40,4 @@ Fonctionnalité: Palier 5 — Envoi d'un dossier et corrections
     Alors la correction est un message de mise à jour de la liaison avec un nouveau distributionID [Palier 5 — DSF 15-15 §5.4, DST 1.2 §3.4.3 (message de mise à jour)]
 
   Scénario: Statut de partage et trace du dossier visibles
-    Alors une personne atteste "statut-partage-visible" : le logiciel montre l'état de partage du dossier (acquitté ou non délivré) et garde sa trace [Palier 5 — DST 1.2 §3.3.2, RECETTE 5.3–5.4]
+    Alors une personne atteste "statut-partage-visible" : le logiciel montre l'état de partage du dossier (acquitté ou non délivré) et garde sa trace [Palier 5 — DST 1.2 §3.3.2, cahier de recette 2023 §5.3–5.4]

@@ -5,7 +5,7 @@ Fonctionnalité: Palier 6 — Réception et réconciliation
   est acquitté et les messages suivants du système reprennent ce caseId. Transfert de responsabilité
   (owner, CRRA traitant) : le partenaire demande au système de prendre son dossier en charge, l'opérateur
   accepte (owner = son identifiant) ou refuse (owner = celui du demandeur)
-  (HUB_PROTOCOL §10 palier 6 ; DSF 15-15 §5.3, §5.4, §6.1 ; RECETTE 6.1).
+  (support Projectathon 1 p. 15–16, palier 6 ; DSF 15-15 §5.3, §5.4, §6.1 ; cahier de recette 2023 §6.1).
 
   Contexte:
     Soit le système de l'éditeur est connecté au hub
@@ -28,4 +28,4 @@ Fonctionnalité: Palier 6 — Réception et réconciliation
 
   @tous-liens
   Scénario: Mises à jour visibles et sans doublon
-    Alors une personne atteste "reconciliation-visible" : pas de dossier en double, les modifications reçues sont mises en évidence et les règles de priorité appliquées [Palier 6 — DSF 15-15 §5.4, RECETTE 6.1–6.3]
+    Alors une personne atteste "reconciliation-visible" : pas de dossier en double, les modifications reçues sont mises en évidence et les règles de priorité appliquées [Palier 6 — DSF 15-15 §5.4, cahier de recette 2023 §6.1–6.3]

@@ -5,7 +5,7 @@ Fonctionnalité: Palier 7 — EMSI : demande de concours, réponse, opérations
   du partenaire (RDC/DCR) et transmet un compte rendu d'opérations (OPG/SOM) ; il acquitte les EMSI du
   partenaire. Règles : EVENT.MAIN_EVENT_ID = caseId partagé, CONTEXT.ID unique, MODE ACTUAL, MSGTYPE
   ALERT puis UPDATE, MISSION.NAME des DC et réponses, MISSION.ID de la DC repris par la réponse avec
-  l'organisation qui répond, LEVEL OPR pour une OPG (HUB_PROTOCOL §7, §10 palier 7 ; DSF 15-NexSIS §5.3).
+  l'organisation qui répond, LEVEL OPR pour une OPG (schéma EMSI du dépôt ansforge/SAMU-Hub-Modeles ; support Projectathon 1 p. 15–16, palier 7 ; DSF 15-NexSIS §5.3).
 
   Contexte:
     Soit le système de l'éditeur est connecté au hub
@@ -32,4 +32,4 @@ Fonctionnalité: Palier 7 — EMSI : demande de concours, réponse, opérations
       | OPG      |
 
   Scénario: Demandes de concours présentées aux utilisateurs
-    Alors une personne atteste "emsi-visibles" : la demande de concours est notifiée, la réponse est traitée et la trace est gardée jusqu'à la réponse du partenaire [Palier 7 — RECETTE 7.3–10.2]
+    Alors une personne atteste "emsi-visibles" : la demande de concours est notifiée, la réponse est traitée et la trace est gardée jusqu'à la réponse du partenaire [Palier 7 — cahier de recette 2023 §7.3–10.2]

@@ -1,8 +1,10 @@
 """Typed events emitted by the scenario engine.
 
-The engine never prints nor writes reports: every reporter (CLI progress, results store, JUnit,
-Cucumber JSON, console) is a listener receiving these events in order. Events are plain frozen
-dataclasses, serialisable with `dataclasses.asdict` (datetimes as aware UTC datetimes).
+A neutral module: the engine emits these events and the results room stores them, and neither imports
+the other for it. The engine never prints nor writes reports: a run's listeners (the results store,
+through `engine.results_thread`, and the CLI progress of `hubbench run`) receive the events in order;
+the reports (JUnit, Cucumber JSON, JSON) and the console are built later from the stored run. Events
+are plain frozen dataclasses, serialisable with `dataclasses.asdict` (datetimes as aware UTC datetimes).
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ class DemoVendor:
         return dict(self.vhosts).get(link) or get_link(link).default_vhost
 
 
-LINE_3_VHOSTS = (("15-15", "15-15_v2.1"), ("15-SMUR", "15-smur_v1.7"))  # assumed names (digest §8)
+LINE_3_VHOSTS = (("15-15", "15-15_v2.1"), ("15-SMUR", "15-smur_v1.7"))  # assumed names (no public source)
 
 DEMO_VENDORS: tuple[DemoVendor, ...] = (
     DemoVendor("Démo A — LRM conforme", "fr.health.samu901", "conforme"),

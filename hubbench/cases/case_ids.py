@@ -1,9 +1,10 @@
 """Case ids of the functional tiers: shared `caseId`, local number (`senderCaseId`), their formats.
 
-HUB_PROTOCOL §7 (caseId = `{pays}.{domaine}.{organisation}.{senderCaseId}`, built once by the system
-that took the first call; schema patterns per line), §9 (local case id of the official runner:
-`<clientId>.DRMFR15690` + YY + day-of-year(3) + HH + MM + last digit of seconds), DSF1515 §3.6 (local
-number `DRFR15DDXAAJJJ00000`).
+Sources: the `caseId` description and patterns of the schemas of each line (`ansforge/SAMU-Hub-Modeles`,
+`src/main/resources/json-schema/RS-EDA.schema.json`: caseId =
+`{pays}.{domaine}.{organisation}.{senderCaseId}`, built once by the system that took the first call); the
+official test LRM (`ansforge/SAMU-Hub-Sante`, `web/lrm/client/`: local case id `<clientId>.DRMFR15690` + YY +
+day-of-year(3) + HH + MM + last digit of seconds); DSF 15-15 §3.6 (local number `DRFR15DDXAAJJJ00000`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ RUNNER_PREFIX = "DRMFR15690"
 # caseId of the 3.x schemas; the 1.x/2.x lines use `fr(\.[\w-]+){3,4}` (anchored from 2.x).
 CASE_ID_3X = re.compile(r"^([a-zA-Z0-9_-]+\.?){4,10}$")
 CASE_ID_OLD = re.compile(r"^fr(\.[\w-]+){3,4}$", re.ASCII)
-# DSF1515 §3.6: D + type letters + FR15 + department (2A/2B/76A…) + AA + JJJ + sequence; soft check.
+# DSF 15-15 §3.6: D + type letters + FR15 + department (2A/2B/76A…) + AA + JJJ + sequence; soft check.
 LOCAL_NUMBER = re.compile(r"^D[A-Z]{0,2}FR15[0-9][0-9AB][0-9A-Z]\d{2}\d{3}\d{4,5}$")
 
 

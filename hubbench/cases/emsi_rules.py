@@ -1,7 +1,9 @@
 """EMSI rules of tier 7 (DC, RDC/DCR, OPG/SOM) on the body of an `emsi` use case.
 
-Sources: HUB_PROTOCOL §7 "EMSI specifics" and §10 tier 7 (DSF 15-NexSIS §5.3, RECETTE 7–10), EMSI
-schema descriptions (MISSION.NAME, MISSION.ID, MISSION.ORG_ID, CONTEXT.ID/MODE/MSGTYPE/LEVEL).
+Sources: DSF 15-NexSIS §5.3; tier 7 of the Projectathon tier list (support Projectathon 1, p. 15–16)
+and the ANS cahier de recette 2023 §7–§10; the descriptions of the EMSI schema (`ansforge/SAMU-Hub-Modeles`,
+`src/main/resources/json-schema/EMSI.schema.json`: MISSION.NAME, MISSION.ID, MISSION.ORG_ID,
+CONTEXT.ID/MODE/MSGTYPE/LEVEL).
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ def variant_of(emsi: Mapping[str, Any]) -> str | None:
 
 
 def check_main_event(emsi: Mapping[str, Any], shared_case_ids: Collection[str]) -> list[Finding]:
-    event = emsi.get("EVENT") if isinstance(emsi.get("EVENT"), Mapping) else {}
+    raw_event = emsi.get("EVENT")
+    event: Mapping[str, Any] = raw_event if isinstance(raw_event, Mapping) else {}
     main = event.get("MAIN_EVENT_ID")
     if main in shared_case_ids:
         return []

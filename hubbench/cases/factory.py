@@ -4,8 +4,8 @@ A message is an official example with the scenario's identity written in: shared
 number, owner, sending organisation (the example's organisation prefix is replaced in every id), and
 its date-times moved so that the latest one is "now" (offset form, never `Z`), keeping their spacing.
 Scenario helpers cover tier 5 (corrections: same `caseId`, `creation` unchanged), tier 6 (updates of
-operational fields, owner transfer request / accept / refuse, DSF1515 §5.3) and tier 7 (EMSI DC, RDC,
-OPG, DSF 5.3 / HUB_PROTOCOL §7).
+operational fields, owner transfer request / accept / refuse, DSF 15-15 §5.3) and tier 7 (EMSI DC, RDC,
+OPG, DSF 15-NexSIS §5.3; examples in `ansforge/SAMU-Hub-Modeles`, `src/main/resources/sample/examples/EMSI/`).
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ class MessageFactory:
             jsonpath.set_value(use_case, jsonpath.parse(text), value)
         return use_case
 
-    # -- tier 6: owner transfer (DSF1515 §5.3) ---------------------------------------------------
+    # -- tier 6: owner transfer (DSF 15-15 §5.3) --------------------------------------------------
     def owner_request(self, ctx: CaseContext, target_id: str) -> dict[str, Any]:
         """The CRRA that holds the case asks `target_id` to take it over."""
         return {"createCaseHealthUpdate": {"caseId": ctx.case_id, "owner": target_id}}

@@ -1,10 +1,10 @@
 """The JSONPath subset the official test cases use: `$`, `.name`, `[index]` and `['name']`.
 
-`test_cases.json` (HUB_PROTOCOL §9) only holds concrete paths such as
-`$.createCaseHealth.medicalNote[0].operator.role`; one path in the shipped file lacks the dot after a
-bracket (`$.resourcesInfo.resource[0]contact.type`), which `parse` reads as the evident
-`[0].contact.type`. Expected values are the leaves of `$..*`: scalars only (objects, arrays and
-`null` are not leaves, as in the official runner where `typeof value !== 'object'`).
+`test_cases.json` (`ansforge/SAMU-Hub-Modeles`, `csv_parser/out/test_cases.json`) only holds concrete
+paths such as `$.createCaseHealth.medicalNote[0].operator.role`; one path in the shipped file lacks the dot
+after a bracket (`$.resourcesInfo.resource[0]contact.type`), which `parse` reads as the evident
+`[0].contact.type`. Expected values are the leaves of `$..*`: scalars only (objects, arrays and `null` are not
+leaves, as in the official runner where `typeof value !== 'object'`).
 """
 
 from __future__ import annotations

@@ -1,11 +1,14 @@
 """Functional rules of tiers 5–6 on the vendor's case messages; EMSI rules (tier 7) are in `emsi_rules`.
 
 Each check returns findings (empty list = rule met). A finding cites its rule, says in French what was
-expected and what arrived; `severity="warning"` marks the soft checks of HUB_PROTOCOL §10 (they are
-reported, the engine decides whether they fail a step).
-Sources: HUB_PROTOCOL §7 (caseId `{pays}.{domaine}.{organisation}.{senderCaseId}`, patterns per line),
-§10 tier 5 (corrections: same caseId, `creation` unchanged and without `Z`, new distributionID,
-RS-EDA-MAJ on 15-15/15-SMUR, createCase on 15-NexSIS), tier 6 (owner transfer, DSF1515 §5.3, §6.1).
+expected and what arrived; `severity="warning"` marks the soft checks, the points the sources word as
+recommendations such as the DSF 15-15 §3.6 local-number format (they are reported, the engine decides
+whether they fail a step).
+Sources: the caseId description and patterns of the schemas of each line (`ansforge/SAMU-Hub-Modeles`,
+`src/main/resources/json-schema/`: `{pays}.{domaine}.{organisation}.{senderCaseId}`, `creation` kept by
+updates); tiers 5 and 6 of the Projectathon tier list (support Projectathon 1, p. 15–16): corrections with
+the same caseId, `creation` without `Z`, a new distributionID, RS-EDA-MAJ on 15-15/15-SMUR and createCase on
+15-NexSIS (link contents of the Projectathon 7–9 decks); owner transfer, DSF 15-15 §5.3, §6.1.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """The official test cases (`csv_parser/out/test_cases.json`) and the official runner's comparison rules.
 
-HUB_PROTOCOL §9: categories → cases → steps. Expected values of a step = every leaf JSONPath of its
-example file (`$..*`), minus `ignoredProperties`, minus values that look like a date-time. A `send` step
-(the vendor sends) passes when every expected path resolves in the vendor's message and holds the
-expected value; a `receive` step (the bench sends) sends the example with the ids of the exchange.
+The official runner (`ansforge/SAMU-Hub-Sante`, `web/lrm/client/pages/test/`): categories → cases → steps.
+Expected values of a step = every leaf JSONPath of its example file (`$..*`), minus `ignoredProperties`, minus
+values that look like a date-time. A `send` step (the vendor sends) passes when every expected path resolves
+in the vendor's message and holds the expected value; a `receive` step (the bench sends) sends the example
+with the ids of the exchange.
 
 Reading of `idOverrideProperties` (3 steps, all `$.createCaseHealthUpdate.owner`): the path holds the id
 of the CRRA that takes the case over. In a receive step that CRRA is the vendor (the bench writes the
@@ -127,7 +128,7 @@ def _step(where: str, raw: Any) -> CaseStep:
         raise TestCasesError(f"{where} : type d'étape attendu send ou receive, reçu {step_type!r}")
     step = CaseStep(
         id=_text(raw, "id", where),
-        type=step_type,  # type: ignore[arg-type]
+        type="send" if step_type == "send" else "receive",
         label=_text(raw, "label", where),
         description=_text(raw, "description", where),
         file=_text(raw, "file", where),

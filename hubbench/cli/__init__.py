@@ -1,38 +1,64 @@
 """`hubbench` command line: thin Typer commands over the rooms; no logic lives here.
 
-Each sub-module owns one command group and exposes `register(app)`.
+Each sub-module owns one command group and exposes `register(app)`. The modules are imported only when
+one of their commands runs or shows its help (`hubbench.cli.lazy`): `hubbench --help` and
+`hubbench --version` load none of the rooms. `COMMANDS` gives each command's module and the one-line
+summary `hubbench --help` shows (tests/cli/test_start.py checks it against the command's own help).
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import sys
 
 import typer
 
+import hubbench
+from hubbench.cli.lazy import LazyCommand, lazy_group
 from hubbench.errors import BenchError
+
+COMMANDS = (
+    LazyCommand("validate", "hubbench.cli.validate",
+                "Valider des messages (JSON ou XML) contre un pack de schémas officiels (par défaut : "
+                "ligne 3.x)."),
+    LazyCommand("run", "hubbench.cli.run",
+                "Lance les scénarios des paliers contre le système d'un éditeur raccordé au hub du banc."),
+    LazyCommand("sim", "hubbench.cli.sim",
+                "Fait tourner un vendeur de référence (conforme ou fautif) branché sur le hub local."),
+    LazyCommand("demo", "hubbench.cli.demo",
+                "Démonstration : hub local, vendeurs de référence (conforme, aussi en modèle 3.x avec les "
+                "cas officiels, et fautifs), matrice."),
+    LazyCommand("console", "hubbench.cli.console",
+                "Console de conformité (Streamlit) : matrice, détail, attestations, certificats, "
+                "graphiques."),
+    LazyCommand("hub", "hubbench.cli.hub", "Hub local : nœud RabbitMQ TLS privé et dispatcher."),
+    LazyCommand("clients", "hubbench.cli.clients", "Clients du hub : certificats, files et droits."),
+    LazyCommand("packs", "hubbench.cli.packs",
+                "Packs de schémas officiels : vhost → pack, cache hors ligne, sommes de contrôle."),
+    LazyCommand("results", "hubbench.cli.results", "Base de résultats : rétention des données de santé."),
+)
 
 app = typer.Typer(
     name="hubbench",
+    cls=lazy_group(COMMANDS),
     help="Banc de conformité Hub Santé : hub local TLS, paliers 1 à 7, console.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 
-_COMMAND_MODULES = ("validate", "hub", "clients", "run", "sim", "demo", "console", "packs", "results")
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"hubbench {hubbench.__version__}")
+        raise typer.Exit()
 
 
-def _register_all() -> None:
-    for name in _COMMAND_MODULES:
-        module_name = f"{__name__}.{name}"
-        if importlib.util.find_spec(module_name) is None:
-            continue
-        importlib.import_module(module_name).register(app)
-
-
-_register_all()
+@app.callback()
+def _options(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="Affiche la version de hubbench et quitte."),
+) -> None:
+    """Options communes à toutes les commandes."""
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hubbench.campaigns import demo as d
-from hubbench.engine.links import parse_tiers
+from hubbench.engine.links import get_link, parse_tiers
 from hubbench.errors import UsageError
 from hubbench.home import PACK_SOURCE_ENV, BenchHome
 from hubbench.hub.node import HubNode
@@ -71,7 +71,7 @@ def demo(
     home = BenchHome.from_env().ensure()
     settings = HubSettings.load(home)
     d.hub_up(home, settings, _say)
-    vhosts = sorted({d.get_link(link).default_vhost for link in chosen_links})
+    vhosts = sorted({get_link(link).default_vhost for link in chosen_links})
     vendors = d.vendors_on_hub(d.DEMO_VENDORS, chosen_links, HubNode(home, settings).status()["vhosts"], _say)
     d.register_vendors(home, settings, vendors, vhosts, _say)
     sims = d.start_simulators(home, settings, vendors, chosen_links, _say)

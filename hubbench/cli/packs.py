@@ -122,8 +122,8 @@ def fetch_command(
     for item in done:
         typer.echo(f"  {item.tag:<7}{item.action:<15}{item.files:>3} fichiers  {_size(item.size):>10}"
                    f"  → {item.folder}")
-    for name, exc in failed:
-        typer.echo(f"  {name:<7}ÉCHEC : {exc}")
+    for name, error in failed:
+        typer.echo(f"  {name:<7}ÉCHEC : {error}")
     typer.echo(f"{len(done)} pack(s) prêt(s) hors ligne, {len(failed)} échec(s).")
     if failed and not done:
         raise failed[0][1]  # the same cause for every tag, most often: the source itself

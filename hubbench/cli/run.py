@@ -1,6 +1,6 @@
-"""`hubbench run`: the tier scenarios against a vendor's live system (thin over `hubbench.engine.run`).
+"""`hubbench run`: the tier scenarios against a vendor's live system (thin over `hubbench.engine.runner.run`).
 
-Exit codes (ENGINE_CONTRACT): 0 no selected scenario failed, errored or timed out (pending
+Exit codes: 0 no selected scenario failed, errored or timed out (pending
 attestations are listed, and fail only with --strict); 1 otherwise; 2 usage or set-up error.
 """
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
 from types import FrameType
 
 import typer
@@ -11,9 +12,10 @@ import typer
 from hubbench.errors import UsageError
 from hubbench.home import BenchHome
 from hubbench.hub.settings import HubSettings
-from hubbench.sim.launch import DEFAULT_VHOST, build_vendor
+from hubbench.sim.launch import build_vendor
 from hubbench.sim.profiles import PROFILES, get_profile
 from hubbench.sim.vendor import LogEntry, VendorGaveUp
+from hubbench.vhosts import DEFAULT_VHOST
 
 
 def _print_profiles() -> None:
@@ -24,7 +26,7 @@ def _print_profiles() -> None:
             typer.echo(f"{'':<{width}}  règle enfreinte : {profile.broken_rule}")
 
 
-def _echo(client_id: str) -> object:
+def _echo(client_id: str) -> Callable[[LogEntry], None]:
     def on_log(entry: LogEntry) -> None:
         typer.echo(f"{entry.at.astimezone():%H:%M:%S} {client_id} {entry.text}")
 

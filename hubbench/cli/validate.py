@@ -18,6 +18,7 @@ from hubbench.home import BenchHome
 from hubbench.protocol.codec import MAX_BODY_BYTES, DecodeError, decode, is_envelope
 from hubbench.protocol.packs import SchemaPack, load_pack
 from hubbench.protocol.validator import ValidationReport, validator_for
+from hubbench.vhosts import DEFAULT_VHOST
 
 
 def _content_type(path: Path) -> str | None:
@@ -77,7 +78,7 @@ def validate_command(
     files: Annotated[list[Path], typer.Argument(help="Fichiers JSON ou XML (EDXL-DE ou cas d'usage).")],
     pack_dir: Annotated[Path | None, typer.Option("--pack", help="Dossier json-schema d'un pack.")] = None,
     version: Annotated[str | None, typer.Option("--version", help="Modèle : 1.0, 2.2, 3.4.1, 3…")] = None,
-    vhost: Annotated[str | None, typer.Option("--vhost", help="Vhost du hub, ex. 15-15_v1.5.")] = None,
+    vhost: Annotated[str | None, typer.Option("--vhost", help=f"Vhost du hub, ex. {DEFAULT_VHOST}.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Une ligne JSON par fichier.")] = False,
 ) -> None:
     """Valider des messages (JSON ou XML) contre un pack de schémas officiels (par défaut : ligne 3.x)."""

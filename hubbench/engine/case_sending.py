@@ -1,4 +1,5 @@
-"""Palier 5 — Envoi d'un dossier (createCase / createCaseHealth) et corrections (HUB_PROTOCOL §10 tier 5).
+"""Palier 5 — Envoi d'un dossier (createCase / createCaseHealth) et corrections (palier 5 of support
+Projectathon 1, p. 15–16).
 
 The vendor's operator re-enters the JDD case (prompt `send_create_case`) and shares it; the bench judges
 the message it published: schema of the vhost's pack, caseId rules, `creation` format, the JDD values

@@ -6,7 +6,7 @@ from typing import Any
 
 from hubbench.engine.clock import poll_until
 from hubbench.engine.errors import CheckFailed, NothingReceived, TimedOut
-from hubbench.engine.observers import LIVE_POLL_S, STATS_POLL_S
+from hubbench.engine.observers import LIVE_POLL_S, STATS_POLL_S, LiveQueues
 from hubbench.engine.scenario import ScenarioEngine
 
 TLS_OK = ("tlsv1.2", "tlsv1.3")
@@ -113,7 +113,7 @@ def check_reconnection(bench: ScenarioEngine, rule: str) -> None:
     live = bench.services.live
     emptied, polls = False, 0
 
-    def back_live() -> bool:
+    def back_live(live: LiveQueues) -> bool:
         nonlocal emptied
         counts = live.all_counts()
         if counts is None:
@@ -125,7 +125,7 @@ def check_reconnection(bench: ScenarioEngine, rule: str) -> None:
     def back() -> bool | None:
         nonlocal polls
         polls += 1
-        if live is not None and back_live():
+        if live is not None and back_live(live):
             return True
         if live is not None and polls % MANAGEMENT_EVERY:  # the management API is asked less often
             return None

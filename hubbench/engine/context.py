@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from hubbench.engine.clock import Clock
 from hubbench.engine.links import Link
 from hubbench.events import Listener
 from hubbench.home import BenchHome
+
+if TYPE_CHECKING:
+    from hubbench.hub.settings import HubSettings
+    from hubbench.protocol import SchemaPack
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,7 @@ class Timeouts:
 
 @dataclass
 class RunOptions:
-    """Inputs of `engine.run` (the `hubbench run` options, usable from Python)."""
+    """Inputs of `engine.runner.run` (the `hubbench run` options, usable from Python)."""
 
     vendor: str
     client_id: str
@@ -66,8 +70,14 @@ class RunContext:
     timeouts: Timeouts
     clock: Clock
     home: BenchHome
-    pack: Any = None  # protocol SchemaPack of the vhost (None: envelope checks are skipped with an error)
-    settings: Any = None  # hub settings (ports, host) as loaded by hubbench.hub.settings
+    pack: SchemaPack | None = None  # the vhost's (None: envelope checks are skipped with an error)
+    settings: HubSettings | None = None  # ports, host: set by `engine.wiring` from the running node
+
+    def require_pack(self) -> SchemaPack:
+        """The vhost's pack, for a check that cannot run without it (a bench problem, never the vendor's)."""
+        if self.pack is None:
+            raise RuntimeError("pack de schémas du vhost indisponible")
+        return self.pack
 
     @property
     def pack_tag(self) -> str:

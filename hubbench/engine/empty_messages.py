@@ -32,9 +32,16 @@ ABSENCE_FACTOR = 3.0  # an ack of an ack is awaited this many times the vendor's
 JSON_TYPE, XML_TYPE = "application/json", "application/xml"
 
 
+def _body(msg: TracedMessage) -> bytes:
+    """The traced body; one purged by the results' retention is the bench's problem, never the vendor's."""
+    if msg.body is None:
+        raise RuntimeError(f"corps du message {msg.distribution_id} absent de la trace (purgé)")
+    return msg.body
+
+
 def envelope_of(msg: TracedMessage, pack: Any = None) -> dict[str, Any] | None:
     try:
-        return decode(msg.body, msg.content_type, pack)
+        return decode(_body(msg), msg.content_type, pack)
     except (DecodeError, ValueError):
         return None
 
@@ -50,7 +57,8 @@ def vendor_message(bench: ScenarioEngine, fmt: str = "json", rule: str = "") -> 
     """The vendor's empty message for this run (prompted once per format, then shared by scenarios)."""
     key = f"message-vide-{fmt}"
     if key in bench.shared:
-        return bench.shared[key]
+        shared: TracedMessage = bench.shared[key]
+        return shared
     partner = bench.ctx.partner_id
     since = bench.ctx.clock.now()
     with bench.prompt(
@@ -88,7 +96,7 @@ def check_json_format(bench: ScenarioEngine, msg: TracedMessage, rule: str) -> N
     )
     env = envelope_of(msg)
     bench.check.that(
-        env is not None and msg.body.lstrip()[:1] == b"{",
+        env is not None and _body(msg).lstrip()[:1] == b"{",
         rule,
         "corps JSON lisible (objet)",
         "illisible" if env is None else "lisible",
@@ -99,13 +107,13 @@ def check_json_format(bench: ScenarioEngine, msg: TracedMessage, rule: str) -> N
 
 
 def check_xml_format(bench: ScenarioEngine, msg: TracedMessage, rule: str) -> None:
-    if msg.body.lstrip()[:1] != b"<":
+    if _body(msg).lstrip()[:1] != b"<":
         raise NotApplicable(f"{rule} : le système a répondu en JSON (format XML facultatif pour lui)")
     bench.check.that(
         msg.content_type == XML_TYPE, rule, XML_TYPE, str(msg.content_type), msg.distribution_id, soft=True
     )
     try:
-        decode(msg.body, XML_TYPE, bench.ctx.pack)
+        decode(_body(msg), XML_TYPE, bench.ctx.pack)
         readable = "lisible"
     except (DecodeError, ValueError) as exc:
         readable = f"illisible : {exc}"[:200]
@@ -141,9 +149,7 @@ def _prefix_ok(view: EnvelopeView) -> bool:
 
 def check_envelope(bench: ScenarioEngine, msg: TracedMessage, rule: str) -> None:
     env = _env_or_fail(bench, msg, rule)
-    if bench.ctx.pack is None:
-        raise RuntimeError("pack de schémas du vhost indisponible")
-    report = validator_for(bench.ctx.pack).validate_message(env)
+    report = validator_for(bench.ctx.require_pack()).validate_message(env)
     issues = "; ".join(issue.message for issue in report.errors[:3])
     bench.check.that(
         report.valid,
@@ -361,7 +367,7 @@ def absence_window(bench: ScenarioEngine) -> float:
     """
     t = bench.ctx.timeouts
     ceiling = t.quiet + t.reply / 2
-    seen = bench.shared.get(RC_REF_DELAY)
+    seen: float | None = bench.shared.get(RC_REF_DELAY)
     if seen is None:
         return ceiling
     return min(ceiling, max(t.quiet, ABSENCE_FACTOR * seen))

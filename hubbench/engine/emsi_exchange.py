@@ -1,10 +1,11 @@
 """Palier 7 — EMSI sur 15-NexSIS: DC (partnerRequest), RDC/DCR (partnerRequestAnswer), OPG/SOM
-(operationReport) — HUB_PROTOCOL §7 "EMSI specifics", §10 tier 7, DSF 15-NexSIS §5.3.
+(operationReport) — DSF 15-NexSIS §5.3; EMSI schema and examples of `ansforge/SAMU-Hub-Modeles`; tier 7
+of support Projectathon 1, p. 15–16.
 
-Every EMSI is about a case shared before (a DC requires a prior case share, RECETTE 7). The vendor's
-EMSI (prompt `send_emsi`) are judged by `cases.emsi_rules`: MAIN_EVENT_ID = a shared caseId, CONTEXT.ID
-new, MODE ACTUAL, MSGTYPE ALERT on the case's first EMSI then UPDATE, the DC/answer names, the answer
-reusing the DC's MISSION.ID with the answering organisation, LEVEL OPR for an OPG.
+Every EMSI is about a case shared before (a DC requires a prior case share, cahier de recette 2023 §7). The
+vendor's EMSI (prompt `send_emsi`) are judged by `cases.emsi_rules`: MAIN_EVENT_ID = a shared caseId,
+CONTEXT.ID new, MODE ACTUAL, MSGTYPE ALERT on the case's first EMSI then UPDATE, the DC/answer names, the
+answer reusing the DC's MISSION.ID with the answering organisation, LEVEL OPR for an OPG.
 """
 
 from __future__ import annotations

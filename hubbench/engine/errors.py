@@ -1,4 +1,4 @@
-"""Engine exceptions and how each becomes a verdict (ENGINE_CONTRACT "Verdict sources").
+"""Engine exceptions and how each becomes a verdict.
 
 Steps raise these; the pytest plugin maps whatever a step raised to the step's verdict with
 `verdict_of`. Any other exception is a bench or set-up problem: `Verdict.ERROR`, never a vendor fault.

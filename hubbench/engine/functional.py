@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from hubbench.cases.factory import CaseContext, MessageFactory
 from hubbench.cases.rules import Finding
@@ -27,6 +27,7 @@ from hubbench.protocol import EnvelopeView, build_ack, validator_for
 CASE_KINDS = ("createCase", "createCaseHealth", "createCaseHealthUpdate")
 RULE_RC_REF = "DST 1.2 §3.3.2, §3.4.6 (RC-REF après intégration)"
 RULE_AMQP_ACK = "DST 1.2 §3.3.1 (acquittement AMQP après traitement)"
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -58,15 +59,15 @@ class VendorMessage:
 
 def factory(bench: ScenarioEngine) -> MessageFactory:
     if "factory" not in bench.shared:
-        if bench.ctx.pack is None:
-            raise RuntimeError("pack de schémas du vhost indisponible")
-        bench.shared["factory"] = MessageFactory(bench.ctx.pack, home=bench.ctx.home)
-    return bench.shared["factory"]
+        bench.shared["factory"] = MessageFactory(bench.ctx.require_pack(), home=bench.ctx.home)
+    made: MessageFactory = bench.shared["factory"]
+    return made
 
 
 def shared_set(bench: ScenarioEngine, name: str) -> set[str]:
     """A run-wide set (case ids shared in the run, EMSI CONTEXT.IDs seen, trace rows already used …)."""
-    return bench.shared.setdefault(name, set())
+    found: set[str] = bench.shared.setdefault(name, set())
+    return found
 
 
 def new_case(bench: ScenarioEngine, *, owner: str | None = None) -> CaseContext:
@@ -178,7 +179,7 @@ def check_schema(bench: ScenarioEngine, msg: VendorMessage, rule: str) -> None:
     """The whole message (envelope + use case) valid for the vhost's pack; RC-DE consistent."""
     if msg.env is None:
         raise CheckFailed(rule, "une enveloppe EDXL-DE lisible", "corps illisible", msg.distribution_id)
-    report = validator_for(bench.ctx.pack).validate_message(msg.env)
+    report = validator_for(bench.ctx.require_pack()).validate_message(msg.env)
     issues = "; ".join(issue.message for issue in report.errors[:3])
     bench.check.that(
         report.valid,
@@ -261,8 +262,9 @@ def attest_all(bench: ScenarioEngine, requests: list[tuple[str, str, list[dict[s
         )
 
 
-def once(bench: ScenarioEngine, key: str, make: Callable[[], Any]) -> Any:
+def once(bench: ScenarioEngine, key: str, make: Callable[[], _T]) -> _T:
     """A run-wide value made once (the vendor's case, the partner's case …)."""
     if key not in bench.shared:
         bench.shared[key] = make()
-    return bench.shared[key]
+    made: _T = bench.shared[key]
+    return made

@@ -1,4 +1,4 @@
-"""Palier 4 — Réception d'un message fonctionnel initial (HUB_PROTOCOL §10 tier 4).
+"""Palier 4 — Réception d'un message fonctionnel initial (support Projectathon 1, p. 15–16, palier 4).
 
 The bench (partner) shares the link's initial case (createCase on 15-NexSIS, createCaseHealth on
 15-15/15-SMUR), built from the pack's official example like the official runner's receive step. The

@@ -8,16 +8,21 @@ message the vendor rejects is reported (500 DEAD_LETTER_QUEUED) to the partner's
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hubbench.protocol import encode
+from hubbench.protocol import Format, SchemaPack, encode
+
+if TYPE_CHECKING:
+    from hubbench.transport.client import HubClient
 
 DEATH_HEADER = "x-death-original-routing-key"
 
 
 class Injector:
-    def __init__(self, client: Any, vendor_id: str, partner_id: str, pack: Any = None) -> None:
-        self.client = client  # transport HubClient with the dispatcher identity
+    def __init__(
+        self, client: HubClient, vendor_id: str, partner_id: str, pack: SchemaPack | None = None
+    ) -> None:
+        self.client = client  # with the dispatcher identity
         self.vendor_id = vendor_id
         self.partner_id = partner_id
         self._pack = pack
@@ -34,8 +39,8 @@ class Injector:
             mandatory=True,
         )
 
-    def inject(self, suffix: str, env: dict[str, Any], fmt: str = "json") -> None:
-        body, content_type = encode(env, fmt, pack=self._pack)  # type: ignore[arg-type]
+    def inject(self, suffix: str, env: dict[str, Any], fmt: Format = "json") -> None:
+        body, content_type = encode(env, fmt, pack=self._pack)
         self.inject_raw(suffix, body, content_type)
 
     def close(self) -> None:

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 
 from hubbench.errors import UsageError
+from hubbench.vhosts import LINK_VHOSTS
 
 ALL_LINKS_TAG = "tous-liens"  # a scenario tagged so applies to every link (technical tiers 1–3)
 
@@ -21,10 +22,10 @@ class Link:
         return self.name
 
 
+NON_HEALTH_LINKS = frozenset({"15-NexSIS"})  # the partner is a fire-service actor
 LINKS: dict[str, Link] = {
-    "15-15": Link("15-15", "15-15_v1.5", health_partner=True),
-    "15-SMUR": Link("15-SMUR", "15-smur_v1.4", health_partner=True),
-    "15-NexSIS": Link("15-NexSIS", "15-nexsis_v1.8", health_partner=False),
+    name: Link(name, vhost, health_partner=name not in NON_HEALTH_LINKS)
+    for name, vhost in LINK_VHOSTS.items()
 }
 
 
@@ -38,7 +39,7 @@ def get_link(name: str) -> Link:
 
 
 def default_partner_id(link: Link, vendor_client_id: str) -> str:
-    """The bench's counterpart for this vendor on this link, unique per vendor (ENGINE_CONTRACT).
+    """The bench's counterpart for this vendor on this link, unique per vendor.
 
     15-15: a SAMU; 15-SMUR: a tablet for an LRM, an LRM for a tablet (client id containing "smur");
     15-NexSIS: a fire-service actor (non-health).

@@ -1,7 +1,8 @@
 """What the bench sees of the vendor without its help: management API, trace, broker log.
 
 - `ManagementObserver`: the vendor's connections (user, auth mechanism, TLS, peer certificate),
-  consumers on its three queues, queue statistics, channel confirm mode (notes §3).
+  consumers on its three queues, queue statistics, channel confirm mode (RabbitMQ management HTTP API:
+  `/api/connections`, `/api/queues`, `/api/channels`).
 - `TraceObserver`: the dispatcher's trace (`results.models.TraceMessage`): every message the vendor
   published, with its AMQP properties, body and the error code the hub answered.
 - `BrokerLog`: ACCESS_REFUSED lines of the node's log for the vendor's user (configure attempts,
@@ -13,12 +14,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pika.exceptions import AMQPError
 
+from hubbench.engine.clock import Clock
 from hubbench.results import queries
 from hubbench.results.views import TraceView
+
+if TYPE_CHECKING:
+    from hubbench.hub.management import ManagementClient
+    from hubbench.results.db import Database
+    from hubbench.transport.client import HubClient
 
 QUEUE_SUFFIXES = ("message", "ack", "info")
 STATS_POLL_S = 0.25  # management API polls (queue counters come in 1 s samples on our node, see hub/node.py)
@@ -27,8 +34,8 @@ TRACE_POLL_S = 0.1  # the dispatcher hands trace rows over every 50 ms; one inde
 
 
 class ManagementObserver:
-    def __init__(self, api: Any, vhost: str, vendor_id: str) -> None:
-        self.api = api  # hub.management.ManagementClient
+    def __init__(self, api: ManagementClient, vhost: str, vendor_id: str) -> None:
+        self.api = api
         self.vhost = vhost
         self.vendor_id = vendor_id
 
@@ -80,8 +87,8 @@ class LiveQueues:
     connection (the dispatcher identity); a passive declaration changes nothing and needs no
     configure permission."""
 
-    def __init__(self, client: Any, vendor_id: str) -> None:
-        self.client = client  # transport HubClient, shared with the injector (same thread)
+    def __init__(self, client: HubClient, vendor_id: str) -> None:
+        self.client = client  # shared with the injector (same thread)
         self.vendor_id = vendor_id
 
     def counts(self, suffix: str) -> tuple[int, int]:
@@ -99,8 +106,8 @@ class LiveQueues:
 
 
 class TraceObserver:
-    def __init__(self, db: Any, vhost: str, vendor_id: str) -> None:
-        self.db = db  # results.db.Database
+    def __init__(self, db: Database, vhost: str, vendor_id: str) -> None:
+        self.db = db
         self.vhost = vhost
         self.vendor_id = vendor_id
 
@@ -115,7 +122,7 @@ class TraceObserver:
         since: datetime,
         predicate: Callable[[TracedMessage], bool],
         timeout: float,
-        clock: Any,
+        clock: Clock,
         *,
         count: int = 1,
     ) -> list[TracedMessage]:

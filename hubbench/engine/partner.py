@@ -1,27 +1,40 @@
-"""The partner: the bench's counterpart client of the vendor on the run's link (ENGINE_CONTRACT).
+"""The partner: the bench's counterpart client of the vendor on the run's link.
 
 It publishes like any client (exchange `hubsante`, routing key = its own id) and consumes its three
 queues through a `transport.Inbox` started with the run, so a reply that arrives before a step waits
 is never lost. It only looks at messages sent by the run's vendor (or hub reports about its own
 messages), so several runs can share one hub.
 
-Like any receiver it integrates a distributionID once (HUB_PROTOCOL §5.2, §10 palier 4): a later
-delivery of the same id (a resend, or a redelivery after a reconnection) is never handed to a step as a
-new message; it is recorded in `duplicates` (and emitted as a `MessageExchanged` with direction
-"duplicate", kept as evidence but not counted as received), and when the partner had already acked
-the original it sends its RC-REF again so the vendor can stop considering it undelivered (DST 1.2
-§3.3.2). Duplicates are noticed when the partner reads its inbox (`wait_for`, `sweep`).
+Like any receiver it integrates a distributionID once (DST 1.2 §3.3.2; palier 4 of support Projectathon 1): a
+later delivery of the same id (a resend, or a redelivery after a reconnection) is never handed to a step as a
+new message; it is recorded in `duplicates` (and emitted as a `MessageExchanged` with direction "duplicate",
+kept as evidence but not counted as received), and when the partner had already acked the original it sends
+its RC-REF again so the vendor can stop considering it undelivered (DST 1.2 §3.3.2). Duplicates are noticed
+when the partner reads its inbox (`wait_for`, `sweep`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hubbench.engine.errors import NothingReceived
 from hubbench.events import Event, MessageExchanged
-from hubbench.protocol import HUB_ID, DecodeError, EnvelopeView, build_ack, build_message, decode, encode
+from hubbench.protocol import (
+    HUB_ID,
+    DecodeError,
+    EnvelopeView,
+    Format,
+    SchemaPack,
+    build_ack,
+    build_message,
+    decode,
+    encode,
+)
+
+if TYPE_CHECKING:
+    from hubbench.transport.client import Delivery, HubClient, Inbox
 
 
 @dataclass(frozen=True)
@@ -68,11 +81,11 @@ class Partner:
         self,
         partner_id: str,
         vendor_id: str,
-        client: Any,  # transport.client.HubClient of the partner
-        inbox: Any,  # transport.client.Inbox on the partner's three queues (acks on store)
+        client: HubClient,
+        inbox: Inbox,  # on the partner's three queues (acks on store)
         emit: Callable[[Event], None],
         run_id: str,
-        pack: Any = None,
+        pack: SchemaPack | None = None,
     ) -> None:
         self.partner_id = partner_id
         self.vendor_id = vendor_id
@@ -82,7 +95,7 @@ class Partner:
         self._run_id = run_id
         self._pack = pack
         self.duplicates: list[Duplicate] = []
-        self._first: dict[str, Any] = {}  # distributionID → first delivery seen
+        self._first: dict[str, Delivery] = {}  # distributionID → first delivery seen
         self._counts: dict[str, int] = {}
         self._classified: dict[tuple[str, int, int], bool] = {}  # delivery → is a duplicate
         self._acked: set[str] = set()
@@ -90,9 +103,9 @@ class Partner:
     def build(self, use_case: dict[str, Any], *, kind: str = "Report") -> dict[str, Any]:
         return build_message(self.partner_id, self.vendor_id, use_case, distribution_kind=kind)
 
-    def send(self, scenario_id: str, env: dict[str, Any], *, fmt: str = "json") -> str:
+    def send(self, scenario_id: str, env: dict[str, Any], *, fmt: Format = "json") -> str:
         """Publish `env` through the hub (confirmed); returns its distributionID."""
-        body, content_type = encode(env, fmt, pack=self._pack)  # type: ignore[arg-type]
+        body, content_type = encode(env, fmt, pack=self._pack)
         self.client.publish(body, content_type=content_type, persistent=True, confirm=True)
         view = EnvelopeView(env)
         if view.distribution_kind == "Ack" and view.referenced_id:
@@ -115,7 +128,7 @@ class Partner:
         sender = received.view.sender_id
         return sender == self.vendor_id or (received.suffix == "info" and sender == HUB_ID)
 
-    def _wrap(self, delivery: Any) -> Received:
+    def _wrap(self, delivery: Delivery) -> Received:
         content_type = delivery.content_type or ""
         try:
             env: dict[str, Any] | None = decode(delivery.body, content_type, self._pack)
@@ -136,7 +149,7 @@ class Partner:
     ) -> Received | None:
         """The first relevant message matching `predicate` (buffered ones first), else NothingReceived."""
 
-        def match(delivery: Any) -> bool:
+        def match(delivery: Delivery) -> bool:
             received = self._wrap(delivery)
             return (self._relevant(received) and not self._is_duplicate(scenario_id, delivery, received)
                     and predicate(received))
@@ -163,7 +176,7 @@ class Partner:
         """How many times the partner has seen `distribution_id` delivered (0 if never)."""
         return self._counts.get(distribution_id, 0)
 
-    def _is_duplicate(self, scenario_id: str, delivery: Any, received: Received) -> bool:
+    def _is_duplicate(self, scenario_id: str, delivery: Delivery, received: Received) -> bool:
         """True for a repeat of a distributionID already seen; recorded (and re-acked) once per delivery."""
         key = (delivery.queue, delivery.generation, delivery.delivery_tag)
         if key in self._classified:

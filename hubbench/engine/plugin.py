@@ -3,6 +3,10 @@
 Registered as an object (`pytest.main(..., plugins=[EnginePlugin(...)])`); it provides the `bench`
 fixture (a `ScenarioEngine`) to step definitions. Verdicts come from the exceptions steps raise
 (`engine.errors.verdict_of`), never from pytest's own outcome.
+
+Only pytest-bdd's public hooks are used: a scenario's tags (its own, its rule's, its feature's) come
+from `pytest_bdd_apply_tag` at collection time, where tiers and links are selected; its name from
+`pytest_bdd_before_scenario`, where the `--scenario` filter applies.
 """
 
 from __future__ import annotations
@@ -13,9 +17,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import pytest
-from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from hubbench.engine.attestations import Attestor
 from hubbench.engine.context import RunContext
@@ -36,6 +40,11 @@ from hubbench.events import (
 
 TIER_TAG_PREFIX = "palier-"
 INTERRUPTED = "exécution interrompue avant la fin de cette étape"
+NOT_CHOSEN = "scénario écarté par --scenario"
+
+# Scenario function → its tags, for the process's life: pytest-bdd binds a feature file's scenarios once
+# per process (the test module stays imported), so a second run in the same process sees no new tags.
+_SCENARIO_TAGS: WeakKeyDictionary[Callable[..., object], set[str]] = WeakKeyDictionary()
 _STEP_RULE = re.compile(r"\[([^\[\]]+)\]\s*$")
 
 
@@ -116,16 +125,16 @@ class EnginePlugin:
     # ------------------------------------------------------------ selection
     @pytest.hookimpl(tryfirst=True)
     def pytest_bdd_apply_tag(self, tag: str, function: Callable[..., object]) -> bool:
-        return True  # tags are read from the scenario itself; no pytest marks needed
+        """Called once per tag of each scenario (its own, its rule's and its feature's) as it is bound:
+        the tags are kept for the selection; no pytest marks are needed."""
+        _SCENARIO_TAGS.setdefault(function, set()).add(tag)
+        return True
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
-        keep, drop = [], []
+        keep: list[pytest.Item] = []
+        drop: list[pytest.Item] = []
         for item in items:
-            tags = _tags_of(item)
-            name = _scenario_of(item)[1].name if _scenario_of(item) else ""
-            wanted = selected(tags, self.ctx.tiers, self.ctx.link.tag) and (
-                not self.names or any(n in name.lower() for n in self.names)
-            )
+            wanted = selected(_tags_of(item), self.ctx.tiers, self.ctx.link.tag)
             (keep if wanted else drop).append(item)
         keep.sort(key=lambda it: tier_of(_tags_of(it)) or 0)
         items[:] = keep
@@ -154,22 +163,29 @@ class EnginePlugin:
         self._engine = None
 
     # ------------------------------------------------------------ scenarios
-    def pytest_bdd_before_scenario(self, request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
-        scenario_id = scenario_id_of(feature, scenario, request)
+    def pytest_bdd_before_scenario(
+        self, request: pytest.FixtureRequest, feature: Any, scenario: Any
+    ) -> None:
+        if self.names and not any(n in scenario.name.lower() for n in self.names):
+            pytest.skip(NOT_CHOSEN)
         rule = getattr(scenario, "rule", None)
         tags = set(scenario.tags) | set(feature.tags) | (set(rule.tags) if rule is not None else set())
+        self._begin(scenario_id_of(feature, scenario, request), Path(feature.filename).name, scenario.name,
+                    tags, list(scenario.steps))
+
+    def _begin(self, scenario_id: str, feature: str, name: str, tags: set[str], steps: list[Any]) -> None:
         tier = tier_of(tags) or 0
-        self._names_by_id[scenario_id] = (scenario.name, tier)
+        self._names_by_id[scenario_id] = (name, tier)
         self._tags_by_id[scenario_id] = tuple(sorted(tags))
-        self._current = _Current(scenario_id, time.monotonic(), list(scenario.steps))
+        self._current = _Current(scenario_id, time.monotonic(), steps)
         if self._engine is not None:
             self._engine.start(scenario_id)
         self.emit(
             ScenarioStarted(
                 self.ctx.run_id,
                 scenario_id=scenario_id,
-                feature=Path(feature.filename).name,
-                name=scenario.name,
+                feature=feature,
+                name=name,
                 tier=tier,
                 link=self.ctx.link.name,
                 tags=tuple(sorted(tags)),
@@ -237,7 +253,9 @@ class EnginePlugin:
         self._finish_step(Verdict.ERROR, f"Étape sans définition dans le banc : {step.name}", terminal=True)
 
     def pytest_bdd_after_scenario(self, request: Any, feature: Any, scenario: Any) -> None:
-        current = self._require_current()
+        if self._current is None:  # not started: left out by --scenario
+            return
+        current = self._current
         interrupted_here = current.open_step is not None
         if interrupted_here:
             self._finish_step(Verdict.SKIPPED, INTERRUPTED)
@@ -264,10 +282,9 @@ class EnginePlugin:
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
         report = yield
         if call.when == "setup" and report.failed and self._current is None:
-            found = _scenario_of(item)
-            if found is not None:  # the scenario could not even start: a bench error
-                feature, scenario = found
-                self.pytest_bdd_before_scenario(_NoRequest(item), feature, scenario)
+            tags = _tags_of(item)
+            if tags:  # a scenario that could not even start: a bench error (its name is not known yet)
+                self._begin(item.nodeid, item.path.name, item.name, tags, [])
                 current = self._require_current()
                 current.terminal = Verdict.ERROR
                 current.detail = (
@@ -352,7 +369,7 @@ def scenario_verdict(step_verdicts: list[Verdict], terminal: Verdict | None, *, 
     A step that ended "non applicable" makes the whole scenario non applicable; an interrupted
     scenario with nothing wrong so far is "non exécuté".
     """
-    done = [v for v in step_verdicts if v is not Verdict.SKIPPED]
+    done: list[Verdict] = [v for v in step_verdicts if v is not Verdict.SKIPPED]
     if terminal is Verdict.NOT_APPLICABLE and all(
         v in (Verdict.PASSED, Verdict.NOT_APPLICABLE) for v in done
     ):
@@ -371,22 +388,6 @@ def scenario_id_of(feature: Any, scenario: Any, request: Any) -> str:
     return f"{base} [{callspec.id}]" if callspec is not None else base
 
 
-def _scenario_of(item: pytest.Item) -> tuple[Any, Any] | None:
-    template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))
-    if template is None:
-        return None
-    return template.feature, template
-
-
 def _tags_of(item: pytest.Item) -> set[str]:
-    found = _scenario_of(item)
-    if found is None:
-        return set()
-    feature, template = found
-    rule_tags = set(template.rule.tags) if template.rule is not None else set()
-    return set(template.tags) | set(feature.tags) | rule_tags
-
-
-@dataclass
-class _NoRequest:
-    node: Any
+    function = getattr(item, "obj", None)
+    return set(_SCENARIO_TAGS.get(function, ())) if callable(function) else set()

@@ -1,4 +1,4 @@
-"""Operator prompts: an instruction for the vendor's operator, with a deadline (ENGINE_CONTRACT).
+"""Operator prompts: an instruction for the vendor's operator, with a deadline.
 
 `PromptShown` carries a machine-readable `action` and JSON `parameters` so reference vendors can act
 on it; `PromptClosed` ends it with "done", "timed_out" or "cancelled". Use as a context manager:

@@ -1,4 +1,5 @@
-"""Palier 6 — Réception et réconciliation (HUB_PROTOCOL §10 tier 6, DSF 15-15 §5.3, §5.4, §6.1).
+"""Palier 6 — Réception et réconciliation (DSF 15-15 §5.3, §5.4, §6.1; palier 6 of support
+Projectathon 1, p. 15–16).
 
 The partner shares a case then sends updates with variations on the same caseId: each is acked; the
 vendor's later message about the case reuses that caseId. Transfer of responsibility (`owner`, CRRA

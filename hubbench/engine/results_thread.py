@@ -3,7 +3,7 @@
 Events are written by a thread of their own, in the order they were emitted (one transaction per
 event, as the store does): a step never waits on the database (≈ 10–35 ms per event on a loaded
 machine, some 600 events per run of tiers 1–7). `close()` writes what is left before returning, so
-a finished or interrupted run is complete in the database when `engine.run` returns. A prompt is the
+a finished or interrupted run is complete in the database when `engine.runner.run` returns. A prompt is the
 exception: `PromptShown` returns once it is written, so an operator (or a reference vendor reading
 the database) has the whole of the prompt's delay to act, however busy the database.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from queue import SimpleQueue
 
-from hubbench.events import Event, PromptShown
+from hubbench.events import Event, Listener, PromptShown
 
 CLOSE_LIMIT_S = 120.0  # writing the events still queued at the end of a run never takes longer
 
@@ -21,7 +21,7 @@ CLOSE_LIMIT_S = 120.0  # writing the events still queued at the end of a run nev
 class StoreListener:
     """Forwards every event to the results store (which also applies `AttestationAnswered`)."""
 
-    def __init__(self, store: object) -> None:
+    def __init__(self, store: Listener) -> None:  # a `ResultsStore` (closed with the listener) in runs
         self.store = store
         self.errors: list[Exception] = []  # what the store refused (reported with the run's listener errors)
         self._queue: SimpleQueue[Event | threading.Event | None] = SimpleQueue()
@@ -51,7 +51,7 @@ class StoreListener:
                 item.set()
                 continue
             try:
-                self.store(item)  # type: ignore[operator]
+                self.store(item)
             except Exception as exc:  # a store error must never break a run: reported at the end
                 self.errors.append(exc)
 

@@ -139,7 +139,8 @@ def run(
         if not interrupted and not plugin.input_errors and not options.names:
             plugin.report_tiers_without_scenarios()
         if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR) and not plugin.summaries:
-            raise SetupError(f"Le moteur de scénarios n'a pas pu démarrer (pytest : {code.name})")
+            name = pytest.ExitCode(code).name
+            raise SetupError(f"Le moteur de scénarios n'a pas pu démarrer (pytest : {name})")
     except KeyboardInterrupt:
         interrupted = True
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from hubbench.engine.attestations import Attestor
 from hubbench.engine.checker import Checker
@@ -13,28 +13,32 @@ from hubbench.engine.context import RunContext
 from hubbench.engine.prompts import OpenPrompt, Prompter
 from hubbench.events import Event, Verdict
 
+if TYPE_CHECKING:  # the services pull in pika and SQLAlchemy: a step module need not load them to be typed
+    from hubbench.engine.injector import Injector
+    from hubbench.engine.observers import BrokerLog, LiveQueues, ManagementObserver, TraceObserver
+    from hubbench.engine.partner import Partner
+
+_T = TypeVar("_T")
+
 
 @dataclass
 class Services:
-    """The run's connections to the hub, created once per run by the runner (None when unavailable).
+    """The run's connections to the hub, created once per run by the runner (`engine.wiring`); None when
+    unavailable (unit tests, a run without a hub). `live` None: queue counts come from the management API
+    only."""
 
-    partner: engine.partner.Partner; injector: engine.injector.Injector;
-    management: engine.observers.ManagementObserver; trace: engine.trace.TraceObserver;
-    broker_log: engine.brokerlog.BrokerLog; live: engine.observers.LiveQueues (None: management only).
-    """
+    partner: Partner | None = None
+    injector: Injector | None = None
+    management: ManagementObserver | None = None
+    trace: TraceObserver | None = None
+    broker_log: BrokerLog | None = None
+    live: LiveQueues | None = None
 
-    partner: Any = None
-    injector: Any = None
-    management: Any = None
-    trace: Any = None
-    broker_log: Any = None
-    live: Any = None
 
-    def require(self, name: str) -> Any:
-        value = getattr(self, name)
-        if value is None:
-            raise RuntimeError(f"service du banc indisponible : {name}")
-        return value
+def _required(service: _T | None, name: str) -> _T:
+    if service is None:
+        raise RuntimeError(f"service du banc indisponible : {name}")
+    return service
 
 
 @dataclass
@@ -62,24 +66,29 @@ class ScenarioEngine:
         return self.checker
 
     @property
-    def partner(self) -> Any:
-        return self.services.require("partner")
+    def partner(self) -> Partner:
+        return _required(self.services.partner, "partner")
 
     @property
-    def injector(self) -> Any:
-        return self.services.require("injector")
+    def injector(self) -> Injector:
+        return _required(self.services.injector, "injector")
 
     @property
-    def management(self) -> Any:
-        return self.services.require("management")
+    def management(self) -> ManagementObserver:
+        return _required(self.services.management, "management")
 
     @property
-    def trace(self) -> Any:
-        return self.services.require("trace")
+    def trace(self) -> TraceObserver:
+        return _required(self.services.trace, "trace")
 
     @property
-    def broker_log(self) -> Any:
-        return self.services.require("broker_log")
+    def broker_log(self) -> BrokerLog:
+        return _required(self.services.broker_log, "broker_log")
+
+    @property
+    def live(self) -> LiveQueues:
+        """The AMQP view of the vendor's queues, where a step needs it (`services.live` where optional)."""
+        return _required(self.services.live, "live")
 
     @contextmanager
     def prompt(

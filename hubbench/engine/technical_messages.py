@@ -217,7 +217,7 @@ def check_back_and_consumed(bench: ScenarioEngine, rule: str) -> None:
 def _check_back_live(bench: ScenarioEngine, rule: str) -> None:
     """Through AMQP, at once: a consumer on each of the three queues again, and none of the messages
     seen waiting in `.message` during the stop is still ready (delivered to the restarted system)."""
-    live, count, t = bench.services.live, bench.memo["count"], bench.ctx.timeouts.reconnect
+    live, count, t = bench.live, bench.memo["count"], bench.ctx.timeouts.reconnect
 
     def back() -> dict[str, tuple[int, int]] | None:
         counts = live.all_counts()

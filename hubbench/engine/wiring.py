@@ -60,6 +60,8 @@ def connect_services(ctx: RunContext, emit: Callable[[Event], None]) -> HubServi
     from hubbench.transport.client import HubClient
 
     settings = ctx.settings
+    if settings is None:  # `load_context_extras` comes first
+        raise SetupError("Réglages du hub non chargés avant la connexion du banc au hub")
     registry = ClientRegistry(ctx.home, settings)
     vendor = registry.get(ctx.client_id)
     if vendor is None or vendor.revoked:

@@ -1,4 +1,4 @@
-"""Client identifier rules of the hub (digest §2, DST 1.2 §3.4.2).
+"""Client identifier rules of the hub (DST 1.2 §3.4.2).
 
 General form `{pays}.{domaine}.{organisation}[.…]`; country and domain are lower-case; organisation
 labels keep the case of the official codes (`fr.health.samuA`, `fr.fire.nexsis.sdisZ`, CRRA `2A0`).

@@ -1,12 +1,15 @@
 """Registry of the hub's clients, persisted in `<home>/clients.json`.
 
 Each entry gives the client's vhosts, its XML preference (read by the dispatcher like the real hub's
-`client.preferences.csv`, digest §1.5), its editor and whether it was revoked. Adding or revoking a
-client while the node runs changes the broker live; the next `hub up` recreates everything from here.
+`client.preferences.csv`, `ansforge/SAMU-Hub-Sante`
+`hub/dispatcher/src/test/resources/config/client.preferences.csv`), its editor and whether it was revoked.
+Adding or revoking a client while the node runs changes the broker live; the next `hub up` recreates
+everything from here.
 """
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import fcntl
 import json
@@ -95,7 +98,7 @@ class ClientRegistry:
         entries = sorted(self._read().values(), key=lambda e: e.client_id)
         return [e for e in entries if include_revoked or not e.revoked]
 
-    def active(self) -> list[ClientEntry]:
+    def active(self) -> builtins.list[ClientEntry]:  # `list` is the method above, in this class
         return self.list(include_revoked=False)
 
     def get(self, client_id: str) -> ClientEntry | None:
@@ -113,7 +116,7 @@ class ClientRegistry:
             raise UsageError(f"Le client « {client_id} » est révoqué : plus de certificat valide")
         return self.pki.credentials(client_id)
 
-    def grants(self) -> list[ClientGrant]:
+    def grants(self) -> builtins.list[ClientGrant]:
         return [ClientGrant(e.client_id, e.vhosts) for e in self.active()]
 
     def preferences(self) -> dict[str, bool]:

@@ -92,6 +92,19 @@ class ManagementClient:
         return self.request("DELETE", path, missing_ok=missing_ok)
 
     # -- typed helpers ------------------------------------------------------------------------------
+    # The management API answers JSON; these say which shape each path returns (not checked at run time).
+    def _object(self, path: str) -> dict[str, Any]:
+        found: dict[str, Any] = self.get(path)
+        return found
+
+    def _maybe_object(self, path: str) -> dict[str, Any] | None:
+        found: dict[str, Any] | None = self.get(path, missing_ok=True)
+        return found
+
+    def _objects(self, path: str) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = self.get(path)
+        return found
+
     def alive(self) -> bool:
         try:
             self.get("/overview")
@@ -100,22 +113,22 @@ class ManagementClient:
         return True
 
     def overview(self) -> dict[str, Any]:
-        return self.get("/overview")
+        return self._object("/overview")
 
     def vhosts(self) -> list[str]:
         return [v["name"] for v in self.get("/vhosts")]
 
     def queues(self, vhost: str | None = None) -> list[dict[str, Any]]:
-        return self.get("/queues" if vhost is None else f"/queues/{self.q(vhost)}")
+        return self._objects("/queues" if vhost is None else f"/queues/{self.q(vhost)}")
 
     def queue(self, vhost: str, name: str) -> dict[str, Any] | None:
-        return self.get(f"/queues/{self.q(vhost)}/{self.q(name)}", missing_ok=True)
+        return self._maybe_object(f"/queues/{self.q(vhost)}/{self.q(name)}")
 
     def connections(self) -> list[dict[str, Any]]:
-        return self.get("/connections")
+        return self._objects("/connections")
 
     def connection(self, name: str) -> dict[str, Any] | None:
-        return self.get(f"/connections/{self.q(name)}", missing_ok=True)
+        return self._maybe_object(f"/connections/{self.q(name)}")
 
     def close_connection(self, name: str, reason: str = "Fermeture forcée par le banc") -> None:
         self.session.headers["X-Reason"] = reason.encode("ascii", "replace").decode()
@@ -130,25 +143,25 @@ class ManagementClient:
                 if (c.get("client_properties") or {}).get("connection_name") == connection_name]
 
     def channels(self) -> list[dict[str, Any]]:
-        return self.get("/channels")
+        return self._objects("/channels")
 
     def consumers(self, vhost: str | None = None) -> list[dict[str, Any]]:
-        return self.get("/consumers" if vhost is None else f"/consumers/{self.q(vhost)}")
+        return self._objects("/consumers" if vhost is None else f"/consumers/{self.q(vhost)}")
 
     def users(self) -> list[dict[str, Any]]:
-        return self.get("/users")
+        return self._objects("/users")
 
     def user(self, name: str) -> dict[str, Any] | None:
-        return self.get(f"/users/{self.q(name)}", missing_ok=True)
+        return self._maybe_object(f"/users/{self.q(name)}")
 
     def permissions(self) -> list[dict[str, Any]]:
-        return self.get("/permissions")
+        return self._objects("/permissions")
 
     def topic_permissions(self) -> list[dict[str, Any]]:
-        return self.get("/topic-permissions")
+        return self._objects("/topic-permissions")
 
     def definitions(self) -> dict[str, Any]:
-        return self.get("/definitions")
+        return self._object("/definitions")
 
 
 def poll_until(

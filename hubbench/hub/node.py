@@ -1,7 +1,9 @@
-"""The bench's private RabbitMQ node (notes §1–§2): TLS only, EXTERNAL auth, management on loopback.
+"""The bench's private RabbitMQ node (RabbitMQ docs "TLS Support", "Access Control"):
+TLS only, EXTERNAL auth (`rabbitmq_auth_mechanism_ssl`), management on loopback.
 
 Everything lives under `<home>/node/`; the data dir is wiped at every start (a restart on an existing
-dir costs ~24 s, notes §1). The node runs in its own session so `stop()` can leave nothing behind.
+dir took ~24 s when measured on this machine kind; cause not investigated, no public source). The node runs in
+its own session so `stop()` can leave nothing behind.
 """
 
 from __future__ import annotations
@@ -82,7 +84,8 @@ class HubNode:
     # -- state --------------------------------------------------------------------------------------
     def _state(self) -> dict[str, Any]:
         try:
-            return json.loads(self.state_file.read_text(encoding="utf-8"))
+            state: dict[str, Any] = json.loads(self.state_file.read_text(encoding="utf-8"))
+            return state
         except (OSError, ValueError):
             return {}
 
@@ -108,7 +111,7 @@ class HubNode:
     def start(self, progress: Progress | None = None, *, keep_data: bool = False) -> dict[str, Any]:
         """Start the node and wait until a TLS+EXTERNAL client can connect. Idempotent.
 
-        `keep_data=True` restarts on the existing data dir (queued messages survive; ~24 s, notes §1)."""
+        `keep_data=True` restarts on the existing data dir (queued messages survive; ~24 s measured here)."""
         say = progress or _quiet
         if self.is_running():
             say(f"Le nœud {self._state().get('node', self.settings.node_name)} tourne déjà.")

@@ -1,7 +1,7 @@
 """Hub settings: ports, message TTL, vhosts, read from the `[hub]` table of `<home>/config.toml`.
 
-Defaults mimic the national hub (AMQPS 5671, 24 h client-queue TTL, the vhosts of digest §1.2/§8,
-including the assumed 3.x-line names).
+Defaults mimic the national hub (AMQPS 5671, 24 h client-queue TTL, the vhosts named by the ANS: Projectathon
+6–9 decks, `ansforge/SAMU-Hub-Sante` `.github/workflows/cypress-tests.yml`), plus assumed 3.x-line names.
 """
 
 from __future__ import annotations
@@ -11,14 +11,15 @@ from typing import Any
 
 from hubbench.errors import UsageError
 from hubbench.home import BenchConfig, BenchHome
+from hubbench.vhosts import LINK_VHOSTS
 
-# Digest §8: the vhosts of the 1.0, 2.0 and 3.0 model lines (one dispatcher per vhost, digest §1.2).
-# The 3.x names (15-15_v2.1, 15-smur_v1.7) are ASSUMED from the naming pattern (not in the sources,
-# digest §8); the official test cases are published for that line only. The 3.x NexSIS name is unknown.
+# The vhosts of the 1.0, 2.0 and 3.0 model lines (one dispatcher per vhost: `dispatcher.vhost`,
+# `ansforge/SAMU-Hub-Sante` `hub/dispatcher/src/main/java/com/hubsante/hub/config/HubConfiguration.java`;
+# lines ↔ DSF versions: `ansforge/SAMU-Hub-Modeles` README "Correspondance DSF - librairie").
+# The 3.x names (15-15_v2.1, 15-smur_v1.7) are ASSUMED from the naming pattern: unverified, no public
+# source names them; the official test cases are published for that line only. The 3.x NexSIS name is unknown.
 DEFAULT_VHOSTS: tuple[str, ...] = (
-    "15-15_v1.5",
-    "15-smur_v1.4",
-    "15-nexsis_v1.8",
+    *LINK_VHOSTS.values(),  # the 1.0 line
     "15-15_v2.0",
     "15-smur_v1.6",
     "15-nexsis_v1.9",

@@ -1,5 +1,7 @@
-"""Broker objects of the hub (digest §1.1, §1.4): built as `definitions.json` for `load_definitions`
-at node start, and applied live through the management API for clients added while the node runs.
+"""Broker objects of the hub (as `ansforge/SAMU-Hub-Sante`
+`hub/dispatcher/src/test/resources/config/definitions.json`, permissions anchored; DST 1.2 §2.2.1, §3.1):
+built as `definitions.json` for `load_definitions` at node start, and applied live through the management API
+for clients added while the node runs.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """protocol room: EDXL-DE envelopes (JSON + XML), kinds, ids and dates, error codes, schema packs, validation.
 
-No broker I/O, no database I/O. Public names are listed in ARCHITECTURE.md "Contracts / protocol".
+No broker I/O, no database I/O. Public names: ARCHITECTURE.md, "Contracts between rooms".
 """
 
-from hubbench.protocol.codec import DecodeError, decode, encode
+from hubbench.protocol.codec import DecodeError, Format, decode, encode
 from hubbench.protocol.codes import ErrorCode
 from hubbench.protocol.envelope import (
     HUB_ID,
@@ -29,6 +29,7 @@ __all__ = [
     "DecodeError",
     "EnvelopeView",
     "ErrorCode",
+    "Format",
     "Issue",
     "KindInfo",
     "PackValidator",

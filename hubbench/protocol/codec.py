@@ -1,4 +1,5 @@
-"""Bytes ↔ JSON-form envelopes, for both wire formats (HUB_PROTOCOL.md §3, §4.1, §4.2).
+"""Bytes ↔ JSON-form envelopes, for both wire formats (DST 1.2 §3.4.1, §3.4.3–§3.4.4;
+XML form: `ansforge/SAMU-Hub-Modeles` `src/main/resources/xsd/RC-XML-ContentType.xsd`).
 
 `decode` always returns the JSON form. XML is mapped to it as the hub's Jackson mapper does:
 `contentObject/contentXML/embeddedXMLContent` ↔ `jsonContent/embeddedJsonContent`, namespaces ignored on
@@ -79,7 +80,7 @@ class DecodeError(ValueError):
 
     @property
     def error_code(self) -> ErrorCode:
-        """What the hub answers (§6): unparsable JSON → 301 (Jackson IOException), anything else → 300."""
+        """What the hub's dispatcher answers: unparsable JSON → 301 (Jackson IOException), else → 300."""
         return ErrorCode.SCHEMA_NOT_FOUND if self.format == "json" else ErrorCode.INVALID_MESSAGE
 
 
@@ -305,7 +306,9 @@ def xml_to_json(text: str, pack: SchemaPack | None = None) -> dict[str, Any]:
     if name != "edxlDistribution":
         node, doc = guide.root(guide.kinds.get(name))
         if name == "message":
-            return _message(root, guide)
+            # Not always an object: a text-only <message> decodes to its text (callers check the type).
+            message: dict[str, Any] = _message(root, guide)
+            return message
         return {name: _convert(root, node if node is not None else {"type": "object"}, doc, guide)}
     return _envelope(root, guide)
 
@@ -400,7 +403,7 @@ def json_to_xml(obj: Mapping[str, Any], line: str = "3") -> bytes:
             holder = etree.Element("holder")
             _message_el(holder, obj, line)
             root = holder[0]
-        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        return _serialise(root)
     xtype = etree.QName(NS_XLINK, "type")
     root = etree.Element(etree.QName(NS_EDXL, "edxlDistribution"),
                          nsmap={None: NS_EDXL, "xlink": NS_XLINK, "ct": NS_CT})
@@ -419,7 +422,12 @@ def json_to_xml(obj: Mapping[str, Any], line: str = "3") -> bytes:
             _fill(descriptor, NS_EDXL, value)
         else:
             _append(root, NS_EDXL, key, value)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return _serialise(root)
+
+
+def _serialise(root: Any) -> bytes:
+    xml: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return xml
 
 
 def _content_el(content: Any, item: Any, line: str) -> None:

@@ -1,4 +1,5 @@
-"""Hub error codes (`M:…/model/report/ErrorCode.java`, HUB_PROTOCOL.md §5.3).
+"""Hub error codes (`ansforge/SAMU-Hub-Modeles` `src/main/java/com/hubsante/model/report/ErrorCode.java`;
+DST 1.2 §3.4.7).
 
 100–501 are emitted by the dispatcher; 600 and 700–704 exist from library 3.x (700–704 are for clients
 reporting to partners, the dispatcher never emits 600/7xx).
@@ -45,8 +46,8 @@ class ErrorCode(IntEnum):
         if not isinstance(obj, dict):
             raise ValueError(f"errorCode attendu sous forme d'objet, reçu {type(obj).__name__}")
         try:
-            code = cls(obj.get("statusCode"))
-        except ValueError as exc:
+            code = cls(obj["statusCode"])
+        except (KeyError, ValueError) as exc:
             raise ValueError(f"statusCode inconnu : {obj.get('statusCode')!r}") from exc
         if obj.get("statusString") != code.name:
             raise ValueError(

@@ -1,8 +1,8 @@
-"""EDXL-DE envelopes as profiled by the hub, in their JSON form (HUB_PROTOCOL.md §4.1, §5).
+"""EDXL-DE envelopes as profiled by the hub, in their JSON form (DST 1.2 §3.4.3–§3.4.6).
 
-Builders follow the official test LRM (§9: `distributionID = <sender>_<uuid4>`, RC-DE `messageId =
-distributionID`, `sender {name, URI hubex:<id>}`) and the dispatcher's `EdxlUtils.edxlMessageFromHub`
-for hub error reports (§5.3).
+Builders follow the official test LRM (`ansforge/SAMU-Hub-Sante` `web/lrm/client/composables/messageUtils.js`:
+`distributionID = <sender>_<uuid4>`, RC-DE `messageId = distributionID`, `sender {name, URI hubex:<id>}`)
+and the dispatcher's `EdxlUtils.edxlMessageFromHub` for hub error reports (DST 1.2 §3.4.7).
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from hubbench.protocol.kinds import KINDS, RC_DE_FIELDS, case_id_of, use_case_ke
 HUB_ID = "fr.health.hub"
 ADDRESS_SCHEME = "hubex"
 DEFAULT_LANGUAGE = "fr-FR"
-DEFAULT_VALIDITY = timedelta(days=1)  # hub default TTL (DST1.2 §2.2.4; error reports: now + 1 day)
+DEFAULT_VALIDITY = timedelta(days=1)  # hub default TTL (DST 1.2 §2.2.4; error reports: now + 1 day)
 
 
 def new_distribution_id(sender_id: str) -> str:
-    """`<senderID>_<uuid4>`: the prefix before the first `_` must equal the sender (§2, check 300)."""
+    """`<senderID>_<uuid4>`: the prefix before the first `_` must equal the sender (hub check 300)."""
     return f"{sender_id}_{uuid.uuid4()}"
 
 
@@ -49,7 +49,7 @@ def party(client_id: str) -> dict[str, str]:
 
 def distribution_element(distribution_id: str, sender_id: str, recipient_id: str, sent_at: str,
                          kind: str, status: str) -> dict[str, Any]:
-    """The RC-DE header (§5.1), consistent with the envelope."""
+    """The RC-DE header (DST 1.2 §3.4.5), consistent with the envelope."""
     return {
         "messageId": distribution_id,
         "sender": party(sender_id),
@@ -74,8 +74,8 @@ def build_message(
 ) -> dict[str, Any]:
     """A full envelope around `use_case` (a wrapper object such as `{"createCase": {...}}`).
 
-    The RC-DE header is added for kinds that carry one (§5.1); `header` overrides or adds header fields
-    (and forces a header on a kind that has none).
+    The RC-DE header is added for kinds that carry one (DST 1.2 §3.4.5); `header` overrides or adds header
+    fields (and forces a header on a kind that has none).
     """
     sent = sent_at or now()
     expires = expires_at or sent + DEFAULT_VALIDITY
@@ -108,7 +108,7 @@ def build_message(
 
 
 def build_ack(sender_id: str, recipient_id: str, acked_id: str, **kwargs: Any) -> dict[str, Any]:
-    """RC-REF final-reception acknowledgement (§5.2): kind Ack, addressed to the original sender."""
+    """RC-REF final-reception acknowledgement (DST 1.2 §3.3.2, §3.4.6): kind Ack, to the original sender."""
     return build_message(sender_id, recipient_id, reference_use_case(acked_id),
                          distribution_kind="Ack", **kwargs)
 
@@ -130,7 +130,7 @@ def technical_noreq_use_case(**fields: Any) -> dict[str, Any]:
 
 
 def custom_content_use_case(**fields: Any) -> dict[str, Any]:
-    """`customContent`: any object, no header (sandbox only, DST1.2 §3.4.8)."""
+    """`customContent`: any object, no header (sandbox only, DST 1.2 §3.4.8)."""
     return {"customContent": dict(fields)}
 
 

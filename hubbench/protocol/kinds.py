@@ -1,7 +1,9 @@
 """Message kinds: the use-case wrapper keys carried in `content[0].jsonContent.embeddedJsonContent.message`.
 
-Sources: HUB_PROTOCOL.md §5.1 (which kinds carry an RC-DE header), §7 (wrapper key ↔ schema file ↔ model),
-§4.2 (XML namespace suffix of each use case), §9 (case id per kind, as the official test LRM reads it).
+Sources (`ansforge/SAMU-Hub-Modeles` unless said): DST 1.2 §3.4.5 and the `EDXL-DE-full` schema (which
+kinds carry an RC-DE header); `csv_parser/out/schemas.yaml` (wrapper key ↔ schema file ↔ model);
+`src/main/resources/xsd/RC-XML-ContentType.xsd` (XML namespace suffix of each use case); the official test
+LRM, `ansforge/SAMU-Hub-Sante` `web/lrm/client/` (case id per kind, as it reads it).
 The table is the static view; a loaded pack derives its own exact list from its `EDXL-DE-full` schema.
 """
 
@@ -23,7 +25,7 @@ class KindInfo:
     model: str  # model code used in the DST/DSF (RS-EDA, RC-REF …)
     has_header: bool  # RC-DE header required next to the use case
     lines: frozenset[str]  # library lines ("1", "2", "3") that know the kind
-    xml_name: str  # last segment of the use case's XML namespace (§4.2)
+    xml_name: str  # last segment of the use case's XML namespace (RC-XML-ContentType.xsd)
     schema_1x: str | None = None  # schema file name on the 1.x line when it differs
 
     def schema_for(self, line: str) -> str:
@@ -73,7 +75,8 @@ KINDS: Mapping[str, KindInfo] = {
     )
 }
 
-# Where the official test LRM reads the shared case id of each kind (HUB_PROTOCOL.md §9).
+# Where the official test LRM reads the shared case id of each kind
+# (`ansforge/SAMU-Hub-Sante`, `web/lrm/client/`).
 _CASE_ID_PATHS: Mapping[str, tuple[str, ...]] = {
     "createCase": ("caseId",),
     "createCaseHealth": ("caseId",),
@@ -112,7 +115,7 @@ def case_id_of(key: str | None, use_case: Any) -> str | None:
 
 
 def queue_suffix(distribution_kind: str | None) -> QueueSuffix:
-    """Queue a message is routed to (`MessageUtils.getQueueType`, §4.1): Ack→ack, Error→info, else message."""
+    """Queue a message is routed to (`MessageUtils.getQueueType`): Ack→ack, Error→info, else message."""
     if distribution_kind == "Ack":
         return "ack"
     if distribution_kind == "Error":

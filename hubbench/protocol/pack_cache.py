@@ -33,6 +33,8 @@ from hubbench.protocol.packs import (
 )
 
 Progress = Callable[[str, str, int], None]  # (tag, file name, size in bytes)
+# How a vhost whose name no public source gives (3.x line) is shown.
+ASSUMED_MAPPING = "supposée (source publique non identifiée)"
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ def _changes(check: CacheCheck) -> str:
 class VhostPack:
     vhost: str
     tag: str
-    mapping: str  # "intégrée" | "supposée (§8)" | "config [vhosts]"
+    mapping: str  # "intégrée" | ASSUMED_MAPPING | "config [vhosts]"
     state: PackState | None
     error: str = ""
 
@@ -119,7 +121,7 @@ def vhost_packs(home: BenchHome) -> list[VhostPack]:
     rows = []
     for vhost, raw in sorted(vhost_map(home).items()):
         mapping = ("config [vhosts]" if vhost in configured
-                   else "supposée (§8)" if vhost in ASSUMED_VHOSTS else "intégrée")
+                   else ASSUMED_MAPPING if vhost in ASSUMED_VHOSTS else "intégrée")
         try:
             tag = resolve_tag(raw)
         except UsageError as exc:

@@ -1,4 +1,5 @@
-"""Schema packs: the official JSON Schemas of one model-library version (HUB_PROTOCOL.md §8, §11).
+"""Schema packs: the official JSON Schemas of one model-library version
+(`ansforge/SAMU-Hub-Modeles`, README "Correspondance DSF - librairie").
 
 A pack is the folder `src/main/resources/json-schema` of `ansforge/SAMU-Hub-Modeles` at a tag. Sources,
 in order: `--pack DIR` (a `json-schema` folder or its parent); the source named by `HUBBENCH_PACK_SOURCE`
@@ -13,7 +14,7 @@ Schemas are loaded as the Java library does from its classpath: the root `$id` v
 
 When no pack can be had at all (default source unreachable, nothing cached), the pack falls back to the
 PyPI package `hubsante-model` and is marked `provisional`: its pydantic models lose patterns and
-accept unknown fields (notes §4), so verdicts made with it are provisional.
+accept unknown fields (seen in hubsante-model 0.1.1), so verdicts made with it are provisional.
 """
 
 from __future__ import annotations
@@ -51,8 +52,9 @@ DEFAULT_VERSION = "3"
 VERSION_ALIASES: Mapping[str, str] = {"1": "1.0", "1.x": "1.0", "2": "2.2", "2.x": "2.2", "3": "3.4.1",
                                       "3.x": "3.4.1"}
 
-# Vhost → pack tag. 1.0 and 2.x names are in the sources (§1.2, §8); the 3.x names are ASSUMED from the
-# naming pattern (digest §8: "vhost names for the 3.0 line are not in the sources"). Config [vhosts]
+# Vhost → pack tag. 1.0 and 2.x names are public (Projectathon 6–9 decks; `ansforge/SAMU-Hub-Sante`
+# `.github/workflows/cypress-tests.yml`, `hub/dispatcher/src/main/resources/application-local.properties`);
+# the 3.x names are ASSUMED from the naming pattern: no public source names them (unverified). Config [vhosts]
 # adds to or overrides this map.
 VHOST_PACKS: Mapping[str, str] = {
     "15-15_v1.5": "1.0", "15-smur_v1.4": "1.0", "15-nexsis_v1.8": "1.0", "15-gps_v1.0": "1.0",
@@ -482,7 +484,7 @@ def load_pack(*, directory: str | os.PathLike[str] | None = None, version: str |
             known = ", ".join(sorted(mapping))
             raise UsageError(f"Vhost inconnu : {vhost!r} (connus : {known} ; ajoutez-le dans [vhosts]).")
         if name in ASSUMED_VHOSTS and name not in (home.config().vhosts if home else {}):
-            log.info("vhost %s → pack %s : correspondance supposée (absente des sources, §8)", name,
+            log.info("vhost %s → pack %s : correspondance supposée (absente des sources publiques)", name,
                      mapping[name])
         return _pack_for_tag(resolve_tag(mapping[name]), home)
     return _pack_for_tag(resolve_tag(version or DEFAULT_VERSION), home)

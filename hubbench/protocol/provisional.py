@@ -1,9 +1,11 @@
 """Provisional validation when no official pack is available: the PyPI package `hubsante-model`.
 
 Its pydantic models lose the schemas' patterns, silently drop unknown fields and use Python `re` (Unicode
-`\\w`, `$` before a final newline) (notes §4), and it has no envelope model: the envelope is checked
-against the project's own `schemas/provisional-envelope.schema.json` (written from HUB_PROTOCOL.md §4.1).
-Every report made here is flagged `provisional`.
+`\\w`, `$` before a final newline; seen in hubsante-model 0.1.1), and it has no envelope model: the envelope
+is checked against the project's own `schemas/provisional-envelope.schema.json` (written from DST 1.2
+§3.4.3–§3.4.4 and `ansforge/SAMU-Hub-Modeles`
+`src/main/resources/json-schema/EDXL-DE-envelope-only.schema.json`). Every report made here is flagged
+`provisional`.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
-"""Schema validation of messages against a pack (HUB_PROTOCOL.md §4.3).
+"""Schema validation of messages against a pack (as `ansforge/SAMU-Hub-Modeles`
+`src/main/java/com/hubsante/model/Validator.java` does).
 
 Engine — one source of truth: **jsonschema-rs** (Draft 7, formats checked). Reasons: its regexes follow
 ECMA-262 with an ASCII `\\w`, like the Java hub's networknt validator (Python `re` and therefore
-`jsonschema`/`hubsante-model` treat `\\w` as Unicode and accept ids the hub rejects, notes §4); patterns
-are searched unanchored like networknt's `find()`; it is 100–200× faster than `jsonschema`, which matters
-on the dispatcher's hot path; and its `Registry` resolves the packs' sibling `"$ref": "X.schema.json"` by
-file name once the classpath `$id`s are dropped. Compiled validators are cached per (pack, schema).
+`jsonschema`/`hubsante-model` treat `\\w` as Unicode and accept ids the hub rejects; ECMA-262 vs Python `re`);
+patterns are searched unanchored like networknt's `find()`; it is 100–200× faster than `jsonschema`, which
+matters on the dispatcher's hot path; and its `Registry` resolves the packs' sibling `"$ref": "X.schema.json"`
+by file name once the classpath `$id`s are dropped. Compiled validators are cached per (pack, schema).
 
 Verdict: `EDXL-DE-full` decides, as in the hub. Only when it fails are the errors explained the way the
 hub reports them: envelope (`EDXL-DE-envelope-only`) first, then per content object the RC-DE header (for

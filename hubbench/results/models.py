@@ -61,7 +61,7 @@ class Base(DeclarativeBase):
 
 
 class TraceMessage(Base):
-    """One message seen by the dispatcher, with what it did of it (HUB_PROTOCOL §6)."""
+    """One message seen by the dispatcher, with what it did of it (forward or RS-ERROR, DST 1.2 §3.4.7)."""
 
     __tablename__ = "trace_messages"
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from hubbench.events import Verdict, aggregate
@@ -138,7 +138,8 @@ def run_detail(session: Session, run_id: str) -> RunDetail | None:
         return None
 
     def rows(model: type[_T], *order: Any) -> list[_T]:
-        return list(session.scalars(select(model).where(model.run_id == run_id).order_by(*order)))  # type: ignore[attr-defined]
+        run_of = model.run_id  # type: ignore[attr-defined]  # every table read here has the run's key
+        return list(session.scalars(select(model).where(run_of == run_id).order_by(*order)))
 
     checks = _by_scenario(rows(CheckResult, CheckResult.id), "scenario_pk")
     steps = _by_scenario(rows(StepResult, StepResult.index, StepResult.id), "scenario_pk")
@@ -247,13 +248,14 @@ def matrix(
             .group_by(Run.vendor, Run.link)
             .subquery()
         )
-        runs_query: Select[tuple[Run]] = base.join(
+        runs_query = base.join(
             latest,
             (Run.vendor == latest.c.vendor)
             & (Run.link == latest.c.link)
             & (Run.started_at == latest.c.latest),
         ).order_by(Run.vendor, Run.link, Run.id)
-        runs, seen = [], set()
+        runs = []
+        seen: set[tuple[str, str]] = set()
         for run in session.scalars(runs_query):  # two runs started at the very same instant: keep one
             if (run.vendor, run.link) not in seen:
                 seen.add((run.vendor, run.link))

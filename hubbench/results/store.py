@@ -12,9 +12,9 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.orm import Session
 
 from hubbench import events as ev
@@ -49,6 +49,11 @@ def _now() -> datetime:
 
 def _cutoff(older_than: datetime | timedelta) -> datetime:
     return _now() - older_than if isinstance(older_than, timedelta) else older_than
+
+
+def _rowcount(result: object) -> int:
+    """Rows an UPDATE or DELETE matched (`Session.execute` returns a `CursorResult`, typed `Result`)."""
+    return cast("CursorResult[Any]", result).rowcount
 
 
 class ResultsStore:
@@ -298,7 +303,7 @@ class ResultsStore:
                     Run.status == "running", Run.host == host_name(), Run.pid.is_not(None)
                 )
             ).all()
-        dead = [rid for rid, pid, token in candidates if not process_alive(pid, token)]
+        dead = [rid for rid, pid, token in candidates if pid is not None and not process_alive(pid, token)]
         for run_id in dead:
             self.mark_interrupted(run_id)
         return dead
@@ -384,20 +389,20 @@ class ResultsStore:
                 .where(ExchangedMessage.at < cutoff, ExchangedMessage.body.is_not(None))
                 .values(body=None)
             )
-            return {"trace_messages": trace.rowcount, "exchanged_messages": exchanged.rowcount}
+            return {"trace_messages": _rowcount(trace), "exchanged_messages": _rowcount(exchanged)}
 
     def purge_runs(self, older_than: datetime | timedelta) -> int:
         """Delete runs (not running) started before the cutoff, with everything they recorded."""
         cutoff = _cutoff(older_than)
         with self.db.writing() as session:
-            return session.execute(
+            return _rowcount(session.execute(
                 delete(Run).where(Run.started_at < cutoff, Run.status != "running")
-            ).rowcount
+            ))
 
     def purge_trace(self, older_than: datetime | timedelta) -> int:
         cutoff = _cutoff(older_than)
         with self.db.writing() as session:
-            return session.execute(delete(TraceMessage).where(TraceMessage.at < cutoff)).rowcount
+            return _rowcount(session.execute(delete(TraceMessage).where(TraceMessage.at < cutoff)))
 
     # ------------------------------------------------------------------ queries
     def list_runs(self, **filters: Any) -> list[RunSummary]:
@@ -463,6 +468,7 @@ def _refresh_scenario(session: Session, scenario: ScenarioResult) -> None:
                 StepResult.scenario_pk == scenario.id, StepResult.verdict.is_not(None)
             )
         )
+        if v is not None  # excluded by the query already; tells the type checker
     ]
     attestation_rows = list(
         session.scalars(

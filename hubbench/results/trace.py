@@ -1,4 +1,5 @@
-"""The hub's trace: every message the dispatcher handled and what it did of it (HUB_PROTOCOL §6).
+"""The hub's trace: every message the dispatcher handled and what it did of it (forward or RS-ERROR,
+DST 1.2 §3.4.7).
 
 `TraceWriter.record()` never blocks and never raises: records go to an unbounded in-memory queue and
 a background thread writes them in batches (up to `batch_size` rows, or whatever arrived within

@@ -14,6 +14,7 @@ Counters live in shared memory. Needs a database the child can open by URL (not 
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import itertools
 import logging
@@ -25,9 +26,12 @@ import threading
 import time
 from collections import deque
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hubbench.results.trace import TraceRecord, TraceStats, TraceWriter
+
+if TYPE_CHECKING:
+    from multiprocessing.sharedctypes import SynchronizedArray, SynchronizedString
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +57,8 @@ class TraceProcess:
         self._interval_s = interval_s
         inbox_r, self._inbox = ctx.Pipe(duplex=False)
         self._replies, replies_w = ctx.Pipe(duplex=False)
-        self._counters = ctx.Array("q", 3)
-        self._error = ctx.Array("c", _ERROR_BYTES)
+        self._counters = ctx.Array(ctypes.c_longlong, 3)  # typecode "q"
+        self._error = ctx.Array(ctypes.c_char, _ERROR_BYTES)  # typecode "c"
         self._process = ctx.Process(
             target=_child, name="hubbench-trace", daemon=True,
             args=(inbox_r, replies_w, self._counters, self._error, db_url, writer_options))
@@ -189,14 +193,14 @@ class TraceProcess:
         log.error("trace : %d enregistrement(s) perdu(s) : %s", count, reason)
 
 
-def _set_error(error: Any, reason: str) -> None:
+def _set_error(error: SynchronizedString, reason: str) -> None:
     with error.get_lock():
         error.value = reason.encode("utf-8")[: _ERROR_BYTES - 4]
 
 
 # -------------------------------------------------------------------- child process
-def _child(inbox: Connection, replies: Connection, counters: Any, error: Any, db_url: str,
-           options: dict[str, Any]) -> None:
+def _child(inbox: Connection, replies: Connection, counters: SynchronizedArray[int],
+           error: SynchronizedString, db_url: str, options: dict[str, Any]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop (close, or its death)
     writer = TraceWriter(db_url, **options)
     published: tuple[Any, ...] = ()

@@ -25,7 +25,7 @@ from hubbench.protocol.envelope import (
 )
 from hubbench.protocol.packs import SchemaPack
 from hubbench.sim.case_store import FUNCTIONAL_KINDS
-from hubbench.sim.profiles import Profile, SenderIdentity, Settle
+from hubbench.sim.profiles import DeliveryMode, Profile, SenderIdentity, Settle
 
 JSON = "application/json"
 MAX_SEND_COUNT = 100  # a prompt never makes the vendor send more than this at once
@@ -40,7 +40,7 @@ class Outgoing:
     envelope: dict[str, Any]
     body: bytes
     content_type: str
-    delivery_mode: int
+    delivery_mode: DeliveryMode
 
     @property
     def distribution_id(self) -> str | None:

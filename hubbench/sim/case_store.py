@@ -1,11 +1,11 @@
 """The reference vendor's cases: one local case per shared `caseId`, like a real LRM's case list.
 
 A message whose `caseId` is known updates that case; an unknown `caseId` opens a new local case
-(HUB_PROTOCOL §10 tier 6: "match incoming case on caseId; if no case has it, create one"). Each local
-case gets the vendor's own local number (`senderCaseId`, DSF 15-15 §3.6 format). The store also keeps
-what later messages about the case need: its `creation`, its owner (CRRA traitant), a pending owner
-transfer request (DSF 15-15 §5.3), the MISSION.ID of the EMSI DC received for it, whether an EMSI
-exchange has started (MSGTYPE ALERT then UPDATE), and the test case it belongs to.
+(DSF 15-15 §5.4; cahier de recette 2023 §6.1: two messages with the same caseId never make two cases). Each
+local case gets the vendor's own local number (`senderCaseId`, DSF 15-15 §3.6 format). The store also keeps
+what later messages about the case need: its `creation`, its owner (CRRA traitant), a pending owner transfer
+request (DSF 15-15 §5.3), the MISSION.ID of the EMSI DC received for it, whether an EMSI exchange has started
+(MSGTYPE ALERT then UPDATE), and the test case it belongs to.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from hubbench.protocol.envelope import format_datetime
 
 _DEPARTMENT_FALLBACK = "690"
 
-# Use cases about a case (HUB_PROTOCOL §7): integrated in the case store, acknowledged by RC-REF.
+# Use cases about a case (`ansforge/SAMU-Hub-Modeles` `csv_parser/out/schemas.yaml`): integrated in the
+# case store, acknowledged by RC-REF.
 FUNCTIONAL_KINDS = frozenset({
     "createCase", "createCaseHealth", "createCaseHealthUpdate", "emsi", "resourcesInfo", "resourcesRequest",
     "resourcesResponse", "resourcesStatus", "resourcesEngagement", "documentLink", "interventionReport",

@@ -1,4 +1,4 @@
-"""Functional behaviour of the reference vendor (tiers 4–7, FUNCTIONAL_CONTRACT): its case desk.
+"""Functional behaviour of the reference vendor (tiers 4–7): its case desk.
 
 Unprompted, it integrates every functional message in its case store (`sim.case_store`): a known
 `caseId` updates that case, an unknown one opens a case; a message naming the vendor as `owner` of a
@@ -27,12 +27,14 @@ from hubbench.protocol.packs import SchemaPack
 from hubbench.sim.behaviour import Outgoing, wrap
 from hubbench.sim.case_store import CREATE_KINDS, CaseStore, LocalCase, OwnerRequest
 from hubbench.sim.profiles import Profile
+from hubbench.vhosts import DEFAULT_LINK, LINK_VHOSTS
 
 PackLoader = Callable[[], SchemaPack]
 
 FUNCTIONAL_ACTIONS = frozenset({"send_create_case", "send_case_update", "answer_owner_transfer", "send_emsi",
                                 "send_official_step", "open_case"})
-VHOST_LINKS = {"15-15": "15-15", "15-smur": "15-SMUR", "15-nexsis": "15-NexSIS"}
+# Vhost perimeter ("15-smur" of `15-smur_v1.4`) → link.
+VHOST_LINKS = {vhost.split("_", 1)[0].lower(): link for link, vhost in LINK_VHOSTS.items()}
 # Observation time of `location.geometry`: `obsDatime` on the 1.x line, `datetime` from 2.x (RS-EDA and
 # RC-EDA schemas). `mauvaise-version-schema` writes the other line's name: (vhost line) → (own, other).
 GEOMETRY_TIME = {"1": ("obsDatime", "datetime"), "2": ("datetime", "obsDatime"),
@@ -42,7 +44,7 @@ CREATION_SHIFT = timedelta(hours=1)  # `creation-modifiee`: how far the correcti
 
 def link_of_vhost(vhost: str) -> str:
     """`15-15_v1.5` → 15-15, `15-smur_v1.4` → 15-SMUR, `15-nexsis_v1.8` → 15-NexSIS (default 15-15)."""
-    return VHOST_LINKS.get(vhost.split("_", 1)[0].lower(), "15-15")
+    return VHOST_LINKS.get(vhost.split("_", 1)[0].lower(), DEFAULT_LINK)
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,8 @@ class CaseDesk:
     @staticmethod
     def _receive_emsi(case: LocalCase, body: Mapping[str, Any]) -> str:
         case.emsi_started = True
-        missions = body.get("MISSION") if isinstance(body.get("MISSION"), list) else []
+        raw_missions = body.get("MISSION")
+        missions: list[Any] = raw_missions if isinstance(raw_missions, list) else []
         dc_ids = [str(m["ID"]) for m in missions if isinstance(m, Mapping) and "ID" in m
                   and str(m.get("NAME", "")).startswith("#DEMANDE_CONCOURS#")]
         case.dc_mission_ids.extend(dc_ids)
@@ -239,8 +242,9 @@ class CaseDesk:
         return use_case, f"EMSI {variant} pour le dossier {case.case_id}"
 
     def _official_step(self, recipient: str, parameters: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
-        content = parameters.get("content")
-        key = use_case_key(content) if isinstance(content, Mapping) else None
+        raw_content = parameters.get("content")
+        content: Mapping[str, Any] = raw_content if isinstance(raw_content, Mapping) else {}
+        key = use_case_key(content)
         if key is None or not isinstance(content[key], Mapping):
             raise ValueError("paramètre « content » : un cas d'usage {clé: corps} est attendu")
         use_case = {key: copy.deepcopy(dict(content[key]))}

@@ -21,8 +21,7 @@ from hubbench.sim.profiles import Profile
 from hubbench.sim.prompts import PromptPoller
 from hubbench.sim.vendor import Connector, LogEntry, ReferenceVendor
 from hubbench.transport.tls import connection_parameters
-
-DEFAULT_VHOST = "15-15_v1.5"
+from hubbench.vhosts import DEFAULT_VHOST
 
 
 def credentials_of(home: BenchHome, client_id: str) -> ClientCredentials:

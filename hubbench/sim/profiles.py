@@ -2,15 +2,18 @@
 
 A profile is plain data read by the vendor runtime (`sim.vendor`): every field is one rule the
 runtime follows, with its conforming value as the default. A fault profile changes exactly one field,
-so it breaks exactly one rule, explicitly (ENGINE_CONTRACT "Fault profiles").
+so it breaks exactly one rule, explicitly (its `broken_rule`).
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Literal
 
 from hubbench.errors import UsageError
+
+DeliveryMode = Literal[1, 2]  # AMQP basic properties: 1 transient, 2 persistent
 
 
 class Settle(enum.StrEnum):
@@ -37,12 +40,12 @@ class Profile:
     drain_info: bool = True  # settle (ack) .info deliveries; False: a consumer that never settles them
     send_rc_ref: bool = True  # RC-REF final ack for every functional message integrated
     ack_acks: bool = False  # also send an RC-REF for each RC-REF received (forbidden)
-    delivery_mode: int = 2  # of the functional messages it sends
+    delivery_mode: DeliveryMode = 2  # of the functional messages it sends
     sender: SenderIdentity = SenderIdentity.OWN
     prefix_distribution_id: bool = True  # distributionID = "<senderID>_<unique>"
     extra_envelope_field: bool = False  # adds a root field the hub profile of EDXL-DE forbids
     xml_content_type: str = "application/xml"  # content type declared for XML bodies
-    # -- functional behaviour (tiers 4–7, FUNCTIONAL_CONTRACT) --
+    # -- functional behaviour (tiers 4–7) --
     duplicate_on_resend: bool = False  # a create for a known caseId opens a second local case
     keep_creation: bool = True  # corrections carry the case's original `creation`
     keep_case_id: bool = True  # corrections of a case it created carry that case's caseId

@@ -1,9 +1,9 @@
 """Operator prompts addressed to a reference vendor, read from the results database (read-only).
 
 The engine persists each `PromptShown` in the `prompts` table with `outcome` NULL while it is open
-(ENGINE_CONTRACT "Operator prompts"). The vendor polls the open prompts whose actor is its client id
-and hands each one out exactly once, the first time it is seen before its deadline. A vendor connected
-to one vhost takes only the prompts of runs on that vhost (the same client id may run several links
+(ARCHITECTURE.md, "Contracts between rooms", engine ↔ sim). The vendor polls the open prompts whose actor is
+its client id and hands each one out exactly once, the first time it is seen before its deadline. A vendor
+connected to one vhost takes only the prompts of runs on that vhost (the same client id may run several links
 at once, one connection per vhost).
 """
 

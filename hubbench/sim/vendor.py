@@ -32,7 +32,7 @@ from hubbench.sim.functional import FUNCTIONAL_ACTIONS, CaseDesk
 from hubbench.sim.profiles import Profile, Settle
 from hubbench.sim.prompts import PromptPoller
 
-EXCHANGE = "hubsante"  # the only exchange a client publishes to (HUB_PROTOCOL §1.1)
+EXCHANGE = "hubsante"  # the only exchange a client publishes to (DST 1.2 §2.1.3, §3.3)
 QUEUE_SUFFIXES = ("message", "ack", "info")
 PREFETCH = 50
 REQUEUE_DELAY_S = 0.05  # `requeue-infini`: a short pause so the redelivery loop does not burn a core
@@ -186,6 +186,7 @@ class ReferenceVendor:
                 self.note(f"RC-REF envoyé à {_recipient(reply)} : {reply.distribution_id}")
             if handling.integrated_id:
                 self.state.integrated.add(handling.integrated_id)
+            assert method.delivery_tag is not None  # pika sets it on every basic.deliver
             self._settle(channel, method.delivery_tag, handling.settle)
 
         return on_delivery

@@ -29,6 +29,7 @@ from pika.adapters.blocking_connection import BlockingChannel, BlockingConnectio
 
 from hubbench.errors import BenchError
 from hubbench.transport.tls import Identity, connection_parameters, quiet_pika
+from hubbench.vhosts import DEFAULT_VHOST
 
 if TYPE_CHECKING:
     from hubbench.home import BenchHome
@@ -62,7 +63,7 @@ class AckMode(StrEnum):
 
 
 def backoff(attempt: int, base: float = 0.2, cap: float = 5.0) -> float:
-    return min(cap, base * 2 ** max(0, attempt - 1))
+    return min(cap, base * 2.0 ** max(0, attempt - 1))
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ class HubClient:
         credentials: Identity,
         host: str = "127.0.0.1",
         port: int = 5671,
-        vhost: str = "15-15_v1.5",
+        vhost: str = DEFAULT_VHOST,
         connection_name: str | None = None,
         *,
         server_hostname: str = "localhost",
@@ -168,7 +169,7 @@ class HubClient:
         conn, self._conn = self._conn, None
         self._channels.clear()
         if conn is not None and conn.is_open:
-            with contextlib.suppress(_CONNECTION_LOST):
+            with contextlib.suppress(*_CONNECTION_LOST):
                 conn.close()
 
     def __enter__(self) -> HubClient:
@@ -418,7 +419,7 @@ class Inbox:
     def _wake(self) -> None:
         conn = self._conn
         if conn is not None:
-            with contextlib.suppress(_CONNECTION_LOST):
+            with contextlib.suppress(*_CONNECTION_LOST):
                 conn.add_callback_threadsafe(self._run_commands)
 
     def _run_commands(self) -> None:
@@ -480,7 +481,7 @@ class Inbox:
                 self._channel = None
                 self._conn = None
                 if conn.is_open:
-                    with contextlib.suppress(_CONNECTION_LOST):
+                    with contextlib.suppress(*_CONNECTION_LOST):
                         conn.close()
             self._drain_pending(StaleDelivery("Connexion perdue avant l'acquittement"))
 

@@ -1,4 +1,5 @@
-"""TLS + SASL EXTERNAL connection parameters for pika (notes §2): the certificate CN is the user."""
+"""TLS + SASL EXTERNAL connection parameters for pika: the certificate CN is the user
+(RabbitMQ docs "TLS Support" and `rabbitmq_auth_mechanism_ssl`, `ssl_cert_login_from = common_name`)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,17 @@ from pika.credentials import ExternalCredentials
 
 
 class Identity(Protocol):
-    """What a TLS client needs: PEM certificate and key, and the CA that signed the server."""
+    """What a TLS client needs: PEM certificate and key, and the CA that signed the server (read-only, so
+    a frozen dataclass such as `hub.pki.ClientCredentials` is one)."""
 
-    cert: Path
-    key: Path
-    ca: Path
+    @property
+    def cert(self) -> Path: ...
+
+    @property
+    def key(self) -> Path: ...
+
+    @property
+    def ca(self) -> Path: ...
 
 
 def ssl_context(identity: Identity) -> ssl.SSLContext:

@@ -88,7 +88,8 @@ def test_list_with_the_shared_directory_as_source(hubbench: Hubbench, tmp_path: 
     assert listing["source"]["kind"] == "directory" and listing["source"]["origin"] == "HUBBENCH_PACK_SOURCE"
     rows = {row["vhost"]: row for row in listing["vhosts"]}
     assert rows["15-15_v1.5"]["tag"] == "1.0" and rows["15-nexsis_v1.9"]["tag"] == "2.2"
-    assert rows["15-smur_v1.7"]["mapping"] == "supposée (§8)" and rows["15-15_v1.5"]["mapping"] == "intégrée"
+    assert rows["15-smur_v1.7"]["mapping"] == "supposée (source publique non identifiée)"
+    assert rows["15-15_v1.5"]["mapping"] == "intégrée"
     assert rows["15-essai_v9"] == {**rows["15-essai_v9"], "mapping": "config [vhosts]", "tag": "2.2"}
     for row in rows.values():
         assert (row["where"], row["ready_offline"], row["provisional_if_offline"]) == ("dossier", True, False)

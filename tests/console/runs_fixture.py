@@ -34,7 +34,7 @@ ATTESTATION_ID = "att-conforme-eda-1"
 def _envelope(
     sender: str, recipient: str, message: dict[str, object], sent_at: datetime, kind: str = "Report"
 ) -> dict[str, object]:
-    """An EDXL-DE envelope as the hub profiles it (HUB_PROTOCOL §4.1)."""
+    """An EDXL-DE envelope as the hub profiles it (DST 1.2 §3.4.3–§3.4.4)."""
     stamp = sent_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
     return {
         "distributionID": f"{sender}_{uuid.uuid4()}",
@@ -56,7 +56,7 @@ def build_message(sender: str, recipient: str, sent_at: datetime) -> dict[str, o
 
 
 def build_ack(sender: str, recipient: str, acked_id: str, sent_at: datetime) -> dict[str, object]:
-    """RC-REF (HUB_PROTOCOL §5.2): RC-DE header plus `reference.distributionID`."""
+    """RC-REF (DST 1.2 §3.4.6): RC-DE header plus `reference.distributionID`."""
     env = _envelope(sender, recipient, {}, sent_at, kind="Ack")
     stamp = str(env["dateTimeSent"])
     env["content"][0]["jsonContent"]["embeddedJsonContent"]["message"] = {  # type: ignore[index]

@@ -36,7 +36,7 @@ def _wait(launched: LaunchedRun) -> int:
 @pytest.fixture(scope="module")
 def real_runs(live_hub: HubFixture) -> Iterator[dict[str, Any]]:
     home = live_hub.home
-    ids = {profile: f"fr.health.samuc{uuid.uuid4().hex[:4]}" for profile in VENDORS}  # samuXXX, DST §3.4.2
+    ids = {profile: f"fr.health.samuc{uuid.uuid4().hex[:4]}" for profile in VENDORS}  # DST 1.2 §3.4.2
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv(DB_URL_ENV, raising=False)  # runs, vendors and dispatcher share the home's database
         sims = [start_vendor(live_hub, client_id, profile, VHOST) for profile, client_id in ids.items()]

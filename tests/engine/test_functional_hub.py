@@ -27,7 +27,8 @@ PENDING = {
     "Mises à jour visibles et sans doublon",
     "Demandes de concours présentées aux utilisateurs",
 }
-# Messages of 15-SMUR that the 1.0 model line (vhost 15-smur_v1.4) does not have (HUB_PROTOCOL §7: lib ≥ 2.0).
+# Messages of 15-SMUR that the 1.0 model line (vhost 15-smur_v1.4) does not have (lib ≥ 2.0,
+# `ansforge/SAMU-Hub-Modeles` `csv_parser/out/schemas.yaml`).
 ABSENT_FROM_1_0 = {"resourcesEngagement", "documentLink", "interventionReport"}
 
 

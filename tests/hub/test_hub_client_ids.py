@@ -1,4 +1,4 @@
-"""Client id rules (digest §2): accepted forms and refusals naming the broken rule, in French."""
+"""Client id rules (DST 1.2 §3.4.2): accepted forms and refusals naming the broken rule, in French."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The hub's access rules on a real TLS node (digest §1.4, DST 1.2 §2.2.1/§3.1)."""
+"""The hub's access rules on a real TLS node (DST 1.2 §2.2.1, §3.1; permissions of `ansforge/SAMU-Hub-Sante`
+`hub/dispatcher/src/test/resources/config/definitions.json`)."""
 
 from __future__ import annotations
 
@@ -106,7 +107,7 @@ def test_declaring_a_queue_is_refused(hub_node: HubFixture) -> None:
         channel.queue_declare(f"{client_id}.extra")
     assert caught.value.reply_code == 403
     channel = hub_node.client(client_id).channel()
-    channel.queue_declare(f"{client_id}.message", passive=True)  # passive declare is allowed (DST §3.1)
+    channel.queue_declare(f"{client_id}.message", passive=True)  # passive declare is allowed (DST 1.2 §3.1)
 
 
 def test_dispatcher_reads_dispatch_and_writes_distribution_only(hub_node: HubFixture) -> None:

@@ -17,7 +17,8 @@ from hubbench.protocol.validator import Issue, PackValidator, validator_for
 SAMPLES = MODELS / "official" / "samples"
 MESSAGE_PREFIX = "$.content[0].jsonContent.embeddedJsonContent.message."
 # Valid XML samples whose content the 3.x JSON schemas reject: both still use the pre-1.0 namespace
-# urn:emergency:cisu:3.0 (digest §4.2) with an outdated content (technicalNoreq <key>, old RS-EDA fields).
+# urn:emergency:cisu:3.0 (the 3.x `RC-XML-ContentType.xsd` expects urn:emergency:eda:1.9) with an
+# outdated content (technicalNoreq <key>, old RS-EDA fields).
 # The hub checks XML against its XSD, which is not in ../shared; our XML verdict is the JSON-schema one.
 STALE_XML_SAMPLES = {"valid/EDXL-DE/EDXL-DE.xml", "valid/RS-EDA/RS-EDA.xml"}
 ALL_EXAMPLES = [(line, p) for line in LINE_DIRS for p in examples(line)]

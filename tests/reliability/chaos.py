@@ -58,7 +58,8 @@ def kill_dispatcher(home: BenchHome, settings: HubSettings, **options: Any) -> f
 
 
 def rabbitmqctl(node: HubNode, *args: str, timeout: float = 60.0) -> str:
-    """Run the private node's rabbitmqctl with the node's own environment (notes §1)."""
+    """Run the private node's rabbitmqctl with the node's own environment (RabbitMQ docs
+"Configuration": `RABBITMQ_*` environment variables)."""
     command = [str(broker_bin() / "rabbitmqctl"), "-n", node.settings.node_name, *args]
     done = subprocess.run(command, env=node._env(), capture_output=True, text=True, timeout=timeout,
                           check=False)

@@ -1,7 +1,8 @@
-"""Hypothesis strategies of dispatcher inputs, each with the outcome the hub must give (HUB_PROTOCOL §3, §6).
+"""Hypothesis strategies of dispatcher inputs, each with the outcome the hub must give (DST 1.2 §3.2,
+§3.4.1, §3.4.7; the Java dispatcher of `ansforge/SAMU-Hub-Sante`).
 
 Shared by `tests/reliability/test_fuzz_dispatcher.py` (in-process and on the wire) and
-`bench/reliability.py`. Every `Case` carries its own oracle, written from the digest and independent of
+`bench/reliability.py`. Every `Case` carries its own oracle, written from those sources and independent of
 the pipeline's code:
 
 * content type not exactly `application/json`/`application/xml` (health routing key) → 101;

@@ -1,4 +1,4 @@
-"""Fuzzing the dispatcher (HUB_PROTOCOL §3, §6): malformed input never crashes it, every malformed
+"""Fuzzing the dispatcher (DST 1.2 §3.2, §3.4.1, §3.4.7): malformed input never crashes it, every malformed
 message gets the right error, valid traffic interleaved with it is delivered.
 
 In-process on the pure pipeline (many cases, fast), then a short stream on the real dispatcher over

@@ -1,4 +1,4 @@
-"""Attacks on the bench's hub, each returning whether it was refused (HUB_PROTOCOL §1.4; DST 1.2 §2.2, §3.1).
+"""Attacks on the bench's hub, each returning whether it was refused (DST 1.2 §2.2, §3.1).
 
 Shared by `tests/security/` (one test per attack) and `bench/reliability.py` (attacks_tried/refused).
 Every attack targets the bench's own node on 127.0.0.1, or this machine's own interface address to

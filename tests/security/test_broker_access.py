@@ -1,5 +1,5 @@
 """Access cases not covered by tests/hub/test_hub_security.py: certificate validity dates, deleting
-broker objects, listeners bound to loopback, the management API's accounts (HUB_PROTOCOL §1.4)."""
+broker objects, listeners bound to loopback, the management API's accounts (DST 1.2 §2.2.1, §3.1)."""
 
 from __future__ import annotations
 

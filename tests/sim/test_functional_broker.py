@@ -33,7 +33,8 @@ def vendor_on(live_hub: Any) -> Iterator[Callable[[str], tuple[str, VendorThread
     started: list[VendorThread] = []
 
     def start(vhost: str) -> tuple[str, VendorThread]:
-        client_id = f"fr.health.samu7{live_hub.unique_id()[-4:]}"  # samuXXX: 1–5 characters (DST §3.4.2)
+        # samuXXX: 1–5 characters (DST 1.2 §3.4.2)
+        client_id = f"fr.health.samu7{live_hub.unique_id()[-4:]}"
         thread = start_vendor(live_hub, client_id, "conforme", vhost)
         started.append(thread)
         return client_id, thread

@@ -1,10 +1,11 @@
 """A private RabbitMQ node over TLS for the broker tests, in a bench home of their own.
 
 `open_hub(root)` starts one on free random ports (never 5671/5672/15672/25672) with a short client-queue
-TTL (5000 ms, like the official integration tests of `ansforge/SAMU-Hub-Modeles`) and yields a
-`HubFixture`; the session fixture `hub_node` (support/fixtures.py) is one of them. The home's
-`config.toml` carries the same settings, so a subprocess (`hubbench …` with `HUBBENCH_HOME=hub.home.root`,
-or the dispatcher) sees the same hub. Without RabbitMQ, broker tests skip locally and FAIL under CI.
+TTL (5000 ms, like the official integration tests: `ansforge/SAMU-Hub-Sante`
+`hub/dispatcher/src/test/resources/config/definitions.json`) and yields a `HubFixture`; the session
+fixture `hub_node` (tests/support/fixtures.py) is one of them. The home's `config.toml` carries the same
+settings, so a subprocess (`hubbench …` with `HUBBENCH_HOME=hub.home.root`, or the dispatcher) sees the
+same hub. Without RabbitMQ, broker tests skip locally and FAIL under CI.
 """
 
 from __future__ import annotations

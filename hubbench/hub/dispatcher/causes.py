@@ -1,9 +1,10 @@
 """The hub's English error causes, word for word, and the schema-error text of its validator.
 
 Vendors must read the same `errorCause` strings from the bench as from the real hub, so these are the
-Java dispatcher's texts (`DSP/service/MessageHandler.java`, `DSP/utils/MessageUtils.java`,
-`DSP/config/AmqpConfiguration.java` at the digest's commit, HUB_PROTOCOL.md §6). The French
-explanations shown by the bench live in the trace (`errors[].message`), never in the report.
+Java dispatcher's texts (`ansforge/SAMU-Hub-Sante` at commit `5e2bcb08`, under
+`hub/dispatcher/src/main/java/com/hubsante/hub/`: `service/MessageHandler.java`, `utils/MessageUtils.java`,
+`config/AmqpConfiguration.java`). The French explanations shown by the bench live in the trace
+(`errors[].message`), never in the report.
 
 Schema failures are rendered the way the hub's networknt-based `Validator` prints them (header line,
 then sections "header" / "content" / "envelope", one ` - <path>: <text>` line per issue, see the

@@ -1,11 +1,14 @@
-"""The dispatcher's decision for one message — pure: no I/O, no clock of its own (HUB_PROTOCOL.md §6).
+"""The dispatcher's decision for one message — pure: no I/O, no clock of its own.
+
+Source: the Java dispatcher, `ansforge/SAMU-Hub-Sante` `hub/dispatcher/src/main/java/com/hubsante/hub/`
+(`service/Dispatcher.java`, `service/MessageHandler.java`, `utils/MessageUtils.java`).
 
 `decide(inbound, ctx)` reproduces the Java dispatcher's `dispatch` listener step by step and returns a
 `Forward` (publish on `distribution`) or a `Reject` (publish an RS-ERROR on the sender's `.info`, then
 reject the input without requeue). `decide_dead_letter(inbound, ctx)` is the `dispatchDLQ` listener:
 a `Reject` carrying a 500 report, or a `Drop`.
 
-Order of the checks (digest §6), first failure wins:
+Order of the checks (the Java `dispatch` listener), first failure wins:
  1. content type: exactly `application/json` → JSON; `application/xml`, or any type when the routing
     key is absent or not `fr.health…` (partner hub) → XML; else 101 (distributionID by regex).
  2. parse: JSON body not parseable → 301 (the hub's Jackson `IOException`); no pack for the vhost →
@@ -30,8 +33,9 @@ Order of the checks (digest §6), first failure wins:
  9. 300 when, for a `fr.health` routing key, `distributionID.split("_")[0]` ≠ `senderID`.
 10. expiry, in whole seconds like the hub: TTL = dateTimeExpires − now; TTL ≤ 0 → 400; when
     dateTimeExpires < now + default TTL, `expiration` = TTL×1000 (ms, string). Other properties are
-    cloned (the publisher's own `expiration` too, as the digest's hub does) except `user_id`, which the
-    broker would refuse from the dispatcher's connection (notes §2).
+    cloned (the publisher's own `expiration` too, as the Java `MessageHandler.forwardedMessage` does) except
+    `user_id`, which the broker would refuse from the dispatcher's connection (RabbitMQ docs "Validated
+    User-ID").
 11. format per recipient: XML when the recipient's `useXML` is true, or the recipient is not health and
     is not `fr.cisu.sdisY`; else JSON. CHOICE: the real hub always re-serialises its parsed model; the
     bench forwards the ORIGINAL BYTES when the format is unchanged (the recipient sees exactly what the
@@ -41,8 +45,8 @@ Order of the checks (digest §6), first failure wins:
 12. route `<explicitAddressValue>.<message|ack|info>` (Ack→ack, Error→info), header
     `x-death-original-routing-key` = received routing key.
 
-Where the digest and the DST differ, the DST wins; the digest follows the hub's code where the DST is
-silent. Error causes are the hub's English texts (`causes.py`); French explanations go to the trace.
+Where the hub's code and DST 1.2 differ, DST 1.2 wins; where DST 1.2 is silent, the hub's code is
+followed. Error causes are the hub's English texts (`causes.py`); French explanations go to the trace.
 """
 
 from __future__ import annotations
@@ -58,6 +62,7 @@ from hubbench.protocol import codec
 from hubbench.protocol.codes import ErrorCode
 from hubbench.protocol.envelope import EnvelopeView, build_error_report, message_of
 from hubbench.protocol.kinds import KINDS, RC_DE_FIELDS, queue_suffix
+from hubbench.protocol.packs import SchemaPack
 from hubbench.protocol.validator import Issue, PackValidator
 
 JSON = "application/json"
@@ -73,7 +78,7 @@ _CISU_KINDS = frozenset({"createCase", "createCaseHealth"})
 
 
 def is_health(client_id: str | None) -> bool:
-    return bool(client_id) and client_id.startswith(HEALTH_PREFIX)  # type: ignore[union-attr]
+    return client_id is not None and client_id.startswith(HEALTH_PREFIX)
 
 
 def extract_distribution_id(body: bytes) -> str:
@@ -108,7 +113,7 @@ class DispatchContext:
     reserialize: bool = False  # True: always re-encode the forwarded body, like the real hub
 
     @property
-    def pack(self) -> Any:
+    def pack(self) -> SchemaPack | None:
         return self.validator.pack if self.validator is not None else None
 
 
@@ -174,7 +179,8 @@ class _Refused(Exception):
 
 
 def wants_xml(client_id: str, use_xml: Mapping[str, bool], *, forwarding: bool) -> bool:
-    """Forwarded messages (§6 step 8) and error reports (`convertToXML`) follow the client's useXML."""
+    """Forwarded messages (`forwardedMessage`) and error reports (`convertToXML`) follow the client's
+    useXML."""
     preference = use_xml.get(client_id)
     if forwarding:
         return bool(preference) or (not is_health(client_id) and client_id != CISU_ID)

@@ -307,8 +307,10 @@ class VhostLink:
         if "type" in props:
             props["message_type"] = props.pop("type")
         properties = Basic.Properties(**{k: v for k, v in props.items() if v is not None})
-        await self.channel.basic_publish(body, exchange=DISTRIBUTION, routing_key=routing_key,
-                                         properties=properties, mandatory=mandatory, wait=False)
+        await self.channel.basic_publish(  # type: ignore[call-arg]  # `wait`: aiormq's Channel has it, its ABC not
+            body, exchange=DISTRIBUTION, routing_key=routing_key, properties=properties, mandatory=mandatory,
+            wait=False,
+        )
 
     async def _send_report(self, report: ErrorReport) -> None:
         await self._publish(report.routing_key, report.body, mandatory=False,
@@ -341,10 +343,12 @@ class VhostLink:
 
     async def _no_route(self, message: DeliveredMessage, inbound: Inbound, fwd: Forward,
                         returned: PublishError) -> None:
-        delivery = returned.message.delivery
-        queue = getattr(delivery, "routing_key", fwd.routing_key)
-        cause = causes.no_route(queue) if getattr(delivery, "reply_code", 312) == 312 else (
-            f"unable do deliver message to {queue}, cause was {delivery.reply_text} ({delivery.reply_code})")
+        back = _basic_return(returned)
+        queue = back.routing_key if back is not None and back.routing_key is not None else fwd.routing_key
+        if back is None or back.reply_code == 312:
+            cause = causes.no_route(queue)
+        else:
+            cause = f"unable do deliver message to {queue}, cause was {back.reply_text} ({back.reply_code})"
         sender = str(fwd.properties["headers"].get(ORIGINAL_ROUTING_KEY) or inbound.routing_key or "")
         source = _json_source(inbound)
         dist_id = fwd.facts.distribution_id or extract_distribution_id(inbound.body)
@@ -421,6 +425,12 @@ class VhostLink:
             forwarded_content_type=report.content_type,
             errors=[{"path": "$", "rule": f"hub-{int(report.code)}", "expected": "",
                      "found": report.referenced_id, "message": report.cause, "scope": "report"}]))
+
+
+def _basic_return(error: PublishError) -> Basic.Return | None:
+    """The broker's basic.return behind a `PublishError` (aiormq raises one only for a return)."""
+    delivery = error.message.delivery if error.message is not None else None
+    return delivery if isinstance(delivery, Basic.Return) else None
 
 
 def _json_source(inbound: Inbound) -> Any:

@@ -1,4 +1,5 @@
-"""Unit tests of the pure dispatcher pipeline: one test per decision path (HUB_PROTOCOL.md §6)."""
+"""Unit tests of the pure dispatcher pipeline: one test per decision path (`ansforge/SAMU-Hub-Sante`
+`hub/dispatcher/src/main/java/com/hubsante/hub/service/Dispatcher.java`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Integration tests: the real dispatcher process on the real TLS node (HUB_PROTOCOL.md §1.4, §6)."""
+"""Integration tests: the real dispatcher process on the real TLS node (DST 1.2 §3.1; the Java dispatcher of
+`ansforge/SAMU-Hub-Sante`)."""
 
 from __future__ import annotations
 
