@@ -3,6 +3,10 @@
 The evidence hash is the SHA-256 of the canonical JSON of everything the run recorded (scenarios,
 steps, checks, prompts, exchanged messages with their bodies, attestations, overrides) and of the
 hub's trace rows for the run: anyone holding the database can recompute it with `evidence_hash`.
+
+The certificate names the pack behind the verdicts (tag, source, checksum). No certificate is issued from
+provisional evidence (the vhost validated with the `hubsante-model` fallback): `build_certificate`
+raises `ProvisionalEvidence` with the French reason, for the console and any other caller.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from datetime import UTC, datetime
 from fpdf import FPDF
 
 from bench_app.labels import TIER_NAMES_FR, tier_title, verdict_label
+from hubbench.errors import UsageError
 from hubbench.events import Verdict, aggregate
 from hubbench.results.views import RunDetail, TraceView, as_dict
 
@@ -26,6 +31,10 @@ DISCLAIMER_FR = (
 )
 
 
+class ProvisionalEvidence(UsageError):
+    """The run's verdicts rest on provisional validation: no certificate."""
+
+
 @dataclass(frozen=True)
 class Certificate:
     vendor: str
@@ -34,6 +43,8 @@ class Certificate:
     vhost: str
     run_id: str
     pack_tag: str
+    pack_source: str
+    pack_checksum: str
     bench_version: str
     run_date: datetime
     issued_at: datetime
@@ -64,6 +75,16 @@ def build_certificate(
     detail: RunDetail, trace: list[TraceView], *, issued_at: datetime | None = None
 ) -> Certificate:
     run = detail.run
+    if run.provisional:
+        reason = (run.pack or {}).get("reason") or "pack officiel indisponible"
+        raise ProvisionalEvidence(
+            f"Pas de certificat pour l'exécution {run.run_id} : ses verdicts sont provisoires (le vhost "
+            f"{run.vhost} validait avec le repli hubsante-model, sans le pack officiel {run.pack_tag} ; "
+            f"cause : {reason}).",
+            hint="rendez le pack officiel disponible (hubbench packs fetch --all ou HUBBENCH_PACK_SOURCE), "
+                 "redémarrez le hub puis relancez l'exécution",
+        )
+    pack = run.pack or {}
     by_tier: dict[int, list[Verdict]] = {tier: [] for tier in run.tiers}
     for scenario in detail.scenarios:
         if scenario.verdict is not None:
@@ -75,6 +96,8 @@ def build_certificate(
         vhost=run.vhost,
         run_id=run.run_id,
         pack_tag=run.pack_tag,
+        pack_source=str(pack.get("source") or "non enregistrée"),
+        pack_checksum=str(pack.get("checksum") or "non enregistrée"),
         bench_version=run.bench_version,
         run_date=run.finished_at or run.started_at,
         issued_at=issued_at or datetime.now(UTC),
@@ -96,6 +119,8 @@ def _facts(cert: Certificate) -> list[tuple[str, str]]:
         ("Paliers réussis", passed),
         ("Version du banc", cert.bench_version),
         ("Version du paquet de schémas", cert.pack_tag),
+        ("Source du paquet de schémas", cert.pack_source),
+        ("Somme SHA-256 du paquet de schémas", cert.pack_checksum),
         ("Date de l'exécution", cert.run_date.strftime("%d/%m/%Y %H:%M UTC")),
         ("Exécution", cert.run_id),
     ]

@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from hubbench.events import VERDICT_LABELS_FR, Verdict
+from hubbench.protocol.provenance import provisional_label
 from hubbench.results.views import RunSummary
 from hubbench.vhosts import LINK_NAMES
 
@@ -88,15 +89,16 @@ PROMPT_OUTCOME_FR: dict[str | None, str] = {
 }
 
 
-def verdict_label(verdict: Verdict | None) -> str:
-    return "en cours" if verdict is None else VERDICT_LABELS_FR[verdict]
+def verdict_label(verdict: Verdict | None, provisional: bool = False) -> str:
+    """"réussi"; "réussi (provisoire)" when the run's evidence is provisional."""
+    return "en cours" if verdict is None else provisional_label(VERDICT_LABELS_FR[verdict], provisional)
 
 
-def verdict_badge(verdict: Verdict | None) -> str:
-    """Short text with icon, for tables and titles: "✔ réussi"."""
+def verdict_badge(verdict: Verdict | None, provisional: bool = False) -> str:
+    """Short text with icon, for tables and titles: "✔ réussi" ("✔ réussi (provisoire)")."""
     if verdict is None:
         return "… en cours"
-    return f"{VERDICT_ICONS[verdict]} {VERDICT_LABELS_FR[verdict]}"
+    return f"{VERDICT_ICONS[verdict]} {verdict_label(verdict, provisional)}"
 
 
 def tier_title(tier: int) -> str:
@@ -114,5 +116,5 @@ def fmt_time(moment: datetime | None, *, seconds: bool = False) -> str:
 
 
 def run_label(run: RunSummary) -> str:
-    verdict = verdict_label(run.verdict) if run.status != "running" else "en cours"
+    verdict = verdict_label(run.verdict, run.provisional) if run.status != "running" else "en cours"
     return f"{run.vendor} · {run.link} · {run.vhost} · {fmt_time(run.started_at)} · {verdict} ({run.run_id})"

@@ -17,8 +17,9 @@ from bench_app.labels import (
     verdict_label,
 )
 from hubbench.events import Verdict
+from hubbench.protocol.provenance import provisional_label
 from hubbench.results.queries import TIERS
-from hubbench.results.views import MatrixRow
+from hubbench.results.views import MatrixRow, RunSummary
 
 DETAIL_PAGE = "detail"
 
@@ -72,20 +73,25 @@ def matrix_html(rows: list[MatrixRow]) -> str:
         cells = [f'<th style="text-align:left;padding:6px;white-space:nowrap">{html.escape(vendor)}</th>']
         for link in links:
             row = by_vendor[vendor].get(link)
+            provisional = row is not None and row.provisional
             for tier in TIERS:
                 verdict = row.cells.get(tier, Verdict.NOT_RUN) if row else Verdict.NOT_RUN
                 bg, fg = VERDICT_COLOURS[verdict]
-                tip = html.escape(f"{vendor} — lien {link} — {tier_title(tier)} : {verdict_label(verdict)}")
-                text = f"{VERDICT_ICONS[verdict]}<br>{html.escape(VERDICT_SHORT_FR[verdict]) or '&nbsp;'}"
+                marked = provisional and verdict is not Verdict.NOT_RUN
+                label = verdict_label(verdict, marked)
+                tip = html.escape(f"{vendor} — lien {link} — {tier_title(tier)} : {label}")
+                short = provisional_label(VERDICT_SHORT_FR[verdict], marked)
+                text = f"{VERDICT_ICONS[verdict]}<br>{html.escape(short) or '&nbsp;'}"
                 if row is not None and verdict is not Verdict.NOT_RUN:
                     href = f"{DETAIL_PAGE}?{urlencode({'run': row.run_id, 'tier': tier})}"
                     text = (
                         f'<a href="{href}" target="_self" style="color:{fg};text-decoration:none">{text}</a>'
                     )
+                extra = ";outline:2px dashed #ff6f00;outline-offset:-3px" if marked else ""
                 cells.append(
-                    f'<td class="hb-cell hb-{verdict.value}" data-vendor="{html.escape(vendor)}" '
-                    f'data-link="{html.escape(link)}" data-tier="{tier}" title="{tip}" '
-                    f'style="{cell_style};background:{bg};color:{fg}">{text}</td>'
+                    f'<td class="hb-cell hb-{verdict.value}{" hb-provisoire" if marked else ""}" '
+                    f'data-vendor="{html.escape(vendor)}" data-link="{html.escape(link)}" data-tier="{tier}" '
+                    f'title="{tip}" style="{cell_style};background:{bg};color:{fg}{extra}">{text}</td>'
                 )
         body.append(f"<tr>{''.join(cells)}</tr>")
     return (
@@ -102,12 +108,35 @@ def vendor_summary(vendor: str, rows: list[MatrixRow]) -> str:
         bad = [t for t in TIERS if row.cells.get(t, Verdict.NOT_RUN).counts_as_failure]
         pending = [t for t in TIERS if row.cells.get(t) is Verdict.PENDING_ATTESTATION]
         text = f"lien {row.link} : {len(passed)} palier(s) réussi(s) sur {len(TIERS)}"
+        if row.provisional:
+            text += " (PROVISOIRE : validation de repli, pas de certificat)"
         if bad:
             text += " ; à corriger : " + ", ".join(f"palier {t} ({TIER_NAMES_FR[t]})" for t in bad)
         if pending:
             text += " ; à attester : " + ", ".join(f"palier {t}" for t in pending)
         parts.append(text)
     return f"**{vendor}** — " + " · ".join(parts)
+
+
+def pack_markdown(run: RunSummary) -> str:
+    """The run's schemas: pack tag, source and checksum (« provenance inconnue » for older runs)."""
+    pack = run.pack or {}
+    if not pack:
+        return f"Schémas : pack {run.pack_tag} (provenance non enregistrée)"
+    checksum = f"`sha256 {pack['checksum']}`" if pack.get("checksum") else "sans somme de contrôle"
+    mark = " **(PROVISOIRE)**" if run.provisional else ""
+    tag = pack.get("tag", run.pack_tag)
+    return f"Schémas : pack **{tag}**{mark} · source `{pack.get('source')}` · {checksum}"
+
+
+def provisional_warning(run: RunSummary) -> str | None:
+    """Why every verdict of this run is provisional (None when the evidence is official)."""
+    if not run.provisional:
+        return None
+    reason = (run.pack or {}).get("reason") or "pack officiel indisponible"
+    return (f"Verdicts PROVISOIRES : le vhost {run.vhost} validait avec le repli hubsante-model "
+            f"(motifs et champs inconnus non contrôlés). Aucun certificat ne peut en être tiré. "
+            f"Cause : {reason}")
 
 
 def failure_markdown(rule: str, expected: str, received: str, extra: str = "") -> str:

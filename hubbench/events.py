@@ -89,6 +89,7 @@ class RunStarted(Event):
     pack_tag: str
     bench_version: str
     partner_ids: tuple[str, ...] = ()  # the bench's partner client ids the run talks with
+    pack: dict[str, Any] | None = None  # the vhost's pack provenance (`protocol.provenance.Provenance`)
 
 
 @dataclass(frozen=True)

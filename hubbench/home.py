@@ -73,12 +73,14 @@ class BenchConfig:
     [hub]      amqps_port, management_port, dist_port, host, message_ttl_ms, dispatcher_workers
     [packs]    source = URL template or directory (default: the official GitHub repository)
     [vhosts]   "<vhost>" = "<pack tag>"   (adds to or overrides the built-in vhost → pack map)
+    [assumed_vhosts]  "<link>" = "<vhost>"   (the 3.x line's vhost names, ASSUMED: 15-15, 15-SMUR, 15-GPS)
     [results]  retention_days = N   (default age for `hubbench results purge`)
     """
 
     hub: dict[str, Any] = field(default_factory=dict)
     packs: dict[str, Any] = field(default_factory=dict)
     vhosts: dict[str, str] = field(default_factory=dict)
+    assumed_vhosts: dict[str, str] = field(default_factory=dict)
     results: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -93,5 +95,6 @@ class BenchConfig:
             hub=dict(data.get("hub", {})),
             packs=dict(data.get("packs", {})),
             vhosts={str(k): str(v) for k, v in data.get("vhosts", {}).items()},
+            assumed_vhosts={str(k): str(v) for k, v in data.get("assumed_vhosts", {}).items()},
             results=dict(data.get("results", {})),
         )

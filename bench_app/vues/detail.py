@@ -5,7 +5,7 @@ import streamlit as st
 from bench_app import state
 from bench_app.labels import fmt_time, run_label, tier_title, verdict_badge, verdict_label
 from bench_app.messages import highlighted_json_html, parse_json, pretty_xml, timeline
-from bench_app.widgets import chip, failure_markdown
+from bench_app.widgets import chip, failure_markdown, pack_markdown, provisional_warning
 from hubbench.events import Verdict
 
 st.title("Détail d'une exécution")
@@ -33,11 +33,16 @@ run = detail.run
 
 st.markdown(
     f"**{run.vendor}** (`{run.client_id}`) · lien **{run.link}** · version `{run.vhost}` · "
-    f"schémas {run.pack_tag} · banc {run.bench_version} · du {fmt_time(run.started_at, seconds=True)} au "
+    f"banc {run.bench_version} · du {fmt_time(run.started_at, seconds=True)} au "
     f"{fmt_time(run.finished_at, seconds=True)} · résultat "
-    f"{chip(run.verdict if run.status != 'running' else None)}",
+    f"{chip(run.verdict if run.status != 'running' else None)}"
+    f"{' <b>(provisoire)</b>' if run.provisional else ''}",
     unsafe_allow_html=True,
 )
+st.markdown(pack_markdown(run))
+warning = provisional_warning(run)
+if warning:
+    st.error(warning)
 
 tiers = sorted({s.tier for s in detail.scenarios})
 tier_param = st.query_params.get("tier")
@@ -54,7 +59,7 @@ scenarios = [s for s in detail.scenarios if tier_choice == "tous" or str(s.tier)
 st.header("Scénarios")
 for scenario in scenarios:
     bad = scenario.verdict is not None and scenario.verdict.counts_as_failure
-    title = f"{verdict_badge(scenario.verdict)} — Palier {scenario.tier} — {scenario.name}"
+    title = f"{verdict_badge(scenario.verdict, run.provisional)} — Palier {scenario.tier} — {scenario.name}"
     with st.expander(title, expanded=bad or scenario.verdict is Verdict.PENDING_ATTESTATION):
         st.caption(
             f"Fichier {scenario.feature} · étiquettes : {', '.join(scenario.tags) or 'aucune'} · "

@@ -64,12 +64,15 @@ def progress() -> None:
                 f"**{run.vendor}** · lien {run.link} · paliers {', '.join(map(str, run.tiers))} · "
                 f"démarrée le {fmt_time(run.started_at, seconds=True)} · `{run.run_id}`"
             )
+            if run.provisional:
+                st.error("Validation PROVISOIRE sur ce vhost : chaque verdict sera provisoire, sans "
+                         "certificat.")
             st.write(f"{len(done)} scénario(s) terminé(s)")
             current = next((s for s in reversed(scenarios) if s.finished_at is None), None)
             if current is not None:
                 st.write(f"En cours : {tier_title(current.tier)} — {current.name}")
             for scenario in done[-5:]:
-                st.caption(f"{verdict_badge(scenario.verdict)} — {scenario.name}")
+                st.caption(f"{verdict_badge(scenario.verdict, run.provisional)} — {scenario.name}")
             for prompt in (p for p in prompts if p.run_id == run.run_id):
                 left = (prompt.deadline - now).total_seconds()
                 total = max((prompt.deadline - prompt.shown_at).total_seconds(), 1.0)

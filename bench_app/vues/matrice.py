@@ -70,7 +70,9 @@ if all_runs:
                 "Paliers": ", ".join(str(t) for t in r.tiers),
                 "Début": fmt_time(r.started_at),
                 "État": RUN_STATUS_FR.get(r.status, r.status),
-                "Résultat": verdict_badge(r.verdict) if r.status != "running" else "… en cours",
+                "Résultat": (
+                    verdict_badge(r.verdict, r.provisional) if r.status != "running" else "… en cours"
+                ),
             }
             for r in all_runs[:50]
         ],

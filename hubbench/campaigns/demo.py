@@ -208,6 +208,7 @@ class MatrixLine:
     vhost: str
     cells: dict[int, Verdict]
     run_id: str | None
+    provisional: bool = False  # the run's vhost validated provisionally: every verdict is « provisoire »
 
 
 def verdict_matrix(home: BenchHome, vendors: Sequence[DemoVendor], links: Sequence[str],
@@ -225,7 +226,7 @@ def verdict_matrix(home: BenchHome, vendors: Sequence[DemoVendor], links: Sequen
             row = rows.get((vendor.name, link))
             cells = {t: (row.cells.get(t, Verdict.NOT_RUN) if row else Verdict.NOT_RUN) for t in tiers}
             lines.append(MatrixLine(vendor.name, vendor.client_id, link, vendor.vhost_for(link), cells,
-                                    row.run_id if row else None))
+                                    row.run_id if row else None, bool(row and row.provisional)))
     return lines
 
 

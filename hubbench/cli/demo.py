@@ -19,6 +19,7 @@ from hubbench.home import PACK_SOURCE_ENV, BenchHome
 from hubbench.hub.node import HubNode
 from hubbench.hub.settings import HubSettings
 from hubbench.hub.supervision import stop_dispatcher
+from hubbench.protocol.provenance import provisional_label
 
 
 def _say(text: str) -> None:
@@ -31,7 +32,7 @@ def _print_matrix(lines: list[d.MatrixLine], tiers: list[int]) -> None:
         table.add_column(header)
     for line in lines:
         table.add_row(line.vendor, line.client_id, line.link, line.vhost,
-                      *(line.cells[t].label_fr for t in tiers))
+                      *(provisional_label(line.cells[t].label_fr, line.provisional) for t in tiers))
     console = Console()
     (console if console.is_terminal else Console(width=200)).print(table)
 

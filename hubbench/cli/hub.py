@@ -14,7 +14,7 @@ from hubbench.errors import SetupError
 from hubbench.home import BenchHome
 from hubbench.hub.node import HubNode, broker_bin
 from hubbench.hub.settings import HubSettings
-from hubbench.hub.supervision import describe, start_dispatcher, stop_dispatcher
+from hubbench.hub.supervision import describe, pack_warnings, start_dispatcher, stop_dispatcher, vhost_packs
 
 hub_app = typer.Typer(help="Hub local : nœud RabbitMQ TLS privé et dispatcher.", no_args_is_help=True)
 
@@ -58,6 +58,27 @@ def _check_docker() -> None:
     )
 
 
+def _with_packs(home: BenchHome, status: dict[str, Any]) -> dict[str, Any]:
+    """The node's status plus each vhost's pack provenance and the provisional warnings."""
+    packs = vhost_packs(home, status["dispatcher"])
+    return {**status, "packs": packs, "warnings": pack_warnings(packs)}
+
+
+def _print_packs(status: dict[str, Any]) -> None:
+    packs = status["packs"]
+    if not packs:
+        typer.echo("Packs      : non chargés (dispatcher arrêté)")
+        return
+    typer.echo("Packs      :")
+    for vhost, pack in packs.items():
+        name = " — nom de vhost supposé" if pack.get("assumed") else ""
+        checksum = f"sha256 {pack['checksum']}" if pack.get("checksum") else "sans somme de contrôle"
+        mark = " (PROVISOIRE)" if pack.get("provisional") else ""
+        typer.echo(f"  {vhost:<16} pack {pack['tag']}{mark} · source {pack['source']} · {checksum}{name}")
+    for line in status["warnings"]:
+        typer.secho(line, fg=typer.colors.RED, bold=True)
+
+
 def _print_status(status: dict[str, Any]) -> None:
     ports = status["ports"]
     state = "en marche" if status["running"] else "arrêté"
@@ -67,6 +88,7 @@ def _print_status(status: dict[str, Any]) -> None:
     typer.echo(f"Vhosts     : {', '.join(status['vhosts'])}")
     typer.echo(f"Clients    : {len(status['clients'])} actif(s)")
     typer.echo(f"Dispatcher : {describe(status['dispatcher'])}")
+    _print_packs(status)
 
 
 @hub_app.command("up")
@@ -85,11 +107,14 @@ def up(
     _say("Démarrage du dispatcher…")
     health = start_dispatcher(home, settings)
     _say(f"Dispatcher : {describe(health)}")
-    status = node.status()
+    status = _with_packs(home, node.status())
     if result.get("already_running"):
         typer.echo(f"Hub déjà en marche : {status['node']}.")
     else:
         typer.echo(f"Hub prêt en {result['elapsed_s']:.1f} s : {status['node']}.")
+    if status["warnings"]:
+        typer.secho(f"ATTENTION : {len(status['warnings'])} vhost(s) sans pack officiel — leurs verdicts "
+                    f"seront provisoires (détail ci-dessous).", fg=typer.colors.RED, bold=True)
     _print_status(status)
 
 
@@ -108,7 +133,7 @@ def down() -> None:
 def status(as_json: bool = typer.Option(False, "--json", help="Sortie JSON.")) -> None:
     """État du hub : nœud, ports, vhosts, clients, dispatcher."""
     home, settings = _context()
-    current = HubNode(home, settings).status()
+    current = _with_packs(home, HubNode(home, settings).status())
     if as_json:
         typer.echo(json.dumps(current, ensure_ascii=False))
     else:

@@ -68,15 +68,21 @@ def list_command(
         return
     typer.echo(f"Source des packs : {source.value} ({source.origin})")
     typer.echo(f"Cache : {home.packs_dir}\n")
-    typer.echo(f"{'vhost':<17}{'pack':<8}{'ligne':<7}{'correspondance':<18}{'hors ligne':<18}contrôle")
+    typer.echo(f"{'vhost':<17}{'nom':<10}{'pack':<8}{'ligne':<7}{'correspondance':<18}{'hors ligne':<18}"
+               f"contrôle")
     states: dict[str, PackState] = {}
     for row in rows:
+        name = "supposé" if row.assumed else "officiel"
+        mapping = row.mapping.split(" (")[0]  # the column is narrow: the note below says why
         if row.state is None:
-            typer.echo(f"{row.vhost:<17}{row.tag:<8}{'?':<7}{row.mapping:<18}ERREUR : {row.error}")
+            typer.echo(f"{row.vhost:<17}{name:<10}{row.tag:<8}{'?':<7}{mapping:<18}ERREUR : {row.error}")
             continue
         states[row.tag] = row.state
-        typer.echo(f"{row.vhost:<17}{row.tag:<8}{row.state.line + '.x':<7}{row.mapping:<18}"
+        typer.echo(f"{row.vhost:<17}{name:<10}{row.tag:<8}{row.state.line + '.x':<7}{mapping:<18}"
                    f"{_offline(row.state):<18}{row.state.checksum}")
+    if any(row.assumed for row in rows):
+        typer.echo(f"\nNom « supposé » : vhost de la ligne 3.x dont aucune source publique ne donne le "
+                   f"nom ; à confirmer, réglable par [assumed_vhosts] dans {home.config_file}.")
     typer.echo("\nPacks :")
     for tag, state in sorted(states.items()):
         files = f" — {state.files} fichiers, {_size(state.size)}" if state.files else ""

@@ -2,6 +2,8 @@
 
 Exit codes: 0 no selected scenario failed, errored or timed out (pending
 attestations are listed, and fail only with --strict); 1 otherwise; 2 usage or set-up error.
+The header names the vhost's pack (tag, source, checksum); on provisional validation every verdict
+reads « … (provisoire) » and a red line says why.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from hubbench.engine.links import parse_tiers
 from hubbench.engine.runner import RunResult, run
 from hubbench.errors import UsageError
 from hubbench.events import Verdict, aggregate
+from hubbench.protocol.provenance import Provenance, provisional_label
 
 _STYLE = {
     Verdict.PASSED: "green",
@@ -42,14 +45,25 @@ class Progress:
         self._prompt: ev.PromptShown | None = None
         self._lock = threading.Lock()
         self._ticker: threading.Thread | None = None
+        self.provisional = False
+
+    def _run_started(self, event: ev.RunStarted) -> None:
+        self.console.print(
+            f"[bold]Exécution {event.run_id}[/] — {event.vendor} ({event.client_id}), "
+            f"liaison {event.link}, vhost {event.vhost}, paliers {', '.join(map(str, event.tiers))}"
+        )
+        provenance = Provenance.from_json(event.pack)
+        if provenance is None:
+            self.console.print(f"  Schémas : pack {event.pack_tag} (provenance inconnue)", highlight=False)
+            return
+        self.provisional = provenance.provisional
+        self.console.print(f"  Schémas : {provenance.summary_fr}", highlight=False)
+        if provenance.warning_fr:
+            self.console.print(provenance.warning_fr, style="bold red", highlight=False)
 
     def __call__(self, event: ev.Event) -> None:
         if isinstance(event, ev.RunStarted):
-            self.console.print(
-                f"[bold]Exécution {event.run_id}[/] — {event.vendor} ({event.client_id}), "
-                f"liaison {event.link}, vhost {event.vhost}, paliers "
-                f"{', '.join(map(str, event.tiers))}, pack {event.pack_tag}"
-            )
+            self._run_started(event)
         elif isinstance(event, ev.ScenarioStarted):
             self.console.print(f"  ▶ Palier {event.tier} — {event.name}", style="bold")
         elif isinstance(event, ev.StepFinished) and event.verdict is not Verdict.PASSED and event.detail:
@@ -59,9 +73,8 @@ class Progress:
                 highlight=False,
             )
         elif isinstance(event, ev.ScenarioFinished):
-            self.console.print(
-                f"    → {event.verdict.label_fr} ({event.duration_s:.1f} s)", style=_STYLE[event.verdict]
-            )
+            label = provisional_label(event.verdict.label_fr, self.provisional)
+            self.console.print(f"    → {label} ({event.duration_s:.1f} s)", style=_STYLE[event.verdict])
         elif isinstance(event, ev.PromptShown):
             self._show_prompt(event)
         elif isinstance(event, ev.PromptClosed):
@@ -127,7 +140,7 @@ def summary_table(result: RunResult) -> Table:
             str(count(Verdict.PENDING_ATTESTATION)),
             str(count(Verdict.NOT_APPLICABLE)),
             str(count(Verdict.ERROR)),
-            f"[{_STYLE[verdict]}]{verdict.label_fr}[/]",
+            f"[{_STYLE[verdict]}]{provisional_label(verdict.label_fr, result.provisional)}[/]",
         )
     return table
 
@@ -143,7 +156,8 @@ def official_cases_table(result: RunResult) -> Table | None:
     for column in ("Cas", "Verdict", "Détail"):
         table.add_column(column)
     for case in cases:
-        table.add_row(case.name, f"[{_STYLE[case.verdict]}]{case.verdict.label_fr}[/]", case.detail[:160])
+        label = provisional_label(case.verdict.label_fr, result.provisional)
+        table.add_row(case.name, f"[{_STYLE[case.verdict]}]{label}[/]", case.detail[:160])
     return table
 
 
@@ -202,6 +216,9 @@ def run_command(
         console.print(cases)
     for pending in result.pending:
         console.print(f"  ✎ à attester : {pending.name}", style="yellow")
+    if result.provisional:
+        console.print("Verdicts PROVISOIRES : validation de repli hubsante-model (pack officiel "
+                      "indisponible) ; aucun certificat ne peut en être tiré.", style="bold red")
     if result.interrupted:
         console.print("Exécution interrompue : les étapes terminées sont conservées.", style="bold red")
     _write_reports(result.run_id, junit, cucumber_json, json_path, console)

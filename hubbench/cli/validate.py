@@ -1,7 +1,9 @@
 """`hubbench validate`: check EDXL-DE messages or bare use-case objects (JSON or XML) against a pack.
 
 Exit codes: 0 all valid, 1 at least one invalid (or unreadable as a message), 2 usage error (unknown
-version, missing file). The logic lives in `hubbench.protocol`; this module only reads files and prints.
+version, missing file), 3 all valid but only provisionally (no official pack could be had: the
+`hubsante-model` fallback checks neither patterns nor unknown fields) — `--accepter-provisoire` turns that
+3 into 0, explicitly. The logic lives in `hubbench.protocol`; this module only reads files and prints.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from hubbench.protocol.codec import MAX_BODY_BYTES, DecodeError, decode, is_enve
 from hubbench.protocol.packs import SchemaPack, load_pack
 from hubbench.protocol.validator import ValidationReport, validator_for
 from hubbench.vhosts import DEFAULT_VHOST
+
+EXIT_PROVISIONAL = 3  # every file valid, but only by the provisional fallback
 
 
 def _content_type(path: Path) -> str | None:
@@ -63,6 +67,8 @@ def check_file(path: Path, pack: SchemaPack) -> dict[str, Any]:
 
 def _line(result: dict[str, Any]) -> str:
     status = "VALIDE" if result["valid"] else "INVALIDE"
+    if result.get("provisional"):
+        status += " (PROVISOIRE)"
     kind = result.get("kind") or "?"
     head = f"{status}  {result['file']}  [{kind}, pack {result['pack']}]"
     return "\n".join([head, *(_issue_line(e) for e in result["errors"])])
@@ -80,11 +86,14 @@ def validate_command(
     version: Annotated[str | None, typer.Option("--version", help="Modèle : 1.0, 2.2, 3.4.1, 3…")] = None,
     vhost: Annotated[str | None, typer.Option("--vhost", help=f"Vhost du hub, ex. {DEFAULT_VHOST}.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Une ligne JSON par fichier.")] = False,
+    accept_provisional: Annotated[bool, typer.Option(
+        "--accepter-provisoire",
+        help="Accepter un verdict provisoire (repli hubsante-model) : code 0 au lieu de 3.")] = False,
 ) -> None:
     """Valider des messages (JSON ou XML) contre un pack de schémas officiels (par défaut : ligne 3.x)."""
     pack = load_pack(directory=pack_dir, version=version, vhost=vhost, home=BenchHome.from_env())
     if pack.provisional and pack.note:
-        typer.echo(pack.note, err=True)
+        typer.secho(pack.note, fg=typer.colors.YELLOW, bold=True, err=True)
     for path in files:
         if not path.is_file():
             raise UsageError(f"Fichier introuvable ou illisible : {path}")
@@ -95,6 +104,14 @@ def validate_command(
         typer.echo(json.dumps(result, ensure_ascii=False) if as_json else _line(result))
     if not all(r["valid"] for r in results):
         raise typer.Exit(1)
+    if pack.provisional:
+        if accept_provisional:
+            typer.echo("Verdict provisoire accepté explicitement (--accepter-provisoire).", err=True)
+            return
+        typer.secho(f"Verdict PROVISOIRE seulement (code {EXIT_PROVISIONAL}) : aucun pack officiel n'a pu "
+                    f"être obtenu. Indiquez-en un (--pack, HUBBENCH_PACK_SOURCE) ou acceptez explicitement "
+                    f"avec --accepter-provisoire.", fg=typer.colors.YELLOW, bold=True, err=True)
+        raise typer.Exit(EXIT_PROVISIONAL)
 
 
 def _progress(files: list[Path]) -> Any:

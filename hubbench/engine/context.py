@@ -14,6 +14,7 @@ from hubbench.home import BenchHome
 if TYPE_CHECKING:
     from hubbench.hub.settings import HubSettings
     from hubbench.protocol import SchemaPack
+    from hubbench.protocol.provenance import Provenance
 
 
 @dataclass(frozen=True)
@@ -72,12 +73,17 @@ class RunContext:
     home: BenchHome
     pack: SchemaPack | None = None  # the vhost's (None: envelope checks are skipped with an error)
     settings: HubSettings | None = None  # ports, host: set by `engine.wiring` from the running node
+    provenance: Provenance | None = None  # of the vhost's pack (the hub's, provisional if either is)
 
     def require_pack(self) -> SchemaPack:
         """The vhost's pack, for a check that cannot run without it (a bench problem, never the vendor's)."""
         if self.pack is None:
             raise RuntimeError("pack de schémas du vhost indisponible")
         return self.pack
+
+    @property
+    def provisional(self) -> bool:
+        return self.provenance is not None and self.provenance.provisional
 
     @property
     def pack_tag(self) -> str:

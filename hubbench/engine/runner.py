@@ -50,6 +50,7 @@ class RunResult:
     interrupted: bool = False
     strict: bool = False
     listener_errors: list[str] = field(default_factory=list)
+    provisional: bool = False  # provisional fallback validation on the vhost: every verdict is « provisoire »
 
     @property
     def pending(self) -> list[ScenarioSummary]:
@@ -129,6 +130,7 @@ def run(
             pack_tag=ctx.pack_tag,
             bench_version=hubbench.__version__,
             partner_ids=(ctx.partner_id,),
+            pack=ctx.provenance.as_json() if ctx.provenance is not None else None,
         )
     )
     interrupted = False
@@ -165,6 +167,7 @@ def run(
         scenarios=plugin.summaries,
         interrupted=interrupted,
         strict=options.strict,
+        provisional=ctx.provisional,
         listener_errors=[
             f"{type(exc).__name__}: {exc}"
             for exc in [*(exc for _, exc in bus.listener_errors), *getattr(store, "errors", [])]

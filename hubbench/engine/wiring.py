@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from hubbench.engine.context import RunContext
 from hubbench.engine.injector import Injector
@@ -17,6 +18,9 @@ from hubbench.engine.partner import Partner
 from hubbench.engine.scenario import Services
 from hubbench.errors import SetupError, UsageError
 from hubbench.events import Event
+
+if TYPE_CHECKING:
+    from hubbench.protocol.provenance import Provenance
 
 
 def load_context_extras(ctx: RunContext) -> None:
@@ -40,6 +44,18 @@ def load_context_extras(ctx: RunContext) -> None:
         raise UsageError(f"Vhost inconnu du hub : {ctx.vhost!r} (vhosts : {', '.join(settings.vhosts)})")
     ctx.settings = settings
     ctx.pack = load_pack(vhost=ctx.vhost, home=ctx.home)
+    ctx.provenance = run_provenance(ctx)
+
+
+def run_provenance(ctx: RunContext) -> Provenance:
+    """The pack the hub's dispatcher validates this vhost with (as its health reports it), provisional
+    as well when the engine's own pack is; the engine's pack alone when the dispatcher has not reported."""
+    from hubbench.hub.supervision import dispatcher_health, vhost_packs
+    from hubbench.protocol.provenance import Provenance
+
+    own = Provenance.of(ctx.require_pack(), ctx.vhost)
+    hub_side = Provenance.from_json(vhost_packs(ctx.home, dispatcher_health(ctx.home)).get(ctx.vhost))
+    return hub_side.with_engine(own) if hub_side is not None else own
 
 
 @dataclass

@@ -11,13 +11,15 @@ from typing import Any
 
 from hubbench.errors import UsageError
 from hubbench.home import BenchConfig, BenchHome
+from hubbench.protocol.packs import ASSUMED_3X_VHOSTS
 from hubbench.vhosts import LINK_VHOSTS
 
 # The vhosts of the 1.0, 2.0 and 3.0 model lines (one dispatcher per vhost: `dispatcher.vhost`,
 # `ansforge/SAMU-Hub-Sante` `hub/dispatcher/src/main/java/com/hubsante/hub/config/HubConfiguration.java`;
 # lines ↔ DSF versions: `ansforge/SAMU-Hub-Modeles` README "Correspondance DSF - librairie").
 # The 3.x names (15-15_v2.1, 15-smur_v1.7) are ASSUMED from the naming pattern: unverified, no public
-# source names them; the official test cases are published for that line only. The 3.x NexSIS name is unknown.
+# source names them; `[assumed_vhosts]` of config.toml renames them (`protocol.packs.assumed_vhosts`).
+# The official test cases are published for that line only. The 3.x NexSIS name is unknown.
 DEFAULT_VHOSTS: tuple[str, ...] = (
     *LINK_VHOSTS.values(),  # the 1.0 line
     "15-15_v2.0",
@@ -77,6 +79,10 @@ class HubSettings:
                 f"[hub] clé(s) inconnue(s) dans config.toml : {', '.join(unknown)} "
                 f"(attendu : {', '.join(sorted(known))})"
             )
+        if "vhosts" not in raw and config.assumed_vhosts:
+            renamed = {ASSUMED_3X_VHOSTS[link]: name for link, name in config.assumed_vhosts.items()
+                       if link in ASSUMED_3X_VHOSTS}
+            raw["vhosts"] = [renamed.get(vhost, vhost) for vhost in DEFAULT_VHOSTS]
         if "vhosts" in raw:
             vhosts = raw["vhosts"]
             if not isinstance(vhosts, list):

@@ -19,12 +19,12 @@ from hubbench.errors import BenchError, SetupError, UsageError
 from hubbench.home import BenchHome
 from hubbench.protocol.packs import (
     ABSENT,
-    ASSUMED_VHOSTS,
     CacheCheck,
     PackSource,
     _find_in_directory,
     check_cache,
     download_pack,
+    is_assumed,
     line_of,
     pack_from_directory,
     pack_source,
@@ -108,9 +108,11 @@ class VhostPack:
     mapping: str  # "intégrée" | ASSUMED_MAPPING | "config [vhosts]"
     state: PackState | None
     error: str = ""
+    assumed: bool = False  # the vhost name itself is an assumption (3.x line, `[assumed_vhosts]`)
 
     def as_json(self) -> dict[str, Any]:
-        return {"vhost": self.vhost, "tag": self.tag, "mapping": self.mapping, "error": self.error or None,
+        return {"vhost": self.vhost, "tag": self.tag, "mapping": self.mapping, "assumed": self.assumed,
+                "error": self.error or None,
                 **(self.state.as_json() if self.state else {})}
 
 
@@ -121,15 +123,16 @@ def vhost_packs(home: BenchHome) -> list[VhostPack]:
     rows = []
     for vhost, raw in sorted(vhost_map(home).items()):
         mapping = ("config [vhosts]" if vhost in configured
-                   else ASSUMED_MAPPING if vhost in ASSUMED_VHOSTS else "intégrée")
+                   else ASSUMED_MAPPING if is_assumed(vhost, home) else "intégrée")
+        assumed = is_assumed(vhost, home)
         try:
             tag = resolve_tag(raw)
         except UsageError as exc:
-            rows.append(VhostPack(vhost, raw, mapping, None, str(exc)))
+            rows.append(VhostPack(vhost, raw, mapping, None, str(exc), assumed))
             continue
         if tag not in states:
             states[tag] = pack_state(tag, home, source)
-        rows.append(VhostPack(vhost, tag, mapping, states[tag]))
+        rows.append(VhostPack(vhost, tag, mapping, states[tag], assumed=assumed))
     return rows
 
 

@@ -38,6 +38,9 @@ from hubbench.home import PACK_SOURCE_ENV, BenchHome
 log = logging.getLogger(__name__)
 
 DEFAULT_SOURCE = "https://raw.githubusercontent.com/ansforge/SAMU-Hub-Modeles/{tag}/src/main/resources/json-schema/"
+# A mirror of the official repository standing in for the default source: unlike HUBBENCH_PACK_SOURCE,
+# when it cannot be reached the bench still falls back (provisionally, and says so) as it would offline.
+OFFICIAL_MIRROR_ENV = "HUBBENCH_PACK_MIRROR"
 FULL_SCHEMA = "EDXL-DE-full.schema.json"
 ENVELOPE_SCHEMA = "EDXL-DE-envelope-only.schema.json"
 HEADER_SCHEMA = "RC-DE.schema.json"
@@ -61,7 +64,12 @@ VHOST_PACKS: Mapping[str, str] = {
     "15-15_v2.0": "2.2", "15-smur_v1.6": "2.2", "15-nexsis_v1.9": "2.2",
     "15-15_v2.1": "3.4.1", "15-smur_v1.7": "3.4.1", "15-gps_v1.3": "3.4.1",
 }
-ASSUMED_VHOSTS = frozenset({"15-15_v2.1", "15-smur_v1.7", "15-gps_v1.3"})
+# The 3.x vhost names are assumptions (not in the sources): one setting, `[assumed_vhosts]` in config.toml
+# (link → vhost name), renames them everywhere (hub vhosts, pack map); `hub status` and `packs list` show
+# them as « supposé ».
+ASSUMED_3X_VHOSTS: Mapping[str, str] = {"15-15": "15-15_v2.1", "15-SMUR": "15-smur_v1.7",
+                                        "15-GPS": "15-gps_v1.3"}
+ASSUMED_VHOSTS = frozenset(ASSUMED_3X_VHOSTS.values())
 
 _TAG_RE = re.compile(r"^[0-9][0-9A-Za-z.\-]*$")
 _REF_FILE_RE = re.compile(r"^[A-Za-z0-9_.\-]+\.schema\.json$")
@@ -84,6 +92,7 @@ class SchemaPack:
     schemas: Mapping[str, Any] = field(default_factory=dict, repr=False)
     source: str = ""
     note: str | None = None
+    reason: str | None = None  # provisional: why the official pack could not be had (French)
 
     @cached_property
     def digest(self) -> str:
@@ -185,9 +194,31 @@ def resolve_tag(version: str) -> str:
     return tag
 
 
+def assumed_vhosts(home: BenchHome | None = None) -> dict[str, str]:
+    """Link → the ASSUMED vhost name of its 3.x model line (built-in, or config `[assumed_vhosts]`)."""
+    names = dict(ASSUMED_3X_VHOSTS)
+    if home is not None:
+        configured = home.config().assumed_vhosts
+        unknown = sorted(set(configured) - set(names))
+        if unknown:
+            raise UsageError(f"[assumed_vhosts] de {home.config_file} : liaison(s) inconnue(s) "
+                             f"{', '.join(unknown)} (attendu : {', '.join(names)}).")
+        names.update(configured)
+    return names
+
+
+def is_assumed(vhost: str, home: BenchHome | None = None) -> bool:
+    """The vhost's name is an assumption (3.x line), not a name the sources give."""
+    return vhost in assumed_vhosts(home).values()
+
+
 def vhost_map(home: BenchHome | None = None) -> dict[str, str]:
     mapping = dict(VHOST_PACKS)
     if home is not None:
+        for link, name in assumed_vhosts(home).items():
+            default = ASSUMED_3X_VHOSTS[link]
+            if name != default:
+                mapping[name] = mapping.pop(default)
         mapping.update(home.config().vhosts)
     return mapping
 
@@ -417,7 +448,12 @@ def pack_source(home: BenchHome | None) -> PackSource:
     value = home.config().packs.get("source") if home is not None else None
     if value:
         return PackSource(str(value), f"{home.config_file if home else 'config.toml'} [packs] source")
-    return PackSource(DEFAULT_SOURCE, "défaut")
+    return PackSource(default_source(), "défaut")
+
+
+def default_source() -> str:
+    """The official repository (or the mirror named by HUBBENCH_PACK_MIRROR)."""
+    return os.environ.get(OFFICIAL_MIRROR_ENV) or DEFAULT_SOURCE
 
 
 def _configured_source(home: BenchHome | None) -> str | None:
@@ -438,7 +474,7 @@ def _pack_for_tag(tag: str, home: BenchHome | None) -> SchemaPack:
         pack = pack_from_directory(folder, tag=tag, note=note)
         return SchemaPack(tag=tag, line=line_of(tag), directory=pack.directory, schemas=pack.schemas,
                           source=str(root), note=note)
-    template = source or DEFAULT_SOURCE
+    template = source or default_source()
     if "{tag}" not in template:
         raise UsageError(f"Modèle d'URL de pack sans {{tag}} : {template!r}.")
     cache_root = (home or BenchHome.from_env()).packs_dir
@@ -446,24 +482,26 @@ def _pack_for_tag(tag: str, home: BenchHome | None) -> SchemaPack:
     if not _verify_cache(cached):
         try:
             download_pack(template, tag, cache_root)
-        except SetupError:
+        except SetupError as exc:
             if source:  # a source the user named must work
                 raise
             log.warning(PROVISIONAL_WARNING)
-            return provisional_pack(tag)
+            return provisional_pack(tag, reason=str(exc))
     pack = pack_from_directory(cached, tag=tag)
     return SchemaPack(tag=tag, line=line_of(tag), directory=cached, schemas=pack.schemas,
                       source=template.format(tag=tag))
 
 
-def provisional_pack(tag: str) -> SchemaPack:
+def provisional_pack(tag: str, reason: str | None = None) -> SchemaPack:
     """Fallback on the hubsante-model pydantic models (no official schemas): verdicts are provisional."""
     try:
         import hubsante_model  # noqa: F401
     except ImportError as exc:
         raise SetupError("Aucun pack de schémas disponible et paquet hubsante-model absent.") from exc
+    cause = reason or f"pack officiel {tag} indisponible"
     return SchemaPack(tag=tag, line=line_of(tag), directory=None, provisional=True,
-                      source="pypi:hubsante-model", note=PROVISIONAL_WARNING)
+                      source="pypi:hubsante-model", note=f"{PROVISIONAL_WARNING} Cause : {cause}",
+                      reason=cause)
 
 
 def load_pack(*, directory: str | os.PathLike[str] | None = None, version: str | None = None,
@@ -483,7 +521,7 @@ def load_pack(*, directory: str | os.PathLike[str] | None = None, version: str |
         if name not in mapping:
             known = ", ".join(sorted(mapping))
             raise UsageError(f"Vhost inconnu : {vhost!r} (connus : {known} ; ajoutez-le dans [vhosts]).")
-        if name in ASSUMED_VHOSTS and name not in (home.config().vhosts if home else {}):
+        if is_assumed(name, home):
             log.info("vhost %s → pack %s : correspondance supposée (absente des sources publiques)", name,
                      mapping[name])
         return _pack_for_tag(resolve_tag(mapping[name]), home)

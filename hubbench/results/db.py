@@ -113,7 +113,7 @@ def _create_tables(database: Database) -> None:
 
 
 # Columns added to existing tables after their first release: create_all does not alter a table.
-_ADDED_COLUMNS: tuple[tuple[str, str], ...] = (("runs", "partner_ids"),)
+_ADDED_COLUMNS: tuple[tuple[str, str], ...] = (("runs", "partner_ids"), ("runs", "pack"))
 
 
 def _add_missing_columns(conn: Connection) -> None:

@@ -109,6 +109,9 @@ class Run(Base):
     pid: Mapped[int | None]
     pid_token: Mapped[str | None] = mapped_column(String(64))  # process start time, guards against pid reuse
     partner_ids: Mapped[list[Any] | None]  # from RunStarted; NULL for runs recorded before it was carried
+    # The vhost's pack provenance {tag, source, checksum, provisional, reason, vhost, available}
+    # (protocol.provenance); NULL for runs recorded before it was carried.
+    pack: Mapped[dict[str, Any] | None]
 
 
 def _run_fk() -> Mapped[str]:

@@ -63,6 +63,7 @@ def run_summary(run: Run) -> RunSummary:
         verdict=_verdict(run.verdict),
         engine_verdict=_verdict(run.engine_verdict),
         counts=dict(run.counts or {}),
+        pack=run.pack,
     )
 
 
@@ -278,6 +279,7 @@ def matrix(
             started_at=r.started_at,
             status=r.status,
             cells={t: aggregate(verdicts.get((r.id, t), [])) for t in TIERS},
+            provisional=bool((r.pack or {}).get("provisional")),
         )
         for r in runs
     ]

@@ -104,6 +104,7 @@ class ResultsStore:
                 pack_tag=e.pack_tag,
                 bench_version=e.bench_version,
                 partner_ids=list(e.partner_ids),
+                pack=e.pack,
                 started_at=e.at,
                 status="running",
                 interrupted=False,

@@ -45,6 +45,12 @@ class RunSummary:
     verdict: Verdict | None
     engine_verdict: Verdict | None
     counts: dict[str, int]
+    pack: dict[str, Any] | None = None  # pack provenance (protocol.provenance); None for older runs
+
+    @property
+    def provisional(self) -> bool:
+        """Every verdict of this run rests on provisional validation (never certified)."""
+        return bool((self.pack or {}).get("provisional"))
 
 
 @dataclass(frozen=True)
@@ -160,6 +166,7 @@ class MatrixRow:
     started_at: datetime
     status: str
     cells: dict[int, Verdict]  # tier 1..7 → verdict (NOT_RUN where the run has nothing)
+    provisional: bool = False  # the run's evidence is provisional: every cell reads « … (provisoire) »
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ from support.official import MODELS, official
 from support.pack_server import PackServer, serve_packs
 
 from hubbench.cli import main
+from hubbench.home import BenchHome
+from hubbench.hub.settings import HubSettings
 
 FILES = {"1.0": 19, "2.2": 24, "3.4.1": 25}  # schema closure of each pack
 UNREACHABLE = "http://127.0.0.1:9/{tag}/"
@@ -90,6 +92,7 @@ def test_list_with_the_shared_directory_as_source(hubbench: Hubbench, tmp_path: 
     assert rows["15-15_v1.5"]["tag"] == "1.0" and rows["15-nexsis_v1.9"]["tag"] == "2.2"
     assert rows["15-smur_v1.7"]["mapping"] == "supposée (source publique non identifiée)"
     assert rows["15-15_v1.5"]["mapping"] == "intégrée"
+    assert rows["15-smur_v1.7"]["assumed"] and not rows["15-15_v1.5"]["assumed"]
     assert rows["15-essai_v9"] == {**rows["15-essai_v9"], "mapping": "config [vhosts]", "tag": "2.2"}
     for row in rows.values():
         assert (row["where"], row["ready_offline"], row["provisional_if_offline"]) == ("dossier", True, False)
@@ -218,3 +221,24 @@ def test_end_to_end_in_a_subprocess_exit_codes_and_no_traceback(tmp_path: Path, 
     unknown = subprocess_hubbench(home, served, "packs", "fetch", "3.9.9")
     assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
     assert "Erreur : Pack 3.9.9 non téléchargé" in unknown.stderr and "HTTP 404" in unknown.stderr
+
+
+def test_the_assumed_3x_vhost_names_are_one_setting_shown_as_assumed(hubbench: Hubbench,
+                                                                    tmp_path: Path) -> None:
+    """`[assumed_vhosts]` renames the assumed 3.x vhosts everywhere (pack map, hub vhosts); `packs list`
+    shows them « supposé »; an unknown link is a usage error naming the setting."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text('[assumed_vhosts]\n"15-15" = "15-15_v3.0"\n', encoding="utf-8")
+    listing = json.loads(hubbench(home, MODELS, "packs", "list", "--json").stdout)
+    rows = {row["vhost"]: row for row in listing["vhosts"]}
+    assert "15-15_v2.1" not in rows and rows["15-15_v3.0"]["tag"] == "3.4.1" and rows["15-15_v3.0"]["assumed"]
+    assert rows["15-smur_v1.7"]["assumed"] and not rows["15-smur_v1.4"]["assumed"]
+    vhosts = HubSettings.load(BenchHome(home)).vhosts
+    assert "15-15_v3.0" in vhosts and "15-15_v2.1" not in vhosts and "15-smur_v1.7" in vhosts
+    text = hubbench(home, MODELS, "packs", "list").stdout
+    assert any(line.startswith("15-15_v3.0") and " supposé " in line for line in text.splitlines())
+    assert "[assumed_vhosts]" in text
+    (home / "config.toml").write_text('[assumed_vhosts]\n"15-XYZ" = "x"\n', encoding="utf-8")
+    bad = hubbench(home, MODELS, "packs", "list")
+    assert bad.returncode == 2 and "[assumed_vhosts]" in bad.stderr and "15-XYZ" in bad.stderr

@@ -298,3 +298,33 @@ def test_drill_down_reads_check_rows_not_step_text(filled: Filled) -> None:
         "**Message :** `fr.health.samubanc_9`  \nattendu sur .ack"
     ) in errors
     assert not any("Règle A" in e and "**Règle :**" in e for e in errors)
+
+
+def test_a_provisional_run_is_marked_in_every_page_and_refused_a_certificate(filled: Filled) -> None:
+    from hubbench import events as ev
+    from hubbench.results.store import ResultsStore
+
+    vendor, run_id, sid = "Éditeur Provisoire", "run-provisoire", "palier1.feature::Connexion TLS"
+    pack = {"tag": "1.0", "source": "pypi:hubsante-model==0.1.1", "checksum": None, "provisional": True,
+            "reason": "Source de pack injoignable (ConnectionError).", "vhost": "15-15_v1.5",
+            "available": True}
+    store = ResultsStore(filled.url)
+    for event in (
+        ev.RunStarted(run_id, vendor=vendor, client_id="fr.health.samu771", link="15-15", vhost="15-15_v1.5",
+                      tiers=(1,), pack_tag="1.0", bench_version="0.1.0", pack=pack),
+        ev.ScenarioStarted(run_id, scenario_id=sid, feature="palier1.feature", name="Connexion TLS", tier=1,
+                           link="15-15"),
+        ev.ScenarioFinished(run_id, scenario_id=sid, verdict=Verdict.PASSED, duration_s=1.0),
+        ev.RunFinished(run_id, verdict=Verdict.PASSED, counts={"passed": 1}),
+    ):
+        store(event)
+    store.close()
+    matrix = all_text(page("matrice"))
+    assert "réussi (provisoire)" in matrix and "PROVISOIRE : validation de repli" in matrix
+    detail = page("detail", run=run_id)
+    assert any("Verdicts PROVISOIRES" in e.value and "injoignable" in e.value for e in detail.error)
+    assert any("réussi (provisoire)" in x.label for x in detail.expander)
+    at = page("certificats")
+    at.selectbox(key="c_vendor").select(vendor).run()
+    assert any("Certificat refusé" in e.value and "provisoires" in e.value for e in at.error)
+    assert not [b for b in at.get("download_button") if "certificat" in str(b.proto.label).lower()]

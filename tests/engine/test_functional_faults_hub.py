@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from support.dispatcher import process_env
 from support.runs import collect, start_run, start_vendor, table, with_vendor_log
 
 from hubbench.engine.links import LINKS
@@ -30,13 +31,13 @@ EXPECTED: dict[str, tuple[str, str, set[str]]] = {
 
 @pytest.fixture(scope="module")
 def fault_runs(live_hub: Any) -> Iterator[dict[str, dict[str, Any]]]:
-    sims, processes = {}, {}
+    sims, processes, env = {}, {}, process_env(live_hub)
     try:
         for profile, (link, tiers, _) in EXPECTED.items():
             vhost = LINKS[link].default_vhost
             client_id = f"fr.health.samu{uuid.uuid4().hex[:5]}"
             sims[profile] = start_vendor(live_hub, client_id, profile, vhost)
-            processes[profile] = start_run(live_hub, profile, client_id, link, tiers, vhost=vhost)
+            processes[profile] = start_run(env, profile, client_id, link, tiers, vhost=vhost)
         yield {name: with_vendor_log(collect(process), sims[name]) for name, process in processes.items()}
     finally:
         for sim in sims.values():

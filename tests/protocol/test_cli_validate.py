@@ -82,3 +82,26 @@ def test_usage_errors_exit_2_without_traceback(tmp_path: Path, args: list[str]) 
                                "HUBBENCH_PACK_SOURCE": str(MODELS)})
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr and proc.stderr.startswith("Erreur : ")
+
+
+def test_provisional_only_exits_3_unless_accepted_explicitly(tmp_path: Path) -> None:
+    """No pack can be had (the default source's mirror is a closed port): valid files exit 3, marked
+    PROVISOIRE; --accepter-provisoire turns that into 0; an invalid file is still 1."""
+    env = {**os.environ, "HUBBENCH_HOME": str(tmp_path / "home"),
+           "HUBBENCH_PACK_MIRROR": "http://127.0.0.1:9/{tag}/"}
+    env.pop("HUBBENCH_PACK_SOURCE", None)
+
+    def validate(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*HUBBENCH, "validate", *args], capture_output=True, text=True, env=env,
+                              timeout=120, check=False)
+
+    good = OFFICIAL / "samples/valid/RC-EDA/RC-EDA.json"
+    proc = validate(str(good))
+    assert proc.returncode == 3, proc.stderr
+    assert proc.stdout.startswith("VALIDE (PROVISOIRE)") and "--accepter-provisoire" in proc.stderr
+    accepted = validate("--accepter-provisoire", "--json", str(good))
+    assert accepted.returncode == 0, accepted.stderr
+    assert json.loads(accepted.stdout)["provisional"] is True and "accepté explicitement" in accepted.stderr
+    bad = OFFICIAL / "samples/failing/EDXL-DE/error-in-envelope-and-content.json"
+    assert validate("--accepter-provisoire", str(bad)).returncode == 1
+    assert "Traceback" not in proc.stderr + accepted.stderr

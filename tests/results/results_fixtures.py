@@ -83,6 +83,7 @@ def full_run(
     start: datetime | None = None,
     client_id: str = CLIENT_ID,
     with_error: bool = True,
+    pack: dict[str, object] | None = None,
 ) -> list[ev.Event]:
     """A run with passed, failed, timed-out, (optionally) error and pending-attestation scenarios."""
     clock = Clock(start or datetime.now(UTC) - timedelta(minutes=10))
@@ -97,6 +98,7 @@ def full_run(
             tiers=(1, 2, 3, 4),
             pack_tag="v1.5",
             bench_version="0.1.0",
+            pack=pack,
             at=clock.now,
         )
     ]

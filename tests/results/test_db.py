@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 from hubbench.errors import SetupError, UsageError
 from hubbench.home import BenchHome
 from hubbench.results.db import open_database
+from hubbench.results.store import ResultsStore
 
 
 def test_bench_home_database_is_created_with_its_tables(
@@ -42,12 +43,14 @@ def test_bad_urls_are_reported_in_french() -> None:
 
 
 def test_a_database_of_an_older_bench_gets_the_added_columns(db_url: str) -> None:
-    """`runs.partner_ids` is added on open to a database created without it; opening twice is harmless."""
+    """`runs.partner_ids` and `runs.pack` are added on open to a database created without them; opening
+    twice is harmless; such a run reads as not provisional, its pack provenance unknown."""
     from sqlalchemy import text
 
     db = open_database(db_url)
     with db.engine.begin() as conn:
         conn.execute(text("ALTER TABLE runs DROP COLUMN partner_ids"))
+        conn.execute(text("ALTER TABLE runs DROP COLUMN pack"))
         conn.execute(text(
             "INSERT INTO runs (id, vendor, client_id, link, vhost, tiers, pack_tag, bench_version, "
             "started_at, interrupted, status) VALUES ('ancien', 'acme', 'fr.health.samu440', '15-15', "
@@ -57,7 +60,9 @@ def test_a_database_of_an_older_bench_gets_the_added_columns(db_url: str) -> Non
     db.dispose()
     for _ in range(2):
         db = open_database(db_url)
-        assert "partner_ids" in {c["name"] for c in inspect(db.engine).get_columns("runs")}
+        assert {"partner_ids", "pack"} <= {c["name"] for c in inspect(db.engine).get_columns("runs")}
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT partner_ids FROM runs WHERE id = 'ancien'")).scalar() is None
+        old = ResultsStore(db).run("ancien")
+        assert old is not None and old.pack is None and not old.provisional
         db.dispose()

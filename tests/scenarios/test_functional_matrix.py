@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from support.ci import skip_or_fail
+from support.dispatcher import process_env
 from support.hub import HubFixture
 from support.runs import collect, failures, start_run, start_vendor, table, with_vendor_log
 
@@ -77,7 +78,7 @@ def runs(live_hub: HubFixture) -> Iterator[dict[str, dict[str, Any]]]:
         for name, profile, link, _ in RUNS:
             sims[name] = start_vendor(live_hub, CLIENT_IDS[name], profile, get_link(link).default_vhost)
         started = time.monotonic()
-        processes = {name: start_run(live_hub, f"ref-fn-{name}", CLIENT_IDS[name], link, tiers,
+        processes = {name: start_run(process_env(live_hub), f"ref-fn-{name}", CLIENT_IDS[name], link, tiers,
                                      partner=_partner(CLIENT_IDS[name], link))
                      for name, _, link, tiers in RUNS}
         results = {name: with_vendor_log(collect(process, RUN_LIMIT_S), sims[name])

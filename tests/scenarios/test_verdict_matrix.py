@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from support.dispatcher import process_env
 from support.hub import HubFixture
 from support.runs import collect, failures, start_run, start_vendor, table, with_vendor_log
 
@@ -56,7 +57,7 @@ def runs(live_hub: HubFixture) -> Iterator[dict[str, dict[str, Any]]]:
     try:
         for name, client_id in CLIENT_IDS.items():
             sims[name] = start_vendor(live_hub, client_id, name, VHOST)
-        processes = {name: start_run(live_hub, f"ref-{name}", client_id, LINK, TIERS,
+        processes = {name: start_run(process_env(live_hub), f"ref-{name}", client_id, LINK, TIERS,
                                      partner=client_id.replace("samu9", "samuP"))
                      for name, client_id in CLIENT_IDS.items()}
         yield {name: with_vendor_log(collect(process, RUN_LIMIT_S), sims[name], 12)

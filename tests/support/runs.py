@@ -8,7 +8,7 @@ import json
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +22,17 @@ ENGINE_PROCESS = Path(__file__).with_name("engine_process.py")
 RUN_LIMIT_S = 300
 
 
-def start_run(hub: HubFixture, vendor: str, client_id: str, link: str, tiers: str, *,
+def start_run(env: Mapping[str, str], vendor: str, client_id: str, link: str, tiers: str, *,
               vhost: str | None = None, partner: str | None = None,
               names: Iterable[str] = ()) -> subprocess.Popen[str]:
-    """One engine run of `tiers` (e.g. "1-3") in a process of its own; read its outcome with `collect`."""
+    """One engine run of `tiers` (e.g. "1-3") in a process of its own with the environment `env`
+    (`process_env(hub)` for a test hub); read its outcome with `collect`."""
     args = [sys.executable, str(ENGINE_PROCESS), vendor, client_id, link, tiers]
     args += ["--vhost", vhost] if vhost else []
     args += ["--partner", partner] if partner else []
     for name in names:
         args += ["--names", name]
-    return subprocess.Popen(args, env=process_env(hub), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    return subprocess.Popen(args, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
 
 
@@ -66,7 +67,8 @@ def run_against(hub: HubFixture, profile: str, link: str, vhost: str, tiers: str
     client_id = f"fr.health.samu{uuid.uuid4().hex[:5]}"
     vendor = start_vendor(hub, client_id, profile, vhost)
     try:
-        result = collect(start_run(hub, profile, client_id, link, tiers, vhost=vhost, names=names), limit_s)
+        process = start_run(process_env(hub), profile, client_id, link, tiers, vhost=vhost, names=names)
+        result = collect(process, limit_s)
     finally:
         vendor.stop()
     return with_vendor_log(result, vendor, 15)

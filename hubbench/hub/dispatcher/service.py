@@ -446,7 +446,8 @@ class DispatcherService:
     def __init__(self, *, host: str, port: int, vhosts: dict[str, PackValidator | None],
                  ssl_context: ssl.SSLContext, preferences: Callable[[], dict[str, bool]],
                  default_ttl_s: float, trace: TraceSink | None, prefetch: int = 200, worker: int = 0,
-                 reserialize: bool = False) -> None:
+                 reserialize: bool = False, provenance: dict[str, dict[str, Any]] | None = None) -> None:
+        self.provenance = provenance or {}
         self.host, self.port, self.ssl_context = host, port, ssl_context
         self.preferences, self.default_ttl_s = preferences, default_ttl_s
         self.trace, self.prefetch, self.worker, self.reserialize = trace, prefetch, worker, reserialize
@@ -462,18 +463,26 @@ class DispatcherService:
                 "vhosts": [link.vhost for link in self.links],
                 "connected": dict(self.stats.connected), "counters": self.stats.as_dict(),
                 "packs": {link.vhost: (link.validator.pack.label if link.validator else None)
-                          for link in self.links}}
+                          for link in self.links},
+                "provenance": self.provenance}
 
 
-def load_validators(vhosts: list[str], load: Callable[[str], Any]) -> dict[str, PackValidator | None]:
-    """The pack validator of each vhost; a vhost whose pack cannot be had answers 301 (hub behaviour)."""
+def load_validators(vhosts: list[str], load: Callable[[str], Any], tag_of: Callable[[str], str] = str
+                    ) -> tuple[dict[str, PackValidator | None], dict[str, dict[str, Any]]]:
+    """The pack validator of each vhost (a vhost whose pack cannot be had answers 301, hub behaviour),
+    and each vhost's pack provenance (tag, source, checksum, provisional and why) for `hub status`."""
+    from hubbench.protocol.provenance import Provenance
     from hubbench.protocol.validator import validator_for
 
     out: dict[str, PackValidator | None] = {}
+    provenance: dict[str, dict[str, Any]] = {}
     for vhost in vhosts:
         try:
-            out[vhost] = validator_for(load(vhost))
+            pack = load(vhost)
+            out[vhost] = validator_for(pack)
+            provenance[vhost] = Provenance.of(pack, vhost).as_json()
         except BenchError as exc:
             log.error("vhost %s : pas de pack de schémas (%s) ; chaque message recevra 301", vhost, exc)
             out[vhost] = None
-    return out
+            provenance[vhost] = Provenance.missing(vhost, tag_of(vhost), str(exc)).as_json()
+    return out, provenance

@@ -121,7 +121,7 @@ def health(home: BenchHome) -> dict[str, Any]:
         "counters": {**counters, "errors_by_code": dict(sorted(errors.items()))},
         "last_heartbeat": max((float(w.get("last_heartbeat", 0)) for w in workers), default=None),
         "workers": [{"worker": w.get("worker"), "pid": w.get("pid"), "connected": w.get("connected", {}),
-                     "packs": w.get("packs", {})} for w in live],
+                     "packs": w.get("packs", {}), "provenance": w.get("provenance", {})} for w in live],
         "restarts": supervisor.get("restarts", 0),
     }
 

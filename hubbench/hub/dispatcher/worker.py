@@ -21,7 +21,7 @@ from hubbench.hub.dispatcher import files
 from hubbench.hub.dispatcher.service import DispatcherService, load_validators
 from hubbench.hub.pki import DISPATCHER_CN, Pki
 from hubbench.hub.settings import HubSettings
-from hubbench.protocol.packs import load_pack
+from hubbench.protocol.packs import load_pack, vhost_map
 from hubbench.results.trace_process import TraceProcess
 from hubbench.transport.tls import ssl_context
 
@@ -58,13 +58,15 @@ class Preferences:
 def build_service(home: BenchHome, settings: HubSettings, options: dict[str, Any], worker: int,
                   preferences: Preferences) -> DispatcherService:
     creds = Pki(home.pki_dir).credentials(DISPATCHER_CN)
-    validators = load_validators(list(settings.vhosts), lambda v: load_pack(vhost=v, home=home))
+    mapping = vhost_map(home)
+    validators, provenance = load_validators(list(settings.vhosts), lambda v: load_pack(vhost=v, home=home),
+                                             lambda v: mapping.get(v, "?"))
     trace = TraceProcess(home.db_url) if options.get("trace", True) else None
     return DispatcherService(
         host=settings.host, port=settings.amqps_port, vhosts=validators, ssl_context=ssl_context(creds),
         preferences=preferences, default_ttl_s=settings.message_ttl_ms / 1000, trace=trace,
         prefetch=int(options.get("prefetch", 200)), worker=worker,
-        reserialize=bool(options.get("reserialize", False)),
+        reserialize=bool(options.get("reserialize", False)), provenance=provenance,
     )
 
 

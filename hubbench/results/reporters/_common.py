@@ -7,7 +7,11 @@ from typing import Protocol
 
 from hubbench.errors import UsageError
 from hubbench.events import Verdict
-from hubbench.results.views import RunDetail, ScenarioView
+from hubbench.results.views import RunDetail, RunSummary, ScenarioView
+
+PROVISIONAL_TAG = "@provisoire"
+PROVISIONAL_NOTE = ("Verdict PROVISOIRE : validation de repli hubsante-model, le pack officiel du vhost "
+                    "était indisponible ; aucun certificat ne peut en être tiré.")
 
 
 class RunSource(Protocol):
@@ -25,6 +29,17 @@ def prepare(path: str | Path) -> Path:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     return target
+
+
+def pack_properties(run: RunSummary) -> list[tuple[str, str]]:
+    """The run's pack provenance as (name, value) pairs: tag, source, checksum, provisional (and why)."""
+    pack = run.pack or {}
+    pairs = [("pack_tag", run.pack_tag), ("pack_source", str(pack.get("source") or "inconnue")),
+             ("pack_checksum", str(pack.get("checksum") or "aucune")),
+             ("provisional", "true" if run.provisional else "false")]
+    if run.provisional:
+        pairs.append(("provisional_reason", str(pack.get("reason") or "")))
+    return pairs
 
 
 def verdict_of(scenario: ScenarioView) -> Verdict:

@@ -3,7 +3,8 @@
 Step status: passed; failed (failed, bench error, timed out); pending (pending attestation); skipped
 (skipped, not applicable, or never finished); durations in nanoseconds. Attestations and overrides
 appear as `after` hooks of the scenario, so the scenario's final status is visible without inventing
-steps.
+steps. The feature description names the pack (tag, source, checksum); on provisional validation every
+feature and scenario carries the tag `@provisoire` and the scenario description says why.
 """
 
 from __future__ import annotations
@@ -15,7 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from hubbench.events import Verdict
-from hubbench.results.reporters._common import RunSource, failure_lines, load_run, prepare, verdict_of
+from hubbench.results.reporters._common import (
+    PROVISIONAL_NOTE,
+    PROVISIONAL_TAG,
+    RunSource,
+    failure_lines,
+    load_run,
+    pack_properties,
+    prepare,
+    verdict_of,
+)
 from hubbench.results.views import ScenarioView, StepView
 
 _STATUS = {
@@ -89,15 +99,19 @@ def _hooks(scenario: ScenarioView) -> list[dict[str, Any]]:
     return hooks
 
 
-def _element(scenario: ScenarioView, feature_id: str, line: int) -> dict[str, Any]:
+def _element(scenario: ScenarioView, feature_id: str, line: int, provisional: bool) -> dict[str, Any]:
+    tags = [t if t.startswith("@") else f"@{t}" for t in scenario.tags]
+    if provisional:
+        tags.append(PROVISIONAL_TAG)
+    description = "\n".join(x for x in (PROVISIONAL_NOTE if provisional else "", scenario.remark or "") if x)
     element: dict[str, Any] = {
         "id": f"{feature_id};{_slug(scenario.name)}",
         "keyword": "Scénario",
         "type": "scenario",
         "name": scenario.name,
-        "description": scenario.remark or "",
+        "description": description,
         "line": line,
-        "tags": [{"name": t if t.startswith("@") else f"@{t}", "line": line - 1} for t in scenario.tags],
+        "tags": [{"name": t, "line": line - 1} for t in tags],
         "steps": [_step(step, line + 1 + i) for i, step in enumerate(scenario.steps)],
     }
     hooks = _hooks(scenario)
@@ -123,7 +137,7 @@ def cucumber_features(store: RunSource, run_id: str) -> list[dict[str, Any]]:
         feature_id = _slug(feature)
         elements, line = [], 3
         for scenario in group:
-            elements.append(_element(scenario, feature_id, line))
+            elements.append(_element(scenario, feature_id, line, detail.run.provisional))
             line += len(scenario.steps) + 3
         features.append(
             {
@@ -131,9 +145,9 @@ def cucumber_features(store: RunSource, run_id: str) -> list[dict[str, Any]]:
                 "id": feature_id,
                 "keyword": "Fonctionnalité",
                 "name": feature,
-                "description": "",
+                "description": " · ".join(f"{name} = {value}" for name, value in pack_properties(detail.run)),
                 "line": 1,
-                "tags": [],
+                "tags": [{"name": PROVISIONAL_TAG, "line": 0}] if detail.run.provisional else [],
                 "elements": elements,
             }
         )

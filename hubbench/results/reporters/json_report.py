@@ -1,5 +1,7 @@
 """hubbench's own run report: the stored run as JSON (run, scenarios → steps → checks, prompts,
-exchanged messages, attestations, overrides). Message bodies are health data: left out unless asked."""
+exchanged messages, attestations, overrides). Message bodies are health data: left out unless asked.
+Top level: `pack` (tag, source, checksum, provisional, reason) and `provisional` (every verdict of the run
+rests on provisional validation)."""
 
 from __future__ import annotations
 
@@ -25,7 +27,8 @@ def json_report(store: RunSource, run_id: str, *, include_bodies: bool = False) 
                 for s in detail.scenarios
             ],
         )
-    return {"format": REPORT_FORMAT, "generated_at": datetime.now(UTC).isoformat(), **as_dict(detail)}
+    return {"format": REPORT_FORMAT, "generated_at": datetime.now(UTC).isoformat(),
+            "provisional": detail.run.provisional, "pack": detail.run.pack, **as_dict(detail)}
 
 
 def write_json(store: RunSource, run_id: str, path: str | Path, *, include_bodies: bool = False) -> Path:

@@ -2,6 +2,8 @@
 
 failed / timed out → <failure> whose message is "Attendu : … — Reçu : … — Règle : …"; bench error →
 <error>; pending attestation → <skipped message="à attester">; skipped / not applicable → <skipped>.
+Each suite's properties carry the pack's provenance (pack_tag, pack_source, pack_checksum, provisional);
+on provisional validation each testcase carries `verdict = "… (provisoire)"` and says why in system-out.
 """
 
 from __future__ import annotations
@@ -11,13 +13,21 @@ from itertools import groupby
 from pathlib import Path
 
 from hubbench.events import Verdict
-from hubbench.results.reporters._common import RunSource, failure_lines, load_run, prepare, verdict_of
+from hubbench.results.reporters._common import (
+    PROVISIONAL_NOTE,
+    RunSource,
+    failure_lines,
+    load_run,
+    pack_properties,
+    prepare,
+    verdict_of,
+)
 from hubbench.results.views import ScenarioView
 
 _FAILURES = (Verdict.FAILED, Verdict.TIMED_OUT)
 
 
-def _testcase(suite: ET.Element, scenario: ScenarioView) -> str | None:
+def _testcase(suite: ET.Element, scenario: ScenarioView, provisional: bool) -> str | None:
     case = ET.SubElement(
         suite,
         "testcase",
@@ -37,15 +47,20 @@ def _testcase(suite: ET.Element, scenario: ScenarioView) -> str | None:
         kind = "skipped"
         element = ET.SubElement(case, "skipped", message=verdict.label_fr)
         element.text = "\n".join(a.question for a in scenario.attestations if a.status == "pending") or None
-    if scenario.remark:
-        ET.SubElement(case, "system-out").text = scenario.remark
+    if provisional:  # every verdict of the run rests on provisional validation
+        props = ET.SubElement(case, "properties")
+        ET.SubElement(props, "property", name="verdict", value=f"{verdict.label_fr} (provisoire)")
+    out = [line for line in (PROVISIONAL_NOTE if provisional else "", scenario.remark or "") if line]
+    if out:
+        ET.SubElement(case, "system-out").text = "\n".join(out)
     return kind
 
 
 def write_junit(store: RunSource, run_id: str, path: str | Path) -> Path:
     detail = load_run(store, run_id)
     run = detail.run
-    root = ET.Element("testsuites", name=f"hubbench {run.vendor} {run.link} ({run.run_id})")
+    mark = " — VERDICTS PROVISOIRES" if run.provisional else ""
+    root = ET.Element("testsuites", name=f"hubbench {run.vendor} {run.link} ({run.run_id}){mark}")
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     ordered = sorted(detail.scenarios, key=lambda s: (s.tier, s.feature))
     for (tier, feature), group in groupby(ordered, key=lambda s: (s.tier, s.feature)):
@@ -58,11 +73,13 @@ def write_junit(store: RunSource, run_id: str, path: str | Path) -> Path:
             time=f"{sum(s.duration_s or 0 for s in scenarios):.3f}",
         )
         props = ET.SubElement(suite, "properties")
-        for name in ("run_id", "vendor", "client_id", "link", "vhost", "pack_tag", "bench_version"):
+        for name in ("run_id", "vendor", "client_id", "link", "vhost", "bench_version"):
             ET.SubElement(props, "property", name=name, value=str(getattr(run, name)))
+        for name, text in pack_properties(run):
+            ET.SubElement(props, "property", name=name, value=text)
         counts = {"tests": len(scenarios), "failures": 0, "errors": 0, "skipped": 0}
         for scenario in scenarios:
-            kind = _testcase(suite, scenario)
+            kind = _testcase(suite, scenario, run.provisional)
             if kind is not None:
                 counts[{"failure": "failures", "error": "errors", "skipped": "skipped"}[kind]] += 1
         for key, value in counts.items():
