@@ -29,6 +29,8 @@ def _print_entry(data: dict[str, Any]) -> None:
     typer.echo(f"Client      : {data['client_id']}{' (révoqué)' if data['revoked'] else ''}")
     typer.echo(f"Vhosts      : {', '.join(data['vhosts'])}")
     typer.echo(f"Format      : {'XML' if data['use_xml'] else 'JSON'} · éditeur {data['editor']}")
+    direct = "oui (échange RC-EDA sans conversion)" if data.get("direct_cisu") else "non"
+    typer.echo(f"CISU direct : {direct}")
     if not data["revoked"]:
         typer.echo(f"Certificat  : {data['cert']}")
         typer.echo(f"Clé privée  : {data['key']}")
@@ -46,11 +48,15 @@ def add(
     ] = None,
     xml: bool = typer.Option(False, "--xml", help="Le client reçoit les messages en XML."),
     editor: str = typer.Option("unknown", "--editor", help="Nom de l'éditeur."),
+    direct_cisu: bool = typer.Option(
+        False, "--direct-cisu",
+        help="Client santé qui échange lui-même les modèles CISU (RC-EDA) : le hub ne convertit pas ses "
+             "messages avec les acteurs CISU."),
     as_json: bool = typer.Option(False, "--json", help="Sortie JSON."),
 ) -> None:
     """Enregistre un client : certificat, utilisateur, files et droits (à chaud si le hub tourne)."""
     registry = _registry()
-    entry = registry.add(client_id, vhosts=vhost or None, use_xml=xml, editor=editor)
+    entry = registry.add(client_id, vhosts=vhost or None, use_xml=xml, editor=editor, direct_cisu=direct_cisu)
     data = _describe(registry, entry)
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False))
@@ -69,7 +75,8 @@ def list_clients(as_json: bool = typer.Option(False, "--json", help="Sortie JSON
         typer.echo("Aucun client enregistré.")
     for e in entries:
         state = "révoqué" if e["revoked"] else ("XML" if e["use_xml"] else "JSON")
-        typer.echo(f"{e['client_id']:<40} {state:<8} {', '.join(e['vhosts'])}")
+        cisu = "CISU direct" if e["direct_cisu"] else ""
+        typer.echo(f"{e['client_id']:<40} {state:<8} {cisu:<12} {', '.join(e['vhosts'])}")
 
 
 @clients_app.command("show")

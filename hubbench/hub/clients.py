@@ -1,8 +1,10 @@
 """Registry of the hub's clients, persisted in `<home>/clients.json`.
 
-Each entry gives the client's vhosts, its XML preference (read by the dispatcher like the real hub's
-`client.preferences.csv`, `ansforge/SAMU-Hub-Sante`
-`hub/dispatcher/src/test/resources/config/client.preferences.csv`), its editor and whether it was revoked.
+Each entry gives the client's vhosts, its XML preference and its `directCISU` preference (read by the
+dispatcher like the real hub's `client.preferences.csv`, columns `client_id;useXML;directCISU;editor`:
+`ansforge/SAMU-Hub-Sante` `hub/dispatcher/src/test/resources/config/client.preferences.csv`), its editor
+and whether it was revoked. A health client with `directCISU` speaks the fire services' RC-EDA itself;
+without it the hub converts its RS-EDA exchanges with CISU actors (`hubbench.conversion`).
 Adding or revoking a client while the node runs changes the broker live; the next `hub up` recreates
 everything from here.
 """
@@ -43,6 +45,7 @@ class ClientEntry:
     editor: str = DEFAULT_EDITOR
     created_at: str = ""
     revoked: bool = False
+    direct_cisu: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -58,6 +61,7 @@ class ClientEntry:
             editor=str(data.get("editor", DEFAULT_EDITOR)),
             created_at=str(data.get("created_at", "")),
             revoked=bool(data.get("revoked", False)),
+            direct_cisu=bool(data.get("direct_cisu", False)),
         )
 
 
@@ -123,6 +127,10 @@ class ClientRegistry:
         """{client_id: use_xml} of active clients (the dispatcher's recipient format choice)."""
         return {e.client_id: e.use_xml for e in self.active()}
 
+    def direct_cisu(self) -> dict[str, bool]:
+        """{client_id: direct_cisu} of active clients (the dispatcher's CISU conversion choice)."""
+        return {e.client_id: e.direct_cisu for e in self.active()}
+
     def amqps_urls(self, entry: ClientEntry) -> dict[str, str]:
         base = f"amqps://{self.settings.server_hostname}:{self.settings.amqps_port}"
         return {v: f"{base}/{quote(v, safe='')}" for v in entry.vhosts}
@@ -134,6 +142,7 @@ class ClientRegistry:
         vhosts: Sequence[str] | None = None,
         use_xml: bool = False,
         editor: str = DEFAULT_EDITOR,
+        direct_cisu: bool = False,
     ) -> ClientEntry:
         """Register a client (or re-activate a revoked one), issue its certificate, apply it live."""
         validate_client_id(client_id)
@@ -146,7 +155,7 @@ class ClientRegistry:
         with self._locked() as entries:
             previous = entries.get(client_id)
             created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-            entry = ClientEntry(client_id, chosen, use_xml, editor, created, False)
+            entry = ClientEntry(client_id, chosen, use_xml, editor, created, False, direct_cisu)
             if previous is not None and not previous.revoked:
                 entry = replace(entry, created_at=previous.created_at)
             if previous is None or previous.revoked or not self.pki.has(client_id):

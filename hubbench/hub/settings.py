@@ -42,6 +42,7 @@ class HubSettings:
     vhosts: tuple[str, ...] = DEFAULT_VHOSTS
     start_timeout_s: float = 120.0
     server_hostname: str = "localhost"  # name checked against the server certificate (SAN)
+    cisu_conversion: bool = False  # the dispatcher converts health ⇄ CISU cases (hubbench.conversion)
 
     def __post_init__(self) -> None:
         if not self.dist_port:
@@ -58,6 +59,8 @@ class HubSettings:
             raise UsageError(
                 f"[hub] dispatcher_workers : entier ≥ 1 attendu, reçu {self.dispatcher_workers!r}"
             )
+        if not isinstance(self.cisu_conversion, bool):
+            raise UsageError(f"[hub] cisu_conversion : true ou false attendu, reçu {self.cisu_conversion!r}")
         if not self.vhosts or not all(isinstance(v, str) and v for v in self.vhosts):
             raise UsageError(f"[hub] vhosts : liste non vide de noms attendue, reçu {self.vhosts!r}")
 

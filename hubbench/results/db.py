@@ -113,7 +113,8 @@ def _create_tables(database: Database) -> None:
 
 
 # Columns added to existing tables after their first release: create_all does not alter a table.
-_ADDED_COLUMNS: tuple[tuple[str, str], ...] = (("runs", "partner_ids"), ("runs", "pack"))
+_ADDED_COLUMNS: tuple[tuple[str, str], ...] = (("runs", "partner_ids"), ("runs", "pack"),
+                                               ("trace_messages", "forwarded_body"))
 
 
 def _add_missing_columns(conn: Connection) -> None:

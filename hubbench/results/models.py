@@ -85,6 +85,7 @@ class TraceMessage(Base):
     errors: Mapped[list[Any] | None]  # [{path, rule, expected, found, message, scope}]
     routed_to: Mapped[str | None] = mapped_column(String(512))
     forwarded_content_type: Mapped[str | None] = mapped_column(String(255))
+    forwarded_body: Mapped[bytes | None]  # the delivered body when it differs (CISU conversion); purged too
 
 
 class Run(Base):

@@ -305,6 +305,7 @@ def trace_view(row: TraceMessage) -> TraceView:
         errors=list(row.errors or []),
         routed_to=row.routed_to,
         forwarded_content_type=row.forwarded_content_type,
+        forwarded_body=row.forwarded_body,
     )
 
 

@@ -382,8 +382,9 @@ class ResultsStore:
         with self.db.writing() as session:
             trace = session.execute(
                 update(TraceMessage)
-                .where(TraceMessage.at < cutoff, TraceMessage.body.is_not(None))
-                .values(body=None)
+                .where(TraceMessage.at < cutoff,
+                       TraceMessage.body.is_not(None) | TraceMessage.forwarded_body.is_not(None))
+                .values(body=None, forwarded_body=None)
             )
             exchanged = session.execute(
                 update(ExchangedMessage)

@@ -72,6 +72,7 @@ class TraceRecord:
     errors: list[dict[str, Any]] = field(default_factory=list)
     routed_to: str | None = None
     forwarded_content_type: str | None = None
+    forwarded_body: bytes | None = None  # only when the dispatcher delivered another body (CISU conversion)
 
 
 @dataclass(frozen=True)
@@ -148,8 +149,9 @@ def _row(rec: TraceRecord) -> dict[str, Any]:
     row["at"] = at.replace(tzinfo=UTC) if at.tzinfo is None else at
     row["properties"] = _jsonable(row["properties"])
     row["errors"] = _jsonable(list(row["errors"] or []))
-    if row["body"] is not None:
-        row["body"] = bytes(row["body"])
+    for name in ("body", "forwarded_body"):
+        if row[name] is not None:
+            row[name] = bytes(row[name])
     return row
 
 

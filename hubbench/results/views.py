@@ -189,3 +189,4 @@ class TraceView:
     errors: list[dict[str, Any]]
     routed_to: str | None
     forwarded_content_type: str | None
+    forwarded_body: bytes | None = None  # the delivered body when the dispatcher converted the message

@@ -57,6 +57,16 @@ def test_vhosts_xml_preferences_and_persistence(registry: ClientRegistry) -> Non
         registry.add("fr.health.samuC", vhosts=["15-15_v9.9"])
 
 
+def test_direct_cisu_preference_defaults_false_and_persists(registry: ClientRegistry) -> None:
+    registry.add("fr.health.samuA")
+    registry.add("fr.health.samuB", direct_cisu=True)
+    reread = ClientRegistry(registry.home, registry.settings)
+    assert reread.direct_cisu() == {"fr.health.samuA": False, "fr.health.samuB": True}
+    assert reread.show("fr.health.samuB").direct_cisu is True
+    registry.revoke("fr.health.samuB")
+    assert "fr.health.samuB" not in registry.direct_cisu()
+
+
 def test_revoke_retires_certificate_and_reactivation_reissues(registry: ClientRegistry) -> None:
     first = registry.add("fr.health.samuA")
     old_cert = registry.pki.credentials("fr.health.samuA").cert.read_bytes()
@@ -95,6 +105,16 @@ def test_cli_add_show_list_revoke(tmp_path: Path) -> None:
     revoked = _cli(tmp_path, "clients", "revoke", "fr.health.samu770")
     assert revoked.returncode == 0 and "révoqué" in revoked.stdout
     assert json.loads(_cli(tmp_path, "clients", "list", "--json").stdout)[0]["revoked"] is True
+
+
+def test_cli_direct_cisu_is_shown_by_show_and_list(tmp_path: Path) -> None:
+    added = _cli(tmp_path, "clients", "add", "fr.health.samu440", "--direct-cisu", "--json")
+    assert added.returncode == 0, added.stderr
+    assert json.loads(added.stdout)["direct_cisu"] is True
+    shown = _cli(tmp_path, "clients", "show", "fr.health.samu440")
+    assert "CISU direct : oui" in shown.stdout
+    assert "CISU direct" in _cli(tmp_path, "clients", "list").stdout
+    assert json.loads(_cli(tmp_path, "clients", "list", "--json").stdout)[0]["direct_cisu"] is True
 
 
 @pytest.mark.parametrize(

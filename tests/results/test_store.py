@@ -278,13 +278,15 @@ def test_retention_purges_bodies_then_runs(store: ResultsStore, database) -> Non
                 outcome="routed",
                 at=datetime.now(UTC) - timedelta(days=days),
                 body=b"{}",
+                forwarded_body=b"<converted/>",
                 distribution_id=f"d{days}",
             )
         )
     assert writer.close()
     assert store.purge_bodies(timedelta(days=30)) == {"trace_messages": 1, "exchanged_messages": 2}
-    assert [r.body for r in store.trace_by_distribution_id("d40")] == [None]
-    assert [r.body for r in store.trace_by_distribution_id("d1")] == [b"{}"]
+    assert [(r.body, r.forwarded_body) for r in store.trace_by_distribution_id("d40")] == [(None, None)]
+    assert [(r.body, r.forwarded_body) for r in store.trace_by_distribution_id("d1")] == [
+        (b"{}", b"<converted/>")]
     assert store.purge_trace(timedelta(days=30)) == 1
     assert store.trace_by_distribution_id("d40") == []
     old, new = store.run_detail("old"), store.run_detail("new")

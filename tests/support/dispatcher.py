@@ -19,6 +19,7 @@ import pytest
 
 from hubbench.home import HOME_ENV, PACK_SOURCE_ENV
 from hubbench.hub.dispatcher import supervisor
+from hubbench.hub.settings import HubSettings
 from hubbench.protocol.packs import SchemaPack, load_pack
 from support.hub import HubFixture
 from support.official import LINE_DIRS, MODELS, line_dir
@@ -49,10 +50,11 @@ class Dispatcher:
 
     hub: HubFixture
 
-    def start(self, **options: Any) -> dict[str, Any]:
-        """Start it unless it runs (`options`: prefetch, reserialize, trace) and wait until it serves."""
+    def start(self, settings: HubSettings | None = None, **options: Any) -> dict[str, Any]:
+        """Start it unless it runs (with `settings`, by default the node's; `options`: prefetch,
+        reserialize, trace) and wait until it serves every vhost."""
         with run_environment(self.hub):
-            return supervisor.start(self.hub.home, self.hub.settings, **options)
+            return supervisor.start(self.hub.home, settings or self.hub.settings, **options)
 
     def stop(self) -> bool:
         return supervisor.stop(self.hub.home)

@@ -23,10 +23,14 @@ Order of the checks (the Java `dispatch` listener), first failure wins:
     report 102 when the first `message` of a JSON body holds a key that is neither a use-case key nor an
     RC-DE field (official sample `unparsable-content.json`). XML is never 102 (lenient XML mapper).
  5. 501 when neither sender nor recipient starts with `fr.health`.
- 6. CISU conversion — NOT implemented by the bench (no converter service): messages that the real hub
-    would convert (health ↔ non-health `createCase(Health)` without directCISU) are forwarded as they
-    are, and the trace says so (`facts.notes`). Vendors under test exchange with the bench's health
-    partner, so the path is not exercised by the tiers.
+ 6. CISU conversion (`hubbench.conversion`): health ↔ non-health `createCase` / `createCaseHealth` when
+    the health actor is not directCISU. With `DispatchContext.cisu_conversion` (`[hub] cisu_conversion`
+    in config.toml) the converted message
+    replaces the received one for the next steps and is always re-encoded for the recipient; a converter
+    refusal is a 300 to `<routingKey>.info` whose cause is "Error during internal call to Hub Santé
+    conversion service: <converter text>" (`ansforge/SAMU-Hub-Sante`, `…/service/ConversionHandler.java`,
+    `dispatcher-1.4.0`). Off by default until the 15-NexSIS scenarios choose by the vendor's
+    declaration: the message is then forwarded as it is, and the trace says so (`facts.notes`).
  7. 200 when a `fr.health` routing key differs from `senderID` (report to `<routingKey>.info`); a
     partner-hub mismatch is only noted.
  8. 100 when `delivery_mode` ≠ 2 for a `fr.health` routing key; partner hubs only noted.
@@ -57,6 +61,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from hubbench.conversion import ConversionError, Converted, conversion_decision, convert
 from hubbench.hub.dispatcher import causes
 from hubbench.protocol import codec
 from hubbench.protocol.codes import ErrorCode
@@ -74,7 +79,6 @@ FIRST_DEATH_REASON = "x-first-death-reason"
 ID_UNAVAILABLE = "distributionID_could_not_be_extracted"
 _JSON_ID = re.compile(rb'"distributionID"\s*:\s*"([\w._-]+)"')
 _XML_ID = re.compile(rb"<distributionID>([\w._-]+)</distributionID>")
-_CISU_KINDS = frozenset({"createCase", "createCaseHealth"})
 
 
 def is_health(client_id: str | None) -> bool:
@@ -111,6 +115,8 @@ class DispatchContext:
     now: Callable[[], datetime]
     default_ttl_s: float  # = settings.message_ttl_ms / 1000 (client-queue TTL)
     reserialize: bool = False  # True: always re-encode the forwarded body, like the real hub
+    direct_cisu: Mapping[str, bool] = field(default_factory=dict)  # {client_id: directCISU}
+    cisu_conversion: bool = False  # True: convert health ↔ CISU cases like the real hub (step 6)
 
     @property
     def pack(self) -> SchemaPack | None:
@@ -129,6 +135,7 @@ class Facts:
     kind: str | None = None
     issues: list[dict[str, Any]] = field(default_factory=list)  # French, {path, rule, …, scope}
     notes: list[str] = field(default_factory=list)  # French, things logged but not reported
+    converted: bool = False  # the forwarded body is a CISU conversion of the received one
 
 
 @dataclass(frozen=True)
@@ -283,10 +290,14 @@ def _route(inbound: Inbound, ctx: DispatchContext, env: dict[str, Any], facts: F
     if not is_health(sender) and not is_health(recipient):
         raise _Refused(ErrorCode.UNROUTABLE_MESSAGE, causes.no_health_actor(dist_id), dist_id,
                        explanation="ni l'émetteur ni le destinataire n'est un acteur santé (fr.health…)")
-    health_party = recipient if is_health(recipient) else sender
-    if (not is_health(sender) or not is_health(recipient)) and facts.kind in _CISU_KINDS:
-        facts.notes.append(f"conversion CISU non simulée ({facts.kind}, acteur santé {health_party}) : "
-                           "message transmis tel quel")
+    conversion = conversion_decision(sender, recipient, facts.kind, inbound.vhost,
+                                     ctx.direct_cisu.get(recipient if is_health(recipient) else sender))
+    converted = conversion.converts and ctx.cisu_conversion
+    if converted:
+        env = _convert(env, facts, dist_id, conversion.reason)
+        facts.converted = True
+    elif conversion.converts:
+        facts.notes.append(f"conversion CISU non activée ({conversion.reason}) : message transmis tel quel")
     if rk != sender:
         if is_health(rk):
             raise _Refused(ErrorCode.SENDER_INCONSISTENCY, causes.sender_inconsistency(dist_id, sender, rk),
@@ -305,7 +316,24 @@ def _route(inbound: Inbound, ctx: DispatchContext, env: dict[str, Any], facts: F
                        dist_id, explanation=f"distributionID « {dist_id} » : préfixe « {prefix} » ≠ "
                                             f"senderID « {sender} » (DST 3.4.3)")
     expiration = _expiration(env, inbound, ctx, dist_id)
-    return _forward(inbound, ctx, env, facts, recipient, expiration)
+    return _forward(inbound, ctx, env, facts, recipient, expiration, reencode=converted)
+
+
+def _convert(env: dict[str, Any], facts: Facts, dist_id: str, reason: str) -> dict[str, Any]:
+    """The converted message (a create-case conversion yields exactly one), or a 300 refusal."""
+    try:
+        outcome = convert(env)
+    except ConversionError as exc:
+        raise _Refused(ErrorCode.INVALID_MESSAGE, exc.hub_error_cause, dist_id,
+                       explanation=f"{reason} ; le convertisseur refuse le message "
+                                   f"(HTTP {exc.http_status}) : {exc.cause}") from exc
+    if not isinstance(outcome, Converted) or len(outcome.messages) != 1:  # never for a create case
+        raise _Refused(ErrorCode.INVALID_MESSAGE, causes.INTERNAL_ERROR, dist_id,
+                       explanation=f"{reason} ; le convertisseur ne produit pas un message unique")
+    delivered = outcome.messages[0]
+    target = next((k for k in message_of(delivered) if k not in RC_DE_FIELDS), "?")
+    facts.notes.append(f"{reason} : {outcome.source_key} → {target} (corps converti transmis)")
+    return delivered
 
 
 def _expiration(env: Mapping[str, Any], inbound: Inbound, ctx: DispatchContext, dist_id: str) -> str | None:
@@ -327,9 +355,9 @@ def _expiration(env: Mapping[str, Any], inbound: Inbound, ctx: DispatchContext, 
 
 
 def _forward(inbound: Inbound, ctx: DispatchContext, env: dict[str, Any], facts: Facts, recipient: str,
-             expiration: str | None) -> Forward:
+             expiration: str | None, *, reencode: bool = False) -> Forward:
     to_xml = wants_xml(recipient, ctx.use_xml, forwarding=True)
-    same = (inbound.content_type == XML) == to_xml and inbound.content_type in (JSON, XML)
+    same = (inbound.content_type == XML) == to_xml and inbound.content_type in (JSON, XML) and not reencode
     if same and not ctx.reserialize:
         body, content_type = inbound.body, inbound.content_type or JSON
     else:

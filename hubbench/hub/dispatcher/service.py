@@ -190,7 +190,8 @@ class VhostLink:
     def context(self) -> DispatchContext:
         s = self.service
         return DispatchContext(validator=self.validator, use_xml=s.preferences(), now=_now,
-                               default_ttl_s=s.default_ttl_s, reserialize=s.reserialize)
+                               default_ttl_s=s.default_ttl_s, reserialize=s.reserialize,
+                               direct_cisu=s.direct_cisu(), cisu_conversion=s.cisu_conversion)
 
     async def run(self, stop: asyncio.Event) -> None:
         delay = 0.5
@@ -339,7 +340,8 @@ class VhostLink:
         self._ack(message)
         self.service.stats.counts["routed"] += 1
         self._trace(inbound, fwd.facts, "routed", routed_to=fwd.routing_key,
-                    forwarded_content_type=fwd.content_type)
+                    forwarded_content_type=fwd.content_type,
+                    forwarded_body=fwd.body if fwd.facts.converted else None)
 
     async def _no_route(self, message: DeliveredMessage, inbound: Inbound, fwd: Forward,
                         returned: PublishError) -> None:
@@ -398,7 +400,8 @@ class VhostLink:
 
     # ------------------------------------------------------------------------------------ trace
     def _trace(self, inbound: Inbound, facts: Facts, outcome: str, *, error_code: int | None = None,
-               routed_to: str | None = None, forwarded_content_type: str | None = None) -> None:
+               routed_to: str | None = None, forwarded_content_type: str | None = None,
+               forwarded_body: bytes | None = None) -> None:
         trace = self.service.trace
         if trace is None:
             return
@@ -410,7 +413,8 @@ class VhostLink:
             distribution_kind=facts.distribution_kind, distribution_id=facts.distribution_id,
             content_type=inbound.content_type, delivery_mode=inbound.delivery_mode,
             properties=_properties(inbound), body=inbound.body, error_code=error_code, errors=errors,
-            routed_to=routed_to, forwarded_content_type=forwarded_content_type))
+            routed_to=routed_to, forwarded_content_type=forwarded_content_type,
+            forwarded_body=forwarded_body))
 
     def _trace_report(self, report: ErrorReport, vhost: str) -> None:
         trace = self.service.trace
@@ -446,10 +450,12 @@ class DispatcherService:
     def __init__(self, *, host: str, port: int, vhosts: dict[str, PackValidator | None],
                  ssl_context: ssl.SSLContext, preferences: Callable[[], dict[str, bool]],
                  default_ttl_s: float, trace: TraceSink | None, prefetch: int = 200, worker: int = 0,
-                 reserialize: bool = False, provenance: dict[str, dict[str, Any]] | None = None) -> None:
+                 reserialize: bool = False, provenance: dict[str, dict[str, Any]] | None = None,
+                 direct_cisu: Callable[[], dict[str, bool]] = dict, cisu_conversion: bool = False) -> None:
         self.provenance = provenance or {}
         self.host, self.port, self.ssl_context = host, port, ssl_context
         self.preferences, self.default_ttl_s = preferences, default_ttl_s
+        self.direct_cisu, self.cisu_conversion = direct_cisu, cisu_conversion
         self.trace, self.prefetch, self.worker, self.reserialize = trace, prefetch, worker, reserialize
         self.stats = Stats()
         self.started_at = time.time()

@@ -30,12 +30,14 @@ HEARTBEAT_S = 1.0
 
 
 class Preferences:
-    """`{client_id: use_xml}`, re-read when `clients.json` changes (mtime + size, checked each second)."""
+    """`{client_id: use_xml}` (call) and `{client_id: direct_cisu}` (`direct_cisu()`), re-read when
+    `clients.json` changes (mtime + size, checked each second)."""
 
     def __init__(self, registry: ClientRegistry) -> None:
         self.registry = registry
         self._stamp: tuple[float, int] | None = None
         self._value: dict[str, bool] = {}
+        self._direct_cisu: dict[str, bool] = {}
         self.refresh()
 
     def refresh(self) -> None:
@@ -46,13 +48,16 @@ class Preferences:
             stamp = (0.0, 0)
         if stamp != self._stamp:
             try:
-                self._value = self.registry.preferences()
+                self._value, self._direct_cisu = self.registry.preferences(), self.registry.direct_cisu()
                 self._stamp = stamp
             except Exception as exc:  # a half-written file: keep the last good preferences
                 log.warning("préférences clients illisibles (%s) : anciennes valeurs conservées", exc)
 
     def __call__(self) -> dict[str, bool]:
         return self._value
+
+    def direct_cisu(self) -> dict[str, bool]:
+        return self._direct_cisu
 
 
 def build_service(home: BenchHome, settings: HubSettings, options: dict[str, Any], worker: int,
@@ -67,6 +72,7 @@ def build_service(home: BenchHome, settings: HubSettings, options: dict[str, Any
         preferences=preferences, default_ttl_s=settings.message_ttl_ms / 1000, trace=trace,
         prefetch=int(options.get("prefetch", 200)), worker=worker,
         reserialize=bool(options.get("reserialize", False)), provenance=provenance,
+        direct_cisu=preferences.direct_cisu, cisu_conversion=settings.cisu_conversion,
     )
 
 

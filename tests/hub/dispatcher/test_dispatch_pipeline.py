@@ -282,3 +282,61 @@ def test_dead_letter_of_an_info_queue_is_dropped(pack3: SchemaPack) -> None:
     headers = {ORIGINAL_ROUTING_KEY: f"{SAMU_A}.info", "x-first-death-reason": "expired"}
     msg = inbound(fresh(), headers=headers)
     assert isinstance(decide_dead_letter(msg, ctx_for(pack3)), Drop)
+
+
+# ------------------------------------------------------------------------------------ CISU conversion
+SDIS = "fr.fire.sdisZ"
+
+
+def _official_example(model: str, name: str) -> dict:
+    example: dict = json.loads((official("official", "examples", model, name)).read_text(encoding="utf-8"))
+    return example
+
+
+def _cisu_ctx(pack3: SchemaPack, *, direct: bool | None = None, enabled: bool = True) -> DispatchContext:
+    prefs = {} if direct is None else {SAMU_A: direct}
+    return DispatchContext(validator=validator_for(pack3), use_xml={}, now=lambda: NOW, default_ttl_s=86400,
+                           direct_cisu=prefs, cisu_conversion=enabled)
+
+
+def test_rs_eda_to_a_fire_service_is_converted_to_rc_eda(pack3: SchemaPack) -> None:
+    case = _official_example("RS-EDA", "RS-EDA-SMUR_FemmeEnceinte_DelphineVigneau.01.json")
+    env = fresh(recipient=SDIS, use_case=case)
+    decision = decide(inbound(env), _cisu_ctx(pack3))
+    assert isinstance(decision, Forward) and decision.routing_key == f"{SDIS}.message"
+    delivered = decode(decision.body, decision.content_type, pack3)
+    assert decision.content_type == "application/xml"  # a fire recipient reads XML
+    assert validator_for(pack3).validate_message(delivered).valid
+    message = delivered["content"][0]["jsonContent"]["embeddedJsonContent"]["message"]
+    assert "createCase" in message and "createCaseHealth" not in message
+    assert delivered["distributionID"] == env["distributionID"]
+    assert any("RC-EDA" in note for note in decision.facts.notes)
+
+
+def test_rc_eda_from_a_fire_service_is_converted_to_rs_eda(pack3: SchemaPack) -> None:
+    case = _official_example("RC-EDA", "RC-EDA-FemmeEnceinte-DelphineVigneau.01.json")
+    env = fresh(sender=SDIS, recipient=SAMU_A, use_case=case)
+    decision = decide(inbound(env, routing_key=SDIS), _cisu_ctx(pack3, direct=False))
+    assert isinstance(decision, Forward) and decision.routing_key == f"{SAMU_A}.message"
+    delivered = decode(decision.body, decision.content_type, pack3)
+    message = delivered["content"][0]["jsonContent"]["embeddedJsonContent"]["message"]
+    assert message["createCaseHealth"]["owner"] == SAMU_A
+
+
+def test_direct_cisu_or_disabled_conversion_forwards_unchanged(pack3: SchemaPack) -> None:
+    case = _official_example("RC-EDA", "RC-EDA-FemmeEnceinte-DelphineVigneau.01.json")
+    env = fresh(recipient=SDIS, use_case=case)
+    for ctx in (_cisu_ctx(pack3, direct=True), _cisu_ctx(pack3, enabled=False)):
+        decision = decide(inbound(env), ctx)
+        assert isinstance(decision, Forward)
+        assert "createCase" in decode(decision.body, decision.content_type, pack3)["content"][0][
+            "jsonContent"]["embeddedJsonContent"]["message"]
+
+
+def test_a_conversion_refusal_is_a_300_with_the_converter_cause(pack3: SchemaPack) -> None:
+    case = _official_example("RC-EDA", "RC-EDA-FemmeEnceinte-DelphineVigneau.01.json")  # wrong way
+    env = fresh(recipient=SDIS, use_case=case)
+    error = rejected(decide(inbound(env), _cisu_ctx(pack3)), pack3, 300)
+    assert error["errorCause"] == ("Error during internal call to Hub Santé conversion service: Version "
+                                   "conversion for message type 'createCase' is currently not implemented.")
+    assert error["referencedDistributionID"] == env["distributionID"]

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from dispatch_helpers import check_rs_error
 from sqlalchemy import select
+from support.official import official, official_pack
 
 from hubbench.hub.dispatcher import supervisor
 from hubbench.hub.dispatcher.pipeline import ORIGINAL_ROUTING_KEY
@@ -272,6 +273,20 @@ def test_trace_rows_recorded(pair: Pair, dispatcher: Any) -> None:
     assert by_id[refused["distributionID"]].error_code == 100
 
 
+def _trace_row(db_url: str, distribution_id: str) -> Any:
+    """The dispatcher's trace row of a message, polled until the trace process has written it."""
+    database = open_database(db_url)
+    deadline = time.monotonic() + WAIT_S
+    while True:
+        with database.engine.connect() as conn:
+            row = conn.execute(select(TraceMessage).where(TraceMessage.distribution_id == distribution_id,
+                                                          TraceMessage.outcome == "routed")).first()
+        if row is not None or time.monotonic() > deadline:
+            assert row is not None, f"no trace row for {distribution_id}"
+            return row
+        time.sleep(0.2)
+
+
 def _health_after(home: Any, moment: float) -> dict[str, Any]:
     """The first health snapshot whose heartbeat is later than `moment` (written once per second)."""
     deadline = time.monotonic() + WAIT_S
@@ -291,3 +306,44 @@ def test_health_counts_messages(pair: Pair, dispatcher: Any) -> None:
     info = _health_after(home, time.time())
     assert info["running"] and info["counters"].get("routed", 0) >= routed_before + 1, info
     assert set(info["vhosts"]) == set(dispatcher.hub.settings.vhosts)
+
+
+# ------------------------------------------------------------------------------------ CISU conversion
+def test_cisu_conversion_on_the_real_hub(dispatcher: Any) -> None:
+    """With conversion on, an RS-EDA to a fire client arrives as RC-EDA (XML) and a wrong-way RC-EDA
+    from a non-directCISU health client is refused with 300 and the converter's cause."""
+    hub, vhost = dispatcher.hub, "15-15_v2.1"  # a 3.x pack, the line the converter speaks
+    dispatcher.stop()
+    dispatcher.start(hub.settings.with_overrides(cisu_conversion=True))
+    samu, sdis = hub.unique_id("fr.health.test"), hub.unique_id("fr.fire.test")
+    hub.add_client(samu)
+    hub.add_client(sdis)
+    a, b = hub.client(samu, vhost), hub.client(sdis, vhost)
+    a_in, b_in = a.inbox(), b.inbox()
+    try:
+        examples = official("official", "examples")
+        rs_eda = json.loads((examples / "RS-EDA" / "RS-EDA-SMUR_FemmeEnceinte_DelphineVigneau.01.json")
+                            .read_text(encoding="utf-8"))
+        env = build_message(samu, sdis, rs_eda)
+        assert a.publish(env)
+        got = b_in.wait_for(lambda d: d.kind == "message", WAIT_S)
+        assert got is not None and got.content_type == "application/xml"
+        pack = official_pack("3")
+        delivered = decode(got.body, got.content_type, pack)
+        message = delivered["content"][0]["jsonContent"]["embeddedJsonContent"]["message"]
+        assert delivered["distributionID"] == env["distributionID"] and "createCase" in message
+        row = _trace_row(hub.home.db_url, env["distributionID"])  # the trace keeps both bodies
+        assert b"createCaseHealth" in row.body and row.forwarded_body == got.body
+        rc_eda = json.loads((examples / "RC-EDA" / "RC-EDA-FemmeEnceinte-DelphineVigneau.01.json")
+                            .read_text(encoding="utf-8"))
+        wrong = build_message(samu, sdis, rc_eda)
+        assert a.publish(wrong)
+        info = a_in.wait_for(lambda d: d.kind == "info", WAIT_S)
+        assert info is not None
+        error = check_rs_error(info.body, info.content_type or "", pack, 300)
+        assert error["errorCause"].startswith("Error during internal call to Hub Santé conversion service: ")
+        assert error["referencedDistributionID"] == wrong["distributionID"]
+    finally:
+        a_in.stop()
+        b_in.stop()
+        dispatcher.restart()
