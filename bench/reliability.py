@@ -67,7 +67,7 @@ from wire import draw_cases, run_stream  # noqa: E402
 
 from hubbench.home import BenchHome  # noqa: E402
 from hubbench.hub import procs  # noqa: E402
-from hubbench.hub.clients import ClientRegistry  # noqa: E402
+from hubbench.hub.clients import ClientRegistry, registered_client  # noqa: E402
 from hubbench.hub.dispatcher import supervisor  # noqa: E402
 from hubbench.hub.dispatcher.pipeline import DispatchContext, Forward, Inbound, decide  # noqa: E402
 from hubbench.hub.node import HubNode  # noqa: E402
@@ -75,7 +75,7 @@ from hubbench.hub.pki import Pki  # noqa: E402
 from hubbench.hub.settings import HubSettings  # noqa: E402
 from hubbench.protocol import build_message, custom_content_use_case, validator_for  # noqa: E402
 from hubbench.protocol.packs import load_pack  # noqa: E402
-from hubbench.transport.client import HubClient, PublishRefused  # noqa: E402
+from hubbench.transport.client import PublishRefused  # noqa: E402
 
 MODELS = REPO / "../shared/hubsante-models"
 VHOST = "15-15_v2.0"
@@ -156,9 +156,9 @@ def fuzz_wire(home: BenchHome, settings: HubSettings, count: int) -> dict[str, A
     pid = worker_pids(home)[0]
     rss_before = rss_kb(pid)
     cases = draw_cases(any_case(ids), count, seed=5) + big_cases(ids)
-    sender = HubClient.for_client(home, settings, ids.sender, VHOST)
+    sender = registered_client(home, settings, ids.sender, VHOST)
     started = time.monotonic()
-    with sender.inbox() as a_in, HubClient.for_client(home, settings, ids.recipient, VHOST).inbox() as b_in:
+    with sender.inbox() as a_in, registered_client(home, settings, ids.recipient, VHOST).inbox() as b_in:
         result = run_stream(cases, sender, a_in, b_in, timeout=300)
     sender.close()
     after = supervisor.health(home)
@@ -189,7 +189,7 @@ class Producer(threading.Thread):
     ):
         super().__init__(daemon=True, name="producer")
         self.rate = rate
-        self.client = HubClient.for_client(home, settings, sender, VHOST, f"{sender}-producer")
+        self.client = registered_client(home, settings, sender, VHOST, f"{sender}-producer")
         self.client.reconnect_attempts = 3
         self.sender, self.recipient, self.count = sender, recipient, count
         self.sent: list[str] = []
@@ -239,7 +239,7 @@ def crash_run(
     a, b = (f"fr.health.crash{uuid.uuid4().hex[:6]}" for _ in range(2))
     registry.add(a)
     registry.add(b)
-    receiver = HubClient.for_client(home, settings, b, VHOST, f"{b}-receiver")
+    receiver = registered_client(home, settings, b, VHOST, f"{b}-receiver")
     inbox = receiver.inbox([f"{b}.message"], max_reconnect_attempts=200)
     producer = Producer(home, settings, a, b, messages, rate)
     seen: Counter[str] = Counter()
@@ -425,7 +425,7 @@ def security(home: BenchHome, settings: HubSettings, tmp: Path) -> list[tuple[st
     registry.revoke(revoked)
     o = connect_with(settings, VHOST, pki.ca_cert_path, cert, key)
     record("client révoqué (ancien certificat)", o.refused, o.detail)
-    client = HubClient.for_client(home, settings, me, VHOST)
+    client = registered_client(home, settings, me, VHOST)
     connection = client.connect()._conn
     assert connection is not None
     for name, action, args in [

@@ -22,7 +22,7 @@ from fpdf import FPDF
 from bench_app.labels import TIER_NAMES_FR, tier_title, verdict_label
 from hubbench.errors import UsageError
 from hubbench.events import Verdict, aggregate
-from hubbench.results.views import RunDetail, TraceView, as_dict
+from hubbench.results import RunDetail, TraceView, as_dict
 
 OFFICIAL_TAG_PREFIXES = ("officiel", "cas-officiel", "cas_officiel")
 DISCLAIMER_FR = (

@@ -9,8 +9,7 @@ from bench_app.data import ConsoleData
 from bench_app.labels import TIER_NAMES_FR
 from bench_app.messages import ack_latencies_s
 from hubbench.events import Verdict
-from hubbench.results.queries import TIERS
-from hubbench.results.views import MatrixRow
+from hubbench.results import TIERS, MatrixRow
 
 _NOT_JUDGED = (Verdict.NOT_RUN, Verdict.NOT_APPLICABLE, Verdict.SKIPPED)
 

@@ -13,16 +13,17 @@ from pathlib import Path
 from bench_app.certificate import Certificate, build_certificate
 from hubbench.errors import UsageError
 from hubbench.events import Verdict
-from hubbench.results.reporters.cucumber import cucumber_features
-from hubbench.results.reporters.junit import write_junit
-from hubbench.results.store import ItemAnswer, ResultsStore
-from hubbench.results.views import (
+from hubbench.results import (
     AttestationView,
+    ItemAnswer,
     MatrixRow,
     PromptView,
+    ResultsStore,
     RunDetail,
     RunSummary,
     TraceView,
+    cucumber_features,
+    write_junit,
 )
 
 

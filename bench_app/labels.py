@@ -6,8 +6,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from hubbench.events import VERDICT_LABELS_FR, Verdict
-from hubbench.protocol.provenance import provisional_label
-from hubbench.results.views import RunSummary
+from hubbench.protocol import provisional_label
+from hubbench.results import RunSummary
 from hubbench.vhosts import LINK_NAMES
 
 TIER_NAMES_FR: dict[int, str] = {

@@ -12,7 +12,7 @@ from typing import Any
 
 from lxml import etree
 
-from hubbench.results.views import MessageView, RunDetail, TraceView
+from hubbench.results import MessageView, RunDetail, TraceView
 
 EVENT_SENT = "envoyé par le banc"
 EVENT_RECEIVED = "reçu par le banc"

@@ -17,9 +17,8 @@ from bench_app.labels import (
     verdict_label,
 )
 from hubbench.events import Verdict
-from hubbench.protocol.provenance import provisional_label
-from hubbench.results.queries import TIERS
-from hubbench.results.views import MatrixRow, RunSummary
+from hubbench.protocol import provisional_label
+from hubbench.results import TIERS, MatrixRow, RunSummary
 
 DETAIL_PAGE = "detail"
 

@@ -6,8 +6,7 @@ from pathlib import Path
 
 from pytest_bdd import given, parsers, then, when
 
-from hubbench.engine import official_cases
-from hubbench.engine.scenario import ScenarioEngine
+from hubbench.engine import ScenarioEngine, official_cases
 
 FEATURES_DIR = Path(__file__).resolve().parent.parent / "features"
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then
 
-from hubbench.engine import connection
-from hubbench.engine.scenario import ScenarioEngine
+from hubbench.engine import ScenarioEngine, connection
 
 
 @given("le système de l'éditeur est connecté au hub")

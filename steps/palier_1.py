@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then, when
 
-from hubbench.engine import connection
-from hubbench.engine.scenario import ScenarioEngine
+from hubbench.engine import ScenarioEngine, connection
 
 
 @then(parsers.parse("la connexion est chiffrée en TLS 1.2 ou plus [{rule}]"))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then, when
 
-from hubbench.engine import technical_messages
-from hubbench.engine.scenario import ScenarioEngine
+from hubbench.engine import ScenarioEngine, technical_messages
 
 
 @when(parsers.parse("le partenaire envoie {count:d} messages vides au système"))

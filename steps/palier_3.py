@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from hubbench.engine import empty_messages
-from hubbench.engine.scenario import ScenarioEngine
+from hubbench.engine import ScenarioEngine, empty_messages
 
 
 @given(parsers.parse("le message vide envoyé par le système au format {fmt}"))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from hubbench.engine import initial_reception
-from hubbench.engine.scenario import ScenarioEngine
+from hubbench.engine import ScenarioEngine, initial_reception
 
 
 @when("le partenaire partage le dossier initial de la liaison")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then
 
-from hubbench.engine import case_sending
-from hubbench.engine.scenario import ScenarioEngine
+from hubbench.engine import ScenarioEngine, case_sending
 
 CASE_RULE = "Palier 5 — DSF 15-15 §5.1 (partage d'un dossier)"
 CORRECTION_RULE = "Palier 5 — DSF 15-15 §5.4 (correction d'un dossier partagé)"

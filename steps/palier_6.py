@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from hubbench.engine import reconciliation
-from hubbench.engine.scenario import ScenarioEngine
+from hubbench.engine import ScenarioEngine, reconciliation
 
 
 @given(parsers.parse("un dossier partagé par le partenaire [{rule}]"))

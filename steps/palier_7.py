@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then, when
 
-from hubbench.engine import emsi_exchange
-from hubbench.engine.scenario import ScenarioEngine
+from hubbench.engine import ScenarioEngine, emsi_exchange
 
 PARTNER_RULE = "Palier 7 — DSF 15-NexSIS §5.3 (EMSI du partenaire)"
 

@@ -7,7 +7,7 @@ from bench_app import state
 from bench_app.labels import fmt_time, run_label, verdict_badge, verdict_label
 from hubbench.errors import BenchError
 from hubbench.events import Verdict
-from hubbench.results.verdicts import ANSWER_LABELS_FR, ANSWERS
+from hubbench.results import ANSWER_LABELS_FR, ANSWERS
 
 st.title("Attestations et forçages")
 data = state.data()

@@ -19,18 +19,13 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from hubbench.engine.links import LINKS, get_link
+from hubbench.engine import LINKS, get_link
 from hubbench.errors import UsageError
 from hubbench.events import Verdict
 from hubbench.home import PACK_SOURCE_ENV, BenchHome
-from hubbench.hub.clients import ClientRegistry
-from hubbench.hub.node import HubNode
-from hubbench.hub.settings import HubSettings
-from hubbench.hub.supervision import start_dispatcher
-from hubbench.results.db import open_database
-from hubbench.results.queries import matrix
-from hubbench.sim.launch import VendorThread, build_vendor
-from hubbench.sim.profiles import get_profile
+from hubbench.hub import ClientRegistry, HubNode, HubSettings, start_dispatcher
+from hubbench.results import matrix, open_database
+from hubbench.sim import VendorThread, build_vendor, get_profile
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FEATURES_DIR = REPO_ROOT / "features"

@@ -24,8 +24,7 @@ from hubbench.cases.case_ids import RUNNER_PREFIX, Clock, local_now, runner_time
 from hubbench.cases.material import PackMaterial, material_for
 from hubbench.errors import UsageError
 from hubbench.home import BenchHome
-from hubbench.protocol.envelope import format_datetime
-from hubbench.protocol.packs import SchemaPack
+from hubbench.protocol import SchemaPack, format_datetime
 
 FULL_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
 NEXSIS_LINK = "15-NexSIS"

@@ -23,8 +23,7 @@ from typing import Any
 from hubbench.cases.test_cases import CaseCategory, CaseStep, parse_test_cases
 from hubbench.errors import SetupError
 from hubbench.home import BenchHome
-from hubbench.protocol import packs
-from hubbench.protocol.packs import SchemaPack
+from hubbench.protocol import SchemaPack, packs
 
 SCHEMA_SUFFIX = "src/main/resources/json-schema/"
 EXAMPLES_PATH = "src/main/resources/sample/examples/"

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from hubbench.cases import jsonpath
 from hubbench.errors import UsageError
-from hubbench.protocol.kinds import KINDS
+from hubbench.protocol import KINDS
 
 StepType = Literal["send", "receive"]
 

@@ -4,6 +4,9 @@ Each sub-module owns one command group and exposes `register(app)`. The modules 
 one of their commands runs or shows its help (`hubbench.cli.lazy`): `hubbench --help` and
 `hubbench --version` load none of the rooms. `COMMANDS` gives each command's module and the one-line
 summary `hubbench --help` shows (tests/cli/test_start.py checks it against the command's own help).
+
+The CLI is the top room: no room imports it. Its face is the `hubbench` entry point (`main`, and the
+Typer `app`); the console starts runs as `hubbench run` subprocesses, never by importing this package.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import typer
 import hubbench
 from hubbench.cli.lazy import LazyCommand, lazy_group
 from hubbench.errors import BenchError
+
+__all__ = ["COMMANDS", "app", "main"]
 
 COMMANDS = (
     LazyCommand("validate", "hubbench.cli.validate",

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from hubbench.home import BenchHome
-from hubbench.hub.clients import ClientEntry, ClientRegistry
+from hubbench.hub import ClientEntry, ClientRegistry
 
 clients_app = typer.Typer(help="Clients du hub : certificats, files et droits.", no_args_is_help=True)
 

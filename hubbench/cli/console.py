@@ -14,7 +14,7 @@ import typer
 import hubbench
 from hubbench.errors import SetupError, UsageError
 from hubbench.home import DB_URL_ENV, HOME_ENV, BenchHome
-from hubbench.results.db import open_database
+from hubbench.results import open_database
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8501

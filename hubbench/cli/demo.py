@@ -12,14 +12,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from hubbench.campaigns import demo as d
-from hubbench.engine.links import get_link, parse_tiers
+from hubbench import campaigns as d
+from hubbench.engine import get_link, parse_tiers
 from hubbench.errors import UsageError
 from hubbench.home import PACK_SOURCE_ENV, BenchHome
-from hubbench.hub.node import HubNode
-from hubbench.hub.settings import HubSettings
-from hubbench.hub.supervision import stop_dispatcher
-from hubbench.protocol.provenance import provisional_label
+from hubbench.hub import HubNode, HubSettings, stop_dispatcher
+from hubbench.protocol import provisional_label
 
 
 def _say(text: str) -> None:

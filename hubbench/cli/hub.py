@@ -12,9 +12,16 @@ import typer
 
 from hubbench.errors import SetupError
 from hubbench.home import BenchHome
-from hubbench.hub.node import HubNode, broker_bin
-from hubbench.hub.settings import HubSettings
-from hubbench.hub.supervision import describe, pack_warnings, start_dispatcher, stop_dispatcher, vhost_packs
+from hubbench.hub import (
+    HubNode,
+    HubSettings,
+    broker_bin,
+    describe_dispatcher,
+    pack_warnings,
+    start_dispatcher,
+    stop_dispatcher,
+    vhost_packs,
+)
 
 hub_app = typer.Typer(help="Hub local : nœud RabbitMQ TLS privé et dispatcher.", no_args_is_help=True)
 
@@ -87,7 +94,7 @@ def _print_status(status: dict[str, Any]) -> None:
     typer.echo(f"Ports      : amqps {ports['amqps']} · gestion {ports['management']} · dist {ports['dist']}")
     typer.echo(f"Vhosts     : {', '.join(status['vhosts'])}")
     typer.echo(f"Clients    : {len(status['clients'])} actif(s)")
-    typer.echo(f"Dispatcher : {describe(status['dispatcher'])}")
+    typer.echo(f"Dispatcher : {describe_dispatcher(status['dispatcher'])}")
     _print_packs(status)
 
 
@@ -106,7 +113,7 @@ def up(
     result = node.start(progress=_say)
     _say("Démarrage du dispatcher…")
     health = start_dispatcher(home, settings)
-    _say(f"Dispatcher : {describe(health)}")
+    _say(f"Dispatcher : {describe_dispatcher(health)}")
     status = _with_packs(home, node.status())
     if result.get("already_running"):
         typer.echo(f"Hub déjà en marche : {status['node']}.")

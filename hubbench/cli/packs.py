@@ -14,7 +14,8 @@ import typer
 
 from hubbench.errors import BenchError, SetupError
 from hubbench.home import BenchHome
-from hubbench.protocol.pack_cache import (
+from hubbench.protocol import CacheCheck, check_cache, pack_source
+from hubbench.protocol.pack_cache import (  # the cache `hubbench packs` drives: kept by module on purpose
     Fetched,
     PackState,
     cached_tags,
@@ -23,7 +24,6 @@ from hubbench.protocol.pack_cache import (
     verify,
     vhost_packs,
 )
-from hubbench.protocol.packs import CacheCheck, check_cache, pack_source
 
 packs_app = typer.Typer(
     help="Packs de schémas officiels : vhost → pack, cache hors ligne, sommes de contrôle.",

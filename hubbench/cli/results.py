@@ -37,7 +37,7 @@ def purge(
     everything: bool = typer.Option(False, "--all", help="Supprime aussi la trace et les exécutions."),
 ) -> None:
     """Efface les corps de messages (données de santé) plus anciens que l'âge donné."""
-    from hubbench.results.store import ResultsStore
+    from hubbench.results import ResultsStore
 
     home = BenchHome.from_env()
     days = retention_days(older_than, home.config().results.get("retention_days"))

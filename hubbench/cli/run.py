@@ -18,12 +18,10 @@ from rich.console import Console
 from rich.table import Table
 
 from hubbench import events as ev
-from hubbench.engine.context import RunOptions, Timeouts
-from hubbench.engine.links import parse_tiers
-from hubbench.engine.runner import RunResult, run
+from hubbench.engine import RunOptions, RunResult, Timeouts, parse_tiers, run
 from hubbench.errors import UsageError
 from hubbench.events import Verdict, aggregate
-from hubbench.protocol.provenance import Provenance, provisional_label
+from hubbench.protocol import Provenance, provisional_label
 
 _STYLE = {
     Verdict.PASSED: "green",
@@ -147,7 +145,7 @@ def summary_table(result: RunResult) -> Table:
 
 def official_cases_table(result: RunResult) -> Table | None:
     """One row per official test case played (scenarios tagged @cas-officiel), or None."""
-    from hubbench.engine.official_cases import OFFICIAL_TAG
+    from hubbench.engine import OFFICIAL_TAG
 
     cases = [s for s in result.scenarios if OFFICIAL_TAG in s.tags]
     if not cases:
@@ -231,10 +229,7 @@ def _write_reports(
     if not (junit or cucumber or json_path):
         return
     from hubbench.home import BenchHome
-    from hubbench.results.reporters.cucumber import write_cucumber_json
-    from hubbench.results.reporters.json_report import write_json
-    from hubbench.results.reporters.junit import write_junit
-    from hubbench.results.store import ResultsStore
+    from hubbench.results import ResultsStore, write_cucumber_json, write_json, write_junit
 
     store = ResultsStore(BenchHome.from_env().db_url)
     try:

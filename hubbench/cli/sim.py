@@ -11,10 +11,8 @@ import typer
 
 from hubbench.errors import UsageError
 from hubbench.home import BenchHome
-from hubbench.hub.settings import HubSettings
-from hubbench.sim.launch import build_vendor
-from hubbench.sim.profiles import PROFILES, get_profile
-from hubbench.sim.vendor import LogEntry, VendorGaveUp
+from hubbench.hub import HubSettings
+from hubbench.sim import PROFILES, LogEntry, VendorGaveUp, build_vendor, get_profile
 from hubbench.vhosts import DEFAULT_VHOST
 
 

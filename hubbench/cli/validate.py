@@ -17,9 +17,16 @@ import typer
 
 from hubbench.errors import UsageError
 from hubbench.home import BenchHome
-from hubbench.protocol.codec import MAX_BODY_BYTES, DecodeError, decode, is_envelope
-from hubbench.protocol.packs import SchemaPack, load_pack
-from hubbench.protocol.validator import ValidationReport, validator_for
+from hubbench.protocol import (
+    MAX_BODY_BYTES,
+    DecodeError,
+    SchemaPack,
+    ValidationReport,
+    decode,
+    is_envelope,
+    load_pack,
+    validator_for,
+)
 from hubbench.vhosts import DEFAULT_VHOST
 
 EXIT_PROVISIONAL = 3  # every file valid, but only by the provisional fallback

@@ -1,7 +1,9 @@
 """RS-EDA `createCaseHealth` ⇄ RC-EDA `createCase`, as the official converter transcodes a case.
 
 Source: `ansforge/SAMU-Hub-Modeles`, `converter/converter/cisu/create_case/create_case_cisu_converter.py`
-(`from_rs_to_cisu`, `from_cisu_to_rs`) and `create_case_cisu_constants.py`, tag `converter-2.7.5-rc.1`
+(`from_rs_to_cisu`, `from_cisu_to_rs`) and
+`converter/converter/cisu/create_case/create_case_cisu_constants.py`,
+tag `converter-2.7.5-rc.1`
 (branch `main`); checked against the schemas `RC-EDA.schema.json` / `RS-EDA.schema.json` of the same
 commit (model tag `3.4.1-rc.3`), where the two field sets are exactly complementary. The DSF 15-NexSIS
 (1.9.1) describes the exchange; its PDF is not in the public repositories, so the rules below are those

@@ -14,8 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from hubbench.conversion.tree import JsonObject
-from hubbench.protocol.envelope import message_of
-from hubbench.protocol.kinds import RC_DE_FIELDS
+from hubbench.protocol import RC_DE_FIELDS, message_of
 
 HEALTH_PREFIX = "fr.health"
 UNKNOWN_MESSAGE_TYPE = "unknownMessageType"

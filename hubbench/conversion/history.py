@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from hubbench.conversion.outcome import ConversionError
-from hubbench.protocol.envelope import message_of
+from hubbench.protocol import message_of
 
 RESOURCES_INFO = "resourcesInfo"  # RS-RI
 RESOURCES_STATUS = "resourcesStatus"  # RS-SR

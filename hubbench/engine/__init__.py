@@ -1,1 +1,38 @@
-"""engine room."""
+"""engine room: runs the Gherkin tiers in-process (`runner`, pytest + `plugin`), gives every step its
+`ScenarioEngine`, holds the tier procedures, the bench's partner and injector, the observers (management
+API, passive declarations, trace, broker log), prompts, attestations and the `Checker`. Never prints,
+never writes a report itself: it emits `hubbench.events`.
+
+Other rooms use the names below (`from hubbench.engine import ScenarioEngine`), never the modules behind
+them; a name is imported on first use (the face itself does not load pytest). The tier procedures are
+public as modules on purpose, for the steps (`steps/`), which are one-line calls into them:
+`connection`, `technical_messages`, `empty_messages`, `initial_reception`, `case_sending`,
+`reconciliation`, `emsi_exchange` and `official_cases` (`from hubbench.engine import connection`).
+"""
+
+from typing import TYPE_CHECKING
+
+from hubbench._lazy import lazy_face
+
+if TYPE_CHECKING:
+    from hubbench.engine.context import RunOptions, Timeouts
+    from hubbench.engine.links import LINKS, Link, get_link, parse_tiers
+    from hubbench.engine.official_cases import OFFICIAL_TAG
+    from hubbench.engine.runner import RunResult, run
+    from hubbench.engine.scenario import ScenarioEngine, Services
+
+__all__ = [
+    "LINKS",
+    "OFFICIAL_TAG",
+    "Link",
+    "RunOptions",
+    "RunResult",
+    "ScenarioEngine",
+    "Services",
+    "Timeouts",
+    "get_link",
+    "parse_tiers",
+    "run",
+]
+
+__getattr__, __dir__ = lazy_face(__name__, __file__)

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hubbench.cases import jsonpath, rules
-from hubbench.cases.factory import CaseContext
-from hubbench.cases.test_cases import CaseStep, compare_send_step, expected_values
+from hubbench.cases import CaseContext, CaseStep, compare_send_step, expected_values, jsonpath, rules
 from hubbench.engine import functional as fn
 from hubbench.engine import initial_reception
 from hubbench.engine.scenario import ScenarioEngine

@@ -12,9 +12,8 @@ from hubbench.events import Listener
 from hubbench.home import BenchHome
 
 if TYPE_CHECKING:
-    from hubbench.hub.settings import HubSettings
-    from hubbench.protocol import SchemaPack
-    from hubbench.protocol.provenance import Provenance
+    from hubbench.hub import HubSettings
+    from hubbench.protocol import Provenance, SchemaPack
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hubbench.cases import emsi_rules
-from hubbench.cases.factory import CaseContext
+from hubbench.cases import CaseContext, emsi_rules
 from hubbench.engine import functional as fn
 from hubbench.engine import reconciliation
 from hubbench.engine.scenario import ScenarioEngine

@@ -13,9 +13,8 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from hubbench.cases.factory import CaseContext, MessageFactory
+from hubbench.cases import CaseContext, CaseStep, MessageFactory, expected_values
 from hubbench.cases.rules import Finding
-from hubbench.cases.test_cases import CaseStep, expected_values
 from hubbench.engine import empty_messages, technical_messages
 from hubbench.engine.errors import AttestationNeeded, CheckFailed, NothingReceived
 from hubbench.engine.observers import TracedMessage

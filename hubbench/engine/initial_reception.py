@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hubbench.cases import rules
-from hubbench.cases.factory import OPERATIONAL_CHANGES, CaseContext
+from hubbench.cases import OPERATIONAL_CHANGES, CaseContext, rules
 from hubbench.engine import functional as fn
 from hubbench.engine.errors import NotApplicable
 from hubbench.engine.scenario import ScenarioEngine

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from hubbench.protocol import Format, SchemaPack, encode
 
 if TYPE_CHECKING:
-    from hubbench.transport.client import HubClient
+    from hubbench.transport import HubClient
 
 DEATH_HEADER = "x-death-original-routing-key"
 

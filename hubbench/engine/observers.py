@@ -19,13 +19,12 @@ from typing import TYPE_CHECKING, Any
 from pika.exceptions import AMQPError
 
 from hubbench.engine.clock import Clock
-from hubbench.results import queries
-from hubbench.results.views import TraceView
+from hubbench.results import TraceView, trace_published_by
 
 if TYPE_CHECKING:
-    from hubbench.hub.management import ManagementClient
-    from hubbench.results.db import Database
-    from hubbench.transport.client import HubClient
+    from hubbench.hub import ManagementClient
+    from hubbench.results import Database
+    from hubbench.transport import HubClient
 
 QUEUE_SUFFIXES = ("message", "ack", "info")
 STATS_POLL_S = 0.25  # management API polls (queue counters come in 1 s samples on our node, see hub/node.py)
@@ -115,7 +114,7 @@ class TraceObserver:
         """Messages the vendor published on this vhost since `since` (oldest first)."""
         with self.db.reading() as session:
             start = since - timedelta(seconds=2)  # clock skew between the dispatcher and the engine
-            return queries.trace_published_by(session, self.vhost, self.vendor_id, start)
+            return trace_published_by(session, self.vhost, self.vendor_id, start)
 
     def wait_for(
         self,

@@ -21,15 +21,15 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from hubbench.cases import jsonpath
-from hubbench.cases.material import material_for
-from hubbench.cases.test_cases import (
+from hubbench.cases import (
     CaseCategory,
     CaseStep,
     OfficialCase,
     checklist,
     compare_send_step,
     expected_values,
+    jsonpath,
+    material_for,
     prepare_receive_step,
 )
 from hubbench.engine import functional as fn

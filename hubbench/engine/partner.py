@@ -34,7 +34,7 @@ from hubbench.protocol import (
 )
 
 if TYPE_CHECKING:
-    from hubbench.transport.client import Delivery, HubClient, Inbox
+    from hubbench.transport import Delivery, HubClient, Inbox
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,7 @@ traitant): the partner asks the vendor to take its case over; the vendor's opera
 
 from __future__ import annotations
 
-from hubbench.cases import rules
-from hubbench.cases.factory import CaseContext
+from hubbench.cases import CaseContext, rules
 from hubbench.engine import functional as fn
 from hubbench.engine import initial_reception
 from hubbench.engine.scenario import ScenarioEngine

@@ -30,7 +30,7 @@ class StoreListener:
 
     @classmethod
     def open(cls, db_url: str) -> StoreListener:
-        from hubbench.results.store import ResultsStore
+        from hubbench.results import ResultsStore
 
         return cls(ResultsStore(db_url))
 

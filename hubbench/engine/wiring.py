@@ -20,13 +20,12 @@ from hubbench.errors import SetupError, UsageError
 from hubbench.events import Event
 
 if TYPE_CHECKING:
-    from hubbench.protocol.provenance import Provenance
+    from hubbench.protocol import Provenance
 
 
 def load_context_extras(ctx: RunContext) -> None:
     """Hub settings with the live ports of the running node, and the vhost's schema pack."""
-    from hubbench.hub.node import HubNode
-    from hubbench.hub.settings import HubSettings
+    from hubbench.hub import HubNode, HubSettings
     from hubbench.protocol import load_pack
 
     settings = HubSettings.load(ctx.home)
@@ -50,8 +49,8 @@ def load_context_extras(ctx: RunContext) -> None:
 def run_provenance(ctx: RunContext) -> Provenance:
     """The pack the hub's dispatcher validates this vhost with (as its health reports it), provisional
     as well when the engine's own pack is; the engine's pack alone when the dispatcher has not reported."""
-    from hubbench.hub.supervision import dispatcher_health, vhost_packs
-    from hubbench.protocol.provenance import Provenance
+    from hubbench.hub import dispatcher_health, vhost_packs
+    from hubbench.protocol import Provenance
 
     own = Provenance.of(ctx.require_pack(), ctx.vhost)
     hub_side = Provenance.from_json(vhost_packs(ctx.home, dispatcher_health(ctx.home)).get(ctx.vhost))
@@ -68,12 +67,9 @@ class HubServices(Services):
 
 
 def connect_services(ctx: RunContext, emit: Callable[[Event], None]) -> HubServices:
-    from hubbench.hub.clients import ClientRegistry
-    from hubbench.hub.management import ManagementClient
-    from hubbench.hub.node import HubNode
-    from hubbench.hub.pki import DISPATCHER_CN, Pki
-    from hubbench.results.db import open_database
-    from hubbench.transport.client import HubClient
+    from hubbench.hub import DISPATCHER_CN, ClientRegistry, HubNode, ManagementClient, Pki, registered_client
+    from hubbench.results import open_database
+    from hubbench.transport import HubClient
 
     settings = ctx.settings
     if settings is None:  # `load_context_extras` comes first
@@ -97,7 +93,7 @@ def connect_services(ctx: RunContext, emit: Callable[[Event], None]) -> HubServi
         registry.add(ctx.partner_id, vhosts=vhosts, use_xml=not ctx.link.health_partner, editor="hubbench")
     services = HubServices()
     try:
-        client = HubClient.for_client(
+        client = registered_client(
             ctx.home,
             settings,
             ctx.partner_id,

@@ -1,1 +1,46 @@
-"""hub room."""
+"""hub room: the bench's private RabbitMQ node, its PKI, client registry, topology, management API and the
+dispatcher (`hub.dispatcher`: pure pipeline, aiormq service, worker processes, supervisor).
+
+Other rooms use the names below (`from hubbench.hub import HubNode`), never the modules behind them; a
+name is imported on first use (the face itself loads nothing heavy). Knows nothing of scenarios or verdicts.
+"""
+
+from typing import TYPE_CHECKING
+
+from hubbench._lazy import lazy_face
+
+if TYPE_CHECKING:
+    from hubbench.hub.clients import ClientEntry, ClientRegistry, registered_client
+    from hubbench.hub.management import ManagementClient
+    from hubbench.hub.node import HubNode, broker_bin
+    from hubbench.hub.pki import DISPATCHER_CN, ClientCredentials, Pki
+    from hubbench.hub.settings import HubSettings
+    from hubbench.hub.supervision import describe as describe_dispatcher
+    from hubbench.hub.supervision import (
+        dispatcher_health,
+        pack_warnings,
+        start_dispatcher,
+        stop_dispatcher,
+        vhost_packs,
+    )
+
+__all__ = [
+    "DISPATCHER_CN",
+    "ClientCredentials",
+    "ClientEntry",
+    "ClientRegistry",
+    "HubNode",
+    "HubSettings",
+    "ManagementClient",
+    "Pki",
+    "broker_bin",
+    "describe_dispatcher",
+    "dispatcher_health",
+    "pack_warnings",
+    "registered_client",
+    "start_dispatcher",
+    "stop_dispatcher",
+    "vhost_packs",
+]
+
+__getattr__, __dir__ = lazy_face(__name__, __file__)

@@ -32,6 +32,7 @@ from hubbench.hub.topology import ClientGrant
 
 if TYPE_CHECKING:
     from hubbench.hub.management import ManagementClient
+    from hubbench.transport import HubClient
 
 REGISTRY_FILE = "clients.json"
 DEFAULT_EDITOR = "unknown"
@@ -193,3 +194,19 @@ class ClientRegistry:
 
         node = HubNode(self.home, self.settings)
         return node.management() if node.is_running() else None
+
+
+def registered_client(
+    home: BenchHome,
+    settings: HubSettings,
+    client_id: str,
+    vhost: str | None = None,
+    connection_name: str | None = None,
+) -> HubClient:
+    """A client of the bench's own hub, with the certificate issued by `hubbench clients add`."""
+    from hubbench.transport import HubClient  # pika is loaded only by those that connect
+
+    registry = ClientRegistry(home, settings)
+    entry = registry.show(client_id)
+    return HubClient(client_id, registry.credentials(client_id), settings.host, settings.amqps_port,
+                     vhost or entry.vhosts[0], connection_name, server_hostname=settings.server_hostname)

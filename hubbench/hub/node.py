@@ -32,7 +32,7 @@ from hubbench.hub.pki import DISPATCHER_CN, PROBE_CN, Pki
 from hubbench.hub.settings import HubSettings
 from hubbench.hub.supervision import dispatcher_health
 from hubbench.hub.topology import build_definitions
-from hubbench.transport.tls import connection_parameters, quiet_pika
+from hubbench.transport import connection_parameters, quiet_pika
 
 BIN_ENV = "HUBBENCH_RABBITMQ_BIN"
 DEFAULT_BIN = "/usr/lib/rabbitmq/bin"

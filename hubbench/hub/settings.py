@@ -11,7 +11,7 @@ from typing import Any
 
 from hubbench.errors import UsageError
 from hubbench.home import BenchConfig, BenchHome
-from hubbench.protocol.packs import ASSUMED_3X_VHOSTS
+from hubbench.protocol import ASSUMED_3X_VHOSTS
 from hubbench.vhosts import LINK_VHOSTS
 
 # The vhosts of the 1.0, 2.0 and 3.0 model lines (one dispatcher per vhost: `dispatcher.vhost`,

@@ -26,7 +26,7 @@ def dispatcher_health(home: BenchHome) -> dict[str, Any]:
 def vhost_packs(home: BenchHome, health: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Vhost → the pack its dispatcher validates with (tag, source, checksum, provisional and why) plus
     `assumed` (the vhost name is an assumption); empty while no worker has reported."""
-    from hubbench.protocol.packs import is_assumed
+    from hubbench.protocol import is_assumed
 
     found: dict[str, dict[str, Any]] = {}
     for worker in health.get("workers", []):
@@ -37,7 +37,7 @@ def vhost_packs(home: BenchHome, health: dict[str, Any]) -> dict[str, dict[str, 
 
 def pack_warnings(packs: dict[str, dict[str, Any]]) -> list[str]:
     """One loud French line per vhost whose verdicts would be provisional, or that has no pack at all."""
-    from hubbench.protocol.provenance import Provenance
+    from hubbench.protocol import Provenance
 
     lines = []
     for vhost, data in packs.items():

@@ -1,9 +1,72 @@
-"""results room: the SQLAlchemy store of the bench and the reports built from it.
+"""results room: the SQLAlchemy store of the bench and the reports built from it. Never talks to the broker.
 
 db.open_database(url) → Database          models: tables (trace, runs, scenarios, steps, checks, …)
 trace.TraceRecord / TraceWriter(db_url)   the dispatcher's non-blocking, batched trace
+trace_process.TraceProcess                the same in a child process (the dispatcher's workers)
 store.ResultsStore(db)                    engine listener + query API (runs, matrix, detail, trace,
                                           attestations, overrides, retention)
+queries, views                            read-only queries and the frozen views they return
 verdicts                                  attestation / override / run verdict rules
 reporters.junit / cucumber / json_report  exports of a stored run
+
+Other rooms use the names below (`from hubbench.results import ResultsStore`), never the modules behind
+them; a name is imported on first use (the face itself does not load SQLAlchemy).
 """
+
+from typing import TYPE_CHECKING
+
+from hubbench._lazy import lazy_face
+
+if TYPE_CHECKING:
+    from hubbench.results.db import Database, open_database
+    from hubbench.results.models import Run
+    from hubbench.results.queries import TIERS, matrix, open_prompts, trace_published_by
+    from hubbench.results.reporters.cucumber import cucumber_features, write_cucumber_json
+    from hubbench.results.reporters.json_report import write_json
+    from hubbench.results.reporters.junit import write_junit
+    from hubbench.results.store import ItemAnswer, ResultsStore
+    from hubbench.results.trace import TraceRecord, TraceSink, TraceWriter
+    from hubbench.results.trace_process import TraceProcess
+    from hubbench.results.verdicts import ANSWER_LABELS_FR, ANSWERS
+    from hubbench.results.views import (
+        AttestationView,
+        MatrixRow,
+        MessageView,
+        PromptView,
+        RunDetail,
+        RunSummary,
+        TraceView,
+        as_dict,
+    )
+
+__all__ = [
+    "ANSWERS",
+    "ANSWER_LABELS_FR",
+    "TIERS",
+    "AttestationView",
+    "Database",
+    "ItemAnswer",
+    "MatrixRow",
+    "MessageView",
+    "PromptView",
+    "ResultsStore",
+    "Run",
+    "RunDetail",
+    "RunSummary",
+    "TraceProcess",
+    "TraceRecord",
+    "TraceSink",
+    "TraceView",
+    "TraceWriter",
+    "as_dict",
+    "cucumber_features",
+    "matrix",
+    "open_database",
+    "open_prompts",
+    "trace_published_by",
+    "write_cucumber_json",
+    "write_json",
+    "write_junit",
+]
+
+__getattr__, __dir__ = lazy_face(__name__, __file__)

@@ -13,17 +13,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from hubbench.protocol import codec
-from hubbench.protocol.envelope import (
+from hubbench import protocol
+from hubbench.protocol import (
     HUB_ID,
     EnvelopeView,
+    SchemaPack,
     build_ack,
     build_message,
     custom_content_use_case,
     technical_noreq_use_case,
     technical_use_case,
 )
-from hubbench.protocol.packs import SchemaPack
 from hubbench.sim.case_store import FUNCTIONAL_KINDS
 from hubbench.sim.profiles import DeliveryMode, Profile, SenderIdentity, Settle
 
@@ -64,7 +64,7 @@ class VendorState:
 
 def _ack_reply(own_id: str, to: str, acked_id: str) -> Outgoing:
     env = build_ack(own_id, to, acked_id)
-    body, content_type = codec.encode(env, "json")
+    body, content_type = protocol.encode(env, "json")
     return Outgoing(env, body, content_type, delivery_mode=2)
 
 
@@ -77,8 +77,8 @@ def handle_delivery(profile: Profile, own_id: str, state: VendorState, queue_suf
     returns the log line; `pack` guides the reading of XML bodies (types of the vhost's schemas).
     """
     try:
-        env = codec.decode(body, content_type or "", pack)
-    except codec.DecodeError as exc:
+        env = protocol.decode(body, content_type or "", pack)
+    except protocol.DecodeError as exc:
         return Handling(profile.settle_undecodable, note=f"message indécodable sur .{queue_suffix} : {exc}")
     view = EnvelopeView(env)
     dist_id, sender, kind = view.distribution_id, view.sender_id, view.distribution_kind
@@ -159,7 +159,7 @@ def wrap(profile: Profile, own_id: str, recipient: str, use_case: Mapping[str, A
     if profile.extra_envelope_field:
         env["senderRole"] = "SAMU"
     if fmt == "xml":
-        body, content_type = codec.json_to_xml(env, xml_line), profile.xml_content_type
+        body, content_type = protocol.json_to_xml(env, xml_line), profile.xml_content_type
     else:
-        body, content_type = codec.encode(env, "json")
+        body, content_type = protocol.encode(env, "json")
     return Outgoing(env, body, content_type, profile.delivery_mode)

@@ -14,8 +14,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from hubbench.cases.case_ids import Clock, local_now, shared_case_id
-from hubbench.protocol.envelope import format_datetime
+from hubbench.cases import Clock, local_now, shared_case_id
+from hubbench.protocol import format_datetime
 
 _DEPARTMENT_FALLBACK = "690"
 

@@ -17,13 +17,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from hubbench.cases import jsonpath
-from hubbench.cases.case_ids import Clock, local_now
-from hubbench.cases.factory import NEXSIS_LINK, OPERATIONAL_CHANGES, CaseContext, MessageFactory
+from hubbench.cases import (
+    NEXSIS_LINK,
+    OPERATIONAL_CHANGES,
+    CaseContext,
+    Clock,
+    MessageFactory,
+    jsonpath,
+    local_now,
+)
 from hubbench.errors import UsageError
-from hubbench.protocol.envelope import EnvelopeView, format_datetime
-from hubbench.protocol.kinds import case_id_of, use_case_key
-from hubbench.protocol.packs import SchemaPack
+from hubbench.protocol import EnvelopeView, SchemaPack, case_id_of, format_datetime, use_case_key
 from hubbench.sim.behaviour import Outgoing, wrap
 from hubbench.sim.case_store import CREATE_KINDS, CaseStore, LocalCase, OwnerRequest
 from hubbench.sim.profiles import Profile

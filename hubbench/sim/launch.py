@@ -13,14 +13,13 @@ from pika.adapters.blocking_connection import BlockingConnection
 
 from hubbench.errors import SetupError, UsageError
 from hubbench.home import BenchHome
-from hubbench.hub.pki import ClientCredentials, Pki
-from hubbench.hub.settings import HubSettings
-from hubbench.protocol.packs import SchemaPack, line_of, load_pack, vhost_map
+from hubbench.hub import ClientCredentials, HubSettings, Pki
+from hubbench.protocol import SchemaPack, line_of, load_pack, vhost_map
 from hubbench.sim.functional import CaseDesk, link_of_vhost
 from hubbench.sim.profiles import Profile
 from hubbench.sim.prompts import PromptPoller
 from hubbench.sim.vendor import Connector, LogEntry, ReferenceVendor
-from hubbench.transport.tls import connection_parameters
+from hubbench.transport import connection_parameters
 from hubbench.vhosts import DEFAULT_VHOST
 
 

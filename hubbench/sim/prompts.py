@@ -14,10 +14,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from hubbench.results.db import Database, open_database
-from hubbench.results.models import Run
-from hubbench.results.queries import open_prompts
-from hubbench.results.views import PromptView
+from hubbench.results import Database, PromptView, Run, open_database, open_prompts
 
 POLL_S = 0.3  # every prompt waits half of it on average; 30 vendors in one process poll 100 times a second
 

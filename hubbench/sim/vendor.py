@@ -25,8 +25,8 @@ from pika.exceptions import AMQPError
 from pika.spec import Basic, BasicProperties
 
 from hubbench.errors import BenchError
-from hubbench.protocol.packs import SchemaPack
-from hubbench.results.views import PromptView
+from hubbench.protocol import SchemaPack
+from hubbench.results import PromptView
 from hubbench.sim.behaviour import Outgoing, VendorState, build_sends, handle_delivery
 from hubbench.sim.functional import FUNCTIONAL_ACTIONS, CaseDesk
 from hubbench.sim.profiles import Profile, Settle

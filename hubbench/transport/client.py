@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
 from queue import Empty, SimpleQueue
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pika
 import pika.exceptions as pex
@@ -30,10 +30,6 @@ from pika.adapters.blocking_connection import BlockingChannel, BlockingConnectio
 from hubbench.errors import BenchError
 from hubbench.transport.tls import Identity, connection_parameters, quiet_pika
 from hubbench.vhosts import DEFAULT_VHOST
-
-if TYPE_CHECKING:
-    from hubbench.home import BenchHome
-    from hubbench.hub.settings import HubSettings
 
 QUEUE_KINDS = ("message", "ack", "info")
 _CONNECTION_LOST = (pex.AMQPConnectionError, pex.ConnectionWrongStateError, pex.StreamLostError, OSError)
@@ -96,14 +92,6 @@ def _decode_json(body: bytes) -> Any:
         return None
 
 
-def _credentials_for(home: BenchHome, settings: HubSettings, client_id: str) -> tuple[Identity, str]:
-    from hubbench.hub.clients import ClientRegistry
-
-    registry = ClientRegistry(home, settings)
-    entry = registry.show(client_id)
-    return registry.credentials(client_id), entry.vhosts[0]
-
-
 class HubClient:
     def __init__(
         self,
@@ -128,20 +116,6 @@ class HubClient:
         self.reconnections = 0
         self._conn: BlockingConnection | None = None
         self._channels: dict[bool, BlockingChannel] = {}
-
-    @classmethod
-    def for_client(
-        cls,
-        home: BenchHome,
-        settings: HubSettings,
-        client_id: str,
-        vhost: str | None = None,
-        connection_name: str | None = None,
-    ) -> HubClient:
-        """A client of the bench's own hub, with the certificate issued by `hubbench clients add`."""
-        credentials, first_vhost = _credentials_for(home, settings, client_id)
-        return cls(client_id, credentials, settings.host, settings.amqps_port, vhost or first_vhost,
-                   connection_name, server_hostname=settings.server_hostname)
 
     def parameters(self, *, heartbeat: int = 30, suffix: str = "") -> pika.ConnectionParameters:
         return connection_parameters(

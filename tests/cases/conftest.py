@@ -7,7 +7,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from support.official import LINE_DIRS, official_pack
 
-from hubbench.cases.material import PackMaterial, material_for
 from hubbench.protocol.packs import SchemaPack
 
 PARIS_SUMMER = timezone(timedelta(hours=2))
@@ -21,8 +20,3 @@ def fixed_clock():
 @pytest.fixture(scope="session", params=sorted(LINE_DIRS))
 def pack(request: pytest.FixtureRequest) -> SchemaPack:
     return official_pack(request.param)
-
-
-@pytest.fixture(scope="session")
-def material3(pack3: SchemaPack) -> PackMaterial:
-    return material_for(pack3)

@@ -3,7 +3,8 @@
 Rules: `ansforge/SAMU-Hub-Modeles` `converter/converter/cisu/resources_info/resources_info_cisu_converter.py`,
 `…/resources_info_cisu_helper.py`, `…/cisu/resources_status/resources_status_converter.py`,
 `…/cisu/reference/reference_converter.py` (`converter-2.7.5-rc.1`); expectations after its tests
-`converter/tests/cisu/test_resources_info_converter.py` and `test_resources_status_converter.py`.
+`converter/tests/cisu/test_resources_info_converter.py` and
+`converter/tests/cisu/test_resources_status_converter.py`.
 """
 
 from __future__ import annotations

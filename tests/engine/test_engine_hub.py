@@ -18,6 +18,7 @@ import pytest
 from hubbench.engine.context import RunOptions, Timeouts
 from hubbench.engine.runner import run
 from hubbench.events import Event, PromptShown, Verdict
+from hubbench.hub.clients import registered_client
 from hubbench.protocol import EnvelopeView, build_ack, build_message, custom_content_use_case, decode, encode
 from hubbench.protocol.packs import load_pack
 from hubbench.transport.client import AckMode, Delivery, HubClient, Inbox, TransportError
@@ -110,7 +111,7 @@ def test_tiers_1_to_3_well_behaved_vendor(live_hub: Any) -> None:
     hub = live_hub
     client_id = f"fr.health.samu{uuid.uuid4().hex[:5]}"
     hub.registry.add(client_id, vhosts=[VHOST])
-    client = HubClient.for_client(hub.home, hub.settings, client_id, VHOST, f"{client_id}-vendor")
+    client = registered_client(hub.home, hub.settings, client_id, VHOST, f"{client_id}-vendor")
     vendor = WellBehavedVendor(client, load_pack(vhost=VHOST, home=hub.home))
     try:
         options = RunOptions(

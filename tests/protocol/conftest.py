@@ -8,17 +8,11 @@ import pytest
 from support.official import LINE_DIRS, official_pack
 
 from hubbench.protocol.packs import SchemaPack
-from hubbench.protocol.validator import PackValidator, validator_for
 
 
 @pytest.fixture(scope="session")
 def packs() -> dict[str, SchemaPack]:
     return {line: official_pack(line) for line in LINE_DIRS}
-
-
-@pytest.fixture(scope="session")
-def val3(pack3: SchemaPack) -> PackValidator:
-    return validator_for(pack3)
 
 
 @pytest.fixture()

@@ -7,7 +7,8 @@
   test that needs it and stopped at the end of the session.
 - `live_hub` (module): `hub_node` with its dispatcher running and the run environment set for the module
   (`HUBBENCH_HOME` = the node's home, `HUBBENCH_PACK_SOURCE` = the official models).
-- `pack3` (session): the official pack of the 3.x line (support/official.py).
+- `pack3`, `val3`, `material3` (session): the official pack of the 3.x line (support/official.py), its
+  validator and its material (examples, test cases).
 - `free_ports`: factory `free_ports(n)` → n free ports (for tests that start their own node).
 
 Tests that use the node are marked `@pytest.mark.broker`.
@@ -19,7 +20,9 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from hubbench.cases.material import PackMaterial, material_for
 from hubbench.protocol.packs import SchemaPack
+from hubbench.protocol.validator import PackValidator, validator_for
 from support.dispatcher import Dispatcher, dispatcher_for, run_environment
 from support.hub import HubFixture, open_hub, pick_free_ports
 from support.official import official_pack
@@ -52,3 +55,13 @@ def live_hub(dispatcher: Dispatcher) -> Iterator[HubFixture]:
 @pytest.fixture(scope="session")
 def pack3() -> SchemaPack:
     return official_pack("3")
+
+
+@pytest.fixture(scope="session")
+def val3(pack3: SchemaPack) -> PackValidator:
+    return validator_for(pack3)
+
+
+@pytest.fixture(scope="session")
+def material3(pack3: SchemaPack) -> PackMaterial:
+    return material_for(pack3)

@@ -21,7 +21,7 @@ from typing import Any
 from hubbench.errors import SetupError
 from hubbench.home import BenchHome
 from hubbench.hub import procs
-from hubbench.hub.clients import ClientEntry, ClientRegistry
+from hubbench.hub.clients import ClientEntry, ClientRegistry, registered_client
 from hubbench.hub.management import ManagementClient
 from hubbench.hub.node import HubNode, broker_bin
 from hubbench.hub.pki import DISPATCHER_CN, Pki
@@ -128,7 +128,7 @@ class HubFixture:
         entry = self.registry.get(client_id)
         if entry is None or entry.revoked:
             self.registry.add(client_id)
-        hub_client = HubClient.for_client(self.home, self.settings, client_id, vhost or self.vhost,
+        hub_client = registered_client(self.home, self.settings, client_id, vhost or self.vhost,
                                           connection_name)
         self._clients.append(hub_client)
         return hub_client

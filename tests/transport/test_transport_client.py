@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from support.hub import HubFixture
 
+from hubbench.hub.clients import registered_client
 from hubbench.hub.management import poll_until
-from hubbench.transport.client import AckMode, Delivery, HubClient, StaleDelivery
+from hubbench.transport.client import AckMode, Delivery, StaleDelivery
 
 pytestmark = pytest.mark.broker
 WAIT_S = 60.0  # bound of every wait for the broker: generous, the machine is shared and loaded
@@ -141,7 +142,7 @@ def test_publisher_reconnects_after_forced_close(hub_node: HubFixture) -> None:
 
 def test_for_client_uses_registry_credentials(hub_node: HubFixture) -> None:
     entry = hub_node.add_client(vhosts=[hub_node.settings.vhosts[2]])
-    client = HubClient.for_client(hub_node.home, hub_node.settings, entry.client_id)
+    client = registered_client(hub_node.home, hub_node.settings, entry.client_id)
     assert client.vhost == hub_node.settings.vhosts[2]
     assert client.credentials.cert == hub_node.pki.credentials(entry.client_id).cert
     with client:

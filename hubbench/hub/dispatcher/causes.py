@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from hubbench.protocol.validator import Issue
+from hubbench.protocol import Issue
 
 INTERNAL_ERROR = "An internal server error has occurred, please contact the administration team"
 CONTENT_TYPE = (

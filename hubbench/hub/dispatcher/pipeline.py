@@ -61,14 +61,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from hubbench import protocol
 from hubbench.conversion import ConversionError, Converted, conversion_decision, convert
 from hubbench.hub.dispatcher import causes
-from hubbench.protocol import codec
-from hubbench.protocol.codes import ErrorCode
-from hubbench.protocol.envelope import EnvelopeView, build_error_report, message_of
-from hubbench.protocol.kinds import KINDS, RC_DE_FIELDS, queue_suffix
-from hubbench.protocol.packs import SchemaPack
-from hubbench.protocol.validator import Issue, PackValidator
+from hubbench.protocol import (
+    KINDS,
+    RC_DE_FIELDS,
+    EnvelopeView,
+    ErrorCode,
+    Issue,
+    PackValidator,
+    SchemaPack,
+    build_error_report,
+    message_of,
+    queue_suffix,
+)
 
 JSON = "application/json"
 XML = "application/xml"
@@ -195,7 +202,7 @@ def wants_xml(client_id: str, use_xml: Mapping[str, bool], *, forwarding: bool) 
 
 
 def encode(env: Mapping[str, Any], xml: bool, ctx: DispatchContext) -> tuple[bytes, str]:
-    return codec.encode(env, "xml" if xml else "json", pack=ctx.pack)
+    return protocol.encode(env, "xml" if xml else "json", pack=ctx.pack)
 
 
 # ---------------------------------------------------------------------------------------------- decide
@@ -239,8 +246,8 @@ def _read(inbound: Inbound, ctx: DispatchContext, facts: Facts) -> tuple[dict[st
         raise _Refused(ErrorCode.SCHEMA_NOT_FOUND, causes.INTERNAL_ERROR, extract_distribution_id(body),
                        explanation=f"aucun pack de schémas pour le vhost « {inbound.vhost} »")
     try:
-        env = codec.decode(body, fmt, ctx.pack)
-    except codec.DecodeError as exc:
+        env = protocol.decode(body, fmt, ctx.pack)
+    except protocol.DecodeError as exc:
         if exc.reason == "not_object":  # readable JSON (array, string…): the hub's schema check fails → 300
             issue = Issue("$", "type", "object", exc.detail, f"enveloppe : objet JSON attendu, {exc.detail}",
                           "envelope")
@@ -381,8 +388,8 @@ def decide_dead_letter(inbound: Inbound, ctx: DispatchContext) -> Reject | Drop:
     sender = inbound.headers.get(ORIGINAL_ROUTING_KEY)
     env: Any = None
     try:
-        env = codec.decode(inbound.body, inbound.content_type, ctx.pack)
-    except codec.DecodeError:
+        env = protocol.decode(inbound.body, inbound.content_type, ctx.pack)
+    except protocol.DecodeError:
         env = None
     view = EnvelopeView(env if isinstance(env, Mapping) else {})
     _fill(facts, view, None)

@@ -62,9 +62,8 @@ from hubbench.hub.dispatcher.pipeline import (
     error_report,
     extract_distribution_id,
 )
-from hubbench.protocol.codes import ErrorCode
-from hubbench.protocol.validator import PackValidator
-from hubbench.results.trace import TraceRecord, TraceSink
+from hubbench.protocol import ErrorCode, PackValidator
+from hubbench.results import TraceRecord, TraceSink
 
 log = logging.getLogger(__name__)
 
@@ -477,8 +476,7 @@ def load_validators(vhosts: list[str], load: Callable[[str], Any], tag_of: Calla
                     ) -> tuple[dict[str, PackValidator | None], dict[str, dict[str, Any]]]:
     """The pack validator of each vhost (a vhost whose pack cannot be had answers 301, hub behaviour),
     and each vhost's pack provenance (tag, source, checksum, provisional and why) for `hub status`."""
-    from hubbench.protocol.provenance import Provenance
-    from hubbench.protocol.validator import validator_for
+    from hubbench.protocol import Provenance, validator_for
 
     out: dict[str, PackValidator | None] = {}
     provenance: dict[str, dict[str, Any]] = {}

@@ -21,9 +21,9 @@ from hubbench.hub.dispatcher import files
 from hubbench.hub.dispatcher.service import DispatcherService, load_validators
 from hubbench.hub.pki import DISPATCHER_CN, Pki
 from hubbench.hub.settings import HubSettings
-from hubbench.protocol.packs import load_pack, vhost_map
-from hubbench.results.trace_process import TraceProcess
-from hubbench.transport.tls import ssl_context
+from hubbench.protocol import load_pack, vhost_map
+from hubbench.results import TraceProcess
+from hubbench.transport import ssl_context
 
 log = logging.getLogger(__name__)
 HEARTBEAT_S = 1.0
