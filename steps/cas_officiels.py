@@ -1,14 +1,10 @@
-"""Official test cases (features/cas-officiels-<liaison>.feature, generated from test_cases.json)."""
+"""Official test cases (features/cas-officiels.feature: one scenario per case of the vhost's pack)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from pytest_bdd import given, parsers, then, when
 
 from hubbench.engine import ScenarioEngine, official_cases
-
-FEATURES_DIR = Path(__file__).resolve().parent.parent / "features"
 
 
 @given(parsers.parse('le cas de test officiel "{label}" du pack du vhost'))
@@ -24,9 +20,3 @@ def play(bench: ScenarioEngine, rule: str) -> None:
 @then(parsers.parse("une personne atteste les valeurs affichées des étapes de réception [{rule}]"))
 def attest(bench: ScenarioEngine, rule: str) -> None:
     official_cases.attest_checklists(bench)
-
-
-@then(parsers.parse("chaque cas de test officiel {link} du pack du vhost a un scénario dans ce fichier"))
-def coverage(bench: ScenarioEngine, link: str) -> None:
-    feature = official_cases.feature_path(FEATURES_DIR, link)
-    official_cases.check_coverage(bench, feature, "Cas officiels — un scénario par cas du pack")

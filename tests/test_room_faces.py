@@ -13,7 +13,7 @@ import pytest
 
 from hubbench._lazy import face_imports
 
-ROOMS = ("protocol", "hub", "transport", "cases", "results", "engine", "sim", "campaigns")
+ROOMS = ("protocol", "hub", "transport", "cases", "results", "engine", "sim", "campaigns", "promptapi")
 HEAVY = ("sqlalchemy", "pika", "aiormq", "lxml", "pytest", "jsonschema_rs", "cryptography", "requests")
 
 

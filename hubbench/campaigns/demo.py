@@ -1,11 +1,13 @@
 """The demo: the local hub, reference vendors (conforming and faulty), every tier on every link.
 
-The conforming vendor also runs as a separate product on the 3.x-line vhosts of 15-15 and 15-SMUR: the
-official test cases are published for that model line only, so that is where the demo plays them.
+Tier 6 plays the official test cases of each vhost's pack (15-15_v1.5: tag 1.3.0, ten 15-15 cases;
+15-smur_v1.4 publishes none for 15-SMUR, said once). The conforming vendor also runs as a separate
+product on the 3.x-line vhosts of 15-15 and 15-SMUR, where the pack (3.4.1) has the 10 + 4 cases.
 
 Each run is a `hubbench run` subprocess (the engine runs pytest in-process, one run per process),
 with its own partner id, so runs proceed side by side; the simulators run as threads of the demo
-process and act on the prompts the runs store in the results database.
+process and act on the prompts of each run through its public prompt API (docs/prompt-api.md), found in
+the discovery file the run writes in the bench home.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ LINE_3_VHOSTS = (("15-15", "15-15_v2.1"), ("15-SMUR", "15-smur_v1.7"))  # assume
 
 DEMO_VENDORS: tuple[DemoVendor, ...] = (
     DemoVendor("Démo A — LRM conforme", "fr.health.samu901", "conforme"),
-    # Same product on the 3.x model line: its own row of the matrix, where the official cases run.
+    # Same product on the 3.x model line: its own row of the matrix (3.4.1 pack: 10 + 4 official cases).
     DemoVendor("Démo A — LRM conforme, modèle 3.x", "fr.health.samu905", "conforme", LINE_3_VHOSTS),
     DemoVendor("Démo B — sans ack AMQP", "fr.health.samu902", "sans-ack"),  # tier 2
     DemoVendor("Démo C — sans RC-REF", "fr.health.samu903", "sans-rc-ref"),  # tier 3 (and 4–7: no RC-REF)

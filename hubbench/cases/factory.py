@@ -232,10 +232,26 @@ def _write_identity(key: str, body: Any, ctx: CaseContext) -> None:
         body["caseId"] = ctx.case_id
         if "owner" in body:
             body["owner"] = ctx.owner
-    elif key == "rpis" and isinstance(body.get("context"), dict):
-        context = body["context"]  # caseId only on the 1.x line; senderCaseId from 2.x
-        for field, value in (("caseId", ctx.case_id), ("senderCaseId", ctx.sender_case_id)):
-            if field in context:
-                context[field] = value
+    elif key == "rpis":
+        _write_rpis_identity(body, ctx)
     elif "caseId" in body:
         body["caseId"] = ctx.case_id
+
+
+def organisation_of(client_id: str) -> str:
+    """{pays}.{domaine}.{organisation} of a client id (`fr.health.samu770.smur` → `fr.health.samu770`)."""
+    return ".".join(client_id.split(".")[:3])
+
+
+def _write_rpis_identity(body: dict[str, Any], ctx: CaseContext) -> None:
+    """RS-RPIS names the SAMU that engages the SMUR by its organisation only: 2.x `context.orgId` and
+    1.x `event.samuId` allow three labels (`^[a-z]{2,3}\\.[a-z]+\\.[a-zA-Z0-9_]*$`), so a tablet's
+    client id `fr.health.samuXXX.smur` is cut to its SAMU; 3.x allows 4–10 labels and gets the same."""
+    context, event = body.get("context"), body.get("event")
+    if isinstance(context, dict):  # caseId only on the 1.x line; senderCaseId from 2.x
+        for field, value in (("caseId", ctx.case_id), ("senderCaseId", ctx.sender_case_id),
+                             ("orgId", organisation_of(ctx.sender_id))):
+            if field in context:
+                context[field] = value
+    if isinstance(event, dict) and "samuId" in event:
+        event["samuId"] = organisation_of(ctx.sender_id)

@@ -1,6 +1,9 @@
 """The official test cases (`csv_parser/out/test_cases.json`) and the official runner's comparison rules.
 
 The official runner (`ansforge/SAMU-Hub-Sante`, `web/lrm/client/pages/test/`): categories → cases → steps.
+One shape is read on every line: tags 1.3.0 (1.x field names in the paths and examples), 2.x and 3.x
+publish it alike; the older 1.0/1.1 shape (steps with `requiredValues` / `verificationLevel`) is refused
+with a French message naming tag 1.3.0.
 Expected values of a step = every leaf JSONPath of its example file (`$..*`), minus `ignoredProperties`, minus
 values that look like a date-time. A `send` step (the vendor sends) passes when every expected path resolves
 in the vendor's message and holds the expected value; a `receive` step (the bench sends) sends the example
@@ -122,7 +125,16 @@ def _case(category: str, raw: Any) -> OfficialCase:
     return OfficialCase(category, label, _text(raw, "description", label), steps)
 
 
+OLD_FORMAT_KEYS = frozenset({"requiredValues", "verificationLevel"})
+
+
 def _step(where: str, raw: Any) -> CaseStep:
+    if isinstance(raw, Mapping) and "ignoredProperties" not in raw and OLD_FORMAT_KEYS & set(raw):
+        raise TestCasesError(
+            f"test_cases.json, {where} : ancien format (requiredValues / verificationLevel, tags 1.0 et 1.1) "
+            "que le runner officiel actuel ne lit plus ; la ligne 1.x publie ses cas au format actuel dans "
+            "le tag 1.3.0"
+        )
     step_type = _text(raw, "type", where)
     if step_type not in ("send", "receive"):
         raise TestCasesError(f"{where} : type d'étape attendu send ou receive, reçu {step_type!r}")

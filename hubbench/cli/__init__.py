@@ -30,8 +30,8 @@ COMMANDS = (
     LazyCommand("sim", "hubbench.cli.sim",
                 "Fait tourner un vendeur de référence (conforme ou fautif) branché sur le hub local."),
     LazyCommand("demo", "hubbench.cli.demo",
-                "Démonstration : hub local, vendeurs de référence (conforme, aussi en modèle 3.x avec les "
-                "cas officiels, et fautifs), matrice."),
+                "Démonstration : hub local, vendeurs de référence (conforme, aussi en modèle 3.x, et "
+                "fautifs) ; les cas de test officiels du pack de chaque vhost au palier 6 ; matrice."),
     LazyCommand("console", "hubbench.cli.console",
                 "Console de conformité (Streamlit) : matrice, détail, attestations, certificats, "
                 "graphiques."),

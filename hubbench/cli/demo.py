@@ -1,5 +1,5 @@
-"""`hubbench demo`: hub up, reference vendors through every tier on every link (official cases on the 3.x
-line), verdict matrix."""
+"""`hubbench demo`: hub up, reference vendors through every tier on every link (official cases of each
+vhost's pack in tier 6), verdict matrix."""
 
 from __future__ import annotations
 
@@ -57,8 +57,8 @@ def demo(
     parallel: int = typer.Option(7, "--parallel", min=1, max=12, help="Campagnes menées en même temps."),
     stop_hub: bool = typer.Option(False, "--stop-hub", help="Arrête le hub à la fin."),
 ) -> None:
-    """Démonstration : hub local, vendeurs de référence (conforme, aussi en modèle 3.x avec les cas
-    officiels, et fautifs), matrice."""
+    """Démonstration : hub local, vendeurs de référence (conforme, aussi en modèle 3.x, et fautifs) ; les
+    cas de test officiels du pack de chaque vhost au palier 6 ; matrice."""
     chosen_links = d.check_links([p for p in links.split(",") if p.strip()])
     tier_list, missing = d.tiers_with_scenarios(parse_tiers(tiers))
     if missing:

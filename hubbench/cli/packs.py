@@ -18,6 +18,7 @@ from hubbench.protocol import CacheCheck, check_cache, pack_source
 from hubbench.protocol.pack_cache import (  # the cache `hubbench packs` drives: kept by module on purpose
     Fetched,
     PackState,
+    VhostPack,
     cached_tags,
     fetch,
     tags_for,
@@ -83,6 +84,9 @@ def list_command(
     if any(row.assumed for row in rows):
         typer.echo(f"\nNom « supposé » : vhost de la ligne 3.x dont aucune source publique ne donne le "
                    f"nom ; à confirmer, réglable par [assumed_vhosts] dans {home.config_file}.")
+    typer.echo("\nPourquoi ce pack :")
+    for (tag, reason), vhosts in _reasons(rows).items():
+        typer.echo(f"  {tag:<7}{', '.join(vhosts)} — {reason}")
     typer.echo("\nPacks :")
     for tag, state in sorted(states.items()):
         files = f" — {state.files} fichiers, {_size(state.size)}" if state.files else ""
@@ -90,6 +94,14 @@ def list_command(
     for check in others:
         status = "intact" if check.unchanged else "MODIFIÉ (hubbench packs verify)"
         typer.echo(f"  {check.tag:<7}en cache, hors correspondance vhost — {status} — source {check.source}")
+
+
+def _reasons(rows: list[VhostPack]) -> dict[tuple[str, str], list[str]]:
+    """(tag, reason) → its vhosts, in the order of the map: one line per reason, not per vhost."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        grouped.setdefault((row.tag, row.reason or "—"), []).append(row.vhost)
+    return grouped
 
 
 def _progress() -> Any:

@@ -8,10 +8,13 @@ reads « … (provisoire) » and a red line says why.
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 
 import typer
 from rich.console import Console
@@ -159,6 +162,21 @@ def official_cases_table(result: RunResult) -> Table | None:
     return table
 
 
+def require_client_of(vendor: str, client_id: str) -> None:
+    """The client is registered, not revoked, for this very vendor: a vendor's account never runs with
+    another vendor's client (its certificate, queues and messages)."""
+    from hubbench.home import BenchHome
+    from hubbench.hub import ClientRegistry
+
+    entry = ClientRegistry(BenchHome.from_env()).get(client_id)
+    if entry is None or entry.revoked or entry.editor != vendor.strip():
+        raise UsageError(
+            f"Le client {client_id} n'est pas enregistré pour l'éditeur {vendor.strip()}",
+            hint=f"l'administrateur l'enregistre : hubbench clients add {client_id} "
+            f"--editor '{vendor.strip()}'",
+        )
+
+
 def run_command(
     vendor: Annotated[str, typer.Option("--vendor", help="Nom de l'éditeur / du produit testé.")],
     client_id: Annotated[str, typer.Option("--client-id", help="Identifiant client du système testé.")],
@@ -188,26 +206,57 @@ def run_command(
     scenario: Annotated[
         list[str] | None, typer.Option("--scenario", help="Filtre sur le nom (répétable).")
     ] = None,
+    registered_client: Annotated[
+        bool,
+        typer.Option(
+            "--registered-client",
+            help="Exige un client enregistré pour cet éditeur (clients add ID --editor NOM) ; la console "
+            "l'impose aux comptes éditeur.",
+        ),
+    ] = False,
+    prompts_jsonl: Annotated[
+        str | None, typer.Option("--prompts-jsonl", help="Invites en JSON lines : fichier, ou - (stdout).")
+    ] = None,
+    prompt_api_port: Annotated[
+        int, typer.Option("--prompt-api-port", help="Port de l'API des invites (0 : port libre).")
+    ] = 0,
+    no_prompt_api: Annotated[
+        bool, typer.Option("--no-prompt-api", help="Sans API HTTP des invites.")
+    ] = False,
+    attestation_wait: Annotated[
+        float, typer.Option("--attestation-wait", help="Attente d'une réponse d'attestation via l'API (s).")
+    ] = 0.0,
 ) -> None:
     """Lance les scénarios des paliers contre le système d'un éditeur raccordé au hub du banc."""
     if timeout is not None and timeout <= 0:
         raise UsageError(f"--timeout : durée positive attendue, reçu {timeout:g}")
+    if registered_client:
+        require_client_of(vendor, client_id)
+    if not 0 <= prompt_api_port <= 65535:
+        raise UsageError(f"--prompt-api-port : port de 0 à 65535 attendu, reçu {prompt_api_port}")
+    if attestation_wait < 0:
+        raise UsageError(f"--attestation-wait : durée positive ou nulle attendue, reçu {attestation_wait:g}")
     console = Console(stderr=True)
-    options = RunOptions(
-        vendor=vendor,
-        client_id=client_id,
-        link=link,
-        vhost=vhost,
-        tiers=parse_tiers(tiers),
-        answers=answers,
-        partner_id=partner_id,
-        timeout=timeout,
-        timeouts=Timeouts.fast() if fast else Timeouts(),
-        strict=strict,
-        names=tuple(scenario or ()),
-        listeners=[Progress(console)],
-    )
-    result = run(options)
+    with _jsonl_stream(prompts_jsonl) as stream:
+        options = RunOptions(
+            vendor=vendor,
+            client_id=client_id,
+            link=link,
+            vhost=vhost,
+            tiers=parse_tiers(tiers),
+            answers=answers,
+            partner_id=partner_id,
+            timeout=timeout,
+            timeouts=Timeouts.fast() if fast else Timeouts(),
+            strict=strict,
+            names=tuple(scenario or ()),
+            listeners=[Progress(console)],
+            prompt_api_port=None if no_prompt_api else prompt_api_port,
+            prompts_jsonl=stream,
+            attestation_wait=attestation_wait,
+            announce=lambda line: console.print(line, highlight=False, soft_wrap=True),
+        )
+        result = run(options)
     console.print(summary_table(result))
     cases = official_cases_table(result)
     if cases is not None:
@@ -221,6 +270,23 @@ def run_command(
         console.print("Exécution interrompue : les étapes terminées sont conservées.", style="bold red")
     _write_reports(result.run_id, junit, cucumber_json, json_path, console)
     raise typer.Exit(result.exit_code)
+
+
+@contextlib.contextmanager
+def _jsonl_stream(target: str | None) -> Iterator[IO[str] | None]:
+    """The prompts' JSON-lines stream: None, stdout ("-"), or a file (UTF-8, line-buffered)."""
+    if target is None:
+        yield None
+        return
+    if target == "-":
+        yield sys.stdout
+        return
+    try:
+        out = open(target, "w", encoding="utf-8", buffering=1)  # noqa: SIM115 — closed below
+    except OSError as exc:
+        raise UsageError(f"--prompts-jsonl : impossible d'écrire {target} ({exc.strerror})") from exc
+    with out:
+        yield out
 
 
 def _write_reports(

@@ -14,10 +14,19 @@ Answers file (YAML or JSON, UTF-8), validated before the run starts:
 
 Keys are the attestation keys written in the features. Without an answer the step ends
 "à attester" (pending_attestation): never passed silently.
+
+What the official test console offers a tester on a case's step ("Re-envoyer le message", "Passer à
+l'étape suivante") is given in an optional `steps` table, keyed "<case slug>/<step id>" (the slug is
+the case label in lower-case ASCII words joined by "-", as in the case's attestation keys):
+
+    steps:
+      monsieur-x-editeur-09-hub-sante-31/02a: passer     # skip: recorded "non exécuté", never passed
+      didier-morel-roles-hub-sante-77-editeur-94/01a: renvoyer   # resend (receive) / ask again (send)
 """
 
 from __future__ import annotations
 
+import enum
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,7 +47,7 @@ _SYNONYMS = {
     "invalid": "invalid",
     "invalide": "invalid",
 }
-_TOP_KEYS = {"version", "by", "answers"}
+_TOP_KEYS = {"version", "by", "answers", "steps"}
 _ENTRY_KEYS = {"answer", "items", "comment"}
 
 
@@ -54,10 +63,22 @@ class Answer:
         return tuple([self.single or "invalid"] * max(count, 1))
 
 
+class StepControl(enum.StrEnum):
+    """An operator's choice on one step of an official case, as the official test console offers."""
+
+    RESEND = "renvoyer"
+    SKIP = "passer"
+
+
+_STEP_SYNONYMS = {"renvoyer": StepControl.RESEND, "resend": StepControl.RESEND,
+                  "passer": StepControl.SKIP, "skip": StepControl.SKIP}
+
+
 @dataclass(frozen=True)
 class AnswersFile:
     by: str
     answers: dict[str, Answer] = field(default_factory=dict)
+    steps: dict[str, StepControl] = field(default_factory=dict)
 
     def get(self, key: str) -> Answer | None:
         return self.answers.get(key)
@@ -95,7 +116,16 @@ def parse_answers(data: Any, *, source: str = "réponses") -> AnswersFile:
     if not isinstance(raw_answers, dict):
         raise bad("« answers » doit associer une clé d'attestation à une réponse")
     answers = {str(key): _parse_entry(str(key), value, bad) for key, value in raw_answers.items()}
-    return AnswersFile(by=by.strip(), answers=answers)
+    raw_steps = data.get("steps") or {}
+    if not isinstance(raw_steps, dict):
+        raise bad("« steps » doit associer « <cas>/<étape> » à renvoyer ou passer")
+    steps = {}
+    for key, value in raw_steps.items():
+        control = _STEP_SYNONYMS.get(value.strip().lower()) if isinstance(value, str) else None
+        if control is None or "/" not in str(key):
+            raise bad(f"steps, {key} : attendu « <cas>/<étape> » : renvoyer ou passer, reçu {value!r}")
+        steps[str(key)] = control
+    return AnswersFile(by=by.strip(), answers=answers, steps=steps)
 
 
 def _parse_entry(key: str, value: Any, bad: Callable[[str], UsageError]) -> Answer:
@@ -130,11 +160,27 @@ def answers_verdict(answers: tuple[str, ...]) -> Verdict:
     return Verdict.FAILED if "invalid" in answers else Verdict.PASSED
 
 
+LiveAnswers = Callable[[str], tuple[str, Answer] | None]  # attestation id → (by, answer), bounded wait
+
+
 class Attestor:
-    def __init__(self, run_id: str, emit: Callable[[Event], None], answers: AnswersFile | None) -> None:
+    def __init__(
+        self,
+        run_id: str,
+        emit: Callable[[Event], None],
+        answers: AnswersFile | None,
+        live: LiveAnswers | None = None,
+    ) -> None:
         self.run_id = run_id
         self._emit = emit
         self._answers = answers
+        self._live = live  # answers given during the run through the prompt API
+
+    def step_control(self, key: str) -> tuple[StepControl, str] | None:
+        """The operator's choice for the official-case step `key` ("<case slug>/<step id>"), and who."""
+        if self._answers is None or key not in self._answers.steps:
+            return None
+        return self._answers.steps[key], self._answers.by
 
     def attest(
         self,
@@ -144,7 +190,8 @@ class Attestor:
         items: list[dict[str, Any]],
         record_check: Callable[[Verdict, str, str, str], object],
     ) -> Verdict:
-        """Ask a person; apply the answers file if it has `key`, else raise `AttestationNeeded`."""
+        """Ask a person; apply the answers file if it has `key`, else an answer given through the prompt
+        API in time, else raise `AttestationNeeded`."""
         attestation_id = f"{self.run_id}-{key}"
         self._emit(
             AttestationRequested(
@@ -156,7 +203,10 @@ class Attestor:
             )
         )
         answer = self._answers.get(key) if self._answers else None
-        if answer is None or self._answers is None:
+        by = self._answers.by if self._answers else ""
+        if answer is None and self._live is not None:
+            by, answer = self._live(attestation_id) or ("", None)
+        if answer is None:
             raise AttestationNeeded(f"À attester par une personne : {question} (clé « {key} »)")
         given = answer.for_items(len(items))
         if len(given) != max(len(items), 1):
@@ -171,17 +221,17 @@ class Attestor:
                 answers=tuple(
                     {"item": i, "answer": a, "comment": answer.comment} for i, a in enumerate(given)
                 ),
-                answered_by=self._answers.by,
+                answered_by=by,
                 comment=answer.comment,
             )
         )
         labels = [str(item.get("label") or item.get("path") or question) for item in items] or [question]
         for label, given_answer in zip(labels, given, strict=True):
             verdict = answers_verdict((given_answer,))
-            record_check(verdict, f"Attestation — {label}", "valid", f"{given_answer} ({self._answers.by})")
+            record_check(verdict, f"Attestation — {label}", "valid", f"{given_answer} ({by})")
         verdict = answers_verdict(given)
         if verdict is Verdict.FAILED:
-            failure = CheckFailed(f"Attestation « {key} »", "valid", f"invalid ({self._answers.by})")
+            failure = CheckFailed(f"Attestation « {key} »", "valid", f"invalid ({by})")
             failure.recorded = True  # every item was recorded above with its own verdict
             raise failure
         return verdict

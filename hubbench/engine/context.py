@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from hubbench.engine.clock import Clock
 from hubbench.engine.links import Link
@@ -54,6 +55,13 @@ class RunOptions:
     names: tuple[str, ...] = ()  # keep only scenarios whose name contains one of these (case-insensitive)
     listeners: list[Listener] = field(default_factory=list)
     run_id: str | None = None
+    # The prompt API (docs/prompt-api.md): port (0 = a free one; None = no API), address, JSON-lines
+    # stream of the prompts, how long an attestation waits for an answer through the API.
+    prompt_api_port: int | None = 0
+    prompt_api_host: str = "127.0.0.1"
+    prompts_jsonl: IO[str] | None = None
+    attestation_wait: float = 0.0
+    announce: Callable[[str], None] | None = None  # French lines for the user (the API's URL and token)
 
 
 @dataclass

@@ -71,6 +71,13 @@ class NotApplicable(EngineOutcome):
     verdict = Verdict.NOT_APPLICABLE
 
 
+class OperatorSkipped(EngineOutcome):
+    """The operator chose to skip a step (official cases, "passer à l'étape suivante"): the scenario is
+    "non exécuté", never passed, even when every step it did play passed."""
+
+    verdict = Verdict.SKIPPED
+
+
 def verdict_of(exc: BaseException) -> Verdict:
     """The step verdict for an exception raised by a step (anything unknown is a bench error)."""
     if isinstance(exc, EngineOutcome):

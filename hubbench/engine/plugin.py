@@ -39,6 +39,8 @@ from hubbench.events import (
 )
 
 TIER_TAG_PREFIX = "palier-"
+OFFICIAL_CASE_TAG = "cas-officiel"  # scenarios expanded per official case of the pack (official_cases)
+EXAMPLE_FIXTURE = "_pytest_bdd_example"  # the row pytest-bdd renders a scenario's <placeholders> with
 INTERRUPTED = "exécution interrompue avant la fin de cette étape"
 NOT_CHOSEN = "scénario écarté par --scenario"
 
@@ -129,6 +131,21 @@ class EnginePlugin:
         the tags are kept for the selection; no pytest marks are needed."""
         _SCENARIO_TAGS.setdefault(function, set()).add(tag)
         return True
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        """Scenarios tagged @cas-officiel get one example per official case of the vhost's pack, made
+        here at collection time (the feature file lists no case: the pack does). The example row is
+        the one pytest-bdd renders `<cas>` with; a Plan du Scénario (its own rows) is left alone."""
+        tags = _SCENARIO_TAGS.get(metafunc.function, set())
+        if OFFICIAL_CASE_TAG not in tags or not selected(tags, self.ctx.tiers, self.ctx.link.tag):
+            return
+        outlines = metafunc.definition.iter_markers("parametrize")
+        if any(EXAMPLE_FIXTURE in str(mark.args[:1]) for mark in outlines):
+            return
+        from hubbench.engine.official_cases import example_rows
+
+        rows = example_rows(self.ctx, self._shared)
+        metafunc.parametrize(EXAMPLE_FIXTURE, [row for _, row in rows], ids=[ident for ident, _ in rows])
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         keep: list[pytest.Item] = []
@@ -367,9 +384,11 @@ def scenario_verdict(step_verdicts: list[Verdict], terminal: Verdict | None, *, 
     """The scenario's verdict from its steps (skipped steps do not count).
 
     A step that ended "non applicable" makes the whole scenario non applicable; an interrupted
-    scenario with nothing wrong so far is "non exécuté".
+    scenario with nothing wrong so far, or one where the operator skipped a step, is "non exécuté".
     """
     done: list[Verdict] = [v for v in step_verdicts if v is not Verdict.SKIPPED]
+    if terminal is Verdict.SKIPPED and not interrupted and all(v is Verdict.PASSED for v in done):
+        return Verdict.SKIPPED  # a step the operator skipped (OperatorSkipped): never passed
     if terminal is Verdict.NOT_APPLICABLE and all(
         v in (Verdict.PASSED, Verdict.NOT_APPLICABLE) for v in done
     ):

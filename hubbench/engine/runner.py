@@ -17,6 +17,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -29,6 +30,8 @@ from hubbench.engine.clock import Clock
 from hubbench.engine.context import RunContext, RunOptions
 from hubbench.engine.links import default_partner_id, get_link
 from hubbench.engine.plugin import EnginePlugin, ScenarioSummary
+from hubbench.engine.prompt_feed import PromptFeed
+from hubbench.engine.prompt_server import RunApi
 from hubbench.engine.scenario import Services
 from hubbench.errors import SetupError, UsageError
 from hubbench.events import Event, EventBus, RunFinished, RunStarted, Verdict, aggregate
@@ -116,9 +119,18 @@ def run(
         services_factory = connect_services
     if store is None:
         store = _open_store(options, ctx)
-    bus = EventBus([store, *options.listeners])
-    services = services_factory(ctx, bus.emit)
-    plugin = EnginePlugin(ctx, services, bus.emit, Attestor(ctx.run_id, bus.emit, answers), options.names)
+    feed = PromptFeed(options.prompts_jsonl)
+    api = _open_prompt_api(options, ctx, feed)
+    bus = EventBus([store, feed, *options.listeners])
+    try:
+        services = services_factory(ctx, bus.emit)
+    except BaseException:
+        if api is not None:
+            api.close()
+        raise
+    live = None if api is None else partial(feed.wait_answer, wait_s=options.attestation_wait)
+    attestor = Attestor(ctx.run_id, bus.emit, answers, live=live)
+    plugin = EnginePlugin(ctx, services, bus.emit, attestor, options.names)
     bus.emit(
         RunStarted(
             ctx.run_id,
@@ -149,6 +161,8 @@ def run(
         verdicts = [s.verdict for s in plugin.summaries]
         counts = dict(Counter(v.value for v in verdicts))
         bus.emit(RunFinished(ctx.run_id, verdict=aggregate(verdicts), counts=counts, interrupted=interrupted))
+        if api is not None:
+            api.close()
         close = getattr(services, "close", None)
         if callable(close):
             close()
@@ -173,6 +187,17 @@ def run(
             for exc in [*(exc for _, exc in bus.listener_errors), *getattr(store, "errors", [])]
         ],
     )
+
+
+def _open_prompt_api(options: RunOptions, ctx: RunContext, feed: PromptFeed) -> RunApi | None:
+    if options.prompt_api_port is None:
+        return None
+    api = RunApi.open(feed, run_id=ctx.run_id, home_root=ctx.home.root, client_id=ctx.client_id,
+                      vhost=ctx.vhost, host=options.prompt_api_host, port=options.prompt_api_port)
+    if options.announce is not None:
+        options.announce(f"API des invites : {api.server.url}/runs/{ctx.run_id}/prompts "
+                         f"(jeton : {api.server.token} ; aussi dans {api.endpoint_path})")
+    return api
 
 
 def _open_store(options: RunOptions, ctx: RunContext) -> Callable[[Event], None]:

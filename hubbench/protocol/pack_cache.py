@@ -29,6 +29,7 @@ from hubbench.protocol.packs import (
     pack_from_directory,
     pack_source,
     resolve_tag,
+    vhost_choice,
     vhost_map,
 )
 
@@ -109,10 +110,11 @@ class VhostPack:
     state: PackState | None
     error: str = ""
     assumed: bool = False  # the vhost name itself is an assumption (3.x line, `[assumed_vhosts]`)
+    reason: str = ""  # why this tag (packs.VHOST_CHOICES, or the config entry)
 
     def as_json(self) -> dict[str, Any]:
         return {"vhost": self.vhost, "tag": self.tag, "mapping": self.mapping, "assumed": self.assumed,
-                "error": self.error or None,
+                "reason": self.reason, "error": self.error or None,
                 **(self.state.as_json() if self.state else {})}
 
 
@@ -125,14 +127,16 @@ def vhost_packs(home: BenchHome) -> list[VhostPack]:
         mapping = ("config [vhosts]" if vhost in configured
                    else ASSUMED_MAPPING if is_assumed(vhost, home) else "intégrée")
         assumed = is_assumed(vhost, home)
+        choice = vhost_choice(vhost, home)
+        reason = choice.reason if choice else ""
         try:
             tag = resolve_tag(raw)
         except UsageError as exc:
-            rows.append(VhostPack(vhost, raw, mapping, None, str(exc), assumed))
+            rows.append(VhostPack(vhost, raw, mapping, None, str(exc), assumed, reason))
             continue
         if tag not in states:
             states[tag] = pack_state(tag, home, source)
-        rows.append(VhostPack(vhost, tag, mapping, states[tag], assumed=assumed))
+        rows.append(VhostPack(vhost, tag, mapping, states[tag], assumed=assumed, reason=reason))
     return rows
 
 

@@ -50,20 +50,46 @@ FETCH_TIMEOUT_S = 20.0
 MAX_SCHEMA_FILES = 64
 DEFAULT_VERSION = "3"
 
-# Short names → tag fetched. "3" = the 3.x line; the local copy (HEAD = 3.4.1-rc.3) is accepted for 3.4.1:
-# its json-schema differs from the 3.4.1 release only by version stamps and oneOf order (VERSION.txt).
-VERSION_ALIASES: Mapping[str, str] = {"1": "1.0", "1.x": "1.0", "2": "2.2", "2.x": "2.2", "3": "3.4.1",
-                                      "3.x": "3.4.1"}
+# Short names → tag fetched: the newest release of each line the bench knows (see `VHOST_CHOICES`).
+# "3" = the 3.x line; the local copy (HEAD = 3.4.1-rc.3) is accepted for 3.4.1: its json-schema differs
+# from the 3.4.1 release only by version stamps and oneOf order (its VERSION.txt).
+VERSION_ALIASES: Mapping[str, str] = {"1": "1.3.0", "1.x": "1.3.0", "2": "2.4.0", "2.x": "2.4.0",
+                                      "3": "3.4.1", "3.x": "3.4.1"}
 
-# Vhost → pack tag. 1.0 and 2.x names are public (Projectathon 6–9 decks; `ansforge/SAMU-Hub-Sante`
+
+@dataclass(frozen=True)
+class PackChoice:
+    """The pack tag a vhost validates with, and why that tag (shown by `hubbench packs list`)."""
+
+    tag: str
+    reason: str
+
+
+# Why each line's default tag: one pack per vhost, schemas + examples + test cases from the same tag
+# (the official repository `ansforge/SAMU-Hub-Modeles`, tags 1.3.0 and 2.4.0 of 2025-12-16, 3.4.1).
+_REASON_1 = ("ligne 1.x (bibliothèque de modèles 1.0 : 15-15 1.5, 15-SMUR 1.4, 15-NexSIS 1.8, 15-GPS 1.0) : "
+             "1.3.0 est la dernière release de la ligne ; ses schémas ne diffèrent de 1.0 que par le tampon "
+             "« version » et \\w réécrit en [a-zA-Z0-9_] (ansforge/SAMU-Hub-Modeles, tags 1.0…1.3.0), et "
+             "elle publie les 10 cas de test officiels 15-15 (champs 1.x) que 1.0 n'a pas")
+_REASON_2 = ("ligne 2.x (bibliothèque de modèles 2.x : 15-15 2.0, 15-SMUR 1.6, 15-NexSIS 1.9) : 2.4.0 est "
+             "la dernière release de la ligne ; ses schémas ne diffèrent de 2.2 que par le tampon "
+             "« version » et des motifs réécrits à l'identique, et elle publie les 10 cas 15-15 + 4 cas "
+             "15-SMUR (2.2 : 5 cas 15-15, aucun 15-SMUR)")
+_REASON_3 = ("ligne 3.x (nom de vhost supposé, absent des sources) : 3.4.1 est la dernière release connue "
+             "du banc ; copie locale HEAD 3.4.1-rc.3 acceptée (json-schema identique hors tampons)")
+
+# Vhost → pack. 1.x and 2.x vhost names are public (Projectathon 6–9 decks; `ansforge/SAMU-Hub-Sante`
 # `.github/workflows/cypress-tests.yml`, `hub/dispatcher/src/main/resources/application-local.properties`);
-# the 3.x names are ASSUMED from the naming pattern: no public source names them (unverified). Config [vhosts]
-# adds to or overrides this map.
-VHOST_PACKS: Mapping[str, str] = {
-    "15-15_v1.5": "1.0", "15-smur_v1.4": "1.0", "15-nexsis_v1.8": "1.0", "15-gps_v1.0": "1.0",
-    "15-15_v2.0": "2.2", "15-smur_v1.6": "2.2", "15-nexsis_v1.9": "2.2",
-    "15-15_v2.1": "3.4.1", "15-smur_v1.7": "3.4.1", "15-gps_v1.3": "3.4.1",
+# the 3.x names are ASSUMED from the naming pattern: no public source names them (unverified). Config
+# [vhosts] adds to or overrides this map.
+VHOST_CHOICES: Mapping[str, PackChoice] = {
+    **{v: PackChoice("1.3.0", _REASON_1) for v in ("15-15_v1.5", "15-smur_v1.4", "15-nexsis_v1.8",
+                                                    "15-gps_v1.0")},
+    **{v: PackChoice("2.4.0", _REASON_2) for v in ("15-15_v2.0", "15-smur_v1.6", "15-nexsis_v1.9")},
+    **{v: PackChoice("3.4.1", _REASON_3) for v in ("15-15_v2.1", "15-smur_v1.7", "15-gps_v1.3")},
 }
+VHOST_PACKS: Mapping[str, str] = {vhost: choice.tag for vhost, choice in VHOST_CHOICES.items()}
+CONFIG_REASON = "choisi dans [vhosts] de config.toml"
 # The 3.x vhost names are assumptions (not in the sources): one setting, `[assumed_vhosts]` in config.toml
 # (link → vhost name), renames them everywhere (hub vhosts, pack map); `hub status` and `packs list` show
 # them as « supposé ».
@@ -182,14 +208,15 @@ def neutralise(schema: Any) -> Any:
 def line_of(tag: str) -> str:
     line = tag[:1]
     if line not in ("1", "2", "3"):
-        raise UsageError(f"Version de modèle inconnue : {tag!r} (attendu 1.0, 2.2, 3.4.1 ou 1, 2, 3).")
+        raise UsageError(f"Version de modèle inconnue : {tag!r} (attendu 1.3.0, 2.4.0, 3.4.1 ou 1, 2, 3).")
     return line
 
 
 def resolve_tag(version: str) -> str:
     tag = VERSION_ALIASES.get(version.strip(), version.strip())
     if not _TAG_RE.match(tag):
-        raise UsageError(f"Version de modèle invalide : {version!r} (attendu 1.0, 2.2, 3.4.1 ou 1, 2, 3).")
+        raise UsageError(f"Version de modèle invalide : {version!r} "
+                         "(attendu 1.3.0, 2.4.0, 3.4.1 ou 1, 2, 3).")
     line_of(tag)
     return tag
 
@@ -221,6 +248,16 @@ def vhost_map(home: BenchHome | None = None) -> dict[str, str]:
                 mapping[name] = mapping.pop(default)
         mapping.update(home.config().vhosts)
     return mapping
+
+
+def vhost_choice(vhost: str, home: BenchHome | None = None) -> PackChoice | None:
+    """The tag of `vhost` and the reason for it (config [vhosts] first); None for an unknown vhost."""
+    name = vhost.strip("/")
+    configured = home.config().vhosts if home is not None else {}
+    if name in configured:
+        return PackChoice(configured[name], CONFIG_REASON)
+    renamed = {given: ASSUMED_3X_VHOSTS[link] for link, given in assumed_vhosts(home).items()}
+    return VHOST_CHOICES.get(renamed.get(name, name))
 
 
 def _read_json(path: Path) -> Any:
@@ -272,8 +309,9 @@ def _tag_from_version_file(directory: Path) -> str | None:
     if not path.is_file():
         return None
     text = path.read_text(encoding="utf-8", errors="replace")
-    for pattern in (r"Closest release\s*:\s*([0-9][\w.\-]*)", r"tag ([0-9][\w.\-]*)"):
-        match = re.search(pattern, text)
+    for pattern in (r"Closest release\s*:\s*([0-9][\w.\-]*)", r"^Tag\s*:\s*([0-9][\w.\-]*)",
+                    r"tag ([0-9][\w.\-]*)"):
+        match = re.search(pattern, text, re.MULTILINE)
         if match:
             return match.group(1).rstrip(".,")
     return None

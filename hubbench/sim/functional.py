@@ -266,7 +266,12 @@ class CaseDesk:
         if case is not None:
             self._official[test_case] = case.case_id
             CaseStore.share(case, recipient)
-        return use_case, f"étape {_text(parameters, 'step_id')} du cas de test « {test_case} » ({key})"
+        note = f"étape {_text(parameters, 'step_id')} du cas de test « {test_case} » ({key})"
+        change = self.profile.official_step_change
+        if change and (change.case_label, change.step_id) == (test_case, _text(parameters, "step_id")):
+            jsonpath.set_value(use_case, jsonpath.parse(change.path), change.value)
+            note += f", {change.path} ressaisi « {change.value} »"
+        return use_case, note
 
     # -- helpers ------------------------------------------------------------------------------------
     def _case_for(self, parameters: Mapping[str, Any], recipient: str) -> LocalCase:

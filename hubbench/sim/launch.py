@@ -17,7 +17,7 @@ from hubbench.hub import ClientCredentials, HubSettings, Pki
 from hubbench.protocol import SchemaPack, line_of, load_pack, vhost_map
 from hubbench.sim.functional import CaseDesk, link_of_vhost
 from hubbench.sim.profiles import Profile
-from hubbench.sim.prompts import PromptPoller
+from hubbench.sim.prompts import PromptListener
 from hubbench.sim.vendor import Connector, LogEntry, ReferenceVendor
 from hubbench.transport import connection_parameters
 from hubbench.vhosts import DEFAULT_VHOST
@@ -66,7 +66,7 @@ def build_vendor(
         client_id,
         profile,
         connector(creds, settings, vhost),
-        prompts=PromptPoller(home.db_url, client_id, vhost=vhost),
+        prompts=PromptListener(home.root, client_id, vhost),
         xml_line=line_of(vhost_map(home).get(vhost, "3")),
         on_log=on_log,
         desk=case_desk(home, client_id, profile, vhost),

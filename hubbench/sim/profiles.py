@@ -31,6 +31,22 @@ class SenderIdentity(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class StepChange:
+    """One value the operator re-types wrongly in one send step of one official test case."""
+
+    case_label: str  # the case's label in test_cases.json
+    step_id: str
+    path: str  # JSONPath in the use case ($.createCaseHealthUpdate…)
+    value: str
+
+
+# A free-text value valid on every line, expected by the step (not in its ignoredProperties).
+WRONG_DIAGNOSIS = StepChange("Monsieur X - Editeur 09 / Hub Santé 31", "02a",
+                             "$.createCaseHealthUpdate.patient[0].hypothesis.mainDiagnosis.label",
+                             "Diagnostic ressaisi autrement")
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     summary: str  # French, shown by `hubbench sim --list-profiles`
@@ -52,6 +68,7 @@ class Profile:
     invert_owner_answer: bool = False  # accept writes the requester's id, refuse the vendor's own
     reuse_dc_mission_id: bool = True  # an EMSI RDC carries the DC's MISSION.ID
     foreign_model_line: bool = False  # shared cases carry a field of another model line than the vhost's
+    official_step_change: StepChange | None = None  # a wrong value in one official case's send step
 
     @property
     def is_fault(self) -> bool:
@@ -165,6 +182,13 @@ _FAULTS: tuple[Profile, ...] = (
         summary="Partage ses dossiers avec un champ d'une autre version du modèle (location.geometry).",
         broken_rule="Palier 5 — DSF 5.1/6.3 (dossier partagé conforme au schéma du vhost)",
         foreign_model_line=True,
+    ),
+    Profile(
+        name="cas-officiel-valeur-ressaisie",
+        summary="Ressaisit autrement une valeur attendue dans une étape « send » d'un cas de test officiel "
+                "(Monsieur X, étape 02a : diagnostic principal).",
+        broken_rule="Palier 6 — cas de test officiel, étape send (valeurs du jeu de données attendues)",
+        official_step_change=WRONG_DIAGNOSIS,
     ),
 )
 

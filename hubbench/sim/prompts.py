@@ -1,66 +1,109 @@
-"""Operator prompts addressed to a reference vendor, read from the results database (read-only).
+"""Operator prompts addressed to a reference vendor, taken from the run's public prompt API.
 
-The engine persists each `PromptShown` in the `prompts` table with `outcome` NULL while it is open
-(ARCHITECTURE.md, "Contracts between rooms", engine ↔ sim). The vendor polls the open prompts whose actor is
-its client id and hands each one out exactly once, the first time it is seen before its deadline. A vendor
-connected to one vhost takes only the prompts of runs on that vhost (the same client id may run several links
-at once, one connection per vhost).
+The reference vendor is a driver like any vendor's: it finds the running run of its (client id, vhost)
+through the discovery file the run writes in the bench home (`hubbench.promptapi`), long-polls the
+run's open prompts (`GET /runs/{id}/prompts?wait=…`) in a background thread, hands each prompt out once
+before its deadline, and reports each one done (`POST /prompts/{id}/done`). It never reads the results
+database. When no run is on, or a run ends, it looks for the next one.
 """
 
 from __future__ import annotations
 
-import time
+import queue
+import threading
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
+from hubbench.promptapi import ApiError, Endpoint, PromptApiClient, endpoint_file, read_endpoint
 
-from hubbench.results import Database, PromptView, Run, open_database, open_prompts
+IDLE_S = 0.3  # no run for this vendor yet (or the previous one is over): look again after this
+MAX_SEEN = 10_000
 
-POLL_S = 0.3  # every prompt waits half of it on average; 30 vendors in one process poll 100 times a second
+
+@dataclass(frozen=True)
+class Prompt:
+    prompt_id: str
+    action: str
+    parameters: dict[str, Any]
+    endpoint: Endpoint
+    document: dict[str, Any]
 
 
-class PromptPoller:
-    def __init__(
-        self, db_url: str, actor: str, *, vhost: str | None = None, interval_s: float = POLL_S
-    ) -> None:
+class PromptListener:
+    """Prompts of the runs on (client id, vhost), from a background thread; `due()` never blocks."""
+
+    def __init__(self, home_root: Path, actor: str, vhost: str) -> None:
         self.actor = actor
         self.vhost = vhost
-        self._run_vhosts: dict[str, str | None] = {}
-        self.interval_s = interval_s
-        self._db_url = db_url
-        self._db: Database | None = None
+        self._path = endpoint_file(home_root, actor, vhost)
+        self._queue: queue.Queue[Prompt] = queue.Queue()
         self._seen: set[str] = set()
-        self._next_poll = 0.0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
         self.last_error: str | None = None
 
-    def _database(self) -> Database:
-        if self._db is None:
-            self._db = open_database(self._db_url, create=False)
-        return self._db
+    def start(self) -> None:
+        """Start following runs (`due()` does it on its first call)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._main, name=f"prompts-{self.actor}", daemon=True)
+            self._thread.start()
 
-    def due(self) -> list[PromptView]:
-        """New open prompts for this actor (each returned once), at most every `interval_s`."""
-        now_mono = time.monotonic()
-        if now_mono < self._next_poll:
-            return []
-        self._next_poll = now_mono + self.interval_s
+    def due(self) -> list[Prompt]:
+        """New prompts for this vendor (each returned once)."""
+        self.start()
+        fresh = []
+        while True:
+            try:
+                fresh.append(self._queue.get_nowait())
+            except queue.Empty:
+                return fresh
+
+    def report(self, prompt: Prompt, data: dict[str, Any]) -> None:
+        """Tell the run the prompt was carried out (errors are kept in `last_error`, never raised)."""
         try:
-            with self._database().reading() as session:
-                rows = open_prompts(session, actor=self.actor)
-                for run_id in {p.run_id for p in rows} - set(self._run_vhosts):
-                    run = session.get(Run, run_id)
-                    self._run_vhosts[run_id] = run.vhost if run is not None else None
-        except SQLAlchemyError as exc:  # database busy or not created yet: try again next poll
-            self.last_error = str(exc).splitlines()[0]
-            return []
-        self.last_error = None
-        now = datetime.now(UTC)
-        fresh = [p for p in rows if p.prompt_id not in self._seen and p.deadline > now
-                 and (self.vhost is None or self._run_vhosts.get(p.run_id) == self.vhost)]
-        self._seen.update(p.prompt_id for p in fresh)
-        return fresh
+            PromptApiClient(prompt.endpoint).done(prompt.prompt_id, data)
+        except ApiError as exc:
+            self.last_error = exc.message
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.dispose()
-            self._db = None
+        self._stop.set()
+
+    # -- background ------------------------------------------------------------------------------
+    def _main(self) -> None:
+        while not self._stop.is_set():
+            endpoint = read_endpoint(self._path)
+            if endpoint is None:
+                self._stop.wait(IDLE_S)
+                continue
+            self._follow(endpoint)
+
+    def _follow(self, endpoint: Endpoint) -> None:
+        """Long-poll one run until it ends or goes away."""
+        client, cursor = PromptApiClient(endpoint), -1
+        while not self._stop.is_set():
+            try:
+                answer = client.prompts(since=cursor)
+            except ApiError as exc:
+                self.last_error = exc.message
+                self._stop.wait(IDLE_S)  # the run is over (or its file is stale): look for the next one
+                return
+            cursor = int(answer["cursor"])
+            now = datetime.now(UTC)
+            for doc in answer["prompts"]:
+                if doc["prompt_id"] in self._seen or _deadline(doc) <= now:
+                    continue
+                self._seen.add(doc["prompt_id"])
+                self._queue.put(
+                    Prompt(doc["prompt_id"], doc["action"], dict(doc["parameters"]), endpoint, doc)
+                )
+            if len(self._seen) > MAX_SEEN:
+                self._seen.clear()
+            if answer["state"] == "finished":
+                self._stop.wait(IDLE_S)
+                return
+
+
+def _deadline(doc: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(str(doc["deadline"]).replace("Z", "+00:00"))

@@ -2,7 +2,8 @@
 
 One thread owns the connection (pika's blocking adapter is single-threaded): it consumes its own
 `.message`, `.ack` and `.info` queues with manual acks, settles each delivery after handling it as
-`sim.behaviour` decides, publishes with confirms, polls the open prompts addressed to it, and
+`sim.behaviour` decides, publishes with confirms, carries out the prompts the run's public prompt API
+hands it (`sim.prompts`, reporting each one done), and
 reconnects on its own after a forced close with a bounded exponential back-off. It declares nothing
 (passive declarations only, DST 1.2 §3.1) and never imports the engine's checking code.
 """
@@ -14,7 +15,7 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -25,12 +26,11 @@ from pika.exceptions import AMQPError
 from pika.spec import Basic, BasicProperties
 
 from hubbench.errors import BenchError
-from hubbench.protocol import SchemaPack
-from hubbench.results import PromptView
+from hubbench.protocol import EnvelopeView, SchemaPack
 from hubbench.sim.behaviour import Outgoing, VendorState, build_sends, handle_delivery
 from hubbench.sim.functional import FUNCTIONAL_ACTIONS, CaseDesk
 from hubbench.sim.profiles import Profile, Settle
-from hubbench.sim.prompts import PromptPoller
+from hubbench.sim.prompts import Prompt, PromptListener
 
 EXCHANGE = "hubsante"  # the only exchange a client publishes to (DST 1.2 §2.1.3, §3.3)
 QUEUE_SUFFIXES = ("message", "ack", "info")
@@ -80,7 +80,7 @@ class ReferenceVendor:
         profile: Profile,
         connect: Connector,
         *,
-        prompts: PromptPoller | None = None,
+        prompts: PromptListener | None = None,
         xml_line: str = "3",
         on_log: Callable[[LogEntry], None] | None = None,
         desk: CaseDesk | None = None,
@@ -90,7 +90,7 @@ class ReferenceVendor:
         self.connection_name = f"hubbench-sim {client_id} ({profile.name})"
         self._connect = connect
         self._prompts = prompts
-        self._pending_prompts: deque[PromptView] = deque()  # polled, not yet performed (survives a restart)
+        self._pending_prompts: deque[Prompt] = deque()  # received, not yet performed (survives a restart)
         self._xml_line = xml_line
         self._on_log = on_log
         self.desk = desk  # functional behaviour (tiers 4–7); None: technical messages only
@@ -235,38 +235,53 @@ class ReferenceVendor:
         self._pending_prompts.extend(self._prompts.due())
         while self._pending_prompts:  # a restart raised by one leaves the others for the next session
             prompt = self._pending_prompts.popleft()
-            self.perform(prompt.action, prompt.parameters, label=prompt.prompt_id)
+            try:
+                done = self.perform(prompt.action, prompt.parameters, label=prompt.prompt_id)
+            except _Restart:
+                self._prompts.report(prompt, {"restarted": True})
+                raise
+            if done is not None:
+                self._prompts.report(prompt, done)
 
-    def perform(self, action: str, parameters: dict[str, Any], *, label: str = "") -> None:
-        """Carry out one prompt action (called from the connection thread only)."""
+    def perform(self, action: str, parameters: dict[str, Any], *, label: str = "") -> dict[str, Any] | None:
+        """Carry out one prompt action (called from the connection thread only); what was done (the
+        distributionIDs sent, the case id), or None when the prompt could not be carried out."""
         self.note(f"consigne {label} : {action} {parameters}")
         if action in ("send_message", "send_messages_burst"):
             try:
                 sends = build_sends(self.profile, self.client_id, parameters, xml_line=self._xml_line)
             except ValueError as exc:
                 self.note(f"consigne {label} ignorée : {exc}")
-                return
+                return None
             for out in sends:
                 self._publish(out)
                 self.stats.messages_sent += 1
                 self.note(f"message envoyé à {_recipient(out)} ({out.content_type}) : {out.distribution_id}")
             self.stats.prompts_done += 1
-        elif action in FUNCTIONAL_ACTIONS and self.desk is not None:
+            return _sent(sends)
+        if action in FUNCTIONAL_ACTIONS and self.desk is not None:
             try:
                 done = self.desk.perform(action, parameters)
             except (ValueError, BenchError) as exc:
                 self.note(f"consigne {label} ignorée : {getattr(exc, 'message', exc)}")
-                return
+                return None
             for out in done.sends:
                 self._publish(out)
                 self.stats.messages_sent += 1
             self.stats.prompts_done += 1
             self.note(f"consigne {label} : {done.note}")
-        elif action == "restart_client":
+            return _sent(done.sends)
+        if action == "restart_client":
             self.stats.prompts_done += 1
             raise _Restart(_seconds(parameters.get("down_s"), DEFAULT_DOWN_S))
-        else:
-            self.note(f"consigne {label} : action « {action} » non prise en charge par ce vendeur")
+        self.note(f"consigne {label} : action « {action} » non prise en charge par ce vendeur")
+        return None
+
+
+def _sent(sends: Sequence[Outgoing]) -> dict[str, Any]:
+    """What a prompt's report says was sent: the distributionIDs and the case ids of the messages."""
+    case_ids = sorted({cid for out in sends if (cid := EnvelopeView(out.envelope).case_id)})
+    return {"distribution_ids": [out.distribution_id for out in sends], "case_ids": case_ids}
 
 
 def _recipient(out: Outgoing) -> str:

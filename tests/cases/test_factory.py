@@ -39,12 +39,16 @@ def ctx(fixed_clock) -> CaseContext:
     return CaseContext.open(SAMU, clock=fixed_clock)
 
 
-def test_every_kind_of_every_pack_validates(pack: SchemaPack, factory: MessageFactory,
-                                            ctx: CaseContext) -> None:
+@pytest.mark.parametrize("sender", [SAMU, "fr.health.samub1234.smur", NEXSIS, "fr.health.test.bench77"])
+def test_every_kind_of_every_pack_validates(pack: SchemaPack, factory: MessageFactory, fixed_clock,
+                                            sender: str) -> None:
+    """Whoever the bench plays (a SAMU, a SMUR tablet `….smur`, a fire service): on 2.x the RS-RPIS
+    orgId allows three labels only, so the tablet's id is cut to its SAMU (issue 12)."""
     kinds = factory.kinds()
     assert LINE_KINDS[pack.line] <= set(kinds)
+    ctx = CaseContext.open(sender, clock=fixed_clock)
     for kind in kinds:
-        _assert_valid(pack, factory.build(kind, ctx))
+        _assert_valid(pack, factory.build(kind, ctx), sender=sender)
 
 
 def test_build_writes_the_case_identity_and_moves_dates(factory: MessageFactory, ctx: CaseContext,

@@ -154,6 +154,9 @@ def test_local_case_id_follows_the_official_runner() -> None:
     ([{"categoryLabel": "x", "testCases": [{"label": "c", "description": "d", "steps": [
         {"id": "01", "type": "send", "label": "l", "description": "d", "file": "f", "model": "RS-EDA",
          "ignoredProperties": ["createCase..x"]}]}]}], "JSONPath"),
+    ([{"categoryLabel": "x", "testCases": [{"label": "c", "description": "d", "steps": [
+        {"id": "01", "type": "send", "label": "l", "description": "d", "file": "f", "model": "RS-EDA",
+         "requiredValues": [], "verificationLevel": 1}]}]}], "ancien format.*1.3.0"),
 ])
 def test_bad_shapes_are_reported_in_french(data: object, fragment: str) -> None:
     with pytest.raises(tc.TestCasesError, match=fragment):

@@ -21,7 +21,7 @@ from hubbench.cli import main
 from hubbench.home import BenchHome
 from hubbench.hub.settings import HubSettings
 
-FILES = {"1.0": 19, "2.2": 24, "3.4.1": 25}  # schema closure of each pack
+FILES = {"1.0": 19, "2.2": 24, "3.4.1": 25, "1.3.0": 19, "2.4.0": 24}  # schema closure of each pack
 UNREACHABLE = "http://127.0.0.1:9/{tag}/"
 SAMPLE = MODELS / "official" / "samples" / "valid" / "RC-EDA" / "RC-EDA.json"
 
@@ -89,7 +89,9 @@ def test_list_with_the_shared_directory_as_source(hubbench: Hubbench, tmp_path: 
     listing = json.loads(proc.stdout)
     assert listing["source"]["kind"] == "directory" and listing["source"]["origin"] == "HUBBENCH_PACK_SOURCE"
     rows = {row["vhost"]: row for row in listing["vhosts"]}
-    assert rows["15-15_v1.5"]["tag"] == "1.0" and rows["15-nexsis_v1.9"]["tag"] == "2.2"
+    assert rows["15-15_v1.5"]["tag"] == "1.3.0" and rows["15-nexsis_v1.9"]["tag"] == "2.4.0"
+    assert "dernière release" in rows["15-15_v1.5"]["reason"] and "10 cas" in rows["15-smur_v1.6"]["reason"]
+    assert rows["15-essai_v9"]["reason"] == "choisi dans [vhosts] de config.toml"
     assert rows["15-smur_v1.7"]["mapping"] == "supposée (source publique non identifiée)"
     assert rows["15-15_v1.5"]["mapping"] == "intégrée"
     assert rows["15-smur_v1.7"]["assumed"] and not rows["15-15_v1.5"]["assumed"]
@@ -100,6 +102,9 @@ def test_list_with_the_shared_directory_as_source(hubbench: Hubbench, tmp_path: 
     assert "acceptée comme 3.4.1" in rows["15-15_v2.1"]["detail"]  # the local HEAD copy is said so
     text = hubbench(home, MODELS, "packs", "list")
     assert text.returncode == 0 and "15-essai_v9" in text.stdout and "lu sur place" in text.stdout
+    assert "Pourquoi ce pack :" in text.stdout  # one line per reason, naming its vhosts
+    why = text.stdout.split("Pourquoi ce pack :")[1].split("Packs :")[0]
+    assert "15-15_v1.5, 15-gps_v1.0, 15-nexsis_v1.8, 15-smur_v1.4 — ligne 1.x" in why
 
 
 def test_list_with_the_default_source_says_provisional_offline(hubbench: Hubbench, tmp_path: Path) -> None:
@@ -118,13 +123,14 @@ def test_fetch_all_over_http_then_the_cache_serves_offline(
     home = tmp_path / "home"
     proc = hubbench(home, served, "packs", "fetch", "--all")
     assert proc.returncode == 0, proc.stderr
-    assert "[3.4.1] 25 " in proc.stderr and "[1.0] 19 " in proc.stderr  # one progress line per file
+    assert "[3.4.1] 25 " in proc.stderr and "[1.3.0] 19 " in proc.stderr  # one progress line per file
     assert "3 pack(s) prêt(s) hors ligne, 0 échec(s)." in proc.stdout
-    for tag, count in FILES.items():
+    mapped = {tag: FILES[tag] for tag in ("1.3.0", "2.4.0", "3.4.1")}  # the vhosts' packs
+    for tag, count in mapped.items():
         manifest = json.loads((home / "packs" / tag / "manifest.json").read_text(encoding="utf-8"))
         assert len(manifest["files"]) == count and manifest["source"] == served.format(tag=tag)
     downloads = len(server.requests)
-    assert downloads == sum(FILES.values())
+    assert downloads == sum(mapped.values())
     again = hubbench(home, served, "packs", "fetch", "--vhost", "15-smur_v1.7")
     assert again.returncode == 0 and "déjà en cache" in again.stdout
     assert len(server.requests) == downloads  # nothing downloaded again
@@ -234,6 +240,7 @@ def test_the_assumed_3x_vhost_names_are_one_setting_shown_as_assumed(hubbench: H
     rows = {row["vhost"]: row for row in listing["vhosts"]}
     assert "15-15_v2.1" not in rows and rows["15-15_v3.0"]["tag"] == "3.4.1" and rows["15-15_v3.0"]["assumed"]
     assert rows["15-smur_v1.7"]["assumed"] and not rows["15-smur_v1.4"]["assumed"]
+    assert rows["15-15_v3.0"]["reason"] == rows["15-smur_v1.7"]["reason"]  # renamed, same line's reason
     vhosts = HubSettings.load(BenchHome(home)).vhosts
     assert "15-15_v3.0" in vhosts and "15-15_v2.1" not in vhosts and "15-smur_v1.7" in vhosts
     text = hubbench(home, MODELS, "packs", "list").stdout

@@ -2,87 +2,24 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from runs_fixture import NO_ACK_RULE, Filled
-from support.ci import skip_or_fail
+from support.browser import CHROMIUM, FLAGS, need_browser, serving_console
 from support.hub import pick_free_ports
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-dev-shm-usage",
-    "--disable-component-update",
-    "--disable-sync",
-]
-HUBBENCH = [
-    sys.executable,
-    "-c",
-    "import sys; from hubbench.cli import main; sys.argv[0] = 'hubbench'; main()",
-]
 
 pytestmark = pytest.mark.browser
 
 
-def _need_browser() -> None:
-    missing = []
-    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
-        missing.append("chromium (apt-get install chromium)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("playwright (pip install playwright)")
-    if missing:
-        skip_or_fail("navigateur absent : " + ", ".join(missing))
-
-
 @pytest.fixture
 def console_url(filled: Filled, tmp_path: Path) -> Iterator[str]:
-    _need_browser()
+    need_browser()
     (port,) = pick_free_ports(1)  # outside the ephemeral range: no outgoing connection takes it meanwhile
-    log = (tmp_path / "console.log").open("wb")
-    proc = subprocess.Popen(
-        [*HUBBENCH, "console", "--port", str(port), "--db", filled.url, "--home", str(tmp_path / "home")],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):  # up to 60 s
-            if proc.poll() is not None:
-                pytest.fail(f"la console s'est arrêtée : {(tmp_path / 'console.log').read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.read() == b"ok":
-                        break
-            except OSError:
-                time.sleep(0.25)
-        else:
-            pytest.fail("la console ne répond pas sur /_stcore/health après 60 s")
+    args = ["--port", str(port), "--db", filled.url, "--home", str(tmp_path / "home")]
+    with serving_console(args, f"http://127.0.0.1:{port}", tmp_path / "console.log") as url:
         yield url
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=15)
-        log.close()
 
 
 def test_matrix_and_drill_down_in_chromium(console_url: str, tmp_path: Path) -> None:

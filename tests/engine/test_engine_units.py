@@ -11,9 +11,16 @@ from typing import Any
 import pytest
 from support.clock import FakeClock
 
-from hubbench.engine.attestations import load_answers
+from hubbench.engine.attestations import Attestor, StepControl, load_answers
 from hubbench.engine.clock import Deadline
-from hubbench.engine.errors import AttestationNeeded, CheckFailed, NotApplicable, NothingReceived, verdict_of
+from hubbench.engine.errors import (
+    AttestationNeeded,
+    CheckFailed,
+    NotApplicable,
+    NothingReceived,
+    OperatorSkipped,
+    verdict_of,
+)
 from hubbench.engine.links import LINKS, default_partner_id, parse_tiers
 from hubbench.engine.partner import Partner
 from hubbench.engine.plugin import scenario_verdict, selected
@@ -82,6 +89,25 @@ def test_answers_yaml_json_and_bad_files(tmp_path: Path) -> None:
             load_answers(bad)
     with pytest.raises(UsageError, match="illisible"):
         load_answers(tmp_path / "absent.yaml")
+
+
+def test_answers_steps_resend_or_skip_and_a_skipped_step_never_passes(tmp_path: Path) -> None:
+    path = tmp_path / "reponses.yaml"
+    path.write_text("by: Jeanne\nsteps:\n  cas-a/02a: passer\n  cas-b/01: Resend\n", encoding="utf-8")
+    attestor = Attestor("run-1", lambda event: None, load_answers(path))
+    assert attestor.step_control("cas-a/02a") == (StepControl.SKIP, "Jeanne")
+    assert attestor.step_control("cas-b/01") == (StepControl.RESEND, "Jeanne")
+    assert attestor.step_control("cas-a/01") is None
+    for text in ("by: X\nsteps: {cas-a/01: plus-tard}\n", "by: X\nsteps: {sans-etape: passer}\n",
+                 "by: X\nsteps: [passer]\n"):
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(UsageError, match="steps"):
+            load_answers(path)
+    skipped = OperatorSkipped("étape 02a passée")
+    assert verdict_of(skipped) is Verdict.SKIPPED
+    passed, skip = Verdict.PASSED, Verdict.SKIPPED
+    assert scenario_verdict([passed, skip], skip, interrupted=False) is Verdict.SKIPPED
+    assert scenario_verdict([Verdict.FAILED, skip], skip, interrupted=False) is Verdict.FAILED
 
 
 def test_prompt_deadline_and_outcomes() -> None:

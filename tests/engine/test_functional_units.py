@@ -1,5 +1,5 @@
 """Broker-free tests of the tier 4–7 helpers: findings → checks, attestations, checklists, the official
-case features kept in sync with test_cases.json, fake-trace runs of the tier 5 and tier 7 judgements."""
+fake-trace runs of the tier 5 and tier 7 judgements."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import pytest
 from support.official import official_pack
 
 from hubbench.cases import rules
-from hubbench.cases.material import material_for
 from hubbench.cases.rules import Finding
 from hubbench.cli.run import official_cases_table
 from hubbench.engine import case_sending, emsi_exchange, official_cases
@@ -118,17 +117,6 @@ def test_value_checklist_skips_dates_and_ignored_paths() -> None:
     assert found == [("$.createCase.n[0]", 1), ("$.createCase.n[1].v", "a")]
 
 
-def test_official_features_in_sync_with_test_cases() -> None:
-    pack = official_pack("3")
-    categories = material_for(pack).test_cases()
-    assert {c.label for c in categories} == set(official_cases.LINK_CATEGORIES.values())
-    for category in categories:
-        path = official_cases.feature_path(REPO / "features", category.label)
-        assert path.read_text(encoding="utf-8") == official_cases.feature_text(category, category.label), (
-            f"{path.name} n'est plus à jour : régénérez-le avec official_cases.feature_text")
-        assert official_cases.labels_in_feature(path) == [case.label for case in category.cases]
-
-
 def test_slug_is_ascii_and_stable() -> None:
     slug = official_cases.slug("Enfants NGUYEN - Hub Santé 80 / Editeur 76A")
     assert slug == "enfants-nguyen-hub-sante-80-editeur-76a"
@@ -176,3 +164,16 @@ def test_cli_lists_official_cases_one_row_each() -> None:
     table = official_cases_table(RunResult("r", Verdict.PASSED, {}, scenarios))
     assert table is not None and table.row_count == 1
     assert official_cases_table(RunResult("r", Verdict.PASSED, {}, scenarios[1:])) is None
+
+
+def test_a_send_step_takes_the_vendors_message_of_its_own_kind(tmp_path: Path) -> None:
+    """The runner judges the next message it receives; the bench takes the vendor's next message of the
+    step's kind (an RS-RI or an RC-REF the vendor sends meanwhile is not compared with an RS-EDA-MAJ)."""
+    pack = official_pack("2.4.0")
+    bench, _ = make_bench(tmp_path, link="15-15", pack=pack)
+    other = {"resourcesInfo": {"caseId": f"{VENDOR}.1", "resource": []}}
+    update = {"createCaseHealthUpdate": {"caseId": f"{VENDOR}.1"}}
+    bench.trace.add(build_message(VENDOR, PARTNER, other))
+    bench.trace.add(build_message(VENDOR, PARTNER, update))
+    msg = fn.prompted_message(bench, "send_official_step", "Envoyez", {}, ("createCaseHealthUpdate",), "r")
+    assert msg.key == "createCaseHealthUpdate"

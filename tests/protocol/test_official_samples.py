@@ -58,6 +58,7 @@ def test_examples_are_present() -> None:
     counts = {line: len(examples(line)) for line in LINE_DIRS}
     official("official", "examples")
     assert counts["3"] >= 100 and counts["2"] >= 50 and counts["1"] >= 40
+    assert counts["2.4.0"] >= 70 and counts["1.3.0"] >= 50
 
 
 def _samples(kind: str) -> list[Path]:

@@ -23,8 +23,9 @@ def shared_source(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return MODELS
 
 
-@pytest.mark.parametrize(("version", "tag", "line"), [("1.0", "1.0", "1"), ("1", "1.0", "1"),
-                                                      ("2.2", "2.2", "2"), ("3", "3.4.1", "3"),
+@pytest.mark.parametrize(("version", "tag", "line"), [("1.0", "1.0", "1"), ("1", "1.3.0", "1"),
+                                                      ("2.2", "2.2", "2"), ("2", "2.4.0", "2"),
+                                                      ("1.3.0", "1.3.0", "1"), ("3", "3.4.1", "3"),
                                                       ("3.4.1", "3.4.1", "3")])
 def test_versions_from_a_shared_like_directory(shared_source: Path, version: str, tag: str,
                                                line: str) -> None:
@@ -45,8 +46,9 @@ def test_kinds_are_read_from_each_pack(shared_source: Path) -> None:
 
 
 def test_vhosts_map_to_lines_and_config_overrides(shared_source: Path, isolated_home: Path) -> None:
-    assert load_pack(vhost="15-15_v1.5").tag == "1.0"
-    assert load_pack(vhost="/15-nexsis_v1.9").tag == "2.2"
+    assert load_pack(vhost="15-15_v1.5").tag == "1.3.0"
+    assert load_pack(vhost="/15-nexsis_v1.9").tag == "2.4.0"
+    assert load_pack(vhost="15-smur_v1.6").directory.parent.name == "official-2.4.0"
     assert VHOST_PACKS["15-smur_v1.7"] == "3.4.1"
     isolated_home.mkdir(parents=True)
     (isolated_home / "config.toml").write_text('[vhosts]\n"15-test_v9" = "1.0"\n', encoding="utf-8")
@@ -66,6 +68,8 @@ def test_pack_directory_forms(tmp_path: Path) -> None:
     json_schema = official("official-2.2", "json-schema")
     assert load_pack(directory=json_schema).line == "2"
     assert load_pack(directory=json_schema.parent).tag == "2.2"
+    for tag in ("1.3.0", "2.4.0"):  # VERSION.txt "Tag : 1.3.0" names the folder's tag
+        assert load_pack(directory=official(f"official-{tag}")).tag == tag
     with pytest.raises(UsageError):
         load_pack(directory=tmp_path)
 

@@ -9,6 +9,7 @@ with its own vendor and partner ids, `Timeouts.fast()`) against one node and its
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 from support.ci import skip_or_fail
 from support.dispatcher import process_env
 from support.hub import HubFixture
+from support.prompt_api import validate
 from support.runs import collect, failures, start_run, start_vendor, table, with_vendor_log
 
 from hubbench.engine.links import default_partner_id, get_link
@@ -40,6 +42,7 @@ RUNS: tuple[tuple[str, str, str, str], ...] = (
     ("mauvaise-reponse-owner", "mauvaise-reponse-owner", "15-15", "1-7"),  # owner flows: 15-15 only
     ("emsi-sans-mission-id", "emsi-sans-mission-id", "15-NexSIS", "1-7"),  # EMSI: 15-NexSIS only
     ("mauvaise-version-schema", "mauvaise-version-schema", "15-15", "1-7"),
+    ("cas-officiel-valeur-ressaisie", "cas-officiel-valeur-ressaisie", "15-15", "1-7"),  # 1.3.0 cases
 )
 CLIENT_IDS = {name: f"fr.health.samu8{i:02d}" for i, (name, *_) in enumerate(RUNS, start=10)}
 
@@ -51,6 +54,7 @@ EXPECTED_FAILURES: dict[str, tuple[str, ...]] = {
     "mauvaise-reponse-owner": ("Transfert de responsabilité accepté", "Transfert de responsabilité refusé"),
     "emsi-sans-mission-id": ("Réponse à une demande de concours du partenaire (RDC)",),
     "mauvaise-version-schema": ("Dossier conforme au schéma du vhost",),
+    "cas-officiel-valeur-ressaisie": ("Cas officiel Monsieur X - Editeur 09 / Hub Santé 31",),
 }
 AUTOMATABLE_OK = {Verdict.PASSED, Verdict.NOT_APPLICABLE}
 
@@ -70,19 +74,26 @@ def _partner(client_id: str, link: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def runs(live_hub: HubFixture) -> Iterator[dict[str, dict[str, Any]]]:
+def runs(live_hub: HubFixture,
+         tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
     if not _features_present():
         skip_or_fail("scénarios des paliers 4 à 7 absents de features/")
     sims: dict[str, VendorThread] = {}
+    streams = tmp_path_factory.mktemp("invites")
     try:
         for name, profile, link, _ in RUNS:
             sims[name] = start_vendor(live_hub, CLIENT_IDS[name], profile, get_link(link).default_vhost)
         started = time.monotonic()
         processes = {name: start_run(process_env(live_hub), f"ref-fn-{name}", CLIENT_IDS[name], link, tiers,
-                                     partner=_partner(CLIENT_IDS[name], link))
+                                     partner=_partner(CLIENT_IDS[name], link),
+                                     prompts_jsonl=streams / f"{name}.jsonl")
                      for name, _, link, tiers in RUNS}
         results = {name: with_vendor_log(collect(process, RUN_LIMIT_S), sims[name])
                    for name, process in processes.items()}
+        for name, result in results.items():
+            stream = streams / f"{name}.jsonl"
+            lines = stream.read_text(encoding="utf-8").splitlines() if stream.exists() else []
+            result["prompt_lines"] = [json.loads(line) for line in lines]
         print(f"\nmatrice fonctionnelle : {len(RUNS)} campagnes en {time.monotonic() - started:.0f} s")
         for name, result in results.items():
             counts: dict[str, int] = {}
@@ -133,3 +144,17 @@ def test_every_functional_fault_is_in_the_matrix(runs: dict[str, dict[str, Any]]
         names = [s["name"] for s in runs[f"conforme {link}"]["scenarios"]]
         for fragment in fragments:
             assert sum(fragment in n for n in names) == 1, (profile, fragment, names)
+
+
+def test_every_prompt_of_tiers_4_to_7_is_valid_against_the_schema(runs: dict[str, dict[str, Any]]) -> None:
+    """Every line the engine streamed (`--prompts-jsonl`), functional actions included, matches
+    schemas/prompt.schema.json."""
+    actions: set[str] = set()
+    for name, result in runs.items():
+        lines = result["prompt_lines"]
+        assert lines and lines[-1]["event"] == "run_finished", name
+        for line in lines:
+            validate(line, "line")
+            if line["event"] == "prompt_opened":
+                actions.add(line["prompt"]["action"])
+    assert {"send_create_case", "send_case_update", "answer_owner_transfer", "send_emsi"} <= actions, actions

@@ -43,7 +43,7 @@ def _deliver(profile: str, suffix: str, env_or_body: dict | bytes, state: Vendor
 
 def test_each_fault_profile_changes_exactly_one_rule() -> None:
     faults = [p for p in PROFILES.values() if p.is_fault]
-    assert len(faults) == 16  # 10 technical (tiers 1–3) + 6 functional (tiers 4–7)
+    assert len(faults) == 17  # 10 technical (tiers 1–3) + 7 functional (tiers 4–7)
     changed_fields = []
     for profile in faults:
         changed = [f for f in _RULE_FIELDS if getattr(profile, f) != getattr(CONFORME, f)]

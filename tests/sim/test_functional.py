@@ -22,9 +22,9 @@ from hubbench.sim.behaviour import Outgoing, VendorState, handle_delivery
 from hubbench.sim.functional import CaseDesk, link_of_vhost
 from hubbench.sim.profiles import CONFORME, PROFILES, Profile, Settle
 
-VHOSTS = {  # vhost → pack version (`ansforge/SAMU-Hub-Modeles` README)
-    "15-15_v1.5": "1.0", "15-smur_v1.4": "1.0", "15-nexsis_v1.8": "1.0",
-    "15-15_v2.0": "2.2", "15-smur_v1.6": "2.2", "15-nexsis_v1.9": "2.2",
+VHOSTS = {  # vhost → pack version (hubbench.protocol.packs.VHOST_CHOICES)
+    "15-15_v1.5": "1.3.0", "15-smur_v1.4": "1.3.0", "15-nexsis_v1.8": "1.3.0",
+    "15-15_v2.0": "2.4.0", "15-smur_v1.6": "2.4.0", "15-nexsis_v1.9": "2.4.0",
     "15-15_v2.1": "3.4.1", "15-smur_v1.7": "3.4.1",  # 3.x line: assumed vhost names (no public source)
 }
 VENDOR = "fr.health.samu901"

@@ -8,19 +8,17 @@ send a correction and an EMSI, which the partner receives valid for the vhost's 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from support.prompt_api import FakeRun
 from support.runs import start_vendor
 
-from hubbench import events as ev
 from hubbench.cases.factory import CaseContext, MessageFactory
 from hubbench.protocol import codec
 from hubbench.protocol.envelope import EnvelopeView, build_message
 from hubbench.protocol.packs import SchemaPack, load_pack
 from hubbench.protocol.validator import validator_for
-from hubbench.results.store import ResultsStore
 from hubbench.sim.launch import VendorThread
 from hubbench.transport.client import Delivery
 
@@ -42,26 +40,6 @@ def vendor_on(live_hub: Any) -> Iterator[Callable[[str], tuple[str, VendorThread
     yield start
     for thread in started:
         thread.stop()
-
-
-class Prompts:
-    """Prompts of one fake run, stored like the engine stores them (the vendor polls them)."""
-
-    def __init__(self, hub: Any, client_id: str, vhost: str) -> None:
-        self.store = ResultsStore(hub.home.db_url)
-        self.run_id = f"run-fn-{client_id}"
-        self.client_id = client_id
-        self.count = 0
-        self.store(ev.RunStarted(self.run_id, vendor="sim", client_id=client_id, link="15-15", vhost=vhost,
-                                 tiers=(5,), pack_tag="1.0", bench_version="test"))
-        self.store(ev.ScenarioStarted(self.run_id, scenario_id="f::s", feature="f", name="s", tier=5,
-                                      link="15-15"))
-
-    def show(self, action: str, **parameters: Any) -> None:
-        self.count += 1
-        self.store(ev.PromptShown(self.run_id, scenario_id="f::s", prompt_id=f"{self.run_id}-p{self.count}",
-                                  actor=self.client_id, action=action, instruction=action,
-                                  parameters=parameters, deadline=datetime.now(UTC) + timedelta(seconds=60)))
 
 
 def _decoded(delivery: Delivery, pack: SchemaPack) -> dict[str, Any]:
@@ -92,7 +70,7 @@ def test_case_shared_on_15_15_is_acknowledged_and_corrected_on_prompt(live_hub: 
         assert EnvelopeView(_decoded(ack, pack)).referenced_id == env["distributionID"]
         case = thread.vendor.desk.store.get(ctx.case_id)
         assert case is not None and case.owner == partner and not case.created_here
-        prompts = Prompts(live_hub, vendor, vhost)
+        prompts = FakeRun(live_hub.home.root, vendor, vhost, f"run-fn-{vendor}")
         prompts.show("send_case_update", recipient=partner, case_id=ctx.case_id)
         update = inbox.wait_for(_from(vendor, "message", pack, "createCaseHealthUpdate"), REPLY_S)
         assert update is not None, list(thread.vendor.log)[-10:]
@@ -103,7 +81,7 @@ def test_case_shared_on_15_15_is_acknowledged_and_corrected_on_prompt(live_hub: 
         created = inbox.wait_for(_from(vendor, "message", pack, "createCaseHealth"), REPLY_S)
         assert created is not None and validator_for(pack).validate_message(_decoded(created, pack)).valid
         assert EnvelopeView(_decoded(created, pack)).use_case["caseId"].startswith(vendor + ".")
-    prompts.store.close()
+    prompts.close()
     assert len(thread.vendor.desk.store) == 2
 
 
@@ -129,7 +107,7 @@ def test_xml_case_from_a_fire_service_partner_gets_an_rc_ref_then_an_emsi(live_h
         assert inbox.wait_for(lambda d: EnvelopeView(_decoded(d, pack)).referenced_id == dc["distributionID"],
                               REPLY_S) is not None
         assert inbox.wait_for(_from(vendor, "message", pack), 1.0) is None  # no answer before the prompt
-        prompts = Prompts(live_hub, vendor, vhost)
+        prompts = FakeRun(live_hub.home.root, vendor, vhost, f"run-fn-{vendor}")
         prompts.show("send_emsi", recipient=partner, variant="RDC", case_id=ctx.case_id, answer="ACCEPTE")
         answer = inbox.wait_for(_from(vendor, "message", pack, "emsi"), REPLY_S)
         assert answer is not None, list(thread.vendor.log)[-10:]
@@ -138,5 +116,5 @@ def test_xml_case_from_a_fire_service_partner_gets_an_rc_ref_then_an_emsi(live_h
         emsi = EnvelopeView(received).use_case
         assert emsi["EVENT"]["MAIN_EVENT_ID"] == ctx.case_id and emsi["MISSION"][0]["ID"] == "SDIS-DC-1"
         assert emsi["CONTEXT"]["MSGTYPE"] == "UPDATE"
-    prompts.store.close()
+    prompts.close()
 

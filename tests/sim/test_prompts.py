@@ -1,75 +1,83 @@
-"""The vendor's prompt poller reads open prompts of its own client id, once each, before their deadline."""
+"""The reference vendor takes its prompts from the run's public API: found through the discovery file,
+each open prompt handed out once before its deadline, reported done, the next run followed after one ends."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
+from support.prompt_api import CLIENT, VHOST, closed, run_started, shown
 
 from hubbench import events as ev
-from hubbench.results.store import ResultsStore
+from hubbench.engine.prompt_feed import PromptFeed
+from hubbench.engine.prompt_server import RunApi
 from hubbench.sim.profiles import get_profile
-from hubbench.sim.prompts import PromptPoller
+from hubbench.sim.prompts import Prompt, PromptListener
 from hubbench.sim.vendor import ReferenceVendor, _Restart
 
-VENDOR = "fr.health.samu770"
+_T = TypeVar("_T")
+WAIT_S = 60.0  # bounded: the machine is loaded
 
 
-def _store_with_run(url: str) -> ResultsStore:
-    store = ResultsStore(url)
-    store(ev.RunStarted("r1", vendor="v", client_id=VENDOR, link="15-15", vhost="15-15_v1.5",
-                        tiers=(3,), pack_tag="1.0", bench_version="test"))
-    store(ev.ScenarioStarted("r1", scenario_id="f::s", feature="f", name="s", tier=3, link="15-15"))
-    return store
+def _eventually(get: Callable[[], _T], done: Callable[[_T], bool]) -> _T:
+    """Poll `get` until `done` holds (bounded): evidence, never a fixed sleep."""
+    deadline = time.monotonic() + WAIT_S
+    value = get()
+    while not done(value) and time.monotonic() < deadline:
+        time.sleep(0.05)
+        value = get()
+    return value
 
 
-def _prompt(prompt_id: str, actor: str = VENDOR, *, deadline_in_s: float = 60) -> ev.PromptShown:
-    return ev.PromptShown(
-        "r1", scenario_id="f::s", prompt_id=prompt_id, actor=actor, action="send_message",
-        instruction="Envoyez un message vide", parameters={"recipient": "fr.health.samubanc1"},
-        deadline=datetime.now(UTC) + timedelta(seconds=deadline_in_s),
-    )
+def _open_run(home: Path, run_id: str) -> tuple[PromptFeed, RunApi]:
+    feed = PromptFeed()
+    feed(run_started(run_id))
+    return feed, RunApi.open(feed, run_id=run_id, home_root=home, client_id=CLIENT, vhost=VHOST)
 
 
-def test_each_open_prompt_of_the_actor_is_handed_out_once(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'results.db'}"
-    store = _store_with_run(url)
-    poller = PromptPoller(url, VENDOR, interval_s=0)
-    assert poller.due() == []
-    store(_prompt("p1"))
-    store(_prompt("p2", actor="fr.health.samu440"))
-    store(_prompt("p3", deadline_in_s=-1))
-    store(_prompt("p4"))
-    store(ev.PromptClosed("r1", scenario_id="f::s", prompt_id="p4", outcome="cancelled"))
-    (due,) = poller.due()
-    assert (due.prompt_id, due.action, due.parameters) == ("p1", "send_message",
-                                                           {"recipient": "fr.health.samubanc1"})
-    assert poller.due() == []
-    store(_prompt("p5"))
-    assert [p.prompt_id for p in poller.due()] == ["p5"]
-    poller.close()
-    store.close()
+def test_each_open_prompt_is_handed_out_once_and_reported(tmp_path: Path) -> None:
+    listener = PromptListener(tmp_path, CLIENT, VHOST)
+    assert listener.due() == []  # no run yet: nothing, and no error
+    feed, api = _open_run(tmp_path, "r1")
+    feed(shown("p1", run_id="r1"))
+    feed(shown("p2", run_id="r1", deadline_in_s=-1))  # already expired
+    got: list[Prompt] = _eventually(listener.due, bool)
+    assert [p.prompt_id for p in got] == ["p1"]
+    assert got[0].parameters["recipient"] == "fr.health.samuP770"
+    listener.report(got[0], {"distribution_ids": ["d1"]})
+    assert feed.prompts()[0]["report"]["data"] == {"distribution_ids": ["d1"]}
+    feed(shown("p3", run_id="r1"))
+    more = _eventually(listener.due, bool)
+    assert [p.prompt_id for p in more] == ["p3"]
+    feed(closed("p1", run_id="r1"))
+    feed(ev.RunFinished("r1", verdict=ev.Verdict.PASSED, counts={}))
+    api.close()
+
+    feed2, api2 = _open_run(tmp_path, "r2")  # the next run on the same vhost is followed
+    feed2(shown("q1", run_id="r2"))
+    following = _eventually(listener.due, bool)
+    assert [p.prompt_id for p in following] == ["q1"]
+    api2.close()
+    listener.close()
 
 
-def test_only_prompts_of_runs_on_the_vendors_vhost(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'results.db'}"
-    store = _store_with_run(url)  # run r1 on 15-15_v1.5
-    store(_prompt("p1"))
-    on_nexsis = PromptPoller(url, VENDOR, vhost="15-nexsis_v1.8", interval_s=0)
-    on_1515 = PromptPoller(url, VENDOR, vhost="15-15_v1.5", interval_s=0)
-    assert on_nexsis.due() == []
-    assert [p.prompt_id for p in on_1515.due()] == ["p1"]
-    for poller in (on_nexsis, on_1515):
-        poller.close()
-    store.close()
+def test_a_run_on_another_vhost_is_not_followed(tmp_path: Path) -> None:
+    feed, api = _open_run(tmp_path, "r1")  # on VHOST
+    feed(shown("p1", run_id="r1"))
+    other = PromptListener(tmp_path, CLIENT, "15-nexsis_v1.8")
+    same = PromptListener(tmp_path, CLIENT, VHOST)
+    assert [p.prompt_id for p in _eventually(same.due, bool)] == ["p1"]
+    assert other.due() == []
+    for listener in (other, same):
+        listener.close()
+    api.close()
 
 
-def test_missing_database_is_retried_not_fatal(tmp_path: Path) -> None:
-    poller = PromptPoller(f"sqlite:///{tmp_path / 'absent.db'}", VENDOR, interval_s=0)
-    assert poller.due() == []
-    assert poller.last_error
-    poller.close()
+def _no_connection(name: str) -> Any:
+    raise AssertionError("no connection in this test")
 
 
 class _RecordingChannel:
@@ -80,19 +88,26 @@ class _RecordingChannel:
         self.published.append(routing_key)
 
 
-def test_prompts_polled_with_a_restart_are_performed_after_it(tmp_path: Path) -> None:
-    """A restart prompt polled together with others must not swallow them (they wait for the next session)."""
-    url = f"sqlite:///{tmp_path / 'results.db'}"
-    store = _store_with_run(url)
-    restart = _prompt("p-restart")
-    store(ev.PromptShown(**{**restart.__dict__, "action": "restart_client", "parameters": {"down_s": 0.1}}))
-    store(_prompt("p-send"))
-    vendor = ReferenceVendor(VENDOR, get_profile("conforme"), connect=lambda: None,
-                             prompts=PromptPoller(url, VENDOR, interval_s=0))
+def test_prompts_received_with_a_restart_are_performed_after_it(tmp_path: Path) -> None:
+    """A restart prompt received together with others must not swallow them (they wait for the next
+    session); each is reported done."""
+    feed, api = _open_run(tmp_path, "r1")
+    feed(shown("p-restart", run_id="r1", action="restart_client", parameters={"down_s": 0.1}))
+    feed(shown("p-send", run_id="r1"))
+    listener = PromptListener(tmp_path, CLIENT, VHOST)
+    listener.start()
+    vendor = ReferenceVendor(CLIENT, get_profile("conforme"), connect=_no_connection, prompts=listener)
     channel = _RecordingChannel()
-    vendor._publish_channel = channel
+    vendor._publish_channel = channel  # type: ignore[assignment]
+    pending = _eventually(lambda: list(listener._queue.queue), lambda q: len(q) == 2)
+    assert len(pending) == 2
     with pytest.raises(_Restart):
         vendor._serve_prompts()
     assert (vendor.stats.prompts_done, channel.published) == (1, [])
     vendor._serve_prompts()  # the next session
-    assert (vendor.stats.prompts_done, channel.published) == (2, [VENDOR])
+    assert (vendor.stats.prompts_done, channel.published) == (2, [CLIENT])
+    reports = {p["prompt_id"]: p["report"] for p in feed.prompts()}
+    assert reports["p-restart"]["data"] == {"restarted": True}
+    assert len(reports["p-send"]["data"]["distribution_ids"]) == 1
+    listener.close()
+    api.close()

@@ -10,14 +10,12 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from support.prompt_api import FakeRun
 
-from hubbench import events as ev
 from hubbench.protocol.envelope import build_ack, build_message, custom_content_use_case
-from hubbench.results.store import ResultsStore
 from hubbench.sim.launch import VendorThread, build_vendor
 from hubbench.sim.profiles import get_profile
 
@@ -107,21 +105,13 @@ def test_vendor_reconnects_after_a_forced_close(hub_node: Any, vendor_of) -> Non
 
 def test_prompts_are_performed_once(hub_node: Any, vendor_of) -> None:
     client_id, thread = vendor_of("conforme")
-    store = ResultsStore(hub_node.home.db_url)
-    run_id = f"run-sim-{client_id}"
-    store(ev.RunStarted(run_id, vendor="sim", client_id=client_id, link="15-15", vhost=hub_node.vhost,
-                        tiers=(2,), pack_tag="1.0", bench_version="test"))
-    store(ev.ScenarioStarted(run_id, scenario_id="f::s", feature="f", name="s", tier=2, link="15-15"))
-    deadline = datetime.now(UTC) + timedelta(seconds=300)
-    store(ev.PromptShown(run_id, scenario_id="f::s", prompt_id=f"{run_id}-p1", actor=client_id,
-                         action="restart_client", instruction="Redémarrez", parameters={"down_s": 0.5},
-                         deadline=deadline))
+    run = FakeRun(hub_node.home.root, client_id, hub_node.vhost, f"run-sim-{client_id}")
+    run.show("restart_client", deadline_in_s=300, down_s=0.5)
     assert _until(lambda: thread.vendor.stats.connections == 2 and thread.vendor.connected.is_set())
-    store(ev.PromptShown(run_id, scenario_id="f::s", prompt_id=f"{run_id}-p2", actor=client_id,
-                         action="send_message", instruction="Envoyez",
-                         parameters={"recipient": PARTNER, "count": 2}, deadline=deadline))
+    run.show("send_message", deadline_in_s=300, recipient=PARTNER, count=2)
     stats = thread.vendor.stats
     assert _until(lambda: stats.messages_sent == 2 and stats.prompts_done == 2), stats
-    time.sleep(1.0)  # the prompts are still open: they must not be performed twice
+    # each prompt is reported done once, through the API (the prompts stay open: never performed twice)
+    assert _until(lambda: all(p["report"] for p in run.feed.prompts()))
     assert (thread.vendor.stats.prompts_done, thread.vendor.stats.messages_sent) == (2, 2)
-    store.close()
+    run.close()

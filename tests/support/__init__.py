@@ -8,6 +8,9 @@
 - `postgres`: a throw-away schema on the machine's PostgreSQL (127.0.0.1:5432, database `test`).
 - `clock`: `FakeClock`, moved by hand.
 - `runs` + `engine_process`: one engine run in its own process (the engine runs pytest in-process).
+- `prompt_api`: a run's prompt feed and API without a hub (`FakeRun`), prompt documents checked against
+  schemas/prompt.schema.json (`validate`).
+- `pack_server`: the official packs served over http://127.0.0.1.
 - `fixtures`: the pytest fixtures every folder may use (`hub_node`, `dispatcher`, `live_hub`, `free_ports`),
   registered by tests/conftest.py.
 """

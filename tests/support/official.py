@@ -17,10 +17,12 @@ from hubbench.protocol.packs import SchemaPack, load_pack
 from support.ci import skip_or_fail
 
 REPO = Path(__file__).resolve().parents[2]
-# Model line → folder of MODELS (line "3" = the 3.x line, tag 3.4.1; "2" = 2.2; "1" = 1.0).
-LINE_DIRS = {"3": "official", "2": "official-2.2", "1": "official-1.0"}
-# Library version (as `hubbench packs` names them) → model line.
-VERSION_LINES = {"3.4.1": "3", "2.2": "2", "1.0": "1"}
+# Model line or tag → folder of MODELS (line "3" = the 3.x line, tag 3.4.1; "2" = 2.2; "1" = 1.0: the first
+# packs; tags 1.3.0 and 2.4.0: the default vhosts' packs).
+LINE_DIRS = {"3": "official", "2": "official-2.2", "1": "official-1.0", "2.4.0": "official-2.4.0",
+             "1.3.0": "official-1.3.0"}
+# Library version (as `hubbench packs` names them) → key of LINE_DIRS.
+VERSION_LINES = {"3.4.1": "3", "2.2": "2", "1.0": "1", "2.4.0": "2.4.0", "1.3.0": "1.3.0"}
 
 
 def _models_root() -> Path:
@@ -43,7 +45,7 @@ def official(*parts: str) -> Path:
 
 
 def line_dir(line: str) -> Path:
-    """The folder of a model line ("1", "2", "3"), guarded."""
+    """The folder of a model line ("1", "2", "3") or tag ("1.3.0", "2.4.0"), guarded."""
     return official(LINE_DIRS[line])
 
 

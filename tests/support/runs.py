@@ -1,6 +1,6 @@
 """Engine runs against a test hub, each in its own process (support/engine_process.py), and the reference
-vendors that answer them (threads of the test process, acting on the runs' prompts through the results
-database like a real operator)."""
+vendors that answer them (threads of the test process, acting on the runs' prompts through the run's
+prompt API like a real operator)."""
 
 from __future__ import annotations
 
@@ -24,12 +24,17 @@ RUN_LIMIT_S = 300
 
 def start_run(env: Mapping[str, str], vendor: str, client_id: str, link: str, tiers: str, *,
               vhost: str | None = None, partner: str | None = None,
-              names: Iterable[str] = ()) -> subprocess.Popen[str]:
+              names: Iterable[str] = (), answers: Path | None = None,
+              prompts_jsonl: Path | None = None) -> subprocess.Popen[str]:
     """One engine run of `tiers` (e.g. "1-3") in a process of its own with the environment `env`
-    (`process_env(hub)` for a test hub); read its outcome with `collect`."""
+    (`process_env(hub)` for a test hub); read its outcome with `collect`. `answers`: the operator's
+    answers file (`hubbench run --answers`); `prompts_jsonl`: where the run streams its prompts
+    (`hubbench run --prompts-jsonl`)."""
     args = [sys.executable, str(ENGINE_PROCESS), vendor, client_id, link, tiers]
     args += ["--vhost", vhost] if vhost else []
     args += ["--partner", partner] if partner else []
+    args += ["--answers", str(answers)] if answers else []
+    args += ["--prompts-jsonl", str(prompts_jsonl)] if prompts_jsonl else []
     for name in names:
         args += ["--names", name]
     return subprocess.Popen(args, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -62,12 +67,14 @@ def with_vendor_log(result: dict[str, Any], vendor: VendorThread, lines: int = 2
 
 
 def run_against(hub: HubFixture, profile: str, link: str, vhost: str, tiers: str, *names: str,
-                limit_s: float = RUN_LIMIT_S) -> dict[str, Any]:
-    """One run of `tiers` against a fresh reference vendor of `profile` (scenarios filtered by `names`)."""
+                answers: Path | None = None, limit_s: float = RUN_LIMIT_S) -> dict[str, Any]:
+    """One run of `tiers` against a fresh reference vendor of `profile` (scenarios filtered by `names`;
+    `answers`: the operator's answers file)."""
     client_id = f"fr.health.samu{uuid.uuid4().hex[:5]}"
     vendor = start_vendor(hub, client_id, profile, vhost)
     try:
-        process = start_run(process_env(hub), profile, client_id, link, tiers, vhost=vhost, names=names)
+        process = start_run(process_env(hub), profile, client_id, link, tiers, vhost=vhost, names=names,
+                            answers=answers)
         result = collect(process, limit_s)
     finally:
         vendor.stop()

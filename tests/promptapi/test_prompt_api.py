@@ -1,0 +1,160 @@
+"""The prompt API over real HTTP on loopback: long-poll, reports, attestations, token, French errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+import threading
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support.prompt_api import CLIENT, RUN_ID, VHOST, closed, run_started, shown, validate
+
+from hubbench import events as ev
+from hubbench.engine.attestations import Attestor
+from hubbench.engine.errors import AttestationNeeded
+from hubbench.engine.prompt_feed import PromptFeed
+from hubbench.engine.prompt_server import RunApi
+from hubbench.promptapi import ApiError, PromptApiClient, endpoint_file, read_endpoint
+
+Api = tuple[PromptFeed, RunApi, io.StringIO]
+
+
+@pytest.fixture()
+def api(tmp_path: Path) -> Iterator[Api]:
+    stream = io.StringIO()
+    feed = PromptFeed(stream)
+    feed(run_started())
+    opened = RunApi.open(feed, run_id=RUN_ID, home_root=tmp_path, client_id=CLIENT, vhost=VHOST)
+    yield feed, opened, stream
+    opened.close()
+
+
+def _client(tmp_path: Path) -> PromptApiClient:
+    endpoint = read_endpoint(endpoint_file(tmp_path, CLIENT, VHOST))
+    assert endpoint is not None
+    return PromptApiClient(endpoint)
+
+
+def test_discovery_file_is_private_and_withdrawn_at_close(tmp_path: Path) -> None:
+    feed = PromptFeed()
+    feed(run_started())
+    opened = RunApi.open(feed, run_id=RUN_ID, home_root=tmp_path, client_id=CLIENT, vhost=VHOST)
+    path = endpoint_file(tmp_path, CLIENT, VHOST)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    endpoint = read_endpoint(path)
+    assert endpoint is not None and endpoint.run_id == RUN_ID and endpoint.url.startswith("http://127.0.0.1:")
+    opened.close()
+    assert not path.exists()
+
+
+def test_long_poll_returns_typed_prompts_as_they_open_and_close(api: Api, tmp_path: Path) -> None:
+    feed, _, _ = api
+    client = _client(tmp_path)
+    first = client.prompts(wait_s=0)
+    validate(first, "snapshot")
+    assert (first["prompts"], first["state"]) == ([], "running")
+    answers: list[dict[str, Any]] = []
+    waiter = threading.Thread(target=lambda: answers.append(client.prompts(since=first["cursor"], wait_s=30)))
+    waiter.start()
+    feed(shown("p1"))
+    waiter.join(60)
+    (prompt,) = answers[0]["prompts"]
+    validate(prompt)
+    assert (prompt["action"], prompt["client_id"], prompt["vhost"], prompt["link"]) == (
+        "send_message", CLIENT, VHOST, "15-15")
+    assert (prompt["recipient"], prompt["message_kind"], prompt["count"]) == ("fr.health.samuP770",
+                                                                              "customContent", 1)
+    feed(closed("p1"))
+    assert client.prompts(since=answers[0]["cursor"], wait_s=30)["prompts"] == []
+
+
+def test_done_report_is_kept_and_streamed(api: Api, tmp_path: Path) -> None:
+    feed, _, stream = api
+    feed(shown("p1"))
+    client = _client(tmp_path)
+    reported = client.done("p1", {"distribution_ids": ["fr.health.samu770_1"]})
+    assert reported["report"]["data"] == {"distribution_ids": ["fr.health.samu770_1"]}
+    with pytest.raises(ApiError) as again:
+        client.done("p1", {})
+    assert again.value.status == 409 and "déjà" in again.value.message
+    with pytest.raises(ApiError) as unknown:
+        client.done("p-absent", {})
+    assert unknown.value.status == 404 and "inconnue" in unknown.value.message
+    feed(closed("p1"))
+    feed(ev.RunFinished(RUN_ID, verdict=ev.Verdict.PASSED, counts={}))
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [line["event"] for line in lines] == ["prompt_opened", "prompt_reported", "prompt_closed",
+                                                 "run_finished"]
+    for line in lines:
+        validate(line, "line")
+    assert lines[2]["prompt"]["status"] == "done"
+
+
+@pytest.mark.parametrize(("header", "status"), [(None, 401), ("Bearer faux", 403), ("Basic abc", 401)])
+def test_token_is_required(api: Api, header: str | None, status: int) -> None:
+    _, opened, _ = api
+    request = urllib.request.Request(f"{opened.server.url}/runs/{RUN_ID}/prompts")
+    if header:
+        request.add_header("Authorization", header)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    body = json.loads(refused.value.read().decode("utf-8"))
+    assert (refused.value.code, body["statut"]) == (status, status)
+    assert "Jeton" in body["erreur"]
+
+
+def test_bad_requests_get_french_json_errors(api: Api, tmp_path: Path) -> None:
+    client = _client(tmp_path)
+    cases = [
+        (lambda: client._call("GET", "/runs/autre-run/prompts", None), 404, "Exécution inconnue"),
+        (lambda: client._call("GET", f"/runs/{RUN_ID}/prompts?wait=abc", None), 400, "entier attendu"),
+        (lambda: client._call("POST", f"/runs/{RUN_ID}/prompts", {}), 405, "non permise"),
+        (lambda: client._call("GET", "/rien", None), 404, "Ressource inconnue"),
+        (lambda: client.attest(f"{RUN_ID}-cle", {"answer": "valid"}), 400, "by"),
+        (lambda: client.attest(f"{RUN_ID}-cle", {"by": "X", "answer": "peut-être"}), 400, "inconnue"),
+        (lambda: client.attest("autre-run-cle", {"by": "X", "answer": "valid"}), 404, "inconnue"),
+    ]
+    for call, status, fragment in cases:
+        with pytest.raises(ApiError) as refused:
+            call()
+        assert refused.value.status == status and fragment in refused.value.message, refused.value
+
+
+def test_attestation_answered_through_the_api_decides_the_step(api: Api, tmp_path: Path) -> None:
+    feed, _, _ = api
+    bus = ev.EventBus([feed])
+    checks: list[tuple[ev.Verdict, str]] = []
+    attestor = Attestor(RUN_ID, bus.emit, None, live=lambda aid: feed.wait_answer(aid, 30))
+    client = _client(tmp_path)
+
+    def answer_when_asked() -> None:
+        snapshot = client.prompts(wait_s=0)
+        while not snapshot["attestations"]:
+            snapshot = client.prompts(since=snapshot["cursor"], wait_s=30)
+        (att,) = snapshot["attestations"]
+        validate(att, "attestation")
+        client.attest(att["attestation_id"], {"by": "Pilote CI", "answer": "valid"})
+
+    answering = threading.Thread(target=answer_when_asked)
+    answering.start()
+    verdict = attestor.attest("f::s", "cle", "Le dossier est-il affiché ?", [{"label": "dossier"}],
+                              lambda v, rule, exp, got: checks.append((v, got)))
+    answering.join(60)
+    assert verdict is ev.Verdict.PASSED
+    assert checks == [(ev.Verdict.PASSED, "valid (Pilote CI)")]
+    with pytest.raises(ApiError) as twice:
+        client.attest(f"{RUN_ID}-cle", {"by": "X", "answer": "valid"})
+    assert twice.value.status == 409
+
+
+def test_attestation_without_answer_in_time_stays_pending(api: Api) -> None:
+    feed, _, _ = api
+    attestor = Attestor(RUN_ID, ev.EventBus([feed]).emit, None, live=lambda aid: feed.wait_answer(aid, 0))
+    with pytest.raises(AttestationNeeded):
+        attestor.attest("f::s", "cle", "Question ?", [], lambda *args: None)
