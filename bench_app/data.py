@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from bench_app.certificate import Certificate, build_certificate
 from hubbench.errors import UsageError
 from hubbench.events import Verdict
 from hubbench.results import (
     Account,
     AccountStore,
     AttestationView,
+    Certificate,
     ItemAnswer,
     MatrixRow,
     PromptView,
@@ -31,6 +31,7 @@ from hubbench.results import (
     RunDetail,
     RunSummary,
     TraceView,
+    build_certificate,
     cucumber_features,
     write_junit,
 )

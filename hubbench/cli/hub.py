@@ -92,6 +92,9 @@ def _print_status(status: dict[str, Any]) -> None:
     pid = f", pid {status['pid']}" if status["pid"] else ""
     typer.echo(f"Nœud       : {status['node']} ({state}{pid})")
     typer.echo(f"Ports      : amqps {ports['amqps']} · gestion {ports['management']} · dist {ports['dist']}")
+    typer.echo(f"AMQPS      : {', '.join(status['listeners'])} · nom public {status['public_name']}")
+    if status["certificate_names"]:
+        typer.echo(f"Certificat : {', '.join(status['certificate_names'])}")
     typer.echo(f"Vhosts     : {', '.join(status['vhosts'])}")
     typer.echo(f"Clients    : {len(status['clients'])} actif(s)")
     typer.echo(f"Dispatcher : {describe_dispatcher(status['dispatcher'])}")
@@ -112,7 +115,12 @@ def up(
     node = HubNode(home, settings)
     result = node.start(progress=_say)
     _say("Démarrage du dispatcher…")
-    health = start_dispatcher(home, settings)
+    try:
+        health = start_dispatcher(home, settings)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: this `hub up` leaves nothing it started
+        if not result.get("already_running"):
+            node.stop(progress=_say)
+        raise
     _say(f"Dispatcher : {describe_dispatcher(health)}")
     status = _with_packs(home, node.status())
     if result.get("already_running"):

@@ -295,15 +295,11 @@ def _write_reports(
     if not (junit or cucumber or json_path):
         return
     from hubbench.home import BenchHome
-    from hubbench.results import ResultsStore, write_cucumber_json, write_json, write_junit
+    from hubbench.results import export_run
 
-    store = ResultsStore(BenchHome.from_env().db_url)
-    try:
-        for path, writer in ((junit, write_junit), (cucumber, write_cucumber_json), (json_path, write_json)):
-            if path is not None:
-                console.print(f"Rapport écrit : {writer(store, run_id, path)}")
-    finally:
-        store.close()
+    targets = {"junit": junit, "cucumber": cucumber, "json": json_path}
+    for path in export_run(BenchHome.from_env().db_url, run_id, targets):
+        console.print(f"Rapport écrit : {path}")
 
 
 def register(app: typer.Typer) -> None:

@@ -10,10 +10,13 @@ from typing import TYPE_CHECKING
 from hubbench._lazy import lazy_face
 
 if TYPE_CHECKING:
+    from hubbench.hub.bundle import default_output as default_bundle_output
+    from hubbench.hub.bundle import write_bundle
     from hubbench.hub.clients import ClientEntry, ClientRegistry, registered_client
     from hubbench.hub.management import ManagementClient
     from hubbench.hub.node import HubNode, broker_bin
     from hubbench.hub.pki import DISPATCHER_CN, ClientCredentials, Pki
+    from hubbench.hub.procs import ChildGroup, run_foreground
     from hubbench.hub.settings import HubSettings
     from hubbench.hub.supervision import describe as describe_dispatcher
     from hubbench.hub.supervision import (
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DISPATCHER_CN",
+    "ChildGroup",
     "ClientCredentials",
     "ClientEntry",
     "ClientRegistry",
@@ -34,13 +38,16 @@ __all__ = [
     "ManagementClient",
     "Pki",
     "broker_bin",
+    "default_bundle_output",
     "describe_dispatcher",
     "dispatcher_health",
     "pack_warnings",
     "registered_client",
+    "run_foreground",
     "start_dispatcher",
     "stop_dispatcher",
     "vhost_packs",
+    "write_bundle",
 ]
 
 __getattr__, __dir__ = lazy_face(__name__, __file__)
