@@ -100,6 +100,11 @@ class ConsoleData:
             raise AccessDenied(f"Votre compte ({self.account.label_fr}) ne peut pas {action}.")
         return self.account.name
 
+    def step_chooser(self, who: str | None) -> str:
+        """Who resends or skips an official case step: the account (any role that sees the run: the
+        vendor's tester, as on the official test console), else the typed name."""
+        return self._actor(who, allowed=True, action="renvoyer ou passer une étape")
+
     @property
     def can_answer_attestations(self) -> bool:
         return self.account is None or self.account.can_answer_attestations

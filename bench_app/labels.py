@@ -78,6 +78,8 @@ PROMPT_OUTCOME_FR: dict[str | None, str] = {
     "done": "fait",
     "timed_out": "délai dépassé",
     "cancelled": "annulée",
+    "resent": "étape relancée",
+    "skipped": "étape passée",
 }
 
 

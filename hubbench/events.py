@@ -157,7 +157,7 @@ class PromptShown(Event):
 class PromptClosed(Event):
     scenario_id: str
     prompt_id: str
-    outcome: str  # "done" | "timed_out" | "cancelled"
+    outcome: str  # "done" | "timed_out" | "cancelled" | "resent" | "skipped" (official case step)
 
 
 @dataclass(frozen=True)

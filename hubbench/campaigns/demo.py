@@ -26,12 +26,12 @@ from hubbench.errors import UsageError
 from hubbench.events import Verdict
 from hubbench.home import PACK_SOURCE_ENV, BenchHome
 from hubbench.hub import ChildGroup, ClientRegistry, HubNode, HubSettings, start_dispatcher
+from hubbench.resources import FEATURES_DIR as FEATURES_DIR  # re-exported by the face
+from hubbench.resources import shared_packs
 from hubbench.results import matrix, open_database
 from hubbench.sim import VendorThread, build_vendor, get_profile
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-FEATURES_DIR = REPO_ROOT / "features"
-SHARED_PACKS = REPO_ROOT.parent / "shared" / "hubsante-models"
+SHARED_PACKS = shared_packs() or Path("/nonexistent/shared/hubsante-models")  # checkout only
 RUN_LIMIT_S = 900.0  # one run never takes longer than this (prompts use short timeouts)
 
 Say = Callable[[str], None]

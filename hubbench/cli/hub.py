@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
-from hubbench.errors import SetupError
+from hubbench.errors import SetupError, UsageError
 from hubbench.home import BenchHome
 from hubbench.hub import (
+    DockerEngine,
     HubNode,
     HubSettings,
     broker_bin,
     describe_dispatcher,
+    mark_compose,
     pack_warnings,
+    start_container,
     start_dispatcher,
     stop_dispatcher,
     vhost_packs,
+    write_node_files,
 )
 
 hub_app = typer.Typer(help="Hub local : nœud RabbitMQ TLS privé et dispatcher.", no_args_is_help=True)
@@ -46,23 +50,6 @@ def _install_broker() -> None:
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
         if done.returncode != 0:
             raise SetupError(f"Échec de « {' '.join(command)} » : {done.stderr.strip()[-500:]}")
-
-
-def _check_docker() -> None:
-    docker = shutil.which("docker")
-    answered = False
-    if docker:
-        done = subprocess.run([docker, "info"], capture_output=True, text=True, timeout=15, check=False)
-        answered = done.returncode == 0
-    if not answered:
-        raise SetupError(
-            "--docker : aucun moteur Docker ne répond sur cette machine.",
-            hint="lancez `hubbench hub up` sans --docker (nœud RabbitMQ local, recommandé)",
-        )
-    raise SetupError(
-        "--docker : le mode conteneur n'est pas pris en charge par cette version du banc.",
-        hint="lancez `hubbench hub up` sans --docker (nœud RabbitMQ local)",
-    )
 
 
 def _with_packs(home: BenchHome, status: dict[str, Any]) -> dict[str, Any]:
@@ -107,13 +94,17 @@ def up(
     docker: bool = typer.Option(False, "--docker", help="Utiliser un moteur Docker (s'il répond)."),
 ) -> None:
     """Démarre le hub (nœud TLS + dispatcher) ; sans effet s'il tourne déjà."""
-    if docker:
-        _check_docker()
+    if docker and install:
+        raise UsageError("--docker et --install s'excluent : le conteneur apporte son propre RabbitMQ.")
+    engine = DockerEngine.connect() if docker else None  # no engine: a clear error before anything starts
     if install:
         _install_broker()
     home, settings = _context()
     node = HubNode(home, settings)
-    result = node.start(progress=_say)
+    if engine is not None and not node.is_running():
+        result = start_container(node, engine, _say)
+    else:
+        result = node.start(progress=_say)
     _say("Démarrage du dispatcher…")
     try:
         health = start_dispatcher(home, settings)
@@ -131,6 +122,17 @@ def up(
         typer.secho(f"ATTENTION : {len(status['warnings'])} vhost(s) sans pack officiel — leurs verdicts "
                     f"seront provisoires (détail ci-dessous).", fg=typer.colors.RED, bold=True)
     _print_status(status)
+
+
+@hub_app.command("docker-files")
+def docker_files(
+    target: Annotated[Path, typer.Argument(help="Dossier du volume partagé avec le service rabbitmq.")],
+) -> None:
+    """Écrit la configuration du nœud pour le service « rabbitmq » du fichier compose (conteneur init)."""
+    home, settings = _context()
+    for path in write_node_files(home, settings, target):
+        typer.echo(f"Écrit : {path}")
+    mark_compose(home, settings)
 
 
 @hub_app.command("down")

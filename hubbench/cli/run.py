@@ -24,6 +24,7 @@ from hubbench import events as ev
 from hubbench.engine import RunOptions, RunResult, Timeouts, parse_tiers, run
 from hubbench.errors import UsageError
 from hubbench.events import Verdict, aggregate
+from hubbench.promptapi import STEP_CONTROLS
 from hubbench.protocol import Provenance, provisional_label
 
 _STYLE = {
@@ -92,6 +93,13 @@ class Progress:
             style="bold yellow",
             highlight=False,
         )
+        if event.action in STEP_CONTROLS:
+            self.console.print(
+                "    (renvoyer ou passer l'étape : console, page « Exécutions en direct », ou "
+                f"POST /prompts/{event.prompt_id}/resend|skip de l'API des invites)",
+                style="yellow",
+                highlight=False,
+            )
         if self._ticker is None or not self._ticker.is_alive():
             self._ticker = threading.Thread(target=self._tick, daemon=True, name="prompt-countdown")
             self._ticker.start()

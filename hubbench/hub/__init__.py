@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from hubbench.hub.bundle import default_output as default_bundle_output
     from hubbench.hub.bundle import write_bundle
     from hubbench.hub.clients import ClientEntry, ClientRegistry, registered_client
+    from hubbench.hub.container import DockerEngine, mark_compose, start_container, write_node_files
     from hubbench.hub.management import ManagementClient
     from hubbench.hub.node import HubNode, broker_bin
     from hubbench.hub.pki import DISPATCHER_CN, ClientCredentials, Pki
@@ -33,6 +34,7 @@ __all__ = [
     "ClientCredentials",
     "ClientEntry",
     "ClientRegistry",
+    "DockerEngine",
     "HubNode",
     "HubSettings",
     "ManagementClient",
@@ -41,13 +43,16 @@ __all__ = [
     "default_bundle_output",
     "describe_dispatcher",
     "dispatcher_health",
+    "mark_compose",
     "pack_warnings",
     "registered_client",
     "run_foreground",
+    "start_container",
     "start_dispatcher",
     "stop_dispatcher",
     "vhost_packs",
     "write_bundle",
+    "write_node_files",
 ]
 
 __getattr__, __dir__ = lazy_face(__name__, __file__)

@@ -105,7 +105,10 @@ class HubNode:
         return None
 
     def is_running(self) -> bool:
-        return self.beam_pid() is not None
+        if self.beam_pid() is not None:
+            return True
+        # A node in a container (hub/container.py): running while its management API answers.
+        return bool(self._state().get("container")) and self.management().alive()
 
     # -- start --------------------------------------------------------------------------------------
     def start(self, progress: Progress | None = None, *, keep_data: bool = False) -> dict[str, Any]:
@@ -283,6 +286,10 @@ class HubNode:
         """Stop gracefully (SIGTERM), then kill; returns False when nothing was running."""
         say = progress or _quiet
         state = self._state()
+        if state.get("container"):
+            from hubbench.hub.container import stop_container
+
+            return stop_container(self, state["container"], say)
         wrapper = state.get("wrapper_pid")
         beam = self.beam_pid()
         members = procs.session_members(wrapper) if wrapper else []

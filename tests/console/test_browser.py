@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from runs_fixture import NO_ACK_RULE, Filled
-from support.browser import CHROMIUM, FLAGS, need_browser, serving_console
-from support.hub import pick_free_ports
+from runs_fixture import NO_ACK_RULE
+from support.browser import CHROMIUM, FLAGS
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def console_url(filled: Filled, tmp_path: Path) -> Iterator[str]:
-    need_browser()
-    (port,) = pick_free_ports(1)  # outside the ephemeral range: no outgoing connection takes it meanwhile
-    args = ["--port", str(port), "--db", filled.url, "--home", str(tmp_path / "home")]
-    with serving_console(args, f"http://127.0.0.1:{port}", tmp_path / "console.log") as url:
-        yield url
 
 
 def test_matrix_and_drill_down_in_chromium(console_url: str, tmp_path: Path) -> None:

@@ -12,10 +12,11 @@ from support.official import official_pack
 
 from hubbench.cases.material import material_for
 from hubbench.engine.context import RunContext, RunOptions
-from hubbench.engine.runner import FEATURES_DIR, run
+from hubbench.engine.runner import run
 from hubbench.engine.scenario import Services
 from hubbench.events import Event, ScenarioFinished, ScenarioStarted, Verdict
 from hubbench.protocol.packs import SchemaPack
+from hubbench.resources import FEATURES_DIR
 
 STUB_STEPS = '''
 from pytest_bdd import given, parsers, then, when

@@ -1,7 +1,8 @@
 """Verdict matrix of the functional tiers 4–7 on the real hub: the reference vendors against the engine.
 
-`conforme` runs tiers 4–7 on each link (15-15, 15-SMUR, 15-NexSIS): every automatable scenario passes,
-person-only ones stay pending (official cases of a pack that publishes none: not applicable). Each
+`conforme` runs tiers 1–7 on each link's default vhost (15-15, 15-SMUR, 15-NexSIS): every automatable
+scenario passes, person-only ones stay pending (official cases of a pack that publishes none: not applicable,
+with the reason); the other model lines' vhosts are run by test_every_vhost.py. Each
 functional fault profile runs tiers 1–7 on the link where its deviation shows and fails exactly the
 scenario(s) of the rule it breaks — none of tiers 1–3. All runs go at once (one process per run, each
 with its own vendor and partner ids, `Timeouts.fast()`) against one node and its dispatcher.
@@ -20,9 +21,18 @@ from support.ci import skip_or_fail
 from support.dispatcher import process_env
 from support.hub import HubFixture
 from support.prompt_api import validate
-from support.runs import collect, failures, start_run, start_vendor, table, with_vendor_log
+from support.runs import (
+    collect,
+    failures,
+    partner_for,
+    start_run,
+    start_vendor,
+    summary,
+    table,
+    with_vendor_log,
+)
 
-from hubbench.engine.links import default_partner_id, get_link
+from hubbench.engine.links import get_link
 from hubbench.events import Verdict
 from hubbench.sim.launch import VendorThread
 from hubbench.sim.profiles import PROFILES
@@ -33,9 +43,9 @@ FUNCTIONAL_TIERS = (4, 5, 6, 7)
 
 # (run name, profile, link, tiers)
 RUNS: tuple[tuple[str, str, str, str], ...] = (
-    ("conforme 15-15", "conforme", "15-15", "4-7"),
-    ("conforme 15-SMUR", "conforme", "15-SMUR", "4-7"),
-    ("conforme 15-NexSIS", "conforme", "15-NexSIS", "4-7"),
+    ("conforme 15-15", "conforme", "15-15", "1-7"),
+    ("conforme 15-SMUR", "conforme", "15-SMUR", "1-7"),
+    ("conforme 15-NexSIS", "conforme", "15-NexSIS", "1-7"),
     ("doublon-sur-renvoi", "doublon-sur-renvoi", "15-15", "1-7"),
     ("creation-modifiee", "creation-modifiee", "15-NexSIS", "1-7"),  # RS-EDA-MAJ has no `creation`
     ("nouveau-caseid-en-correction", "nouveau-caseid-en-correction", "15-15", "1-7"),
@@ -65,14 +75,6 @@ def _features_present() -> bool:
     return all(list(FEATURES.glob(f"palier-{tier}-*.feature")) for tier in FUNCTIONAL_TIERS)
 
 
-def _partner(client_id: str, link: str) -> str:
-    """A partner id of the run's own (SAMU codes of 1–5 characters; a tablet below it on 15-SMUR)."""
-    if link == "15-NexSIS":
-        return default_partner_id(get_link(link), client_id)
-    samu = client_id.replace("samu8", "samuQ")
-    return f"{samu}.smur" if link == "15-SMUR" else samu
-
-
 @pytest.fixture(scope="module")
 def runs(live_hub: HubFixture,
          tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
@@ -85,7 +87,7 @@ def runs(live_hub: HubFixture,
             sims[name] = start_vendor(live_hub, CLIENT_IDS[name], profile, get_link(link).default_vhost)
         started = time.monotonic()
         processes = {name: start_run(process_env(live_hub), f"ref-fn-{name}", CLIENT_IDS[name], link, tiers,
-                                     partner=_partner(CLIENT_IDS[name], link),
+                                     partner=partner_for(CLIENT_IDS[name], link),
                                      prompts_jsonl=streams / f"{name}.jsonl")
                      for name, _, link, tiers in RUNS}
         results = {name: with_vendor_log(collect(process, RUN_LIMIT_S), sims[name])
@@ -96,11 +98,7 @@ def runs(live_hub: HubFixture,
             result["prompt_lines"] = [json.loads(line) for line in lines]
         print(f"\nmatrice fonctionnelle : {len(RUNS)} campagnes en {time.monotonic() - started:.0f} s")
         for name, result in results.items():
-            counts: dict[str, int] = {}
-            for scenario in result["scenarios"]:
-                counts[scenario["verdict"]] = counts.get(scenario["verdict"], 0) + 1
-            failed = "; ".join(s["name"] for s in failures(result)) or "—"
-            print(f"  {name:<30} {counts}  échecs : {failed}")
+            print(f"  {name:<30} {summary(result)}")
         yield results
     finally:
         for sim in sims.values():
@@ -113,7 +111,9 @@ def test_conforme_passes_every_automatable_functional_check(runs: dict[str, dict
     result = runs[name]
     scenarios = result["scenarios"]
     assert scenarios, table(result)
-    assert {s["tier"] for s in scenarios} >= {4, 5, 6}, table(result)
+    assert {s["tier"] for s in scenarios} == set(range(1, 8)), table(result)
+    assert all(s["detail"].strip() for s in scenarios
+               if Verdict(s["verdict"]) is Verdict.NOT_APPLICABLE), table(result)  # each says why
     pending = [s for s in scenarios if Verdict(s["verdict"]) is Verdict.PENDING_ATTESTATION]
     assert all(Verdict(s["verdict"]) in AUTOMATABLE_OK for s in scenarios if s not in pending), table(result)
     assert pending and sum(Verdict(s["verdict"]) is Verdict.PASSED for s in scenarios) >= 8, table(result)
@@ -125,13 +125,13 @@ def test_conforme_passes_every_automatable_functional_check(runs: dict[str, dict
 @pytest.mark.parametrize("profile", sorted(EXPECTED_FAILURES))
 def test_functional_fault_fails_exactly_its_scenarios(runs: dict[str, dict[str, Any]], profile: str) -> None:
     result = runs[profile]
-    failing = failures(result)
+    failed = failures(result)
     expected = EXPECTED_FAILURES[profile]
-    assert len(failing) == len(expected), f"{profile} :\n{table(result)}"
+    assert len(failed) == len(expected), f"{profile} :\n{table(result)}"
     for fragment in expected:
-        assert any(fragment in s["name"] for s in failing), f"{profile} ({fragment}) :\n{table(result)}"
-    assert all(Verdict(s["verdict"]) is Verdict.FAILED for s in failing), f"{profile} :\n{table(result)}"
-    assert {s["tier"] for s in failing} == {PROFILES[profile].tier}, table(result)
+        assert any(fragment in s["name"] for s in failed), f"{profile} ({fragment}) :\n{table(result)}"
+    assert all(Verdict(s["verdict"]) is Verdict.FAILED for s in failed), f"{profile} :\n{table(result)}"
+    assert {s["tier"] for s in failed} == {PROFILES[profile].tier}, table(result)
     assert {1, 2, 3} <= {s["tier"] for s in result["scenarios"]}, table(result)  # tiers 1–3 ran, passed
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from hubbench.engine.links import default_partner_id, get_link
 from hubbench.events import Verdict
 from hubbench.sim.launch import VendorThread, build_vendor
 from hubbench.sim.profiles import PROFILES
@@ -50,6 +51,14 @@ def collect(process: subprocess.Popen[str], limit_s: float = RUN_LIMIT_S) -> dic
         out, err = process.communicate()
     lines = [line for line in out.splitlines() if line.startswith("{")]
     return json.loads(lines[-1]) if lines else {"error": err[-3000:], "scenarios": []}
+
+
+def partner_for(client_id: str, link: str) -> str:
+    """A partner id of the run's own (SAMU codes of 1–5 characters; a tablet below it on 15-SMUR)."""
+    if link == "15-NexSIS":
+        return default_partner_id(get_link(link), client_id)
+    samu = client_id.replace("samu8", "samuQ")
+    return f"{samu}.smur" if link == "15-SMUR" else samu
 
 
 def start_vendor(hub: HubFixture, client_id: str, profile: str, vhost: str) -> VendorThread:
@@ -95,3 +104,11 @@ def table(result: dict[str, Any], detail: int = 200) -> str:
 def failures(result: dict[str, Any]) -> list[dict[str, Any]]:
     """The scenarios of the run whose verdict counts as a failure."""
     return [s for s in result["scenarios"] if Verdict(s["verdict"]).counts_as_failure]
+
+
+def summary(result: dict[str, Any]) -> str:
+    """Verdict counts and the failing scenarios, on one line."""
+    counts: dict[str, int] = {}
+    for scenario in result["scenarios"]:
+        counts[scenario["verdict"]] = counts.get(scenario["verdict"], 0) + 1
+    return f"{counts}  échecs : {'; '.join(s['name'] for s in failures(result)) or '—'}"
