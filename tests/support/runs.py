@@ -62,8 +62,10 @@ def partner_for(client_id: str, link: str) -> str:
 
 
 def start_vendor(hub: HubFixture, client_id: str, profile: str, vhost: str) -> VendorThread:
-    """A reference vendor of `profile`, registered on `vhost`, running in a thread of this process."""
-    hub.registry.add(client_id, vhosts=[vhost], editor="hubbench-tests")
+    """A reference vendor of `profile`, registered on `vhost` (directCISU when its profile declares it),
+    running in a thread of this process."""
+    hub.registry.add(client_id, vhosts=[vhost], editor="hubbench-tests",
+                     direct_cisu=PROFILES[profile].direct_cisu)
     return VendorThread(build_vendor(hub.home, client_id, PROFILES[profile], vhost=vhost,
                                      settings=hub.settings)).start()
 
