@@ -13,14 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from prompt_api_support import validate
+from support.dispatcher import process_env
+from support.hub import HubFixture
+from support.prompt_api import validate
 
-from hubbench.campaigns.demo import pack_source_env
 from hubbench.events import Verdict
-from hubbench.home import HOME_ENV
-from hubbench.hub.clients import ClientRegistry
-from hubbench.hub.pki import Pki
-from hubbench.hub.supervision import dispatcher_health, start_dispatcher, stop_dispatcher
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "prompt-api.md"
 LINK, VHOST, TIERS = "15-15", "15-15_v1.5", "1-3"
@@ -47,18 +44,16 @@ def _driver_source(variant: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def runs(hub_node: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
-    home, settings = hub_node.home, hub_node.settings
+def runs(live_hub: HubFixture,
+         tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
+    home, settings = live_hub.home, live_hub.settings
     work = tmp_path_factory.mktemp("pilotes")
-    env = {**pack_source_env(), HOME_ENV: str(home.root)}
-    already_running = dispatcher_health(home).get("running", False)
-    start_dispatcher(home, settings)
-    registry = ClientRegistry(home, settings)
+    env = process_env(live_hub)
     drivers: dict[str, subprocess.Popen[str]] = {}
     try:
         for variant, client_id in VARIANTS.items():
-            registry.add(client_id, vhosts=[VHOST], editor="hubbench-tests")
-            creds = Pki(home.pki_dir).credentials(client_id)
+            live_hub.registry.add(client_id, vhosts=[VHOST], editor="hubbench-tests")
+            creds = live_hub.pki.credentials(client_id)
             script = work / f"pilote-{variant}.py"
             script.write_text(_driver_source(variant), encoding="utf-8")
             drivers[variant] = subprocess.Popen(
@@ -104,8 +99,6 @@ def runs(hub_node: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[di
             if driver.poll() is None:
                 driver.kill()
                 driver.wait(10)
-        if not already_running:
-            stop_dispatcher(home)
 
 
 def _table(result: dict[str, Any]) -> str:

@@ -11,29 +11,23 @@ causes, not cascades.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
+from support.dispatcher import process_env
+from support.hub import HubFixture
+from support.runs import collect, failures, start_run, start_vendor, table, with_vendor_log
 
-from hubbench.campaigns.demo import pack_source_env
 from hubbench.engine.links import default_partner_id, get_link
 from hubbench.events import Verdict
-from hubbench.home import HOME_ENV, PACK_SOURCE_ENV
-from hubbench.hub.clients import ClientRegistry
-from hubbench.hub.supervision import dispatcher_health, start_dispatcher, stop_dispatcher
-from hubbench.sim.launch import VendorThread, build_vendor
+from hubbench.sim.launch import VendorThread
 from hubbench.sim.profiles import PROFILES
 
 LINK, TIERS = "15-15", "1-3"
 RUN_LIMIT_S = 300
-RUN_ONE = Path(__file__).with_name("run_one.py")
 
 
 def _tier(profile: str) -> int:
@@ -80,70 +74,42 @@ def _partner(client_id: str, link: str) -> str:
 
 
 @contextmanager
-def _played(hub_node: Any, client_ids: dict[str, str], link: str, tiers: dict[str, str],
+def _played(hub: HubFixture, client_ids: dict[str, str], link: str, tiers: dict[str, str],
             limit_s: float) -> Iterator[dict[str, dict[str, Any]]]:
-    """Each profile's reference vendor (its client id) run at once through `run_one.py` on `link` (its
-    tiers), all within `limit_s`."""
-    home, settings = hub_node.home, hub_node.settings
-    env = {**pack_source_env(), HOME_ENV: str(home.root)}
+    """Each profile's reference vendor (its client id) run at once on `link` (its tiers), all within
+    `limit_s`."""
     vhost = get_link(link).default_vhost
-    already_running = dispatcher_health(home).get("running", False)
-    sims: list[VendorThread] = []
-    with pytest.MonkeyPatch.context() as patch:  # the reference vendors load the vhost's pack when they act
-        if env.get(PACK_SOURCE_ENV):
-            patch.setenv(PACK_SOURCE_ENV, env[PACK_SOURCE_ENV])
-        start_dispatcher(home, settings)
-        registry = ClientRegistry(home, settings)
-        for client_id in client_ids.values():
-            registry.add(client_id, vhosts=[vhost], editor="hubbench-tests")
-        try:
-            for name, client_id in client_ids.items():
-                sims.append(VendorThread(build_vendor(home, client_id, PROFILES[name], vhost=vhost,
-                                                      settings=settings)).start())
-            processes = {
-                name: subprocess.Popen([sys.executable, str(RUN_ONE), f"ref-{name}", client_id, link,
-                                        tiers[name], _partner(client_id, link)],
-                                       env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                for name, client_id in client_ids.items()
-            }
-            results: dict[str, dict[str, Any]] = {}
-            deadline = time.monotonic() + limit_s
-            for name, process in processes.items():
-                try:
-                    out, err = process.communicate(timeout=max(1.0, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    out, err = process.communicate()
-                lines = [line for line in out.splitlines() if line.startswith("{")]
-                results[name] = json.loads(lines[-1]) if lines else {"error": err[-2000:], "scenarios": []}
-            for name, sim in zip(client_ids, sims, strict=True):
-                results[name]["sim_log"] = [entry.text for entry in sim.vendor.log][-12:]
-                results[name]["sim_error"] = repr(sim.error) if sim.error else None
-            yield results
-        finally:
-            for sim in sims:
-                sim.stop()
-            if not already_running:
-                stop_dispatcher(home)
+    sims: dict[str, VendorThread] = {}
+    try:
+        for name, client_id in client_ids.items():
+            sims[name] = start_vendor(hub, client_id, name, vhost)
+        processes = {name: start_run(process_env(hub), f"ref-{name}", client_id, link, tiers[name],
+                                     partner=_partner(client_id, link))
+                     for name, client_id in client_ids.items()}
+        deadline = time.monotonic() + limit_s
+        yield {name: with_vendor_log(collect(process, max(1.0, deadline - time.monotonic())), sims[name], 12)
+               for name, process in processes.items()}
+    finally:
+        for sim in sims.values():
+            sim.stop()
 
 
 @pytest.fixture(scope="module")
-def runs(hub_node: Any) -> Iterator[dict[str, dict[str, Any]]]:
-    with _played(hub_node, CLIENT_IDS, LINK, dict.fromkeys(CLIENT_IDS, TIERS), RUN_LIMIT_S) as results:
+def runs(live_hub: HubFixture) -> Iterator[dict[str, dict[str, Any]]]:
+    with _played(live_hub, CLIENT_IDS, LINK, dict.fromkeys(CLIENT_IDS, TIERS), RUN_LIMIT_S) as results:
         yield results
 
 
 @pytest.fixture(scope="module")
-def cascades(hub_node: Any) -> Iterator[dict[str, dict[str, Any]]]:
+def cascades(live_hub: HubFixture) -> Iterator[dict[str, dict[str, Any]]]:
     tiers = {name: run_tiers for name, (run_tiers, _) in CASCADES.items()}
-    with _played(hub_node, CASCADE_IDS, CASCADE_LINK, tiers, CASCADE_LIMIT_S) as results:
+    with _played(live_hub, CASCADE_IDS, CASCADE_LINK, tiers, CASCADE_LIMIT_S) as results:
         yield results
 
 
 def _failing(result: dict[str, Any]) -> list[dict[str, Any]]:
     """The scenarios failed by themselves (a blocked one failed for a lower tier's root: not counted)."""
-    return [s for s in result["scenarios"]
-            if Verdict(s["verdict"]).counts_as_failure and Verdict(s["verdict"]) is not Verdict.BLOCKED]
+    return [s for s in failures(result) if Verdict(s["verdict"]) is not Verdict.BLOCKED]
 
 
 def _blocked(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -151,11 +117,7 @@ def _blocked(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _table(result: dict[str, Any]) -> str:
-    rows = [f"  P{s['tier']} {s['verdict']:<20} {s['name']} — {s['detail'][:160]}"
-            for s in result["scenarios"]]
-    log = "\n".join(f"  | {line}" for line in result.get("sim_log", []))
-    return ("\n".join(rows) or f"  aucun scénario ({result.get('error', '')})") + (
-        f"\n  journal du vendeur de référence (fin, erreur {result.get('sim_error')}) :\n{log}")
+    return table(result, 160)
 
 
 def test_conforme_passes_every_automatable_check(runs: dict[str, dict[str, Any]]) -> None:
