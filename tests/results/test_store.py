@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from hubbench import events as ev
 from hubbench.errors import UsageError
-from hubbench.events import EventBus, Verdict
+from hubbench.events import ROBUSTNESS_TIER, EventBus, Verdict
 from hubbench.results.models import CheckResult, ExchangedMessage, StepResult
 from hubbench.results.store import ResultsStore
 
@@ -79,6 +79,7 @@ def test_matrix_uses_latest_run_per_vendor_and_link(store: ResultsStore) -> None
         5: Verdict.NOT_RUN,
         6: Verdict.NOT_RUN,
         7: Verdict.NOT_RUN,
+        ROBUSTNESS_TIER: Verdict.NOT_RUN,  # the optional Robustesse column
     }
     (chosen,) = store.matrix(run_id="r-old")
     assert chosen.cells[2] is Verdict.ERROR
