@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from hubbench.engine.context import RunOptions, Timeouts
     from hubbench.engine.links import LINKS, Link, get_link, parse_tiers
     from hubbench.engine.official_cases import OFFICIAL_TAG
+    from hubbench.engine.remote import RemoteOptions
     from hubbench.engine.runner import RunResult, run
     from hubbench.engine.scenario import ScenarioEngine, Services
 
@@ -25,6 +26,7 @@ __all__ = [
     "LINKS",
     "OFFICIAL_TAG",
     "Link",
+    "RemoteOptions",
     "RunOptions",
     "RunResult",
     "ScenarioEngine",

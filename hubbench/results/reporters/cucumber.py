@@ -34,6 +34,7 @@ _STATUS = {
     Verdict.ERROR: "failed",
     Verdict.TIMED_OUT: "failed",
     Verdict.PENDING_ATTESTATION: "pending",
+    Verdict.UNVERIFIABLE_REMOTE: "undefined",
     Verdict.SKIPPED: "skipped",
     Verdict.NOT_APPLICABLE: "skipped",
     Verdict.NOT_RUN: "skipped",
