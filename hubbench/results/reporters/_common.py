@@ -46,6 +46,19 @@ def verdict_of(scenario: ScenarioView) -> Verdict:
     return scenario.verdict or Verdict.NOT_RUN
 
 
+def unverifiable_checks(scenario: ScenarioView) -> list[dict[str, str]]:
+    """External-hub mode: the checks whose evidence only the hub's operator has, with the reason."""
+    return [
+        {"rule": c.rule, "needs": c.expected, "reason": c.received}
+        for c in scenario.checks
+        if c.verdict is Verdict.UNVERIFIABLE_REMOTE
+    ]
+
+
+def unverifiable_lines(scenario: ScenarioView) -> list[str]:
+    return [f"Non vérifiable à distance : {c['rule']} ({c['needs']})" for c in unverifiable_checks(scenario)]
+
+
 def failure_lines(scenario: ScenarioView) -> list[str]:
     """Why a scenario did not pass: failing checks (expected / received / rule), else failing steps,
     plus the override or remark that decided the verdict."""

@@ -1,7 +1,8 @@
 """JUnit XML: one testsuite per (tier, feature), one testcase per scenario.
 
 failed / timed out → <failure> whose message is "Attendu : … — Reçu : … — Règle : …"; bench error →
-<error>; pending attestation → <skipped message="à attester">; skipped / not applicable → <skipped>.
+<error>; pending attestation → <skipped message="à attester">; « non vérifiable à distance » (external
+hub) → <skipped> listing each unverifiable check; skipped / not applicable → <skipped>.
 Each suite's properties carry the pack's provenance (pack_tag, pack_source, pack_checksum, provisional);
 on provisional validation each testcase carries `verdict = "… (provisoire)"` and says why in system-out.
 """
@@ -20,6 +21,7 @@ from hubbench.results.reporters._common import (
     load_run,
     pack_properties,
     prepare,
+    unverifiable_lines,
     verdict_of,
 )
 from hubbench.results.views import ScenarioView
@@ -46,7 +48,8 @@ def _testcase(suite: ET.Element, scenario: ScenarioView, provisional: bool) -> s
     else:
         kind = "skipped"
         element = ET.SubElement(case, "skipped", message=verdict.label_fr)
-        element.text = "\n".join(a.question for a in scenario.attestations if a.status == "pending") or None
+        pending = [a.question for a in scenario.attestations if a.status == "pending"]
+        element.text = "\n".join([*pending, *unverifiable_lines(scenario)]) or None
     if provisional:  # every verdict of the run rests on provisional validation
         props = ET.SubElement(case, "properties")
         ET.SubElement(props, "property", name="verdict", value=f"{verdict.label_fr} (provisoire)")
