@@ -35,9 +35,12 @@ VENDOR, PARTNER = "fr.health.samu870", "fr.health.samuR870"
 RUN_LIMIT_S = 600
 # Scenarios (fragments of their names) a partner cannot judge: their evidence is the hub's own.
 HUB_SIDE = ("Connexion TLS", "Consommation des trois files", "Reconnexion automatique",
-            "Aucune tentative de configuration")
+            "Aucune tentative de configuration", "Les messages reçus sont acquittés", "Message persistant",
+            "Type de contenu et corps JSON", "Émetteur égal à la clé de routage")
 # Scenarios a partner judges by itself, as on the local hub.
-PARTNER_SIDE = ("Les messages reçus sont acquittés",)
+PARTNER_SIDE = ("Acquittement de réception finale (RC-REF)", "Pas d'acquittement d'un acquittement",
+                "Identifiant de distribution préfixé par l'émetteur", "Destinataire et dates",
+                "Identifiants de distribution jamais réutilisés", "Enveloppe EDXL-DE conforme au schéma")
 
 pytestmark = pytest.mark.broker
 
@@ -111,7 +114,8 @@ def test_hub_side_checks_are_unverifiable_remotely_never_passed(external_run: di
     listed = report["remote_unverifiable"]
     unverifiable = {s["scenario_id"] for s in report["scenarios"] if s["verdict"] == "unverifiable_remote"}
     assert unverifiable and {c["scenario_id"] for c in listed} == unverifiable, _table(external_run)
-    assert all("hub" in c["needs"] and c["reason"] for c in listed), listed
+    assert all(c["needs"].startswith("preuve tirée de") and "à distance" in c["reason"]
+               for c in listed), listed
     junit = ET.parse(external_run["junit"]).getroot()
     skipped = [e for e in junit.iter("skipped") if e.get("message") == "non vérifiable à distance"]
     assert len(skipped) == len(unverifiable)
@@ -122,7 +126,9 @@ def test_hub_side_checks_are_unverifiable_remotely_never_passed(external_run: di
 def test_the_run_has_no_access_to_the_external_hubs_side(external_run: dict[str, Any]) -> None:
     bench: BenchHome = external_run["bench"]
     assert not list(bench.root.glob("node*")) and not (bench.root / "pki").exists()
+    assert (bench.root / "results.db").is_file()  # the run's own results database
     with sqlite3.connect(bench.root / "results.db") as db:
-        (traced,) = db.execute("select count(*) from trace").fetchone()
-    assert traced == 0  # the bench's own database never saw the external hub's trace
+        (runs,) = db.execute("select count(*) from runs").fetchone()
+        (traced,) = db.execute("select count(*) from trace_messages").fetchone()
+    assert (runs, traced) == (1, 0)  # the bench's database never saw the external hub's trace
     assert "Hub externe" in external_run["stderr"]
