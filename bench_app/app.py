@@ -10,10 +10,13 @@ if str(_REPO) not in sys.path:  # `bench_app` is not installed: import it from t
 import streamlit as st  # noqa: E402
 
 from bench_app import state  # noqa: E402
+from bench_app.login import account_sidebar, require_login  # noqa: E402
 
 st.set_page_config(
     page_title="hubbench — console de conformité", page_icon=":material/verified:", layout="wide"
 )
+
+require_login()  # consoles served with --listen only; stops here until an account logs in
 
 navigation = st.navigation(
     [
@@ -50,5 +53,7 @@ navigation = st.navigation(
 )
 with st.sidebar:
     st.caption("Banc de conformité Hub Santé (ANS)")
-    st.caption(f"Base de résultats : `{state.data().url}`")
+    account_sidebar()
+    if state.data().vendor_scope is None:
+        st.caption(f"Base de résultats : `{state.data().url}`")
 navigation.run()

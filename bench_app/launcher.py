@@ -8,13 +8,15 @@ import os
 import re
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench_app.data import AccessDenied
 from bench_app.labels import LINKS
 from hubbench.errors import UsageError
 from hubbench.home import DB_URL_ENV, HOME_ENV, BenchHome
+from hubbench.results import Account, Role
 
 _CLIENT_ID = re.compile(r"^fr(\.[\w-]+){2,4}$", re.ASCII)
 _TIERS = re.compile(r"^[1-7](-[1-7])?$")
@@ -29,6 +31,7 @@ class RunRequest:
     vhost: str | None = None
     timeout_s: int | None = None
     fast: bool = False  # short waits, for automated systems such as the reference vendors
+    registered_client: bool = False  # the client must be registered for this vendor (vendor accounts)
 
     def validate(self) -> None:
         if not self.vendor.strip():
@@ -63,6 +66,8 @@ class RunRequest:
             args += ["--timeout", str(self.timeout_s)]
         if self.fast:
             args.append("--fast")
+        if self.registered_client:
+            args.append("--registered-client")
         return args
 
 
@@ -72,6 +77,7 @@ class LaunchedRun:
     command: list[str]
     log_file: Path
     started_at: datetime
+    vendor: str = ""
 
     @property
     def pid(self) -> int:
@@ -95,8 +101,22 @@ def hubbench_command() -> list[str]:
     ]
 
 
-def start_run(request: RunRequest, *, db_url: str, home: BenchHome) -> LaunchedRun:
+def authorize(request: RunRequest, account: Account | None) -> RunRequest:
+    """The request as this account may start it. A vendor account starts runs for its own vendor only,
+    and `hubbench run --registered-client` then refuses a client not registered for that vendor
+    (`hubbench clients add ID --editor VENDOR`): never another vendor's client, queues and messages."""
+    if account is None or account.role is not Role.VENDOR:
+        return request
+    if request.vendor.strip() != account.vendor:
+        raise AccessDenied(f"Votre compte ne lance des exécutions que pour l'éditeur {account.vendor}.")
+    return replace(request, registered_client=True)
+
+
+def start_run(
+    request: RunRequest, *, db_url: str, home: BenchHome, account: Account | None = None
+) -> LaunchedRun:
     request.validate()
+    request = authorize(request, account)
     started = datetime.now(UTC)
     logs = home.runs_dir / "console"
     logs.mkdir(parents=True, exist_ok=True)
@@ -113,7 +133,9 @@ def start_run(request: RunRequest, *, db_url: str, home: BenchHome) -> LaunchedR
             env=env,
             start_new_session=True,  # the run outlives a console restart
         )
-    return LaunchedRun(process=process, command=command, log_file=log_file, started_at=started)
+    return LaunchedRun(
+        process=process, command=command, log_file=log_file, started_at=started, vendor=request.vendor.strip()
+    )
 
 
 def log_tail(path: Path, max_bytes: int = 4000) -> str:

@@ -1,6 +1,7 @@
 """The bench home (`HUBBENCH_HOME`, default `./.hubbench`): everything a run needs lives under it.
 
-Deleting the folder resets the bench. Layout:
+Deleting the folder resets the bench. The folder is 0700 and the SQLite database 0600 (health data,
+keys, console accounts). Layout:
 
     <home>/config.toml     user settings (optional, see `BenchConfig`)
     <home>/node/           the private RabbitMQ node (data, logs, config, pid)
@@ -23,6 +24,15 @@ from hubbench.errors import UsageError
 HOME_ENV = "HUBBENCH_HOME"
 DB_URL_ENV = "HUBBENCH_DB_URL"
 PACK_SOURCE_ENV = "HUBBENCH_PACK_SOURCE"
+
+
+def restrict(path: Path, mode: int) -> None:
+    """chmod to `mode` what this user owns (a shared folder someone else owns is left as it is)."""
+    try:
+        if path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o777 != mode:
+            path.chmod(mode)
+    except OSError:
+        pass
 
 
 @dataclass(frozen=True)
@@ -59,7 +69,9 @@ class BenchHome:
         return os.environ.get(DB_URL_ENV) or f"sqlite:///{self.root / 'results.db'}"
 
     def ensure(self) -> BenchHome:
-        self.root.mkdir(parents=True, exist_ok=True)
+        """Create the home, readable by its owner only (0700: keys, health data, accounts)."""
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        restrict(self.root, 0o700)
         return self
 
     def config(self) -> BenchConfig:

@@ -27,6 +27,7 @@ LOCAL = FIRST_PARTY | {
 DISTRIBUTION_OF = {
     "yaml": "pyyaml",
     "fpdf": "fpdf2",
+    "argon2": "argon2-cffi",
 }
 
 

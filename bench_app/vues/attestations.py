@@ -16,8 +16,10 @@ if "a_flash" in st.session_state:
     st.success(st.session_state.pop("a_flash"))
 
 st.header("Attestations en attente")
-pending = data.pending_attestations()
-if not pending:
+pending = data.pending_attestations() if data.can_answer_attestations else []
+if not data.can_answer_attestations:
+    st.info("Les attestations sont renseignées par un évaluateur ou un administrateur de la session.")
+elif not pending:
     st.info("Aucune attestation en attente.")
 for attestation in pending:
     run = data.run(attestation.run_id)
@@ -52,7 +54,11 @@ for attestation in pending:
                 )
             )
         comment = st.text_area("Commentaire", key=f"c-{attestation.attestation_id}")
-        who = st.text_input("Attesté par (nom)", key=f"w-{attestation.attestation_id}")
+        if data.account is None:
+            who = st.text_input("Attesté par (nom)", key=f"w-{attestation.attestation_id}")
+        else:
+            who = data.account.name
+            st.caption(f"Attesté par : {data.account.label_fr}")
         if st.form_submit_button("Enregistrer l'attestation"):
             if any(a is None for a in answers):
                 st.error("Chaque valeur doit être jugée : valide, approximatif ou invalide.")
@@ -73,6 +79,9 @@ for attestation in pending:
                     st.rerun()
 
 st.header("Forcer un verdict (administrateur)")
+if not data.can_override:
+    st.info("Le forçage d'un verdict est réservé aux administrateurs de la session.")
+    st.stop()
 st.caption(
     "Le forçage remplace le verdict d'un scénario. Le commentaire est obligatoire et reste dans "
     "le dossier de l'exécution, avec votre nom et la date."
@@ -110,7 +119,11 @@ with st.form("forcer"):
         key="o_verdict",
     )
     comment = st.text_area("Commentaire (obligatoire)", key="o_comment")
-    who = st.text_input("Administrateur (nom)", key="o_who")
+    if data.account is None:
+        who = st.text_input("Administrateur (nom)", key="o_who")
+    else:
+        who = data.account.name
+        st.caption(f"Forcé par : {data.account.label_fr}")
     if st.form_submit_button("Forcer le verdict"):
         if not comment.strip():
             st.error("Un commentaire est obligatoire pour forcer un verdict.")

@@ -16,7 +16,10 @@ data = state.data()
 with st.form("lancer"):
     st.subheader("Lancer une exécution")
     c1, c2, c3 = st.columns(3)
-    vendor = c1.text_input("Éditeur", placeholder="ex. Éditeur Conforme")
+    own_vendor = data.vendor_scope  # a vendor account launches for itself only
+    vendor = c1.text_input(
+        "Éditeur", value=own_vendor or "", placeholder="ex. Éditeur Conforme", disabled=own_vendor is not None
+    )
     client_id = c2.text_input("Identifiant client", placeholder="ex. fr.health.samu440")
     link = c3.selectbox("Lien", LINKS)
     c4, c5, c6 = st.columns(3)
@@ -35,11 +38,11 @@ with st.form("lancer"):
             fast=fast,
         )
         try:
-            launched = start_run(request, db_url=state.db_url(), home=state.home())
+            launched = start_run(request, db_url=state.db_url(), home=state.home(), account=data.account)
         except BenchError as exc:
             st.error(str(exc))
         else:
-            state.launched_runs().append(launched)
+            state.remember_launch(launched)
             st.success(
                 f"Exécution lancée (processus {launched.pid}). Elle apparaît ci-dessous dès son début."
             )
@@ -100,7 +103,7 @@ if launched:
             st.code(" ".join(item.command[-12:]), language="bash")
             st.code(log_tail(item.log_file) or "(journal vide)")
 
-if st.button("Clore les exécutions dont le processus a disparu"):
+if data.vendor_scope is None and st.button("Clore les exécutions dont le processus a disparu"):
     closed = data.sweep_interrupted()
     st.success(
         f"{len(closed)} exécution(s) close(s) comme interrompue(s)."

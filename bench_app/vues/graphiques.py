@@ -11,7 +11,8 @@ st.title("Graphiques")
 data = state.data()
 rows = data.matrix(MatrixFilter())
 
-st.header("Taux de réussite par palier, tous éditeurs")
+own = data.vendor_scope  # a vendor account's figures are its own only
+st.header("Taux de réussite par palier, " + (f"éditeur {own}" if own else "tous éditeurs"))
 st.caption(
     "Part des couples éditeur × lien réussis parmi ceux évalués, d'après la dernière exécution de chacun."
 )

@@ -1,4 +1,5 @@
-"""`hubbench console`: serve the Streamlit console (bench_app/) on 127.0.0.1 only."""
+"""`hubbench console`: serve the Streamlit console (bench_app/) on 127.0.0.1, single-user; or with
+`--listen ADDR` on a network address, with accounts (`hubbench console users`) and HTTPS."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 import hubbench
+from hubbench.cli.console_listen import plan_listening
+from hubbench.cli.console_users import users_app
 from hubbench.errors import SetupError, UsageError
 from hubbench.home import DB_URL_ENV, HOME_ENV, BenchHome
-from hubbench.results import open_database
+from hubbench.results import ACCOUNTS_REQUIRED_ENV, open_database
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8501
@@ -33,20 +37,21 @@ def app_script() -> Path:
     return script
 
 
-def ensure_port_free(port: int) -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+def ensure_port_free(port: int, host: str = HOST) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
         try:
-            probe.bind((HOST, port))
+            probe.bind((host, port))
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise SetupError(
-                    f"Le port {port} est déjà pris sur {HOST}",
+                    f"Le port {port} est déjà pris sur {host}",
                     hint="choisissez-en un autre avec --port, ou arrêtez le programme qui l'occupe",
                 ) from exc
-            raise SetupError(f"Impossible d'écouter sur {HOST}:{port} ({exc.strerror})") from exc
+            raise SetupError(f"Impossible d'écouter sur {host}:{port} ({exc.strerror})") from exc
 
 
-def streamlit_command(script: Path, port: int) -> list[str]:
+def streamlit_command(script: Path, port: int, host: str = HOST) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -54,7 +59,7 @@ def streamlit_command(script: Path, port: int) -> list[str]:
         "run",
         str(script),
         "--server.address",
-        HOST,
+        host,
         "--server.port",
         str(port),
         "--server.headless",
@@ -73,27 +78,63 @@ def streamlit_command(script: Path, port: int) -> list[str]:
 
 
 def console(
-    port_text: str = typer.Option(str(DEFAULT_PORT), "--port", help="Port d'écoute sur 127.0.0.1."),
+    ctx: typer.Context,
+    port_text: str = typer.Option(str(DEFAULT_PORT), "--port", help="Port d'écoute."),
     db: str | None = typer.Option(None, "--db", help="URL de la base de résultats (SQLite ou PostgreSQL)."),
     home_dir: str | None = typer.Option(None, "--home", help="Dossier du banc (défaut : HUBBENCH_HOME)."),
+    listen: str | None = typer.Option(
+        None,
+        "--listen",
+        help="Adresse IP d'écoute sur le réseau (session ANS) : comptes et HTTPS obligatoires. "
+        "Sans elle : 127.0.0.1, un seul utilisateur, sans connexion.",
+    ),
+    names: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--name", help="Nom d'hôte ou adresse du certificat HTTPS (répétable ; défaut : --listen)."
+        ),
+    ] = None,
+    cert: Annotated[
+        Path | None, typer.Option("--cert", help="Certificat HTTPS (PEM) au lieu de celui du banc.")
+    ] = None,
+    key: Annotated[Path | None, typer.Option("--key", help="Clé privée (PEM) du certificat --cert.")] = None,
 ) -> None:
     """Console de conformité (Streamlit) : matrice, détail, attestations, certificats, graphiques."""
+    if ctx.invoked_subcommand is not None:
+        return
     port = parse_port(port_text)
     home = BenchHome.from_env(home_dir).ensure()
     url = db or home.db_url
     database = open_database(url)  # bad URL or missing driver: a clear error now, not in the browser
     shown_url = database.url
-    database.dispose()
+    try:
+        listening = plan_listening(
+            listen, names=names or [], cert=cert, key=key, database=database, home=home
+        )
+    finally:
+        database.dispose()
     script = app_script()
-    ensure_port_free(port)
+    host = listening.address if listening else HOST
+    ensure_port_free(port, host)
     env = {**os.environ, DB_URL_ENV: url, HOME_ENV: str(home.root)}
-    typer.echo(f"Console hubbench : http://{HOST}:{port}  (base : {shown_url}) — Ctrl+C pour arrêter")
-    completed = subprocess.run(
-        streamlit_command(script, port), env=env, stdin=subprocess.DEVNULL, check=False
-    )
+    env.pop(ACCOUNTS_REQUIRED_ENV, None)
+    command = streamlit_command(script, port, host)
+    if listening is None:
+        typer.echo(f"Console hubbench : http://{HOST}:{port}  (base : {shown_url}) — Ctrl+C pour arrêter")
+    else:
+        env[ACCOUNTS_REQUIRED_ENV] = "1"
+        command += listening.streamlit_options()
+        typer.echo(
+            f"Console hubbench (session, connexion obligatoire) : {listening.url(port)}  "
+            f"(certificat : {listening.cert} ; base : {shown_url}) — Ctrl+C pour arrêter"
+        )
+    completed = subprocess.run(command, env=env, stdin=subprocess.DEVNULL, check=False)
     if completed.returncode not in (0, -2, 130):
         raise SetupError(f"La console s'est arrêtée avec le code {completed.returncode}", exit_code=1)
 
 
 def register(app: typer.Typer) -> None:
-    app.command("console")(console)
+    console_app = typer.Typer()
+    console_app.callback(invoke_without_command=True)(console)
+    console_app.add_typer(users_app, name="users")
+    app.add_typer(console_app, name="console")

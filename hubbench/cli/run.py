@@ -165,6 +165,21 @@ def official_cases_table(result: RunResult) -> Table | None:
     return table
 
 
+def require_client_of(vendor: str, client_id: str) -> None:
+    """The client is registered, not revoked, for this very vendor: a vendor's account never runs with
+    another vendor's client (its certificate, queues and messages)."""
+    from hubbench.home import BenchHome
+    from hubbench.hub import ClientRegistry
+
+    entry = ClientRegistry(BenchHome.from_env()).get(client_id)
+    if entry is None or entry.revoked or entry.editor != vendor.strip():
+        raise UsageError(
+            f"Le client {client_id} n'est pas enregistré pour l'éditeur {vendor.strip()}",
+            hint=f"l'administrateur l'enregistre : hubbench clients add {client_id} "
+            f"--editor '{vendor.strip()}'",
+        )
+
+
 def run_command(
     vendor: Annotated[str, typer.Option("--vendor", help="Nom de l'éditeur / du produit testé.")],
     client_id: Annotated[str, typer.Option("--client-id", help="Identifiant client du système testé.")],
@@ -194,6 +209,14 @@ def run_command(
     scenario: Annotated[
         list[str] | None, typer.Option("--scenario", help="Filtre sur le nom (répétable).")
     ] = None,
+    registered_client: Annotated[
+        bool,
+        typer.Option(
+            "--registered-client",
+            help="Exige un client enregistré pour cet éditeur (clients add ID --editor NOM) ; la console "
+            "l'impose aux comptes éditeur.",
+        ),
+    ] = False,
     prompts_jsonl: Annotated[
         str | None, typer.Option("--prompts-jsonl", help="Invites en JSON lines : fichier, ou - (stdout).")
     ] = None,
@@ -235,6 +258,8 @@ def run_command(
     """Lance les scénarios des paliers contre le système d'un éditeur raccordé au hub du banc."""
     if timeout is not None and timeout <= 0:
         raise UsageError(f"--timeout : durée positive attendue, reçu {timeout:g}")
+    if registered_client:
+        require_client_of(vendor, client_id)
     if not 0 <= prompt_api_port <= 65535:
         raise UsageError(f"--prompt-api-port : port de 0 à 65535 attendu, reçu {prompt_api_port}")
     if attestation_wait < 0:

@@ -1,7 +1,8 @@
 """The hub's local PKI: an EC P-256 CA, the server certificate and one certificate per client.
 
 Layout of `<home>/pki/`: `ca.crt`/`ca.key`, `server.crt`/`server.key`, and per identity (client id,
-`dispatcher`, the readiness probe) `<cn>.crt`, `<cn>.key`, `<cn>.p12`. Private keys are mode 0600.
+`dispatcher`, the readiness probe) `<cn>.crt`, `<cn>.key`, `<cn>.p12`, and `console.crt`/`console.key`
+for a console served on a network (`hubbench console --listen`). Private keys are mode 0600.
 PKCS#12 files carry the key, the certificate and the CA and have **no password** (empty password).
 Revoked identities are moved to `<home>/pki/revoked/<cn>-<timestamp>/`.
 """
@@ -12,6 +13,7 @@ import datetime as dt
 import ipaddress
 import os
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +60,27 @@ def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
     return key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
+
+
+def _san(names: Sequence[str]) -> list[x509.GeneralName]:
+    """Subject alternative names: an IP address entry for each address, a DNS entry for each host name."""
+    entries: list[x509.GeneralName] = []
+    for name in names:
+        try:
+            entries.append(x509.IPAddress(ipaddress.ip_address(name)))
+        except ValueError:
+            entries.append(x509.DNSName(name))
+    return entries
+
+
+def san_names(cert_path: Path) -> set[str]:
+    """The host names and addresses a certificate file is valid for."""
+    cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return set()
+    return {*san.get_values_for_type(x509.DNSName), *map(str, san.get_values_for_type(x509.IPAddress))}
 
 
 def _name(cn: str) -> x509.Name:
@@ -114,7 +137,9 @@ class Pki:
         return cert, key
 
     # -- leaves ---------------------------------------------------------------------------------
-    def _sign_leaf(self, cn: str, *, server: bool) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+    def _sign_leaf(
+        self, cn: str, *, server: bool, names: Sequence[str] = ("localhost", "127.0.0.1")
+    ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
         ca_cert, ca_key = self._ca()
         key = ec.generate_private_key(ec.SECP256R1())
         now = _now()
@@ -134,12 +159,7 @@ class Pki:
             )
         )
         if server:
-            builder = builder.add_extension(
-                x509.SubjectAlternativeName(
-                    [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-                ),
-                critical=False,
-            )
+            builder = builder.add_extension(x509.SubjectAlternativeName(_san(names)), critical=False)
         return builder.sign(ca_key, hashes.SHA256()), key
 
     def server_files(self) -> tuple[Path, Path]:
@@ -149,6 +169,17 @@ class Pki:
             cert, key = self._sign_leaf("localhost", server=True)
             _write_private(key_path, _key_pem(key))
             cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        return cert_path, key_path
+
+    def named_server_files(self, stem: str, names: Sequence[str]) -> tuple[Path, Path]:
+        """(certificate, key) `<stem>.crt`/`<stem>.key` of a server known by `names` (host names, IP
+        addresses), signed by the bench's CA; re-issued when the names change."""
+        cert_path, key_path = self.dir / f"{stem}.crt", self.dir / f"{stem}.key"
+        if cert_path.exists() and key_path.exists() and san_names(cert_path) == set(names):
+            return cert_path, key_path
+        cert, key = self._sign_leaf(names[0], server=True, names=names)
+        _write_private(key_path, _key_pem(key))
+        cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
         return cert_path, key_path
 
     def credentials(self, cn: str) -> ClientCredentials:

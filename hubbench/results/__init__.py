@@ -7,6 +7,7 @@ store.ResultsStore(db)                    engine listener + query API (runs, mat
                                           attestations, overrides, retention)
 queries, views                            read-only queries and the frozen views they return
 verdicts                                  attestation / override / run verdict rules
+accounts.AccountStore(db)                 console log-ins (roles, Argon2id password hashes)
 reporters.junit / cucumber / json_report  exports of a stored run
 
 Other rooms use the names below (`from hubbench.results import ResultsStore`), never the modules behind
@@ -18,6 +19,14 @@ from typing import TYPE_CHECKING
 from hubbench._lazy import lazy_face
 
 if TYPE_CHECKING:
+    from hubbench.results.accounts import (
+        ACCOUNTS_REQUIRED_ENV,
+        ROLE_LABELS_FR,
+        Account,
+        AccountStore,
+        Role,
+        parse_role,
+    )
     from hubbench.results.db import Database, open_database
     from hubbench.results.models import Run
     from hubbench.results.queries import TIERS, matrix, open_prompts, trace_published_by
@@ -40,9 +49,13 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "ACCOUNTS_REQUIRED_ENV",
     "ANSWERS",
     "ANSWER_LABELS_FR",
+    "ROLE_LABELS_FR",
     "TIERS",
+    "Account",
+    "AccountStore",
     "AttestationView",
     "Database",
     "ItemAnswer",
@@ -50,6 +63,7 @@ __all__ = [
     "MessageView",
     "PromptView",
     "ResultsStore",
+    "Role",
     "Run",
     "RunDetail",
     "RunSummary",
@@ -63,6 +77,7 @@ __all__ = [
     "matrix",
     "open_database",
     "open_prompts",
+    "parse_role",
     "trace_published_by",
     "write_cucumber_json",
     "write_json",

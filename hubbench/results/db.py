@@ -9,6 +9,7 @@ chosen in the URL itself: `?options=-csearch_path%3D<schema>`.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from hubbench.errors import SetupError, UsageError
+from hubbench.home import restrict
 from hubbench.results.models import Base
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -80,7 +82,7 @@ def open_database(url: str, *, create: bool = True) -> Database:
         if parsed.get_backend_name() == "sqlite":
             memory = parsed.database in (None, "", ":memory:")
             if not memory:
-                Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
+                _private_file(Path(str(parsed.database)))
             engine = _sqlite_engine(url, memory=memory)
         else:
             engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
@@ -100,6 +102,15 @@ def open_database(url: str, *, create: bool = True) -> Database:
                 hint="vérifiez HUBBENCH_DB_URL, le serveur et les droits",
             ) from exc
     return database
+
+
+def _private_file(path: Path) -> None:
+    """The SQLite file exists and is 0600 before SQLite opens it (its -wal and -shm files take the same
+    mode): it holds message bodies (health data) and the console's password hashes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    restrict(path, 0o600)
 
 
 def _create_tables(database: Database) -> None:

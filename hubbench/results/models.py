@@ -235,5 +235,19 @@ class Override(Base):
     at: Mapped[datetime]
 
 
+class ConsoleAccount(Base):
+    """A log-in of the console served on a network (`hubbench console --listen`): its role, the vendor a
+    vendor account is bound to, and an Argon2id hash of its password (never the password)."""
+
+    __tablename__ = "console_accounts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    role: Mapped[str] = mapped_column(String(16))  # admin | evaluateur | editeur
+    vendor: Mapped[str | None] = mapped_column(String(255))  # set for (and only for) editeur
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+
+
 Index("ix_scenario_results_run_tier", ScenarioResult.run_id, ScenarioResult.tier)
 Index("ix_runs_vendor_link_started", Run.vendor, Run.link, Run.started_at)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,7 +38,7 @@ HUBBENCH = [
 pytestmark = pytest.mark.browser
 
 
-def _need_browser() -> None:
+def need_browser() -> None:
     missing = []
     if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
         missing.append("chromium (apt-get install chromium)")
@@ -51,25 +53,26 @@ def _need_browser() -> None:
         pytest.skip(message)
 
 
-@pytest.fixture
-def console_url(filled: Filled, tmp_path: Path) -> Iterator[str]:
-    _need_browser()
-    (port,) = pick_free_ports(1)  # outside the ephemeral range: no outgoing connection takes it meanwhile
-    log = (tmp_path / "console.log").open("wb")
+@contextmanager
+def serving_console(
+    args: list[str], url: str, log_path: Path, ssl_context: ssl.SSLContext | None = None
+) -> Iterator[str]:
+    """`hubbench console ARGS` in its own session until /_stcore/health answers at `url`; stopped after."""
+    log = log_path.open("wb")
     proc = subprocess.Popen(
-        [*HUBBENCH, "console", "--port", str(port), "--db", filled.url, "--home", str(tmp_path / "home")],
+        [*HUBBENCH, "console", *args],
         stdout=log,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
         start_new_session=True,
     )
-    url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(240):  # up to 60 s
             if proc.poll() is not None:
-                pytest.fail(f"la console s'est arrêtée : {(tmp_path / 'console.log').read_text()}")
+                pytest.fail(f"la console s'est arrêtée : {log_path.read_text()}")
             try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                health = f"{url}/_stcore/health"
+                with urllib.request.urlopen(health, timeout=2, context=ssl_context) as answer:
                     if answer.read() == b"ok":
                         break
             except OSError:
@@ -85,6 +88,15 @@ def console_url(filled: Filled, tmp_path: Path) -> Iterator[str]:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=15)
         log.close()
+
+
+@pytest.fixture
+def console_url(filled: Filled, tmp_path: Path) -> Iterator[str]:
+    need_browser()
+    (port,) = pick_free_ports(1)  # outside the ephemeral range: no outgoing connection takes it meanwhile
+    args = ["--port", str(port), "--db", filled.url, "--home", str(tmp_path / "home")]
+    with serving_console(args, f"http://127.0.0.1:{port}", tmp_path / "console.log") as url:
+        yield url
 
 
 def test_matrix_and_drill_down_in_chromium(console_url: str, tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """Secrets stay secret: private files are 0600, and no key, password or cookie shows up in logs, the
-trace, or what the CLI prints; the console listens on 127.0.0.1 only."""
+trace, or what the CLI prints; the console listens on 127.0.0.1 only unless
+served for a session with `--listen` (accounts and HTTPS: tests/console/test_browser_accounts.py)."""
 
 from __future__ import annotations
 
