@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from bench_app.certificate import Certificate, build_certificate
 from hubbench.errors import UsageError
 from hubbench.events import Verdict
 from hubbench.results import (
     Account,
     AccountStore,
     AttestationView,
+    Certificate,
     ItemAnswer,
     MatrixRow,
     PromptView,
@@ -31,6 +31,7 @@ from hubbench.results import (
     RunDetail,
     RunSummary,
     TraceView,
+    build_certificate,
     cucumber_features,
     write_junit,
 )
@@ -98,6 +99,11 @@ class ConsoleData:
         if not allowed:
             raise AccessDenied(f"Votre compte ({self.account.label_fr}) ne peut pas {action}.")
         return self.account.name
+
+    def step_chooser(self, who: str | None) -> str:
+        """Who resends or skips an official case step: the account (any role that sees the run: the
+        vendor's tester, as on the official test console), else the typed name."""
+        return self._actor(who, allowed=True, action="renvoyer ou passer une étape")
 
     @property
     def can_answer_attestations(self) -> bool:

@@ -5,20 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from hubbench.events import TIER_NAMES_FR as TIER_NAMES_FR  # re-exported for the pages
 from hubbench.events import VERDICT_LABELS_FR, Verdict
+from hubbench.events import tier_title as tier_title
 from hubbench.protocol import provisional_label
 from hubbench.results import RunSummary
 from hubbench.vhosts import LINK_NAMES
-
-TIER_NAMES_FR: dict[int, str] = {
-    1: "Raccordement",
-    2: "Réception de messages techniques",
-    3: "Envoi de messages vides",
-    4: "Réception d'un message fonctionnel initial",
-    5: "Envoi d'une affaire et corrections",
-    6: "Réception et réconciliation",
-    7: "EMSI (demandes de concours)",
-}
 
 LINKS: tuple[str, ...] = LINK_NAMES  # in the order the console lists them
 
@@ -93,6 +85,8 @@ PROMPT_OUTCOME_FR: dict[str | None, str] = {
     "done": "fait",
     "timed_out": "délai dépassé",
     "cancelled": "annulée",
+    "resent": "étape relancée",
+    "skipped": "étape passée",
 }
 
 
@@ -106,10 +100,6 @@ def verdict_badge(verdict: Verdict | None, provisional: bool = False) -> str:
     if verdict is None:
         return "… en cours"
     return f"{VERDICT_ICONS[verdict]} {verdict_label(verdict, provisional)}"
-
-
-def tier_title(tier: int) -> str:
-    return f"Palier {tier} — {TIER_NAMES_FR.get(tier, '?')}"
 
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -28,3 +28,7 @@ class UsageError(BenchError):
 
 class SetupError(BenchError):
     """The bench's own environment is not ready (broker missing, port taken, pack unavailable)."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM received: the command stops as on Ctrl-C (children stopped), exit code 143."""

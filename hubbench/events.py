@@ -56,6 +56,22 @@ VERDICT_LABELS_FR: dict[Verdict, str] = {
     Verdict.NOT_RUN: "non lancé",
 }
 
+# The tiers' French names (Projectathon "paliers"), shown by the console, the demo and the certificate.
+TIER_NAMES_FR: dict[int, str] = {
+    1: "Raccordement",
+    2: "Réception de messages techniques",
+    3: "Envoi de messages vides",
+    4: "Réception d'un message fonctionnel initial",
+    5: "Envoi d'une affaire et corrections",
+    6: "Réception et réconciliation",
+    7: "EMSI (demandes de concours)",
+}
+
+
+def tier_title(tier: int) -> str:
+    return f"Palier {tier} — {TIER_NAMES_FR.get(tier, '?')}"
+
+
 WORST_FIRST: tuple[Verdict, ...] = (
     Verdict.ERROR,
     Verdict.FAILED,
@@ -146,7 +162,7 @@ class PromptShown(Event):
 class PromptClosed(Event):
     scenario_id: str
     prompt_id: str
-    outcome: str  # "done" | "timed_out" | "cancelled"
+    outcome: str  # "done" | "timed_out" | "cancelled" | "resent" | "skipped" (official case step)
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,8 @@ class BenchHome:
 class BenchConfig:
     """Settings read from `<home>/config.toml`; every key is optional.
 
-    [hub]      amqps_port, management_port, dist_port, host, message_ttl_ms, dispatcher_workers
+    [hub]      amqps_port, management_port, dist_port, host, message_ttl_ms, dispatcher_workers,
+               listen = ["<IP>", …], public_names = ["<name or IP>", …]   (a hub on the network)
     [packs]    source = URL template or directory (default: the official GitHub repository)
     [vhosts]   "<vhost>" = "<pack tag>"   (adds to or overrides the built-in vhost → pack map)
     [assumed_vhosts]  "<link>" = "<vhost>"   (the 3.x line's vhost names, ASSUMED: 15-15, 15-SMUR, 15-GPS)

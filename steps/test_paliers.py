@@ -3,8 +3,8 @@
 Run by `hubbench.engine.runner` only; step definitions (steps/*.py) are registered as plugins there.
 """
 
-from pathlib import Path
-
 from pytest_bdd import scenarios
 
-scenarios(str(Path(__file__).resolve().parent.parent / "features"))
+from hubbench.resources import FEATURES_DIR
+
+scenarios(str(FEATURES_DIR))

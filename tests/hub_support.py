@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import os
 import random
+import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,7 +53,9 @@ def write_hub_config(home: BenchHome, settings: HubSettings) -> None:
         f"dist_port = {settings.dist_port}\n"
         f"message_ttl_ms = {settings.message_ttl_ms}\n"
         f"dispatcher_workers = {settings.dispatcher_workers}\n"
-        f"vhosts = [{vhosts}]\n",
+        f"vhosts = [{vhosts}]\n"
+        + "".join(f"{key} = [{', '.join(repr(v) for v in getattr(settings, key))}]\n"
+                  for key in ("listen", "public_names") if getattr(settings, key)),
         encoding="utf-8",
     )
 
@@ -77,6 +81,23 @@ def start_node(home: BenchHome, **settings: Any) -> tuple[HubSettings, HubNode]:
             continue
         return chosen, node
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def poll(condition: Callable[[], bool], timeout: float) -> bool:
+    """True as soon as `condition()` holds, False when it still does not after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+def node_processes(home: Path) -> list[int]:
+    """Live processes of the node of the bench home at `home` (beam, epmd children, shells)."""
+    marker = str(home / "node" / "home")
+    return [int(p.name) for p in Path("/proc").iterdir()
+            if p.name.isdigit() and procs.alive(int(p.name)) and marker in procs.cmdline(int(p.name))]
 
 
 def require_broker() -> None:

@@ -3,10 +3,15 @@
 import streamlit as st
 
 from bench_app import state
-from bench_app.certificate import Certificate, ProvisionalEvidence, certificate_html, certificate_pdf
 from bench_app.data import MatrixFilter
 from bench_app.labels import fmt_time, run_label, tier_title, verdict_label
 from hubbench.events import Verdict
+from hubbench.results import (
+    Certificate,
+    ProvisionalEvidence,
+    certificate_html,
+    certificate_pdf,
+)
 
 st.title("Certificats et exports")
 data = state.data()

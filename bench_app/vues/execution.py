@@ -1,5 +1,6 @@
 """Page 3: start a run for a vendor (`hubbench run` in its own process), follow its progress and the
-operator prompts, with the time left before each prompt times out."""
+operator prompts, with the time left before each prompt times out; an official case step's prompt
+offers « Renvoyer l'étape » and « Passer à l'étape suivante » (sent to the run's prompt API)."""
 
 from datetime import UTC, datetime
 
@@ -8,7 +9,9 @@ import streamlit as st
 from bench_app import state
 from bench_app.labels import LINKS, fmt_time, tier_title, verdict_badge
 from bench_app.launcher import RunRequest, log_tail, start_run
+from bench_app.step_controls import BUTTONS, offered, send_choice
 from hubbench.errors import BenchError
+from hubbench.results import PromptView, RunSummary
 
 st.title("Exécutions en direct")
 data = state.data()
@@ -48,6 +51,20 @@ with st.form("lancer"):
             )
 
 auto = st.toggle("Actualiser automatiquement (toutes les 2 s)", value=True, key="x_auto")
+if data.account is None:  # logged in, the account's name is recorded
+    st.text_input("Votre nom (opérateur)", key="x_by",
+                  help="enregistré avec chaque étape de cas officiel que vous renvoyez ou passez")
+
+
+def choose(run: RunSummary, prompt: PromptView, choice: str) -> None:
+    by = data.step_chooser(str(st.session_state.get("x_by") or "").strip())
+    if not by:
+        st.error("Indiquez votre nom (opérateur) avant de renvoyer ou de passer une étape.")
+        return
+    try:
+        st.success(send_choice(state.home(), run, prompt.prompt_id, choice, by))
+    except BenchError as exc:
+        st.error(str(exc))
 
 
 @st.fragment(run_every=2 if auto else None)
@@ -84,6 +101,10 @@ def progress() -> None:
                     min(max(left / total, 0.0), 1.0),
                     text=f"Temps restant : {max(int(left), 0)} s" if left > 0 else "Délai dépassé",
                 )
+                choices = offered(prompt)
+                for column, choice in zip(st.columns(len(choices) or 1), choices, strict=False):
+                    if column.button(BUTTONS[choice], key=f"x_{choice}_{prompt.prompt_id}"):
+                        choose(run, prompt, choice)
     orphans = [p for p in prompts if p.run_id not in {r.run_id for r in running}]
     for prompt in orphans:
         st.caption(f"Consigne ouverte d'une exécution terminée : {prompt.instruction}")

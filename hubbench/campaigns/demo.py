@@ -25,13 +25,13 @@ from hubbench.engine import LINKS, get_link
 from hubbench.errors import UsageError
 from hubbench.events import Verdict
 from hubbench.home import PACK_SOURCE_ENV, BenchHome
-from hubbench.hub import ClientRegistry, HubNode, HubSettings, start_dispatcher
+from hubbench.hub import ChildGroup, ClientRegistry, HubNode, HubSettings, start_dispatcher
+from hubbench.resources import FEATURES_DIR as FEATURES_DIR  # re-exported by the face
+from hubbench.resources import shared_packs
 from hubbench.results import matrix, open_database
 from hubbench.sim import VendorThread, build_vendor, get_profile
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-FEATURES_DIR = REPO_ROOT / "features"
-SHARED_PACKS = REPO_ROOT.parent / "shared" / "hubsante-models"
+SHARED_PACKS = shared_packs() or Path("/nonexistent/shared/hubsante-models")  # checkout only
 RUN_LIMIT_S = 900.0  # one run never takes longer than this (prompts use short timeouts)
 
 Say = Callable[[str], None]
@@ -154,7 +154,8 @@ def partner_id_for(vendor: DemoVendor, link: str) -> str | None:
     return f"{partner}.smur" if link == "15-SMUR" else partner
 
 
-def run_campaign(vendor: DemoVendor, link: str, tiers: str, env: dict[str, str], log_dir: Path) -> RunOutcome:
+def run_campaign(vendor: DemoVendor, link: str, tiers: str, env: dict[str, str], log_dir: Path,
+                 children: ChildGroup | None = None) -> RunOutcome:
     log = log_dir / f"{vendor.client_id}-{link}.log"
     command = [
         sys.executable, "-c", "from hubbench.cli import main; main()", "run",
@@ -167,12 +168,9 @@ def run_campaign(vendor: DemoVendor, link: str, tiers: str, env: dict[str, str],
         command += ["--partner-id", partner]
     started = time.monotonic()
     with open(log, "wb") as out:
-        try:
-            code = subprocess.run(command, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                  stdin=subprocess.DEVNULL, timeout=RUN_LIMIT_S, check=False).returncode
-        except subprocess.TimeoutExpired:
-            code = -1
-    return RunOutcome(vendor, link, code, time.monotonic() - started, log)
+        code = (children or ChildGroup()).run(command, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                                    stdin=subprocess.DEVNULL, timeout=RUN_LIMIT_S)
+    return RunOutcome(vendor, link, -1 if code is None else code, time.monotonic() - started, log)
 
 
 def run_all(home: BenchHome, vendors: Sequence[DemoVendor], links: Sequence[str], tiers: str,
@@ -185,8 +183,11 @@ def run_all(home: BenchHome, vendors: Sequence[DemoVendor], links: Sequence[str]
     jobs = [(vendor, link) for vendor in vendors for link in vendor.links_among(links)]
     say(f"Lancement de {len(jobs)} campagnes (paliers {tiers}), {parallel} à la fois ; journaux : {log_dir}")
     outcomes = []
-    with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
-        futures = [pool.submit(run_campaign, vendor, link, tiers, env, log_dir) for vendor, link in jobs]
+    children = ChildGroup()
+    pool = ThreadPoolExecutor(max_workers=max(1, parallel))
+    try:
+        futures = [pool.submit(run_campaign, vendor, link, tiers, env, log_dir, children)
+                   for vendor, link in jobs]
         for done, future in enumerate(as_completed(futures), start=1):
             outcome = future.result()
             outcomes.append(outcome)
@@ -194,6 +195,11 @@ def run_all(home: BenchHome, vendors: Sequence[DemoVendor], links: Sequence[str]
                 outcome.exit_code, f"erreur (code {outcome.exit_code}, voir {outcome.log})")
             say(f"[{done}/{len(jobs)}] {outcome.vendor.name} × {outcome.link} : {state} "
                 f"({outcome.duration_s:.0f} s)")
+    except BaseException:  # Ctrl-C or SIGTERM: the runs in flight are interrupted (their steps are kept)
+        children.stop_all()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return outcomes
 
 

@@ -7,17 +7,22 @@ summary `hubbench --help` shows (tests/cli/test_start.py checks it against the c
 
 The CLI is the top room: no room imports it. Its face is the `hubbench` entry point (`main`, and the
 Typer `app`); the console starts runs as `hubbench run` subprocesses, never by importing this package.
+
+SIGTERM (a service manager, `docker stop`, `kill`) ends every command as Ctrl-C does: the same
+KeyboardInterrupt path stops the command's children (Streamlit, runs, simulators) before it exits (143).
 """
 
 from __future__ import annotations
 
+import signal
 import sys
+from types import FrameType
 
 import typer
 
 import hubbench
 from hubbench.cli.lazy import LazyCommand, lazy_group
-from hubbench.errors import BenchError
+from hubbench.errors import BenchError, Terminated
 
 __all__ = ["COMMANDS", "app", "main"]
 
@@ -39,7 +44,8 @@ COMMANDS = (
     LazyCommand("clients", "hubbench.cli.clients", "Clients du hub : certificats, files et droits."),
     LazyCommand("packs", "hubbench.cli.packs",
                 "Packs de schémas officiels : vhost → pack, cache hors ligne, sommes de contrôle."),
-    LazyCommand("results", "hubbench.cli.results", "Base de résultats : rétention des données de santé."),
+    LazyCommand("results", "hubbench.cli.results",
+                "Base de résultats : rapports après coup, rétention des données de santé."),
 )
 
 app = typer.Typer(
@@ -66,12 +72,33 @@ def _options(
     """Options communes à toutes les commandes."""
 
 
+_SIGTERM_SEEN: list[bool] = []
+
+
+def _on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: a second SIGTERM does not cut the clean-up short
+    _SIGTERM_SEEN.append(True)
+    raise Terminated
+
+
+def _terminated() -> None:
+    typer.echo("Arrêté (SIGTERM).", err=True)
+    sys.exit(143)
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         app()
     except BenchError as exc:
         typer.echo(f"Erreur : {exc}", err=True)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        if isinstance(exc, Terminated):
+            _terminated()
         typer.echo("Interrompu.", err=True)
         sys.exit(130)
+    except SystemExit:
+        if _SIGTERM_SEEN:  # Typer turns the interrupt into exit code 130
+            _terminated()
+        raise

@@ -1,8 +1,10 @@
-"""`hubbench clients add | list | show | revoke`: the hub's clients, their certificates and rights."""
+"""`hubbench clients add | list | show | revoke | bundle`: the hub's clients, their certificates and rights,
+and the zip a vendor receives."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -98,6 +100,20 @@ def revoke(client_id: str = typer.Argument(...)) -> None:
     """Révoque un client : utilisateur et files supprimés, certificat retiré."""
     _registry().revoke(client_id)
     typer.echo(f"Client « {client_id} » révoqué : ses connexions TLS seront refusées.")
+
+
+@clients_app.command("bundle")
+def bundle(
+    client_id: str = typer.Argument(...),
+    output: Annotated[
+        Path | None, typer.Option("--output", help="Archive à écrire (défaut : hubbench-<ID>.zip).")
+    ] = None,
+) -> None:
+    """Archive zip pour l'éditeur : PKCS#12, certificat et clé PEM, CA, LISEZMOI (URL, vérifications)."""
+    from hubbench.hub import default_bundle_output, write_bundle
+
+    target = write_bundle(_registry(), client_id, output or default_bundle_output(client_id))
+    typer.echo(f"Archive écrite : {target} (mode 0600 : elle contient la clé privée du client)")
 
 
 def register(app: typer.Typer) -> None:

@@ -13,11 +13,12 @@ from typing import Annotated
 
 import typer
 
-import hubbench
 from hubbench.cli.console_listen import plan_listening
 from hubbench.cli.console_users import users_app
 from hubbench.errors import SetupError, UsageError
 from hubbench.home import DB_URL_ENV, HOME_ENV, BenchHome
+from hubbench.hub import run_foreground
+from hubbench.resources import CONSOLE_SCRIPT
 from hubbench.results import ACCOUNTS_REQUIRED_ENV, open_database
 
 HOST = "127.0.0.1"
@@ -31,7 +32,7 @@ def parse_port(text: str) -> int:
 
 
 def app_script() -> Path:
-    script = Path(hubbench.__file__).resolve().parent.parent / "bench_app" / "app.py"
+    script = CONSOLE_SCRIPT
     if not script.is_file():
         raise SetupError(f"Console introuvable : {script} attendu (bench_app/ absent de l'installation)")
     return script
@@ -128,9 +129,9 @@ def console(
             f"Console hubbench (session, connexion obligatoire) : {listening.url(port)}  "
             f"(certificat : {listening.cert} ; base : {shown_url}) — Ctrl+C pour arrêter"
         )
-    completed = subprocess.run(command, env=env, stdin=subprocess.DEVNULL, check=False)
-    if completed.returncode not in (0, -2, 130):
-        raise SetupError(f"La console s'est arrêtée avec le code {completed.returncode}", exit_code=1)
+    code = run_foreground(command, env=env, stdin=subprocess.DEVNULL)
+    if code not in (0, -2, 130):
+        raise SetupError(f"La console s'est arrêtée avec le code {code}", exit_code=1)
 
 
 def register(app: typer.Typer) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import subprocess
 import sys
 
 import typer
@@ -14,9 +13,9 @@ from rich.table import Table
 
 from hubbench import campaigns as d
 from hubbench.engine import get_link, parse_tiers
-from hubbench.errors import UsageError
+from hubbench.errors import Terminated, UsageError
 from hubbench.home import PACK_SOURCE_ENV, BenchHome
-from hubbench.hub import HubNode, HubSettings, stop_dispatcher
+from hubbench.hub import HubNode, HubSettings, run_foreground, stop_dispatcher
 from hubbench.protocol import provisional_label
 
 
@@ -41,13 +40,13 @@ def _console(home: BenchHome) -> None:
              "(hubbench run … --json FICHIER pour un rapport).")
         return
     _say("Ouverture de la console (Ctrl-C pour la fermer et terminer la démo)…")
-    process = subprocess.Popen([sys.executable, "-c", "from hubbench.cli import main; main()", "console"],
-                               env={**os.environ, "HUBBENCH_HOME": str(home.root)})
     try:
-        process.wait()
-    except KeyboardInterrupt:
-        process.terminate()
-        process.wait(timeout=15)
+        run_foreground([sys.executable, "-c", "from hubbench.cli import main; main()", "console"],
+                       env={**os.environ, "HUBBENCH_HOME": str(home.root)})
+    except Terminated:
+        raise
+    except KeyboardInterrupt:  # Ctrl-C closes the console and ends the demo normally
+        return
 
 
 def demo(

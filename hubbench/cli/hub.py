@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
-from hubbench.errors import SetupError
+from hubbench.errors import SetupError, UsageError
 from hubbench.home import BenchHome
 from hubbench.hub import (
+    DockerEngine,
     HubNode,
     HubSettings,
     broker_bin,
     describe_dispatcher,
+    mark_compose,
     pack_warnings,
+    start_container,
     start_dispatcher,
     stop_dispatcher,
     vhost_packs,
+    write_node_files,
 )
 
 hub_app = typer.Typer(help="Hub local : nœud RabbitMQ TLS privé et dispatcher.", no_args_is_help=True)
@@ -46,23 +50,6 @@ def _install_broker() -> None:
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
         if done.returncode != 0:
             raise SetupError(f"Échec de « {' '.join(command)} » : {done.stderr.strip()[-500:]}")
-
-
-def _check_docker() -> None:
-    docker = shutil.which("docker")
-    answered = False
-    if docker:
-        done = subprocess.run([docker, "info"], capture_output=True, text=True, timeout=15, check=False)
-        answered = done.returncode == 0
-    if not answered:
-        raise SetupError(
-            "--docker : aucun moteur Docker ne répond sur cette machine.",
-            hint="lancez `hubbench hub up` sans --docker (nœud RabbitMQ local, recommandé)",
-        )
-    raise SetupError(
-        "--docker : le mode conteneur n'est pas pris en charge par cette version du banc.",
-        hint="lancez `hubbench hub up` sans --docker (nœud RabbitMQ local)",
-    )
 
 
 def _with_packs(home: BenchHome, status: dict[str, Any]) -> dict[str, Any]:
@@ -92,6 +79,9 @@ def _print_status(status: dict[str, Any]) -> None:
     pid = f", pid {status['pid']}" if status["pid"] else ""
     typer.echo(f"Nœud       : {status['node']} ({state}{pid})")
     typer.echo(f"Ports      : amqps {ports['amqps']} · gestion {ports['management']} · dist {ports['dist']}")
+    typer.echo(f"AMQPS      : {', '.join(status['listeners'])} · nom public {status['public_name']}")
+    if status["certificate_names"]:
+        typer.echo(f"Certificat : {', '.join(status['certificate_names'])}")
     typer.echo(f"Vhosts     : {', '.join(status['vhosts'])}")
     typer.echo(f"Clients    : {len(status['clients'])} actif(s)")
     typer.echo(f"Dispatcher : {describe_dispatcher(status['dispatcher'])}")
@@ -104,15 +94,24 @@ def up(
     docker: bool = typer.Option(False, "--docker", help="Utiliser un moteur Docker (s'il répond)."),
 ) -> None:
     """Démarre le hub (nœud TLS + dispatcher) ; sans effet s'il tourne déjà."""
-    if docker:
-        _check_docker()
+    if docker and install:
+        raise UsageError("--docker et --install s'excluent : le conteneur apporte son propre RabbitMQ.")
+    engine = DockerEngine.connect() if docker else None  # no engine: a clear error before anything starts
     if install:
         _install_broker()
     home, settings = _context()
     node = HubNode(home, settings)
-    result = node.start(progress=_say)
+    if engine is not None and not node.is_running():
+        result = start_container(node, engine, _say)
+    else:
+        result = node.start(progress=_say)
     _say("Démarrage du dispatcher…")
-    health = start_dispatcher(home, settings)
+    try:
+        health = start_dispatcher(home, settings)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: this `hub up` leaves nothing it started
+        if not result.get("already_running"):
+            node.stop(progress=_say)
+        raise
     _say(f"Dispatcher : {describe_dispatcher(health)}")
     status = _with_packs(home, node.status())
     if result.get("already_running"):
@@ -123,6 +122,17 @@ def up(
         typer.secho(f"ATTENTION : {len(status['warnings'])} vhost(s) sans pack officiel — leurs verdicts "
                     f"seront provisoires (détail ci-dessous).", fg=typer.colors.RED, bold=True)
     _print_status(status)
+
+
+@hub_app.command("docker-files")
+def docker_files(
+    target: Annotated[Path, typer.Argument(help="Dossier du volume partagé avec le service rabbitmq.")],
+) -> None:
+    """Écrit la configuration du nœud pour le service « rabbitmq » du fichier compose (conteneur init)."""
+    home, settings = _context()
+    for path in write_node_files(home, settings, target):
+        typer.echo(f"Écrit : {path}")
+    mark_compose(home, settings)
 
 
 @hub_app.command("down")

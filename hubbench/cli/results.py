@@ -1,4 +1,5 @@
-"""`hubbench results purge`: retention of the results database (message bodies are health data).
+"""`hubbench results purge | export`: retention of the results database (message bodies are health data)
+and the reports of a stored run, written after the fact.
 
 The age comes from `--older-than DAYS`, else from `[results] retention_days` of config.toml. By default
 only message bodies are erased (trace and exchanged messages keep their metadata, verdicts stay whole);
@@ -8,14 +9,16 @@ only message bodies are erased (trace and exchanged messages keep their metadata
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
 from hubbench.errors import UsageError
 from hubbench.home import BenchHome
 
-results_app = typer.Typer(help="Base de résultats : rétention des données de santé.", no_args_is_help=True)
+results_app = typer.Typer(help="Base de résultats : rapports après coup, rétention des données de santé.",
+                          no_args_is_help=True)
 
 
 def retention_days(text: str | None, configured: Any) -> int:
@@ -52,6 +55,26 @@ def purge(
             typer.echo(f"Exécutions terminées supprimées : {store.purge_runs(age)}")
     finally:
         store.close()
+
+
+@results_app.command("export")
+def export(
+    run_id: Annotated[str, typer.Argument(help="Identifiant de l'exécution (console, `hubbench run`).")],
+    junit: Annotated[Path | None, typer.Option("--junit", help="Rapport JUnit XML.")] = None,
+    cucumber_json: Annotated[
+        Path | None, typer.Option("--cucumber-json", help="Rapport Cucumber JSON.")
+    ] = None,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Rapport JSON hubbench.")] = None,
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Certificat de préparation (PDF).")] = None,
+) -> None:
+    """Écrit les rapports d'une exécution enregistrée (JUnit, Cucumber JSON, JSON, certificat PDF)."""
+    from hubbench.results import export_run
+
+    targets = {"junit": junit, "cucumber": cucumber_json, "json": json_path, "pdf": pdf}
+    if not any(targets.values()):
+        raise UsageError("Aucun rapport demandé : --junit, --cucumber-json, --json ou --pdf FICHIER")
+    for path in export_run(BenchHome.from_env().db_url, run_id, targets):
+        typer.echo(f"Rapport écrit : {path}")
 
 
 def register(app: typer.Typer) -> None:

@@ -24,6 +24,7 @@ from hubbench import events as ev
 from hubbench.engine import RemoteOptions, RunOptions, RunResult, Timeouts, parse_tiers, run
 from hubbench.errors import UsageError
 from hubbench.events import Verdict, aggregate
+from hubbench.promptapi import STEP_CONTROLS
 from hubbench.protocol import Provenance, provisional_label
 
 _STYLE = {
@@ -93,6 +94,13 @@ class Progress:
             style="bold yellow",
             highlight=False,
         )
+        if event.action in STEP_CONTROLS:
+            self.console.print(
+                "    (renvoyer ou passer l'étape : console, page « Exécutions en direct », ou "
+                f"POST /prompts/{event.prompt_id}/resend|skip de l'API des invites)",
+                style="yellow",
+                highlight=False,
+            )
         if self._ticker is None or not self._ticker.is_alive():
             self._ticker = threading.Thread(target=self._tick, daemon=True, name="prompt-countdown")
             self._ticker.start()
@@ -334,15 +342,11 @@ def _write_reports(
     if not (junit or cucumber or json_path):
         return
     from hubbench.home import BenchHome
-    from hubbench.results import ResultsStore, write_cucumber_json, write_json, write_junit
+    from hubbench.results import export_run
 
-    store = ResultsStore(BenchHome.from_env().db_url)
-    try:
-        for path, writer in ((junit, write_junit), (cucumber, write_cucumber_json), (json_path, write_json)):
-            if path is not None:
-                console.print(f"Rapport écrit : {writer(store, run_id, path)}")
-    finally:
-        store.close()
+    targets = {"junit": junit, "cucumber": cucumber, "json": json_path}
+    for path in export_run(BenchHome.from_env().db_url, run_id, targets):
+        console.print(f"Rapport écrit : {path}")
 
 
 def register(app: typer.Typer) -> None:

@@ -161,6 +161,7 @@ def answers_verdict(answers: tuple[str, ...]) -> Verdict:
 
 
 LiveAnswers = Callable[[str], tuple[str, Answer] | None]  # attestation id → (by, answer), bounded wait
+LiveSteps = Callable[[str], tuple[StepControl, str] | None]  # prompt id → (choice, by), no wait
 
 
 class Attestor:
@@ -170,17 +171,23 @@ class Attestor:
         emit: Callable[[Event], None],
         answers: AnswersFile | None,
         live: LiveAnswers | None = None,
+        live_steps: LiveSteps | None = None,
     ) -> None:
         self.run_id = run_id
         self._emit = emit
         self._answers = answers
         self._live = live  # answers given during the run through the prompt API
+        self._live_steps = live_steps  # resend / skip of an official step's prompt, through the prompt API
 
     def step_control(self, key: str) -> tuple[StepControl, str] | None:
         """The operator's choice for the official-case step `key` ("<case slug>/<step id>"), and who."""
         if self._answers is None or key not in self._answers.steps:
             return None
         return self._answers.steps[key], self._answers.by
+
+    def live_step_control(self, prompt_id: str) -> tuple[StepControl, str] | None:
+        """The operator's choice on the open prompt `prompt_id` given through the prompt API, and who."""
+        return None if self._live_steps is None else self._live_steps(prompt_id)
 
     def attest(
         self,

@@ -145,3 +145,19 @@ def describe(exc: BaseException) -> str:
         if text
         else f"Erreur du banc ({type(exc).__name__})"
     )
+
+
+class StepInterrupted(Exception):
+    """The operator ended an official case step's prompt through the prompt API (`POST /prompts/{id}/resend`
+    or `/skip`, as the official test console's buttons): `control` is the choice ("renvoyer", "passer"),
+    `by` who chose. Caught by the case player (engine.official_cases), never a verdict of its own."""
+
+    def __init__(self, control: str, by: str) -> None:
+        super().__init__(f"étape {control} à la demande de {by}")
+        self.control = control
+        self.by = by
+
+    @property
+    def outcome(self) -> str:
+        """How the prompt closes: "resent" or "skipped"."""
+        return "resent" if self.control == "renvoyer" else "skipped"

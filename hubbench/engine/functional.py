@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from hubbench.cases import CaseContext, CaseStep, MessageFactory, expected_values
 from hubbench.cases.rules import Finding
 from hubbench.engine import empty_messages, technical_messages
-from hubbench.engine.errors import AttestationNeeded, CheckFailed, NothingReceived
+from hubbench.engine.errors import AttestationNeeded, CheckFailed, NothingReceived, StepInterrupted
 from hubbench.engine.observers import TracedMessage
 from hubbench.engine.partner import Received
 from hubbench.engine.scenario import ScenarioEngine
@@ -153,8 +153,13 @@ def prompted_message(
     parameters: dict[str, Any],
     kinds: Collection[str],
     rule: str,
+    *,
+    controllable: bool = False,
 ) -> VendorMessage:
-    """Prompt the operator, then take the vendor's first new message of one of `kinds` from the trace."""
+    """Prompt the operator, then take the vendor's first new message of one of `kinds` from the trace.
+
+    `controllable`: the operator may end the wait through the prompt API (resend / skip an official case
+    step): `StepInterrupted` is raised when no message came before the choice."""
     used = shared_set(bench, "trace_rows")
     since = bench.ctx.clock.now()
 
@@ -162,7 +167,13 @@ def prompted_message(
         return str(m.id) not in used and not empty_messages._is_ack(m) and m.kind in kinds
 
     with bench.prompt(action, instruction, parameters) as prompt:
-        found = bench.trace.wait_for(since, wanted, prompt.remaining(), bench.ctx.clock)
+        def chosen() -> tuple[str, str] | None:
+            return bench.attestor.live_step_control(prompt.prompt_id) if controllable else None
+
+        found = bench.trace.wait_for(since, wanted, prompt.remaining(), bench.ctx.clock,
+                                     stop=(lambda: chosen() is not None) if controllable else None)
+        if not found and (choice := chosen()) is not None:
+            raise StepInterrupted(*choice)
         if not found:
             raise NothingReceived(
                 f"{' ou '.join(kinds)} publié par {bench.ctx.client_id}", bench.ctx.timeouts.operator, rule

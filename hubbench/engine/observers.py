@@ -124,13 +124,17 @@ class TraceObserver:
         clock: Clock,
         *,
         count: int = 1,
+        stop: Callable[[], bool] | None = None,
     ) -> list[TracedMessage]:
-        """Up to `count` vendor messages matching `predicate`, waiting up to `timeout` (may be fewer)."""
+        """Up to `count` vendor messages matching `predicate`, waiting up to `timeout` (may be fewer);
+        the wait also ends as soon as `stop()` is true (an operator's choice through the prompt API)."""
         from hubbench.engine.clock import poll_until
 
         def probe() -> list[TracedMessage] | None:
             found = [m for m in self.published_by_vendor(since) if predicate(m)]
-            return found[:count] if len(found) >= count else None
+            if len(found) >= count:
+                return found[:count]
+            return found if stop is not None and stop() else None
 
         result = poll_until(probe, clock=clock, timeout=timeout, interval=TRACE_POLL_S)
         if result is not None:

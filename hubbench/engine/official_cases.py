@@ -34,7 +34,7 @@ from hubbench.cases import (
 from hubbench.engine import functional as fn
 from hubbench.engine.attestations import StepControl
 from hubbench.engine.context import RunContext
-from hubbench.engine.errors import NotApplicable, OperatorSkipped
+from hubbench.engine.errors import NotApplicable, OperatorSkipped, StepInterrupted
 from hubbench.engine.plugin import OFFICIAL_CASE_TAG
 from hubbench.engine.scenario import ScenarioEngine
 from hubbench.errors import BenchError
@@ -118,6 +118,9 @@ def play(bench: ScenarioEngine, case: OfficialCase) -> None:
     The operator's choices of the answers file (`steps`, see engine.attestations) apply per step:
     "passer" records the step "non exécuté" and the case ends so (never passed); "renvoyer" sends a
     receive step's message again, or asks the vendor's operator again after a send step's mismatches.
+    During the run, the open prompt of a send step takes the same choices through the prompt API
+    (`POST /prompts/{id}/skip`, `/resend`: the console's « Passer à l'étape suivante », « Renvoyer
+    l'étape »): skipped, the step is recorded so; resent, the step is asked again with a new prompt.
     """
     exchange: dict[str, str] = {}
     checklists: list[tuple[str, str, list[dict[str, Any]]]] = []
@@ -126,9 +129,7 @@ def play(bench: ScenarioEngine, case: OfficialCase) -> None:
     for step in case.steps:
         choice, by = bench.attestor.step_control(step_key(case, step)) or (None, "")
         if choice is StepControl.SKIP:
-            bench.check.record(Verdict.SKIPPED, _rule(step), "étape jouée",
-                               f"passée à la demande de l'opérateur ({by})")
-            skipped.append(step.id)
+            _skip(bench, step, by, skipped)
             continue
         example = material.step_example(step)
         if step.type == "receive":
@@ -137,7 +138,10 @@ def play(bench: ScenarioEngine, case: OfficialCase) -> None:
             question = f"« {case.label} », étape {step.id} ({step.label}) : valeurs affichées par le logiciel"
             checklists.append((key, question, checklist(step, example, client_id=bench.ctx.client_id)))
         else:
-            _send(bench, case, step, example, exchange, again=choice is StepControl.RESEND)
+            try:
+                _send(bench, case, step, example, exchange, again=choice is StepControl.RESEND)
+            except StepInterrupted as exc:  # "passer" on the step's open prompt
+                _skip(bench, step, exc.by, skipped)
     bench.memo["checklists"] = checklists
     if skipped:
         raise OperatorSkipped(f"« {case.label} » : étape(s) {', '.join(skipped)} passée(s) à la demande de "
@@ -147,6 +151,12 @@ def play(bench: ScenarioEngine, case: OfficialCase) -> None:
 def step_key(case: OfficialCase, step: CaseStep) -> str:
     """The key of a step in the answers file's `steps` table: "<case slug>/<step id>"."""
     return f"{slug(case.label)}/{step.id}"
+
+
+def _skip(bench: ScenarioEngine, step: CaseStep, by: str, skipped: list[str]) -> None:
+    bench.check.record(Verdict.SKIPPED, _rule(step), "étape jouée",
+                       f"passée à la demande de l'opérateur ({by})")
+    skipped.append(step.id)
 
 
 def _rule(step: CaseStep) -> str:
@@ -200,7 +210,9 @@ def _send(bench: ScenarioEngine, case: OfficialCase, step: CaseStep, example: An
 
 def _prompt_send(bench: ScenarioEngine, case: OfficialCase, step: CaseStep, example: Any,
                  exchange: dict[str, str]) -> fn.VendorMessage:
-    """The vendor's operator is asked to send the step's message; its first new one of the step's kind."""
+    """The vendor's operator is asked to send the step's message; its first new one of the step's kind.
+
+    "Renvoyer l'étape" on the open prompt asks again (a new prompt); "passer" raises `StepInterrupted`."""
     partner = bench.ctx.partner_id
     content = copy.deepcopy(example)
     for path in step.override_paths():  # the CRRA asked to take the case over: the bench's partner
@@ -209,11 +221,20 @@ def _prompt_send(bench: ScenarioEngine, case: OfficialCase, step: CaseStep, exam
                               "content": content}
     if "case_id" in exchange:
         params["case_id"] = exchange["case_id"]
-    msg = fn.prompted_message(
-        bench, "send_official_step",
-        f"Cas « {case.label} », étape {step.id} : {step.label} — envoyez le message {step.model} à {partner}",
-        params, (step.use_case_key,), f"{RULE_SEND} — étape {step.id}",
-    )
+    msg = None
+    while msg is None:
+        try:
+            msg = fn.prompted_message(
+                bench, "send_official_step",
+                f"Cas « {case.label} », étape {step.id} : {step.label} — envoyez le message {step.model} "
+                f"à {partner}",
+                params, (step.use_case_key,), f"{RULE_SEND} — étape {step.id}", controllable=True,
+            )
+        except StepInterrupted as exc:
+            if exc.control != StepControl.RESEND:
+                raise
+            bench.check.record(Verdict.SKIPPED, _rule(step), "message de l'étape",
+                               f"étape relancée à la demande de l'opérateur ({exc.by})")
     if "case_id" not in exchange and isinstance(msg.body.get("caseId"), str):
         exchange["case_id"] = msg.body["caseId"]
     return msg

@@ -3,7 +3,8 @@
 A listener of the run's events (`events.PromptShown`, `PromptClosed`, `AttestationRequested` …). It keeps
 the open prompts for the HTTP API (`engine.prompt_server`), writes one JSON line per change to a stream
 (`hubbench run --prompts-jsonl`), takes the driver's reports ("done" with data) and its answers to
-attestations, which `engine.attestations.Attestor` waits for (`--attestation-wait`).
+attestations, which `engine.attestations.Attestor` waits for (`--attestation-wait`), and the operator's
+resend / skip of an official case step's open prompt, which the case player reads (`step_control`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import threading
 import time
 from typing import IO, Any
 
-from hubbench.engine.attestations import Answer, parse_answers
+from hubbench.engine.attestations import Answer, StepControl, parse_answers
 from hubbench.errors import UsageError
 from hubbench.events import (
     AttestationAnswered,
@@ -29,6 +30,7 @@ from hubbench.promptapi import RunInfo, attestation_document, iso, prompt_docume
 
 MAX_WAIT_S = 60.0  # a long-poll never holds a request longer than this
 MAX_REPORT_BYTES = 64_000
+_CHOICES = {"resend": StepControl.RESEND, "skip": StepControl.SKIP}  # route word → the engine's choice
 
 
 class FeedError(Exception):
@@ -50,6 +52,7 @@ class PromptFeed:
         self._prompts: dict[str, dict[str, Any]] = {}  # every prompt of the run, by id
         self._attestations: dict[str, dict[str, Any]] = {}
         self._answers: dict[str, tuple[str, Answer]] = {}  # attestation id → (by, answer)
+        self._controls: dict[str, tuple[StepControl, str]] = {}  # prompt id → (choice, by)
 
     # -- events ----------------------------------------------------------------------------------
     def __call__(self, event: Event) -> None:
@@ -167,6 +170,34 @@ class PromptFeed:
             self._answers[attestation_id] = (parsed.by, parsed.answers[key])
             self._changed()
         return {"attestation_id": attestation_id, "status": "received"}
+
+    def control(self, prompt_id: str, choice: str, body: Any) -> dict[str, Any]:
+        """The operator resends ("resend") or skips ("skip") the official case step of open prompt
+        `prompt_id`; `body`: {"by": "<who>"}. The engine ends the prompt's wait and acts on it."""
+        if not isinstance(body, dict) or set(body) != {"by"} or not isinstance(body["by"], str) \
+                or not body["by"].strip():
+            raise FeedError(400, "Corps invalide : {\"by\": \"<nom de l'opérateur>\"} est attendu")
+        with self._cond:
+            doc = self._prompts.get(prompt_id)
+            if doc is None:
+                raise FeedError(404, f"Invite inconnue : {prompt_id}")
+            if choice not in doc["controls"]:
+                raise FeedError(409, f"L'invite {prompt_id} ({doc['action']}) ne se renvoie ni ne se passe : "
+                                     "seules les étapes des cas officiels le permettent")
+            if doc["status"] != "open" or prompt_id in self._controls:
+                raise FeedError(409, f"Invite {prompt_id} déjà close ou déjà renvoyée/passée")
+            by = body["by"].strip()
+            self._controls[prompt_id] = (_CHOICES[choice], by)
+            doc["control"] = {"choice": choice, "by": by, "at": iso(utcnow())}
+            self._changed()
+            controlled = dict(doc)
+        self._write({"event": "prompt_controlled", "prompt": controlled})
+        return {"prompt_id": prompt_id, "choice": choice, "status": "received"}
+
+    def step_control(self, prompt_id: str) -> tuple[StepControl, str] | None:
+        """(choice, by) given for prompt `prompt_id` through `control`, else None (no wait)."""
+        with self._cond:
+            return self._controls.get(prompt_id)
 
     def wait_answer(self, attestation_id: str, wait_s: float) -> tuple[str, Answer] | None:
         """(by, answer) given through the API within `wait_s` seconds, else None."""

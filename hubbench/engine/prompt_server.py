@@ -3,6 +3,7 @@
     GET  /runs/{run_id}/prompts?wait=30&since=N   open prompts and attestations (long-poll)
     POST /prompts/{prompt_id}/done                 {"...": ...} what was done (case id, distributionID …)
     POST /attestations/{attestation_id}            {"by", "answer" | "items", "comment"}
+    POST /prompts/{prompt_id}/resend | /skip       {"by"} resend or skip an official case step
 
 Every request carries `Authorization: Bearer <token>` (a per-run token). Errors are JSON
 {"erreur": "<French message>", "statut": <HTTP code>}. Bound to 127.0.0.1 by default. Described in
@@ -30,6 +31,7 @@ MAX_BODY_BYTES = 256_000
 _RUN_PROMPTS = re.compile(r"^/runs/([^/]+)/prompts$")
 _DONE = re.compile(r"^/prompts/([^/]+)/done$")
 _ATTEST = re.compile(r"^/attestations/([^/]+)$")
+_CONTROL = re.compile(r"^/prompts/([^/]+)/(resend|skip)$")
 
 
 class PromptServer:
@@ -117,6 +119,9 @@ class _Handler(BaseHTTPRequestHandler):
         if (found := _DONE.match(url.path)) is not None:
             _only(method, "POST")
             return 200, feed.report(found.group(1), {} if body is None else body)
+        if (found := _CONTROL.match(url.path)) is not None:
+            _only(method, "POST")
+            return 202, feed.control(found.group(1), found.group(2), body)
         if (found := _ATTEST.match(url.path)) is not None:
             _only(method, "POST")
             return 202, feed.answer(found.group(1), body)

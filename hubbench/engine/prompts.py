@@ -1,7 +1,8 @@
 """Operator prompts: an instruction for the vendor's operator, with a deadline.
 
 `PromptShown` carries a machine-readable `action` and JSON `parameters` so reference vendors can act
-on it; `PromptClosed` ends it with "done", "timed_out" or "cancelled". Use as a context manager:
+on it; `PromptClosed` ends it with "done", "timed_out", "cancelled", or "resent" / "skipped" (an official case
+step the operator resent or skipped through the prompt API). Use as a context manager:
 
     with prompter.prompt(scenario_id, "send_message", "Envoyez …", {...}, timeout=60) as p:
         partner.wait_for(..., timeout=p.remaining())
@@ -17,7 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from hubbench.engine.clock import Clock, Deadline
-from hubbench.engine.errors import NothingReceived, TimedOut
+from hubbench.engine.errors import NothingReceived, StepInterrupted, TimedOut
 from hubbench.events import Event, PromptClosed, PromptShown
 
 
@@ -78,6 +79,9 @@ class Prompter:
             yield opened
         except (NothingReceived, TimedOut):
             self.close(opened, "timed_out")
+            raise
+        except StepInterrupted as exc:
+            self.close(opened, exc.outcome)
             raise
         except BaseException:
             self.close(opened, "cancelled")

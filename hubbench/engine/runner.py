@@ -36,10 +36,7 @@ from hubbench.engine.scenario import Services
 from hubbench.errors import SetupError, UsageError
 from hubbench.events import Event, EventBus, RunFinished, RunStarted, Verdict, aggregate
 from hubbench.home import BenchHome
-
-REPO_ROOT = Path(hubbench.__file__).resolve().parent.parent
-STEPS_DIR = REPO_ROOT / "steps"
-FEATURES_DIR = REPO_ROOT / "features"
+from hubbench.resources import STEPS_DIR
 
 ServicesFactory = Callable[[RunContext, Callable[[Event], None]], Services]
 
@@ -147,7 +144,8 @@ def run(
             api.close()
         raise
     live = None if api is None else partial(feed.wait_answer, wait_s=options.attestation_wait)
-    attestor = Attestor(ctx.run_id, bus.emit, answers, live=live)
+    attestor = Attestor(ctx.run_id, bus.emit, answers, live=live,
+                        live_steps=None if api is None else feed.step_control)
     plugin = EnginePlugin(ctx, services, bus.emit, attestor, options.names)
     bus.emit(
         RunStarted(

@@ -10,10 +10,14 @@ from typing import TYPE_CHECKING
 from hubbench._lazy import lazy_face
 
 if TYPE_CHECKING:
+    from hubbench.hub.bundle import default_output as default_bundle_output
+    from hubbench.hub.bundle import write_bundle
     from hubbench.hub.clients import ClientEntry, ClientRegistry, registered_client
+    from hubbench.hub.container import DockerEngine, mark_compose, start_container, write_node_files
     from hubbench.hub.management import ManagementClient
     from hubbench.hub.node import HubNode, broker_bin
     from hubbench.hub.pki import DISPATCHER_CN, ClientCredentials, Pki
+    from hubbench.hub.procs import ChildGroup, run_foreground
     from hubbench.hub.settings import HubSettings
     from hubbench.hub.supervision import describe as describe_dispatcher
     from hubbench.hub.supervision import (
@@ -26,21 +30,29 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DISPATCHER_CN",
+    "ChildGroup",
     "ClientCredentials",
     "ClientEntry",
     "ClientRegistry",
+    "DockerEngine",
     "HubNode",
     "HubSettings",
     "ManagementClient",
     "Pki",
     "broker_bin",
+    "default_bundle_output",
     "describe_dispatcher",
     "dispatcher_health",
+    "mark_compose",
     "pack_warnings",
     "registered_client",
+    "run_foreground",
+    "start_container",
     "start_dispatcher",
     "stop_dispatcher",
     "vhost_packs",
+    "write_bundle",
+    "write_node_files",
 ]
 
 __getattr__, __dir__ = lazy_face(__name__, __file__)

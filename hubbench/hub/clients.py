@@ -133,7 +133,8 @@ class ClientRegistry:
         return {e.client_id: e.direct_cisu for e in self.active()}
 
     def amqps_urls(self, entry: ClientEntry) -> dict[str, str]:
-        base = f"amqps://{self.settings.server_hostname}:{self.settings.amqps_port}"
+        host = self.settings.public_name
+        base = f"amqps://{f'[{host}]' if ':' in host else host}:{self.settings.amqps_port}"
         return {v: f"{base}/{quote(v, safe='')}" for v in entry.vhosts}
 
     # -- changes ------------------------------------------------------------------------------------

@@ -105,7 +105,10 @@ class HubNode:
         return None
 
     def is_running(self) -> bool:
-        return self.beam_pid() is not None
+        if self.beam_pid() is not None:
+            return True
+        # A node in a container (hub/container.py): running while its management API answers.
+        return bool(self._state().get("container")) and self.management().alive()
 
     # -- start --------------------------------------------------------------------------------------
     def start(self, progress: Progress | None = None, *, keep_data: bool = False) -> dict[str, Any]:
@@ -115,6 +118,9 @@ class HubNode:
         say = progress or _quiet
         if self.is_running():
             say(f"Le nœud {self._state().get('node', self.settings.node_name)} tourne déjà.")
+            if self._network_changed():
+                say("Adresses d'écoute ou noms publics modifiés dans config.toml : `hubbench hub down` puis "
+                    "`hubbench hub up` pour les appliquer (certificat serveur réémis, même CA).")
             return {**self.status(), "already_running": True}
         server = broker_bin() / "rabbitmq-server"
         if not server.exists():
@@ -124,17 +130,20 @@ class HubNode:
             )
         self._cleanup_leftovers()
         s = self.settings
-        for label, port in s.ports.items():
-            if not procs.port_free(s.host, port):
+        bindings = [(a, s.amqps_port, "amqps") for a in s.amqps_listeners]
+        bindings += [(s.host, s.management_port, "management"), (s.host, s.dist_port, "dist")]
+        for address, port, label in bindings:
+            if not procs.port_free(address, port):
                 raise SetupError(
-                    f"Le port {port} ({label}) est déjà utilisé par un autre processus sur {s.host}.",
+                    f"Le port {port} ({label}) est déjà utilisé par un autre processus sur {address}.",
                     hint="libérez-le ou choisissez un autre port dans [hub] de config.toml",
                 )
         started = time.monotonic()
         say("Préparation : PKI, configuration, définitions…")
         self._prepare(keep_data=keep_data)
         epmd_before = procs.pids_named("epmd")
-        say(f"Démarrage du nœud {s.node_name} (amqps {s.amqps_port}, gestion {s.management_port})…")
+        say(f"Démarrage du nœud {s.node_name} (amqps {', '.join(s.amqps_listeners)} port {s.amqps_port}, "
+            f"gestion {s.host}:{s.management_port})…")
         log = open(self.log_dir / "stdout.log", "ab")  # noqa: SIM115 - handed to the child
         try:
             self._process = subprocess.Popen(
@@ -144,7 +153,8 @@ class HubNode:
         finally:
             log.close()
         state = {"node": s.node_name, "wrapper_pid": self._process.pid, "ports": s.ports,
-                 "vhosts": list(s.vhosts), "epmd_pids_started": [], "started_at": time.time()}
+                 "listeners": list(s.amqps_listeners), "vhosts": list(s.vhosts), "epmd_pids_started": [],
+                 "started_at": time.time()}
         self._write_state(state)
         try:
             self._wait_ready(say, started)
@@ -172,7 +182,7 @@ class HubNode:
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_hex(20))
         self.pki.ensure_ca()
-        server_cert, server_key = self.pki.server_files()
+        server_cert, server_key = self.pki.server_files(s.certificate_names)
         self.pki.ensure_identity(PROBE_CN)
         self.pki.ensure_identity(DISPATCHER_CN)
         registry = ClientRegistry(self.home, s)
@@ -183,7 +193,7 @@ class HubNode:
         (self.dir / "enabled_plugins").write_text("[rabbitmq_management,rabbitmq_auth_mechanism_ssl].\n")
         conf = [
             "listeners.tcp = none",
-            f"listeners.ssl.default = {s.host}:{s.amqps_port}",
+            *(f"listeners.ssl.{n} = {addr}:{s.amqps_port}" for n, addr in enumerate(s.amqps_listeners, 1)),
             f"ssl_options.cacertfile = {self.pki.ca_cert_path}",
             f"ssl_options.certfile = {server_cert}",
             f"ssl_options.keyfile = {server_key}",
@@ -276,6 +286,10 @@ class HubNode:
         """Stop gracefully (SIGTERM), then kill; returns False when nothing was running."""
         say = progress or _quiet
         state = self._state()
+        if state.get("container"):
+            from hubbench.hub.container import stop_container
+
+            return stop_container(self, state["container"], say)
         wrapper = state.get("wrapper_pid")
         beam = self.beam_pid()
         members = procs.session_members(wrapper) if wrapper else []
@@ -319,6 +333,12 @@ class HubNode:
         self.pid_file.unlink(missing_ok=True)
         self.state_file.unlink(missing_ok=True)
 
+    def _network_changed(self) -> bool:
+        """The running node listens on, or presents a certificate for, other addresses than configured."""
+        listeners = self._state().get("listeners")
+        changed_listeners = listeners is not None and listeners != list(self.settings.amqps_listeners)
+        return changed_listeners or self.pki.server_names() != set(self.settings.certificate_names)
+
     # -- status -------------------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:
         state = self._state()
@@ -332,6 +352,10 @@ class HubNode:
             "node": state.get("node", self.settings.node_name),
             "pid": self.beam_pid(),
             "ports": state.get("ports", self.settings.ports) if running else self.settings.ports,
+            "listeners": state.get("listeners", list(self.settings.amqps_listeners)) if running
+            else list(self.settings.amqps_listeners),
+            "public_name": self.settings.public_name,
+            "certificate_names": sorted(self.pki.server_names()),
             "vhosts": vhosts,
             "clients": [e.client_id for e in ClientRegistry(self.home, self.settings).active()],
             "dispatcher": dispatcher_health(self.home),

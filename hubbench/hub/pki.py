@@ -1,6 +1,7 @@
 """The hub's local PKI: an EC P-256 CA, the server certificate and one certificate per client.
 
-Layout of `<home>/pki/`: `ca.crt`/`ca.key`, `server.crt`/`server.key`, and per identity (client id,
+Layout of `<home>/pki/`: `ca.crt`/`ca.key`, `server.crt`/`server.key` (its subjectAltName lists the names
+and addresses clients connect to; re-issued by the same CA when they change), and per identity (client id,
 `dispatcher`, the readiness probe) `<cn>.crt`, `<cn>.key`, `<cn>.p12`, and `console.crt`/`console.key`
 for a console served on a network (`hubbench console --listen`). Private keys are mode 0600.
 PKCS#12 files carry the key, the certificate and the CA and have **no password** (empty password).
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
@@ -28,6 +30,7 @@ DISPATCHER_CN = "dispatcher"
 PROBE_CN = "hubbench.probe"
 CA_DAYS = 3650
 LEAF_DAYS = 825
+DEFAULT_SERVER_NAMES = ("localhost", "127.0.0.1")
 
 
 @dataclass(frozen=True)
@@ -48,12 +51,13 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _write_private(path: Path, data: bytes) -> None:
+def write_private(path: Path, data: bytes) -> None:
+    """Write a file that holds a secret: mode 0600 from its creation, and an existing file reset to it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # before the secret is written: an existing file keeps its mode through O_CREAT
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
-    os.chmod(path, 0o600)
 
 
 def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
@@ -126,7 +130,7 @@ class Pki:
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
             .sign(key, hashes.SHA256())
         )
-        _write_private(self.ca_key_path, _key_pem(key))
+        write_private(self.ca_key_path, _key_pem(key))
         self.ca_cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
 
     def _ca(self) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
@@ -138,7 +142,7 @@ class Pki:
 
     # -- leaves ---------------------------------------------------------------------------------
     def _sign_leaf(
-        self, cn: str, *, server: bool, names: Sequence[str] = ("localhost", "127.0.0.1")
+        self, cn: str, *, server: bool, names: Sequence[str] = DEFAULT_SERVER_NAMES
     ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
         ca_cert, ca_key = self._ca()
         key = ec.generate_private_key(ec.SECP256R1())
@@ -162,25 +166,39 @@ class Pki:
             builder = builder.add_extension(x509.SubjectAlternativeName(_san(names)), critical=False)
         return builder.sign(ca_key, hashes.SHA256()), key
 
-    def server_files(self) -> tuple[Path, Path]:
-        """(certificate, key) of the broker; created on first use."""
-        cert_path, key_path = self.dir / "server.crt", self.dir / "server.key"
-        if not (cert_path.exists() and key_path.exists()):
-            cert, key = self._sign_leaf("localhost", server=True)
-            _write_private(key_path, _key_pem(key))
-            cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-        return cert_path, key_path
+    @property
+    def server_cert_path(self) -> Path:
+        return self.dir / "server.crt"
+
+    def server_names(self) -> set[str]:
+        """Names of the current broker certificate's SAN (empty when there is none yet)."""
+        return san_names(self.server_cert_path) if self.server_cert_path.exists() else set()
+
+    def server_files(self, names: Sequence[str] = DEFAULT_SERVER_NAMES) -> tuple[Path, Path]:
+        """(certificate, key) of the broker, whose SAN holds exactly `names` (host names or IPs);
+        issued on first use and re-issued by the same CA when the names change."""
+        return self.named_server_files("server", names)
 
     def named_server_files(self, stem: str, names: Sequence[str]) -> tuple[Path, Path]:
         """(certificate, key) `<stem>.crt`/`<stem>.key` of a server known by `names` (host names, IP
         addresses), signed by the bench's CA; re-issued when the names change."""
         cert_path, key_path = self.dir / f"{stem}.crt", self.dir / f"{stem}.key"
-        if cert_path.exists() and key_path.exists() and san_names(cert_path) == set(names):
+        wanted = list(dict.fromkeys(names))
+        if (cert_path.exists() and key_path.exists() and san_names(cert_path) == set(wanted)
+                and self._issued_by_ca(cert_path)):
             return cert_path, key_path
-        cert, key = self._sign_leaf(names[0], server=True, names=names)
-        _write_private(key_path, _key_pem(key))
+        cert, key = self._sign_leaf(wanted[0], server=True, names=wanted)
+        write_private(key_path, _key_pem(key))
         cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
         return cert_path, key_path
+
+    def _issued_by_ca(self, cert_path: Path) -> bool:
+        ca_cert, _ = self._ca()
+        try:
+            x509.load_pem_x509_certificate(cert_path.read_bytes()).verify_directly_issued_by(ca_cert)
+        except (ValueError, TypeError, InvalidSignature):
+            return False
+        return True
 
     def credentials(self, cn: str) -> ClientCredentials:
         return ClientCredentials(
@@ -200,12 +218,12 @@ class Pki:
         cert, key = self._sign_leaf(client_id, server=False)
         ca_cert, _ = self._ca()
         creds = self.credentials(client_id)
-        _write_private(creds.key, _key_pem(key))
+        write_private(creds.key, _key_pem(key))
         creds.cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
         bundle = pkcs12.serialize_key_and_certificates(
             client_id.encode(), key, cert, [ca_cert], serialization.NoEncryption()
         )
-        _write_private(creds.p12, bundle)
+        write_private(creds.p12, bundle)
         return creds
 
     def ensure_identity(self, cn: str) -> ClientCredentials:

@@ -1,4 +1,6 @@
-"""Process and port helpers for the private node (Linux /proc; zombies count as gone)."""
+"""Process and port helpers for the private node (Linux /proc; zombies count as gone), and for the
+children a foreground command starts (Streamlit, `hubbench run` campaigns): stopped with SIGTERM, then
+SIGKILL after a grace period, whether the command got Ctrl-C or SIGTERM."""
 
 from __future__ import annotations
 
@@ -6,9 +8,14 @@ import contextlib
 import os
 import signal
 import socket
+import subprocess
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
+
+CHILD_GRACE_S = 15.0
 
 
 def _stat_fields(pid: int) -> list[str] | None:
@@ -35,16 +42,27 @@ def cmdline(pid: int) -> str:
         return ""
 
 
-def session_members(sid: int) -> list[int]:
-    """Live processes whose session id is `sid` (our node runs in its own session)."""
-    members = []
+def _live_where(field: int, value: int) -> list[int]:
+    """Live processes whose /proc/<pid>/stat field `field`, counted from the state (0 = state, 1 = parent,
+    3 = session), is `value`."""
+    found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         fields = _stat_fields(int(entry.name))
-        if fields is not None and fields[0] not in ("Z", "X") and int(fields[3]) == sid:
-            members.append(int(entry.name))
-    return members
+        if fields is not None and fields[0] not in ("Z", "X") and int(fields[field]) == value:
+            found.append(int(entry.name))
+    return found
+
+
+def session_members(sid: int) -> list[int]:
+    """Live processes whose session id is `sid` (our node runs in its own session)."""
+    return _live_where(3, sid)
+
+
+def children(pid: int) -> list[int]:
+    """Live processes whose parent is `pid`."""
+    return _live_where(1, pid)
 
 
 def pids_named(comm: str) -> list[int]:
@@ -79,7 +97,8 @@ def wait_gone(pids: Iterable[int], timeout: float) -> bool:
 
 def port_free(host: str, port: int) -> bool:
     """True when nothing listens on host:port (bind test with SO_REUSEADDR, like the broker)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
@@ -96,3 +115,69 @@ def wait_ports_free(host: str, ports: Iterable[int], timeout: float) -> bool:
             return True
         time.sleep(0.2)
     return all(port_free(host, p) for p in ports)
+
+
+def stop_child(process: subprocess.Popen[Any], grace_s: float = CHILD_GRACE_S) -> None:
+    """SIGTERM, then SIGKILL when the child is still there after `grace_s`; reaps it."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    process.wait()
+
+
+def run_foreground(command: Sequence[str], *, grace_s: float = CHILD_GRACE_S, **popen: Any) -> int:
+    """Run a child until it exits; interrupted (Ctrl-C, or SIGTERM turned into KeyboardInterrupt by the
+    CLI), stop the child before re-raising, so nothing is left on its port."""
+    process = subprocess.Popen(list(command), **popen)
+    try:
+        return process.wait()
+    except BaseException:
+        stop_child(process, grace_s)
+        raise
+
+
+class ChildGroup:
+    """Children started from worker threads (a campaign's runs), all stopped at once on interruption."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[subprocess.Popen[Any]] = set()
+        self.stopping = False
+
+    def run(self, command: Sequence[str], *, timeout: float, **popen: Any) -> int | None:
+        """The child's exit code; None when it outlived `timeout` (killed) or the group is stopping."""
+        with self._lock:
+            if self.stopping:
+                return None
+            process = subprocess.Popen(list(command), **popen)
+            self._running.add(process)
+        try:
+            return process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            stop_child(process, 0)
+            return None
+        finally:
+            with self._lock:
+                self._running.discard(process)
+
+    def pids(self) -> list[int]:
+        with self._lock:
+            return [process.pid for process in self._running]
+
+    def stop_all(self, grace_s: float = CHILD_GRACE_S) -> None:
+        with self._lock:
+            self.stopping = True
+            running = list(self._running)
+        for process in running:
+            if process.poll() is None:
+                process.terminate()
+        deadline = time.monotonic() + grace_s
+        for process in running:
+            try:
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

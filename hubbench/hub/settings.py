@@ -1,4 +1,9 @@
-"""Hub settings: ports, message TTL, vhosts, read from the `[hub]` table of `<home>/config.toml`.
+"""Hub settings (ports, message TTL, vhosts, network names): the `[hub]` table of `<home>/config.toml`.
+
+On the network: `listen` adds AMQPS listen addresses (a LAN address, or `0.0.0.0` for all) to the
+loopback one the bench's own processes use (`host`); `public_names` are the host names / IP addresses
+vendors connect to: they go into the server certificate (subjectAltName) and the first one into the
+client URLs. The management API and Erlang distribution always stay on loopback.
 
 Defaults mimic the national hub (AMQPS 5671, 24 h client-queue TTL, the vhosts named by the ANS: Projectathon
 6–9 decks, `ansforge/SAMU-Hub-Sante` `.github/workflows/cypress-tests.yml`), plus assumed 3.x-line names.
@@ -6,6 +11,8 @@ Defaults mimic the national hub (AMQPS 5671, 24 h client-queue TTL, the vhosts n
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -29,6 +36,23 @@ DEFAULT_VHOSTS: tuple[str, ...] = (
     "15-smur_v1.7",
 )
 PRODUCTION_TTL_MS = 86_400_000  # DST 1.2 §2.2.4: 24 h
+WILDCARDS = ("0.0.0.0", "::")
+_DNS_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+_LIST_KEYS = ("vhosts", "listen", "public_names")
+
+
+def is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _valid_name(name: object) -> bool:
+    if not isinstance(name, str) or not name:
+        return False
+    return is_ip(name) or (len(name) <= 253 and all(_DNS_LABEL.match(label) for label in name.split(".")))
 
 
 @dataclass(frozen=True)
@@ -41,7 +65,9 @@ class HubSettings:
     dispatcher_workers: int = 1
     vhosts: tuple[str, ...] = DEFAULT_VHOSTS
     start_timeout_s: float = 120.0
-    server_hostname: str = "localhost"  # name checked against the server certificate (SAN)
+    server_hostname: str = "localhost"  # name the bench's own clients check against the certificate (SAN)
+    listen: tuple[str, ...] = ()  # AMQPS listen addresses besides `host` (e.g. a LAN IP, 0.0.0.0)
+    public_names: tuple[str, ...] = ()  # names / IPs vendors use (certificate SAN, client URLs)
     cisu_conversion: bool = False  # the dispatcher converts health ⇄ CISU cases (hubbench.conversion)
 
     def __post_init__(self) -> None:
@@ -63,6 +89,35 @@ class HubSettings:
             raise UsageError(f"[hub] cisu_conversion : true ou false attendu, reçu {self.cisu_conversion!r}")
         if not self.vhosts or not all(isinstance(v, str) and v for v in self.vhosts):
             raise UsageError(f"[hub] vhosts : liste non vide de noms attendue, reçu {self.vhosts!r}")
+        bad = [a for a in self.listen if not (isinstance(a, str) and is_ip(a))]
+        if bad:
+            raise UsageError(
+                f"[hub] listen : adresses IP attendues (ex. 192.168.1.10, 0.0.0.0), reçu {bad!r}"
+            )
+        bad = [n for n in self.public_names if not _valid_name(n)]
+        if bad:
+            raise UsageError(
+                f"[hub] public_names : noms d'hôte ou adresses IP attendus (ex. banc.ans.local), reçu {bad!r}"
+            )
+
+    @property
+    def amqps_listeners(self) -> tuple[str, ...]:
+        """Addresses AMQPS listens on: `host` (the bench's own processes) plus `listen`; a wildcard
+        address covers the others."""
+        wildcards = tuple(a for a in self.listen if a in WILDCARDS)
+        return wildcards or tuple(dict.fromkeys((self.host, *self.listen)))
+
+    @property
+    def public_name(self) -> str:
+        """The name client URLs carry (the first public name, else the loopback name)."""
+        return self.public_names[0] if self.public_names else self.server_hostname
+
+    @property
+    def certificate_names(self) -> tuple[str, ...]:
+        """Names and IPs of the server certificate's SAN: public names, the loopback name and address,
+        and the listen addresses (wildcards excepted)."""
+        named = (*self.public_names, self.server_hostname, self.host, *self.listen)
+        return tuple(dict.fromkeys(n for n in named if n not in WILDCARDS))
 
     @property
     def node_name(self) -> str:
@@ -86,11 +141,11 @@ class HubSettings:
             renamed = {ASSUMED_3X_VHOSTS[link]: name for link, name in config.assumed_vhosts.items()
                        if link in ASSUMED_3X_VHOSTS}
             raw["vhosts"] = [renamed.get(vhost, vhost) for vhost in DEFAULT_VHOSTS]
-        if "vhosts" in raw:
-            vhosts = raw["vhosts"]
-            if not isinstance(vhosts, list):
-                raise UsageError(f"[hub] vhosts : liste attendue, reçu {vhosts!r}")
-            raw["vhosts"] = tuple(vhosts)
+        for key in _LIST_KEYS:
+            if key in raw:
+                if not isinstance(raw[key], list):
+                    raise UsageError(f"[hub] {key} : liste attendue, reçu {raw[key]!r}")
+                raw[key] = tuple(raw[key])
         return cls(**raw)
 
     @classmethod

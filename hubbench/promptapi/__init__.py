@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     )
     from hubbench.promptapi.documents import (
         PROMPT_FORMAT,
+        STEP_CONTROLS,
         RunInfo,
         attestation_document,
         iso,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PROMPT_FORMAT",
+    "STEP_CONTROLS",
     "ApiError",
     "Endpoint",
     "PromptApiClient",

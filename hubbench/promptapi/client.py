@@ -37,6 +37,10 @@ class PromptApiClient:
     def done(self, prompt_id: str, data: dict[str, Any]) -> dict[str, Any]:
         return self._call("POST", f"/prompts/{prompt_id}/done", data)
 
+    def control(self, prompt_id: str, choice: str, by: str) -> dict[str, Any]:
+        """Resend ("resend") or skip ("skip") the official case step prompt `prompt_id`; `by`: who chose."""
+        return self._call("POST", f"/prompts/{prompt_id}/{choice}", {"by": by})
+
     def attest(self, attestation_id: str, answer: dict[str, Any]) -> dict[str, Any]:
         return self._call("POST", f"/attestations/{attestation_id}", answer)
 

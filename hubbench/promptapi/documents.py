@@ -21,6 +21,9 @@ ACTION_KINDS: dict[str, str] = {
     "answer_owner_transfer": "createCaseHealthUpdate",
     "send_case_update": "createCaseHealthUpdate",
 }
+# The operator's choices a prompt offers (`POST /prompts/{id}/resend|skip`), as the official test console
+# offers them on an official case step (« Renvoyer l'étape », « Passer à l'étape suivante »).
+STEP_CONTROLS: dict[str, tuple[str, ...]] = {"send_official_step": ("resend", "skip")}
 # Parameters that carry the values the vendor's message must hold (shown as `expected`).
 EXPECTED_KEYS = ("content", "changes", "decision", "test_case", "step_id", "down_s")
 
@@ -63,6 +66,8 @@ def prompt_document(run: RunInfo, event: PromptShown) -> dict[str, Any]:
         "text": event.instruction,
         "parameters": params,
         "report": None,
+        "controls": list(STEP_CONTROLS.get(event.action, ())),
+        "control": None,
     }
 
 

@@ -14,15 +14,16 @@ import importlib
 import json
 from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 
+from hubbench.resources import SCHEMAS_DIR
+
 if TYPE_CHECKING:
     from hubbench.protocol.validator import Issue, PackValidator, ValidationReport
 
-ENVELOPE_FILE = Path(__file__).resolve().parents[2] / "schemas" / "provisional-envelope.schema.json"
+ENVELOPE_FILE = SCHEMAS_DIR / "provisional-envelope.schema.json"
 
 _MODELS: Mapping[str, str] = {
     "createCase": "hubsante_model.cisu.models.create_case_wrapper:CreateCaseWrapper",

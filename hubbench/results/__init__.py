@@ -9,6 +9,8 @@ queries, views                            read-only queries and the frozen views
 verdicts                                  attestation / override / run verdict rules
 accounts.AccountStore(db)                 console log-ins (roles, Argon2id password hashes)
 reporters.junit / cucumber / json_report  exports of a stored run
+reporters.certificate                     the readiness certificate (HTML, PDF with the shipped fonts)
+reporters.exports                         every asked report of a stored run at once (`results export`)
 
 Other rooms use the names below (`from hubbench.results import ResultsStore`), never the modules behind
 them; a name is imported on first use (the face itself does not load SQLAlchemy).
@@ -30,7 +32,18 @@ if TYPE_CHECKING:
     from hubbench.results.db import Database, open_database
     from hubbench.results.models import Run
     from hubbench.results.queries import TIERS, matrix, open_prompts, trace_published_by
+    from hubbench.results.reporters.certificate import (
+        Certificate,
+        ProvisionalEvidence,
+        build_certificate,
+        certificate_html,
+        certificate_pdf,
+        evidence_hash,
+        run_certificate,
+        write_certificate_pdf,
+    )
     from hubbench.results.reporters.cucumber import cucumber_features, write_cucumber_json
+    from hubbench.results.reporters.exports import export_run, write_reports
     from hubbench.results.reporters.json_report import write_json
     from hubbench.results.reporters.junit import write_junit
     from hubbench.results.store import ItemAnswer, ResultsStore
@@ -57,11 +70,13 @@ __all__ = [
     "Account",
     "AccountStore",
     "AttestationView",
+    "Certificate",
     "Database",
     "ItemAnswer",
     "MatrixRow",
     "MessageView",
     "PromptView",
+    "ProvisionalEvidence",
     "ResultsStore",
     "Role",
     "Run",
@@ -73,15 +88,23 @@ __all__ = [
     "TraceView",
     "TraceWriter",
     "as_dict",
+    "build_certificate",
+    "certificate_html",
+    "certificate_pdf",
     "cucumber_features",
+    "evidence_hash",
+    "export_run",
     "matrix",
     "open_database",
     "open_prompts",
     "parse_role",
+    "run_certificate",
     "trace_published_by",
+    "write_certificate_pdf",
     "write_cucumber_json",
     "write_json",
     "write_junit",
+    "write_reports",
 ]
 
 __getattr__, __dir__ = lazy_face(__name__, __file__)

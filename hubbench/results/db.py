@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
@@ -26,7 +26,7 @@ from sqlalchemy.pool import StaticPool
 
 from hubbench.errors import SetupError, UsageError
 from hubbench.home import restrict
-from hubbench.results.models import Base
+from hubbench.results import schema
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _WRITE_OPTION = "hubbench_write"
@@ -73,7 +73,7 @@ class Database:
 
 
 def open_database(url: str, *, create: bool = True) -> Database:
-    """Engine for `url`, tables created when missing. Bad URL → UsageError; no driver → SetupError."""
+    """Engine for `url`, its schema upgraded (schema.py). Bad URL → UsageError; no driver → SetupError."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -114,30 +114,13 @@ def _private_file(path: Path) -> None:
 
 
 def _create_tables(database: Database) -> None:
-    """CREATE TABLE IF NOT EXISTS, safe when several processes open a new database at once: SQLite
-    serialises on BEGIN IMMEDIATE, PostgreSQL on a transaction-level advisory lock."""
+    """Bring the schema to this bench's revision (schema.upgrade), safe when several processes open a
+    database at once: SQLite serialises on BEGIN IMMEDIATE, PostgreSQL on a transaction-level advisory
+    lock."""
     with database.write_connection() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_DDL_LOCK_KEY})
-        Base.metadata.create_all(conn)
-        _add_missing_columns(conn)
-
-
-# Columns added to existing tables after their first release: create_all does not alter a table.
-_ADDED_COLUMNS: tuple[tuple[str, str], ...] = (("runs", "partner_ids"), ("runs", "pack"),
-                                               ("trace_messages", "forwarded_body"))
-
-
-def _add_missing_columns(conn: Connection) -> None:
-    """ALTER TABLE … ADD COLUMN for each added column a database made by an older bench lacks
-    (idempotent; runs under the same lock as create_all)."""
-    inspector = inspect(conn)
-    for table, column in _ADDED_COLUMNS:
-        if column in {c["name"] for c in inspector.get_columns(table)}:
-            continue
-        kind = Base.metadata.tables[table].c[column].type.compile(dialect=conn.dialect)
-        preparer = conn.dialect.identifier_preparer
-        conn.execute(text(f"ALTER TABLE {preparer.quote(table)} ADD COLUMN {preparer.quote(column)} {kind}"))
+        schema.upgrade(conn)
 
 
 def _enable_wal(cursor: sqlite3.Cursor) -> None:

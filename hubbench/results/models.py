@@ -188,7 +188,7 @@ class Prompt(Base):
     deadline: Mapped[datetime]
     shown_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
-    outcome: Mapped[str | None] = mapped_column(String(32))  # NULL while open; done | timed_out | cancelled
+    outcome: Mapped[str | None] = mapped_column(String(32))  # NULL while open; events.PromptClosed
 
 
 class ExchangedMessage(Base):

@@ -46,3 +46,20 @@ def test_summary_table_marks_provisional_verdicts() -> None:
     out = io.StringIO()
     Console(file=out, width=300, color_system=None).print(summary_table(result))
     assert "réussi (provisoire)" in out.getvalue()
+
+
+def test_an_official_step_prompt_says_how_to_resend_or_skip_it() -> None:
+    from datetime import timedelta
+
+    out = io.StringIO()
+    progress = Progress(Console(file=out, width=300, color_system=None))
+    progress(ev.RunStarted("r", vendor="v", client_id="fr.health.samu440", link="15-15", vhost="15-15_v1.5",
+                           tiers=(6,), pack_tag="1.3.0", bench_version="t"))
+    for prompt_id, action in (("r-p1", "send_message"), ("r-p2", "send_official_step")):
+        progress(ev.PromptShown("r", scenario_id="f::s", prompt_id=prompt_id, actor="fr.health.samu440",
+                                action=action, instruction=f"consigne {prompt_id}", parameters={},
+                                deadline=ev.utcnow() + timedelta(seconds=60)))
+        progress(ev.PromptClosed("r", scenario_id="f::s", prompt_id=prompt_id, outcome="done"))
+    text = out.getvalue()
+    assert "POST /prompts/r-p2/resend|skip" in text and "r-p1/resend" not in text
+    assert text.count("renvoyer ou passer l'étape") == 1

@@ -14,9 +14,9 @@ from runs_fixture import (
     Filled,
 )
 
-from bench_app.certificate import evidence_hash
 from bench_app.data import ConsoleData
 from hubbench.events import Verdict
+from hubbench.results.reporters.certificate import evidence_hash
 
 CONFORME, SANS_ACK, ENVELOPPE = "Éditeur Conforme", "Éditeur Sans Ack", "Éditeur Enveloppe"
 

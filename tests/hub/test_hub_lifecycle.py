@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from hub_support import require_broker, write_hub_config
+from hub_support import node_processes, require_broker, write_hub_config
 
 from hubbench.home import BenchHome
 from hubbench.hub import procs
@@ -37,12 +37,6 @@ def lone_home(tmp_path: Path, free_ports: Callable[[int], list[int]]) -> Iterato
     _cli(tmp_path, "hub", "down")  # safety net if an assertion failed mid-way
 
 
-def _node_processes(home: Path) -> list[int]:
-    marker = str(home / "node" / "home")
-    return [int(p.name) for p in Path("/proc").iterdir()
-            if p.name.isdigit() and procs.alive(int(p.name)) and marker in procs.cmdline(int(p.name))]
-
-
 def test_up_is_idempotent_status_reports_and_down_leaves_nothing(lone_home: tuple[Path, HubSettings]) -> None:
     require_broker()
     home, settings = lone_home
@@ -66,7 +60,7 @@ def test_up_is_idempotent_status_reports_and_down_leaves_nothing(lone_home: tupl
     assert procs.alive(status["pid"])
     state = json.loads((home / "node" / "state.json").read_text())
     wrapper = state["wrapper_pid"]
-    assert _node_processes(home)
+    assert node_processes(home)
     for port in status["ports"].values():
         assert not procs.port_free("127.0.0.1", port)
 
@@ -75,7 +69,7 @@ def test_up_is_idempotent_status_reports_and_down_leaves_nothing(lone_home: tupl
     assert "Hub arrêté" in down.stdout
     assert not procs.alive(status["pid"]) and not procs.alive(wrapper)
     assert procs.session_members(wrapper) == []
-    assert _node_processes(home) == []
+    assert node_processes(home) == []
     for port in status["ports"].values():
         assert procs.port_free("127.0.0.1", port), port
     assert json.loads(_cli(home, "hub", "status", "--json").stdout)["running"] is False
@@ -92,7 +86,7 @@ def test_port_taken_by_someone_else_is_a_clear_error(lone_home: tuple[Path, HubS
     assert done.returncode == 2
     assert f"Le port {settings.amqps_port} (amqps) est déjà utilisé" in done.stderr
     assert "Traceback" not in done.stderr
-    assert _node_processes(home) == []
+    assert node_processes(home) == []
 
 
 def test_missing_broker_says_how_to_install(tmp_path: Path) -> None:

@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from hub_support import require_broker, write_hub_config
 
-from bench_app.certificate import ProvisionalEvidence, build_certificate
 from bench_app.widgets import matrix_html
 from hubbench.campaigns.demo import SHARED_PACKS
 from hubbench.home import DB_URL_ENV, HOME_ENV, PACK_SOURCE_ENV, BenchHome
 from hubbench.hub.settings import HubSettings
-from hubbench.protocol.packs import OFFICIAL_MIRROR_ENV, pack_from_directory
+from hubbench.protocol.packs import OFFICIAL_MIRROR_ENV, VHOST_PACKS, pack_from_directory
 from hubbench.protocol.provenance import pack_checksum
+from hubbench.results.reporters.certificate import ProvisionalEvidence, build_certificate
 from hubbench.results.reporters.junit import write_junit
 from hubbench.results.store import ResultsStore
 from hubbench.sim.launch import VendorThread, build_vendor
@@ -85,11 +85,11 @@ def test_a_hub_without_packs_is_loud_marks_verdicts_provisional_and_refuses_a_ce
 
     status = json.loads(_cli(env, "hub", "status", "--json").stdout)
     pack = status["packs"][VHOST]
-    assert pack["provisional"] and pack["tag"] == "1.0" and pack["checksum"] is None
+    assert pack["provisional"] and pack["tag"] == VHOST_PACKS[VHOST] and pack["checksum"] is None
     assert pack["source"].startswith("pypi:hubsante-model==") and "injoignable" in pack["reason"]
     assert not pack["assumed"] and len(status["warnings"]) == 1
     text = _cli(env, "hub", "status").stdout
-    assert f"{VHOST:<16} pack 1.0 (PROVISOIRE) · source pypi:hubsante-model==" in text
+    assert f"{VHOST:<16} pack {VHOST_PACKS[VHOST]} (PROVISOIRE) · source pypi:hubsante-model==" in text
     assert "ATTENTION vhost" in text
 
     client_id = f"fr.health.samu{uuid.uuid4().hex[:5]}"
@@ -131,12 +131,13 @@ def test_hub_up_and_status_show_each_vhost_pack_tag_source_and_checksum(
     status = json.loads(_cli(env, "hub", "status", "--json").stdout)
     assert status["warnings"] == []
     official = status["packs"][VHOST]
-    assert (official["tag"], official["provisional"], official["assumed"]) == ("1.0", False, False)
+    expected = (VHOST_PACKS[VHOST], False, False)
+    assert (official["tag"], official["provisional"], official["assumed"]) == expected
     folder = Path(official["source"])
     assert folder.name == "json-schema" and folder.is_dir()
-    assert official["checksum"] == pack_checksum(pack_from_directory(folder, tag="1.0"))
+    assert official["checksum"] == pack_checksum(pack_from_directory(folder, tag=VHOST_PACKS[VHOST]))
     assert status["packs"][ASSUMED]["assumed"] and status["packs"][ASSUMED]["tag"] == "3.4.1"
     text = _cli(env, "hub", "status").stdout
-    assert f"{VHOST:<16} pack 1.0 · source {folder} · sha256 {official['checksum']}" in text
+    assert f"{VHOST:<16} pack {VHOST_PACKS[VHOST]} · source {folder} · sha256 {official['checksum']}" in text
     assert any(line.lstrip().startswith(ASSUMED) and line.endswith("nom de vhost supposé")
                for line in text.splitlines())

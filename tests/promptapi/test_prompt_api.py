@@ -16,7 +16,7 @@ import pytest
 from prompt_api_support import CLIENT, RUN_ID, VHOST, closed, run_started, shown, validate
 
 from hubbench import events as ev
-from hubbench.engine.attestations import Attestor
+from hubbench.engine.attestations import Attestor, StepControl
 from hubbench.engine.errors import AttestationNeeded
 from hubbench.engine.prompt_feed import PromptFeed
 from hubbench.engine.prompt_server import RunApi
@@ -158,3 +158,38 @@ def test_attestation_without_answer_in_time_stays_pending(api: Api) -> None:
     attestor = Attestor(RUN_ID, ev.EventBus([feed]).emit, None, live=lambda aid: feed.wait_answer(aid, 0))
     with pytest.raises(AttestationNeeded):
         attestor.attest("f::s", "cle", "Question ?", [], lambda *args: None)
+
+
+def test_only_an_open_official_step_prompt_can_be_resent_or_skipped(api: Api, tmp_path: Path) -> None:
+    """`POST /prompts/{id}/resend|skip`: offered on `send_official_step` prompts (their `controls`), once,
+    while open; the engine reads the choice (`step_control`) and the stream shows it."""
+    feed, _, stream = api
+    client = _client(tmp_path)
+    feed(shown("p-msg"))
+    feed(shown("p-step", action="send_official_step", parameters={"test_case": "Cas A", "step_id": "01"}))
+    step = next(p for p in client.prompts(wait_s=0)["prompts"] if p["prompt_id"] == "p-step")
+    assert step["controls"] == ["resend", "skip"] and step["control"] is None
+    refusals = [
+        (lambda: client.control("p-msg", "skip", "X"), 409, "étapes des cas officiels"),
+        (lambda: client.control("p-absent", "skip", "X"), 404, "inconnue"),
+        (lambda: client._call("POST", "/prompts/p-step/skip", {"by": "X", "autre": 1}), 400, "by"),
+        (lambda: client._call("GET", "/prompts/p-step/resend", None), 405, "non permise"),
+    ]
+    for call, status, fragment in refusals:
+        with pytest.raises(ApiError) as refused:
+            call()
+        assert refused.value.status == status and fragment in refused.value.message, refused.value
+    assert feed.step_control("p-step") is None and feed.step_control("p-msg") is None
+    assert client.control("p-step", "skip", " Jeanne ") == {"prompt_id": "p-step", "choice": "skip",
+                                                            "status": "received"}
+    assert feed.step_control("p-step") == (StepControl.SKIP, "Jeanne")
+    with pytest.raises(ApiError) as twice:
+        client.control("p-step", "resend", "Jeanne")
+    assert twice.value.status == 409
+    feed(closed("p-step", "skipped"))
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    for line in lines:
+        validate(line, "line")
+    controlled = next(line["prompt"] for line in lines if line["event"] == "prompt_controlled")
+    assert controlled["control"]["choice"] == "skip" and controlled["control"]["by"] == "Jeanne"
+    assert lines[-1]["prompt"]["status"] == "skipped"

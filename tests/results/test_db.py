@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 from hubbench.errors import SetupError, UsageError
 from hubbench.home import BenchHome
 from hubbench.results.db import open_database
+from hubbench.results.schema import current_revisions, head_revision
 from hubbench.results.store import ResultsStore
 
 
@@ -43,14 +44,16 @@ def test_bad_urls_are_reported_in_french() -> None:
 
 
 def test_a_database_of_an_older_bench_gets_the_added_columns(db_url: str) -> None:
-    """`runs.partner_ids` and `runs.pack` are added on open to a database created without them; opening
-    twice is harmless; such a run reads as not provisional, its pack provenance unknown."""
+    """A database made before Alembic (no `alembic_version`) without `runs.partner_ids` and `runs.pack`
+    gets them on open and is stamped at the head revision; opening twice is harmless; such a run reads as
+    not provisional, its pack provenance unknown."""
     from sqlalchemy import text
 
     db = open_database(db_url)
     with db.engine.begin() as conn:
         conn.execute(text("ALTER TABLE runs DROP COLUMN partner_ids"))
         conn.execute(text("ALTER TABLE runs DROP COLUMN pack"))
+        conn.execute(text("DROP TABLE alembic_version"))
         conn.execute(text(
             "INSERT INTO runs (id, vendor, client_id, link, vhost, tiers, pack_tag, bench_version, "
             "started_at, interrupted, status) VALUES ('ancien', 'acme', 'fr.health.samu440', '15-15', "
@@ -63,6 +66,7 @@ def test_a_database_of_an_older_bench_gets_the_added_columns(db_url: str) -> Non
         assert {"partner_ids", "pack"} <= {c["name"] for c in inspect(db.engine).get_columns("runs")}
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT partner_ids FROM runs WHERE id = 'ancien'")).scalar() is None
+            assert current_revisions(conn) == (head_revision(),)
         old = ResultsStore(db).run("ancien")
         assert old is not None and old.pack is None and not old.provisional
         db.dispose()

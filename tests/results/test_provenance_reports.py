@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from results_fixtures import full_run
 
-from bench_app.certificate import ProvisionalEvidence, build_certificate, certificate_html
 from bench_app.widgets import matrix_html, pack_markdown, provisional_warning
 from hubbench.events import EventBus
+from hubbench.results.reporters.certificate import ProvisionalEvidence, build_certificate, certificate_html
 from hubbench.results.reporters.cucumber import write_cucumber_json
 from hubbench.results.reporters.json_report import write_json
 from hubbench.results.reporters.junit import write_junit

@@ -1,15 +1,16 @@
 """One engine run in its own process (the engine runs pytest in-process: one run per process).
 
-Usage: python run_one.py VENDOR CLIENT_ID LINK TIERS PARTNER_ID [PROMPTS_JSONL]  (HUBBENCH_HOME set by the
-caller; PROMPTS_JSONL: the prompt stream of `hubbench run --prompts-jsonl`)
+Usage: python run_one.py VENDOR CLIENT_ID LINK TIERS PARTNER_ID [PROMPTS_JSONL] [--vhost VHOST]
+(HUBBENCH_HOME set by the caller; PROMPTS_JSONL: the prompt stream of `hubbench run --prompts-jsonl`;
+VHOST: the link's default vhost when absent)
 Prints one JSON line: {"run_id", "verdict", "scenarios": [{scenario_id, name, tier, verdict, detail}]}.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
-import sys
 
 from hubbench.engine.context import RunOptions, Timeouts
 from hubbench.engine.links import parse_tiers
@@ -21,12 +22,18 @@ OPERATOR_S = 90.0
 
 
 def main() -> None:
-    vendor, client_id, link, tiers, partner_id = sys.argv[1:6]
+    parser = argparse.ArgumentParser()
+    for name in ("vendor", "client_id", "link", "tiers", "partner_id"):
+        parser.add_argument(name)
+    parser.add_argument("prompts_jsonl", nargs="?")
+    parser.add_argument("--vhost")
+    args = parser.parse_args()
     with contextlib.ExitStack() as stack:
-        stream = stack.enter_context(open(sys.argv[6], "w", encoding="utf-8")) if len(sys.argv) > 6 else None
-        result = run(RunOptions(vendor=vendor, client_id=client_id, link=link, tiers=parse_tiers(tiers),
-                                partner_id=partner_id, timeouts=Timeouts.fast().with_operator(OPERATOR_S),
-                                prompts_jsonl=stream))
+        stream = (stack.enter_context(open(args.prompts_jsonl, "w", encoding="utf-8"))
+                  if args.prompts_jsonl else None)
+        result = run(RunOptions(vendor=args.vendor, client_id=args.client_id, link=args.link,
+                                tiers=parse_tiers(args.tiers), partner_id=args.partner_id, vhost=args.vhost,
+                                timeouts=Timeouts.fast().with_operator(OPERATOR_S), prompts_jsonl=stream))
     print(json.dumps({
         "run_id": result.run_id,
         "verdict": result.verdict.value,

@@ -1,7 +1,8 @@
 """Verdict matrix of the functional tiers 4–7 on the real hub: the reference vendors against the engine.
 
-`conforme` runs tiers 4–7 on each link (15-15, 15-SMUR, 15-NexSIS): every automatable scenario passes,
-person-only ones stay pending (official cases of a pack that publishes none: not applicable). Each
+`conforme` runs tiers 1–7 on each link's default vhost (15-15, 15-SMUR, 15-NexSIS): every automatable
+scenario passes, person-only ones stay pending (official cases of a pack that publishes none: not applicable,
+with the reason); the other model lines' vhosts are run by test_every_vhost.py. Each
 functional fault profile runs tiers 1–7 on the link where its deviation shows and fails exactly the
 scenario(s) of the rule it breaks — none of tiers 1–3. All runs go at once (one process per run, each
 with its own vendor and partner ids, `Timeouts.fast()`) against one node and its dispatcher.
@@ -18,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from matrix_support import collect, failing, partner_for, summary, table
 from prompt_api_support import validate
 
 from hubbench.campaigns.demo import pack_source_env
-from hubbench.engine.links import default_partner_id, get_link
+from hubbench.engine.links import get_link
 from hubbench.events import Verdict
 from hubbench.home import HOME_ENV, PACK_SOURCE_ENV
 from hubbench.hub.clients import ClientRegistry
@@ -31,14 +33,13 @@ from hubbench.sim.profiles import PROFILES
 
 FEATURES = Path(__file__).resolve().parents[2] / "features"
 RUN_ONE = Path(__file__).with_name("run_one.py")
-RUN_LIMIT_S = 420
 FUNCTIONAL_TIERS = (4, 5, 6, 7)
 
 # (run name, profile, link, tiers)
 RUNS: tuple[tuple[str, str, str, str], ...] = (
-    ("conforme 15-15", "conforme", "15-15", "4-7"),
-    ("conforme 15-SMUR", "conforme", "15-SMUR", "4-7"),
-    ("conforme 15-NexSIS", "conforme", "15-NexSIS", "4-7"),
+    ("conforme 15-15", "conforme", "15-15", "1-7"),
+    ("conforme 15-SMUR", "conforme", "15-SMUR", "1-7"),
+    ("conforme 15-NexSIS", "conforme", "15-NexSIS", "1-7"),
     ("doublon-sur-renvoi", "doublon-sur-renvoi", "15-15", "1-7"),
     ("creation-modifiee", "creation-modifiee", "15-NexSIS", "1-7"),  # RS-EDA-MAJ has no `creation`
     ("nouveau-caseid-en-correction", "nouveau-caseid-en-correction", "15-15", "1-7"),
@@ -68,14 +69,6 @@ def _features_present() -> bool:
     return all(list(FEATURES.glob(f"palier-{tier}-*.feature")) for tier in FUNCTIONAL_TIERS)
 
 
-def _partner(client_id: str, link: str) -> str:
-    """A partner id of the run's own (SAMU codes of 1–5 characters; a tablet below it on 15-SMUR)."""
-    if link == "15-NexSIS":
-        return default_partner_id(get_link(link), client_id)
-    samu = client_id.replace("samu8", "samuQ")
-    return f"{samu}.smur" if link == "15-SMUR" else samu
-
-
 @pytest.fixture(scope="module")
 def runs(hub_node: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
     if not _features_present():
@@ -100,11 +93,11 @@ def runs(hub_node: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[di
             processes = {
                 name: subprocess.Popen(
                     [sys.executable, str(RUN_ONE), f"ref-fn-{name}", CLIENT_IDS[name], link, tiers,
-                     _partner(CLIENT_IDS[name], link), str(streams / f"{name}.jsonl")],
+                     partner_for(CLIENT_IDS[name], link), str(streams / f"{name}.jsonl")],
                     env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                 for name, _, link, tiers in RUNS
             }
-            results = {name: _collect(process) for name, process in processes.items()}
+            results = {name: collect(process) for name, process in processes.items()}
             for name, result in results.items():
                 stream = streams / f"{name}.jsonl"
                 lines = stream.read_text(encoding="utf-8").splitlines() if stream.exists() else []
@@ -114,11 +107,7 @@ def runs(hub_node: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[di
                 results[name]["sim_error"] = repr(sim.error) if sim.error else None
             print(f"\nmatrice fonctionnelle : {len(RUNS)} campagnes en {time.monotonic() - started:.0f} s")
             for name, result in results.items():
-                counts: dict[str, int] = {}
-                for scenario in result["scenarios"]:
-                    counts[scenario["verdict"]] = counts.get(scenario["verdict"], 0) + 1
-                failed = "; ".join(s["name"] for s in _failing(result)) or "—"
-                print(f"  {name:<30} {counts}  échecs : {failed}")
+                print(f"  {name:<30} {summary(result)}")
             yield results
         finally:
             for sim in sims:
@@ -127,54 +116,34 @@ def runs(hub_node: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[di
                 stop_dispatcher(home)
 
 
-def _collect(process: subprocess.Popen[str]) -> dict[str, Any]:
-    try:
-        out, err = process.communicate(timeout=RUN_LIMIT_S)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        out, err = process.communicate()
-    lines = [line for line in out.splitlines() if line.startswith("{")]
-    return json.loads(lines[-1]) if lines else {"error": err[-3000:], "scenarios": []}
-
-
-def _table(result: dict[str, Any]) -> str:
-    rows = [f"  P{s['tier']} {s['verdict']:<20} {s['name']} — {s['detail'][:200]}"
-            for s in result["scenarios"]]
-    log = "\n".join(f"  | {line}" for line in result.get("sim_log", []))
-    return ("\n".join(rows) or f"  aucun scénario ({result.get('error', '')})") + (
-        f"\n  journal du vendeur de référence (fin, erreur {result.get('sim_error')}) :\n{log}")
-
-
-def _failing(result: dict[str, Any]) -> list[dict[str, Any]]:
-    return [s for s in result["scenarios"] if Verdict(s["verdict"]).counts_as_failure]
-
-
 @pytest.mark.parametrize("name", [name for name, profile, *_ in RUNS if profile == "conforme"])
 def test_conforme_passes_every_automatable_functional_check(runs: dict[str, dict[str, Any]],
                                                             name: str) -> None:
     result = runs[name]
     scenarios = result["scenarios"]
-    assert scenarios, _table(result)
-    assert {s["tier"] for s in scenarios} >= {4, 5, 6}, _table(result)
+    assert scenarios, table(result)
+    assert {s["tier"] for s in scenarios} == set(range(1, 8)), table(result)
+    assert all(s["detail"].strip() for s in scenarios
+               if Verdict(s["verdict"]) is Verdict.NOT_APPLICABLE), table(result)  # each says why
     pending = [s for s in scenarios if Verdict(s["verdict"]) is Verdict.PENDING_ATTESTATION]
-    assert all(Verdict(s["verdict"]) in AUTOMATABLE_OK for s in scenarios if s not in pending), _table(result)
-    assert pending and sum(Verdict(s["verdict"]) is Verdict.PASSED for s in scenarios) >= 8, _table(result)
+    assert all(Verdict(s["verdict"]) in AUTOMATABLE_OK for s in scenarios if s not in pending), table(result)
+    assert pending and sum(Verdict(s["verdict"]) is Verdict.PASSED for s in scenarios) >= 8, table(result)
     if name.endswith("15-NexSIS"):
         tier7 = [s for s in scenarios if s["tier"] == 7 and Verdict(s["verdict"]) is Verdict.PASSED]
-        assert len(tier7) >= 5, _table(result)
+        assert len(tier7) >= 5, table(result)
 
 
 @pytest.mark.parametrize("profile", sorted(EXPECTED_FAILURES))
 def test_functional_fault_fails_exactly_its_scenarios(runs: dict[str, dict[str, Any]], profile: str) -> None:
     result = runs[profile]
-    failing = _failing(result)
+    failed = failing(result)
     expected = EXPECTED_FAILURES[profile]
-    assert len(failing) == len(expected), f"{profile} :\n{_table(result)}"
+    assert len(failed) == len(expected), f"{profile} :\n{table(result)}"
     for fragment in expected:
-        assert any(fragment in s["name"] for s in failing), f"{profile} ({fragment}) :\n{_table(result)}"
-    assert all(Verdict(s["verdict"]) is Verdict.FAILED for s in failing), f"{profile} :\n{_table(result)}"
-    assert {s["tier"] for s in failing} == {PROFILES[profile].tier}, _table(result)
-    assert {1, 2, 3} <= {s["tier"] for s in result["scenarios"]}, _table(result)  # tiers 1–3 ran, passed
+        assert any(fragment in s["name"] for s in failed), f"{profile} ({fragment}) :\n{table(result)}"
+    assert all(Verdict(s["verdict"]) is Verdict.FAILED for s in failed), f"{profile} :\n{table(result)}"
+    assert {s["tier"] for s in failed} == {PROFILES[profile].tier}, table(result)
+    assert {1, 2, 3} <= {s["tier"] for s in result["scenarios"]}, table(result)  # tiers 1–3 ran, passed
 
 
 def test_every_functional_fault_is_in_the_matrix(runs: dict[str, dict[str, Any]]) -> None:

@@ -68,14 +68,18 @@ def start(home: BenchHome, settings: HubSettings, *, prefetch: int = 200, reseri
         )
     files.pid_file(home).write_text(f"{process.pid}\n")
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SetupError(f"Le dispatcher s'est arrêté au démarrage (code {process.returncode}).",
-                             hint=f"voir {files.log_file(home)}")
-        info = health(home)
-        if info["ready"]:
-            return info
-        time.sleep(0.2)
+    try:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise SetupError(f"Le dispatcher s'est arrêté au démarrage (code {process.returncode}).",
+                                 hint=f"voir {files.log_file(home)}")
+            info = health(home)
+            if info["ready"]:
+                return info
+            time.sleep(0.2)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM during `hub up`: no half-started dispatcher is left
+        stop(home)
+        raise
     stop(home)
     raise SetupError(f"Le dispatcher n'a pas rejoint tous les vhosts en {timeout:.0f} s.",
                      hint=f"voir {files.log_file(home)}")

@@ -92,7 +92,8 @@ async def _serve(service: DispatcherService, preferences: Preferences, health_fi
 
 def run(home: BenchHome, worker: int) -> int:
     saved = json.loads(files.settings_file(home).read_text(encoding="utf-8"))
-    settings = HubSettings(**{**saved["settings"], "vhosts": tuple(saved["settings"]["vhosts"])})
+    raw: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in saved["settings"].items()}
+    settings = HubSettings(**raw)
     preferences = Preferences(ClientRegistry(home, settings))
     service = build_service(home, settings, saved.get("options", {}), worker, preferences)
     try:

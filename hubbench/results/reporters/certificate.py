@@ -1,4 +1,4 @@
-"""Readiness certificate of a vendor on a link (HTML and PDF), from one finished run.
+"""Readiness certificate of a vendor on a link (HTML and PDF), from one finished run (console, CLI export).
 
 The evidence hash is the SHA-256 of the canonical JSON of everything the run recorded (scenarios,
 steps, checks, prompts, exchanged messages with their bodies, attestations, overrides) and of the
@@ -16,13 +16,16 @@ import html
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
 
 from fpdf import FPDF
 
-from bench_app.labels import TIER_NAMES_FR, tier_title, verdict_label
+from hubbench import fonts
 from hubbench.errors import UsageError
-from hubbench.events import Verdict, aggregate
-from hubbench.results import RunDetail, TraceView, as_dict
+from hubbench.events import Verdict, aggregate, tier_title
+from hubbench.results.reporters._common import RunSource, load_run, prepare
+from hubbench.results.views import RunDetail, TraceView, as_dict
 
 OFFICIAL_TAG_PREFIXES = ("officiel", "cas-officiel", "cas_officiel")
 DISCLAIMER_FR = (
@@ -134,7 +137,7 @@ def certificate_html(cert: Certificate) -> str:
     facts = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in _facts(cert))
     tiers = "".join(
         f"<tr><td>{html.escape(tier_title(t))}</td>"
-        f"<td class='v-{v.value}'>{html.escape(verdict_label(v))}</td></tr>"
+        f"<td class='v-{v.value}'>{html.escape(v.label_fr)}</td></tr>"
         for t, v in cert.tiers.items()
     )
     cases = "".join(f"<li>{html.escape(name)}</li>" for name in cert.official_cases) or "<li>aucun</li>"
@@ -161,60 +164,72 @@ th {{ background: #eceff1; width: 38%; }}
 """
 
 
-_LATIN1 = str.maketrans({"—": "-", "–": "-", "’": "'", "«": '"', "»": '"', "…": "...", "→": "->"})
-
-
-def _latin1(text: str) -> str:
-    """The PDF core fonts are Latin-1: French accents fit, typographic dashes are replaced."""
-    return text.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
+def _pdf_with_fonts() -> FPDF:
+    """An A4 document with DejaVu Sans (regular, bold) from the package: every French character prints."""
+    pdf = FPDF(format="A4")
+    pdf.add_font(fonts.SANS_FAMILY, "", str(fonts.sans_regular()))
+    pdf.add_font(fonts.SANS_FAMILY, "B", str(fonts.sans_bold()))
+    return pdf
 
 
 def certificate_pdf(cert: Certificate) -> bytes:
-    pdf = FPDF(format="A4")
-    pdf.set_compression(False)  # keeps the text (and the evidence hash) greppable in the file
-    pdf.set_title(_latin1(_title(cert)))
+    sans = fonts.SANS_FAMILY
+    pdf = _pdf_with_fonts()
+    pdf.set_compression(False)  # keeps the evidence hash (Courier, ASCII) greppable in the file
+    pdf.set_title(_title(cert))
     pdf.set_creator("hubbench")
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 15)
-    pdf.multi_cell(0, 8, _latin1(_title(cert)), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(sans, "B", 15)
+    pdf.multi_cell(0, 8, _title(cert), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.set_font("Helvetica", size=10)
+    pdf.set_font(sans, size=10)
     with pdf.table(col_widths=(38, 62), first_row_as_headings=False) as table:
         for key, value in _facts(cert):
             row = table.row()
-            row.cell(_latin1(key))
-            row.cell(_latin1(value))
+            row.cell(key)
+            row.cell(value)
     pdf.ln(3)
-    pdf.set_font("Helvetica", "B", 10)
+    pdf.set_font(sans, "B", 10)
     pdf.cell(0, 6, "Empreinte SHA-256 des preuves :", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Courier", size=9)  # 64 characters fit on one line: the hash stays whole in the file
     pdf.cell(0, 6, cert.evidence_sha256, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.set_font("Helvetica", "B", 12)
-    pdf.cell(0, 8, _latin1("Résultat par palier"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=10)
+    pdf.set_font(sans, "B", 12)
+    pdf.cell(0, 8, "Résultat par palier", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(sans, size=10)
     with pdf.table(col_widths=(70, 30)) as table:
         head = table.row()
         head.cell("Palier")
-        head.cell(_latin1("Résultat"))
+        head.cell("Résultat")
         for tier, verdict in cert.tiers.items():
             row = table.row()
-            row.cell(_latin1(f"Palier {tier} - {TIER_NAMES_FR.get(tier, '?')}"))
-            row.cell(_latin1(verdict_label(verdict)))
+            row.cell(tier_title(tier))
+            row.cell(verdict.label_fr)
     pdf.ln(4)
-    pdf.set_font("Helvetica", "B", 12)
-    pdf.cell(0, 8, _latin1("Cas de test officiels réussis"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=10)
+    pdf.set_font(sans, "B", 12)
+    pdf.cell(0, 8, "Cas de test officiels réussis", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(sans, size=10)
     for name in cert.official_cases or ["aucun"]:
-        pdf.multi_cell(0, 6, _latin1(f"- {name}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6, f"– {name}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.set_font("Helvetica", "I", 9)
-    pdf.multi_cell(0, 5, _latin1(DISCLAIMER_FR), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(sans, size=9)
+    pdf.multi_cell(0, 5, DISCLAIMER_FR, new_x="LMARGIN", new_y="NEXT")
     pdf.multi_cell(
-        0,
-        5,
-        _latin1(f"Émis le {cert.issued_at.strftime('%d/%m/%Y à %H:%M UTC')}."),
-        new_x="LMARGIN",
-        new_y="NEXT",
+        0, 5, f"Émis le {cert.issued_at.strftime('%d/%m/%Y à %H:%M UTC')}.", new_x="LMARGIN", new_y="NEXT"
     )
     return bytes(pdf.output())
+
+
+class CertificateSource(RunSource, Protocol):
+    def trace_for_run(self, run_id: str) -> list[TraceView]: ...
+
+
+def run_certificate(store: CertificateSource, run_id: str) -> Certificate:
+    """The certificate of a stored run (unknown run: a French `UsageError`)."""
+    return build_certificate(load_run(store, run_id), store.trace_for_run(run_id))
+
+
+def write_certificate_pdf(store: CertificateSource, run_id: str, path: str | Path) -> Path:
+    target = prepare(path)
+    target.write_bytes(certificate_pdf(run_certificate(store, run_id)))
+    return target

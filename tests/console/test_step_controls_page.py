@@ -1,0 +1,78 @@
+"""The live page offers « Renvoyer l'étape » / « Passer à l'étape suivante » on an official case step's
+open prompt and sends the choice to the run's prompt API (found through the bench home's discovery file)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from conftest import page
+from prompt_api_support import FakeRun
+from runs_fixture import Filled
+from streamlit.testing.v1 import AppTest
+
+from hubbench import events as ev
+from hubbench.engine.attestations import StepControl
+from hubbench.results.store import ResultsStore
+
+RUN_ID, CLIENT, VHOST = "run-cas-officiel", "fr.health.samu771", "15-15_v1.5"
+SID = "cas-officiels.feature::Cas officiel Cas A"
+
+
+@pytest.fixture
+def live(filled: Filled, tmp_path: Path) -> Iterator[tuple[FakeRun, str]]:
+    """A running run with an open official step prompt (in the database and in its prompt API) and an
+    open prompt of another kind."""
+    fake = FakeRun(tmp_path / "home", CLIENT, VHOST, RUN_ID)  # the console's home (conftest)
+    prompt_id = fake.show("send_official_step", deadline_in_s=3600, test_case="Cas A", step_id="01")
+    store = ResultsStore(filled.url)
+    now = ev.utcnow()
+    store(ev.RunStarted(run_id=RUN_ID, vendor="Éditeur Cas", client_id=CLIENT, link="15-15", vhost=VHOST,
+                        tiers=(6,), pack_tag="1.3.0", bench_version="0.1.0"))
+    store(ev.ScenarioStarted(run_id=RUN_ID, scenario_id=SID, feature="cas-officiels.feature",
+                             name="Cas officiel Cas A", tier=6, link="15-15"))
+    store(ev.PromptShown(run_id=RUN_ID, scenario_id=SID, prompt_id=prompt_id, actor=CLIENT,
+                         action="send_official_step", instruction="Cas « Cas A », étape 01 : envoyez RS-EDA",
+                         parameters={"test_case": "Cas A", "step_id": "01"},
+                         deadline=now + timedelta(seconds=3600), at=now))
+    store(ev.PromptShown(run_id=RUN_ID, scenario_id=SID, prompt_id=f"{RUN_ID}-autre", actor=CLIENT,
+                         action="send_message", instruction="Envoyez un message vide",
+                         parameters={}, deadline=now + timedelta(seconds=3600), at=now))
+    store.close()
+    try:
+        yield fake, prompt_id
+    finally:
+        fake.close()
+
+
+def _button(at: AppTest, label: str) -> object:
+    return next(b for b in at.button if b.label == label)
+
+
+def test_skip_on_the_live_page_reaches_the_run(live: tuple[FakeRun, str]) -> None:
+    fake, prompt_id = live
+    at = page("execution")
+    assert {"Envoyez un message vide", "Cas « Cas A », étape 01 : envoyez RS-EDA"} <= {
+        w.value.split(" : ", 1)[1] for w in at.warning if w.value.startswith("**Consigne")}
+    labels = [b.label for b in at.button]  # the official step's prompt only offers them
+    assert labels.count("Renvoyer l'étape") == labels.count("Passer à l'étape suivante") == 1, labels
+    _button(at, "Passer à l'étape suivante").click().run()  # type: ignore[attr-defined]
+    assert any("Indiquez votre nom" in e.value for e in at.error)  # who chose is recorded: asked first
+    assert fake.feed.step_control(prompt_id) is None
+    at.text_input(key="x_by").input("Jeanne Martin").run()
+    _button(at, "Passer à l'étape suivante").click().run()  # type: ignore[attr-defined]
+    assert any("Étape passée" in s.value for s in at.success), [e.value for e in at.error]
+    assert fake.feed.step_control(prompt_id) == (StepControl.SKIP, "Jeanne Martin")
+    _button(at, "Renvoyer l'étape").click().run()  # type: ignore[attr-defined]
+    assert any("refusé par l'exécution" in e.value for e in at.error)  # one choice per prompt
+
+
+def test_a_logged_in_account_chooses_under_its_own_name(filled: Filled) -> None:
+    from bench_app.data import ConsoleData
+    from hubbench.results.accounts import Account, Role
+
+    vendor = ConsoleData(filled.url).for_account(Account("testeur-x", Role.VENDOR, "Éditeur Cas"))
+    assert vendor.step_chooser("Quelqu'un d'autre") == "testeur-x"  # never a typed name
+    assert ConsoleData(filled.url).step_chooser("Jeanne") == "Jeanne"  # single-user console
