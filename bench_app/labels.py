@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from hubbench.events import ROBUSTNESS_TIER, VERDICT_LABELS_FR, Verdict
 from hubbench.events import TIER_NAMES_FR as TIER_NAMES_FR  # re-exported for the pages
-from hubbench.events import VERDICT_LABELS_FR, Verdict
 from hubbench.events import tier_title as tier_title
 from hubbench.protocol import provisional_label
 from hubbench.results import RunSummary
@@ -103,6 +103,11 @@ def verdict_badge(verdict: Verdict | None, provisional: bool = False) -> str:
 
 
 PARIS = ZoneInfo("Europe/Paris")
+
+
+def tier_column(tier: int) -> str:
+    """The matrix's column head: the tier's number, « R » for the optional Robustesse tier."""
+    return "R" if tier == ROBUSTNESS_TIER else str(tier)
 
 
 def fmt_time(moment: datetime | None, *, seconds: bool = False) -> str:

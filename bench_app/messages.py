@@ -12,6 +12,7 @@ from typing import Any
 
 from lxml import etree
 
+from hubbench.protocol import DecodeError, decode
 from hubbench.results import MessageView, RunDetail, TraceView
 
 EVENT_SENT = "envoyé par le banc"
@@ -43,6 +44,8 @@ class TimelineEntry:
     body: bytes | None
     errors: list[dict[str, Any]] = field(default_factory=list)
     detail: str = ""
+    forwarded_body: bytes | None = None  # the body the hub delivered, when it converted the message
+    forwarded_content_type: str | None = None
 
 
 def _trace_event(row: TraceView) -> str:
@@ -99,7 +102,10 @@ def timeline(detail: RunDetail, trace: list[TraceView]) -> list[TimelineEntry]:
                 content_type=row.content_type,
                 body=row.body,
                 errors=list(row.errors),
-                detail=f"{outcome}{code}" + (f" → {row.routed_to}" if row.routed_to else ""),
+                detail=f"{outcome}{code}" + (f" → {row.routed_to}" if row.routed_to else "")
+                + (" (converti par le hub)" if row.forwarded_body is not None else ""),
+                forwarded_body=row.forwarded_body,
+                forwarded_content_type=row.forwarded_content_type,
             )
         )
     return sorted(entries, key=lambda entry: entry.at)
@@ -201,6 +207,13 @@ def highlighted_json_html(value: Any, errors: list[dict[str, Any]]) -> str:
             unplaced.append(f"{err.get('path')} : {message}")
         else:
             notes.setdefault(where, []).append(message)
+    head = "".join(f'<div style="color:#b71c1c">⚠ {html.escape(item)}</div>' for item in unplaced)
+    return head + _marked_html(lines, notes, "hb-err", "#ffcdd2", "#b71c1c")
+
+
+def _marked_html(lines: list[tuple[str, str]], notes: dict[str, list[str]], css: str, background: str,
+                 colour: str) -> str:
+    """The JSON lines as one monospace block, the first line of each noted path marked with its notes."""
     rendered: list[str] = []
     marked: set[str] = set()
     for path, text in lines:
@@ -208,16 +221,91 @@ def highlighted_json_html(value: Any, errors: list[dict[str, Any]]) -> str:
             marked.add(path)
             note = " ; ".join(notes[path])
             rendered.append(
-                f'<div><mark class="hb-err" data-path="{html.escape(path)}" style="background:#ffcdd2">'
+                f'<div><mark class="{css}" data-path="{html.escape(path)}" style="background:{background}">'
                 f"{html.escape(text)}</mark>"
-                f'<span style="color:#b71c1c;font-weight:600">  ⟵ {html.escape(note)}</span></div>'
+                f'<span style="color:{colour};font-weight:600">  ⟵ {html.escape(note)}</span></div>'
             )
         else:
             rendered.append(f"<div>{html.escape(text) or '&nbsp;'}</div>")
-    head = "".join(f'<div style="color:#b71c1c">⚠ {html.escape(item)}</div>' for item in unplaced)
     # one line of HTML, one <div> per JSON line: Markdown rendering cannot reflow it
     style = "font-family:monospace;font-size:0.8rem;line-height:1.3;white-space:pre;overflow-x:auto"
-    return f'{head}<div class="hb-json" style="{style}">{"".join(rendered)}</div>'
+    return f'<div class="hb-json" style="{style}">{"".join(rendered)}</div>'
+
+
+# --- converted messages (received vs delivered) -------------------------------------------------------
+
+CONVERTED_KEYS = ("createCaseHealth", "createCase")  # the use cases the hub converts (RS-EDA ⇄ RC-EDA)
+MARK_CHANGED = "modifié par la conversion"
+MARK_DROPPED = "supprimé par la conversion"
+MARK_ADDED = "ajouté par la conversion"
+
+
+def _leaves(value: Any) -> dict[str, Any]:
+    """{JSON path of a leaf (use-case key written `*`): its value} of a decoded envelope."""
+    found: dict[str, Any] = {}
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict) and node:
+            for key, child in node.items():
+                walk(child, _join(path, "*" if key in CONVERTED_KEYS else str(key)))
+        elif isinstance(node, list) and node:
+            for i, child in enumerate(node):
+                walk(child, _join(path, i))
+        else:
+            found[path] = node
+
+    walk(value, "$")
+    return found
+
+
+def _use_case_key(node: Any) -> str | None:
+    if isinstance(node, dict):
+        for key, child in node.items():
+            found = key if key in CONVERTED_KEYS else _use_case_key(child)
+            if found:
+                return found
+    elif isinstance(node, list):
+        return next((k for k in map(_use_case_key, node) if k), None)
+    return None
+
+
+def _real_path(path: str, value: Any) -> str:
+    """A `*` path back to the document's own use-case key."""
+    key = _use_case_key(value)
+    return path.replace('["*"]', f".{key}", 1) if key else path
+
+
+def conversion_marks(received: Any, delivered: Any) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The mapped fields of a converted message: (notes on the received body's paths — dropped or
+    changed —, notes on the delivered body's paths — added or changed). Paths are compared with the
+    use-case key (createCaseHealth / createCase) aside."""
+    before, after = _leaves(received), _leaves(delivered)
+    left: dict[str, list[str]] = {}
+    right: dict[str, list[str]] = {}
+    for path, value in before.items():
+        if path not in after:
+            left.setdefault(_real_path(path, received), []).append(MARK_DROPPED)
+        elif after[path] != value:
+            left.setdefault(_real_path(path, received), []).append(MARK_CHANGED)
+            right.setdefault(_real_path(path, delivered), []).append(MARK_CHANGED)
+    for path in after.keys() - before.keys():
+        right.setdefault(_real_path(path, delivered), []).append(MARK_ADDED)
+    return left, right
+
+
+def decoded(body: bytes | None, content_type: str | None) -> dict[str, Any] | None:
+    """A JSON or XML body in its JSON form (XML as the hub's codec reads it); None when unreadable."""
+    if not body:
+        return None
+    try:
+        return decode(body, content_type)
+    except (DecodeError, ValueError):
+        return None
+
+
+def mapped_json_html(value: Any, notes: dict[str, list[str]]) -> str:
+    """The pretty JSON with the mapped fields of a conversion marked (amber) and their note."""
+    return _marked_html(json_lines(value), notes, "hb-map", "#ffe0b2", "#e65100")
 
 
 # --- acknowledgements ---------------------------------------------------------------------------

@@ -13,12 +13,13 @@ from bench_app.labels import (
     VERDICT_HELP_FR,
     VERDICT_ICONS,
     VERDICT_SHORT_FR,
+    tier_column,
     tier_title,
     verdict_label,
 )
 from hubbench.events import Verdict
 from hubbench.protocol import provisional_label
-from hubbench.results import TIERS, MatrixRow, RunSummary
+from hubbench.results import MATRIX_TIERS, TIERS, MatrixRow, RunSummary
 
 DETAIL_PAGE = "detail"
 
@@ -57,15 +58,16 @@ def matrix_html(rows: list[MatrixRow]) -> str:
         by_vendor.setdefault(row.vendor, {})[row.link] = row
     cell_style = "border:1px solid #fff;padding:4px 2px;text-align:center;font-size:0.72rem;width:2.9rem"
     head1 = '<th rowspan="2" style="text-align:left;padding:6px">Éditeur</th>' + "".join(
-        f'<th colspan="{len(TIERS)}" style="text-align:center;padding:6px;border-bottom:2px solid #90a4ae">'
-        f"Lien {html.escape(link)} — paliers 1 à 7</th>"
+        f'<th colspan="{len(MATRIX_TIERS)}" '
+        'style="text-align:center;padding:6px;border-bottom:2px solid #90a4ae">'
+        f"Lien {html.escape(link)} — paliers 1 à 7, R : Robustesse</th>"
         for link in links
     )
     head2 = "".join(
         f'<th title="{html.escape(tier_title(t))}" style="font-weight:500;font-size:0.8rem;padding:2px;'
-        f'text-align:center">{t}</th>'
+        f'text-align:center">{tier_column(t)}</th>'
         for _ in links
-        for t in TIERS
+        for t in MATRIX_TIERS
     )
     body = []
     for vendor in sorted(by_vendor):
@@ -73,7 +75,7 @@ def matrix_html(rows: list[MatrixRow]) -> str:
         for link in links:
             row = by_vendor[vendor].get(link)
             provisional = row is not None and row.provisional
-            for tier in TIERS:
+            for tier in MATRIX_TIERS:
                 verdict = row.cells.get(tier, Verdict.NOT_RUN) if row else Verdict.NOT_RUN
                 bg, fg = VERDICT_COLOURS[verdict]
                 marked = provisional and verdict is not Verdict.NOT_RUN

@@ -7,6 +7,9 @@ Fonctionnalité: Palier 5 — Envoi d'un dossier et corrections
   JSONPath du runner officiel hors identifiants générés et dates) ; la correction garde le caseId et la
   date de création, a un nouveau distributionID et le type de mise à jour de la liaison
   (support Projectathon 1 p. 15–16, palier 5 ; DSF 15-15 §3.6, §5.1, §5.4 ; DSF 15-NexSIS §6.3).
+  Sur 15-NexSIS le modèle suit la déclaration directCISU du système : un LRM directCISU partage un
+  createCase (RC-EDA) ; tout autre LRM partage un createCaseHealth (RS-EDA) que le hub convertit, et le
+  partenaire NexSIS du banc juge le RC-EDA qu'il reçoit (règles du convertisseur officiel).
 
   Contexte:
     Soit le système de l'éditeur est connecté au hub
@@ -38,6 +41,31 @@ Fonctionnalité: Palier 5 — Envoi d'un dossier et corrections
   Scénario: Correction : message de mise à jour avec un nouveau distributionID
     Soit la correction du dossier partagé par le système
     Alors la correction est un message de mise à jour de la liaison avec un nouveau distributionID [Palier 5 — DSF 15-15 §5.4, DST 1.2 §3.4.3 (message de mise à jour)]
+
+  @15-NexSIS @lrm-direct-cisu
+  Scénario: Modèle du dossier : RC-EDA (LRM directCISU)
+    Soit le dossier partagé par le système
+    Alors il est dans le modèle que le système déclare parler [Palier 5 — ansforge/SAMU-Hub-Sante dispatcher-1.4.0, ConversionUtils.java (directCISU : le LRM parle RC-EDA, le hub ne convertit pas)]
+
+  @15-NexSIS @lrm-sante
+  Scénario: Modèle du dossier : RS-EDA converti par le hub (LRM non directCISU)
+    Soit le dossier partagé par le système
+    Alors il est dans le modèle que le système déclare parler [Palier 5 — ansforge/SAMU-Hub-Sante dispatcher-1.4.0, ConversionUtils.java (sans directCISU : le LRM parle RS-EDA, le hub convertit)]
+
+  @15-NexSIS @lrm-sante
+  Scénario: Dossier converti lisible par le partenaire NexSIS
+    Soit le dossier partagé par le système
+    Alors le partenaire NexSIS reçoit un RC-EDA conforme au schéma du vhost [Palier 5 — ansforge/SAMU-Hub-Modeles, src/main/resources/json-schema/RC-EDA.schema.json (dossier converti lisible par NexSIS)]
+
+  @15-NexSIS @lrm-sante
+  Scénario: Contenu du dossier converti (champs conservés, supprimés, générés, alerte initiale)
+    Soit le dossier partagé par le système
+    Alors le dossier reçu par le partenaire NexSIS suit les règles de conversion RS-EDA vers RC-EDA [Palier 5 — ansforge/SAMU-Hub-Modeles converter-2.7.5-rc.1, converter/converter/cisu/create_case/create_case_cisu_converter.py (from_rs_to_cisu)]
+
+  @15-NexSIS @lrm-sante
+  Scénario: Enveloppe du dossier converti inchangée
+    Soit le dossier partagé par le système
+    Alors l'enveloppe reçue par le partenaire NexSIS est celle du système [Palier 5 — ansforge/SAMU-Hub-Modeles converter-2.7.5-rc.1, converter/converter/converter.py (enveloppe copiée)]
 
   Scénario: Statut de partage et trace du dossier visibles
     Alors une personne atteste "statut-partage-visible" : le logiciel montre l'état de partage du dossier (acquitté ou non délivré) et garde sa trace [Palier 5 — DST 1.2 §3.3.2, cahier de recette 2023 §5.3–5.4]

@@ -68,8 +68,22 @@ TIER_NAMES_FR: dict[int, str] = {
 }
 
 
+# The optional tier beyond the Projectathon's seven, run only when asked for (features/robustesse.feature).
+ROBUSTNESS_TIER = 8
+OPTIONAL_TIER_NAMES_FR: dict[int, tuple[str, str]] = {  # tier → (short name, what it covers)
+    ROBUSTNESS_TIER: ("Robustesse", "pannes réseau et messages inhabituels (palier optionnel)"),
+}
+
+
 def tier_title(tier: int) -> str:
+    if tier in OPTIONAL_TIER_NAMES_FR:
+        return " — ".join(OPTIONAL_TIER_NAMES_FR[tier])
     return f"Palier {tier} — {TIER_NAMES_FR.get(tier, '?')}"
+
+
+def tier_label(tier: int) -> str:
+    """ "Palier 3", or an optional tier's short name ("Robustesse")."""
+    return OPTIONAL_TIER_NAMES_FR[tier][0] if tier in OPTIONAL_TIER_NAMES_FR else f"Palier {tier}"
 
 
 WORST_FIRST: tuple[Verdict, ...] = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then
 
-from hubbench.engine import ScenarioEngine, case_sending
+from hubbench.engine import ScenarioEngine, case_sending, converted_case
 
 CASE_RULE = "Palier 5 — DSF 15-15 §5.1 (partage d'un dossier)"
 CORRECTION_RULE = "Palier 5 — DSF 15-15 §5.4 (correction d'un dossier partagé)"
@@ -57,3 +57,24 @@ def same_creation(bench: ScenarioEngine, rule: str) -> None:
 )
 def update_message(bench: ScenarioEngine, rule: str) -> None:
     case_sending.check_correction_message(bench, rule)
+
+
+@then(parsers.parse("il est dans le modèle que le système déclare parler [{rule}]"))
+def model(bench: ScenarioEngine, rule: str) -> None:
+    converted_case.check_model(bench, rule)
+
+
+@then(parsers.parse("le partenaire NexSIS reçoit un RC-EDA conforme au schéma du vhost [{rule}]"))
+def converted_schema(bench: ScenarioEngine, rule: str) -> None:
+    converted_case.check_schema(bench, rule)
+
+
+@then(parsers.parse(
+    "le dossier reçu par le partenaire NexSIS suit les règles de conversion RS-EDA vers RC-EDA [{rule}]"))
+def converted_content(bench: ScenarioEngine, rule: str) -> None:
+    converted_case.check_content(bench, rule)
+
+
+@then(parsers.parse("l'enveloppe reçue par le partenaire NexSIS est celle du système [{rule}]"))
+def converted_envelope(bench: ScenarioEngine, rule: str) -> None:
+    converted_case.check_envelope(bench, rule)

@@ -13,7 +13,8 @@ import pytest
 
 from hubbench._lazy import face_imports
 
-ROOMS = ("protocol", "hub", "transport", "cases", "results", "engine", "sim", "campaigns", "promptapi")
+ROOMS = ("protocol", "hub", "transport", "cases", "results", "engine", "sim", "campaigns", "promptapi",
+         "faults")
 HEAVY = ("sqlalchemy", "pika", "aiormq", "lxml", "pytest", "jsonschema_rs", "cryptography", "requests")
 
 

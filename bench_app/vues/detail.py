@@ -4,7 +4,15 @@ import streamlit as st
 
 from bench_app import state
 from bench_app.labels import fmt_time, run_label, tier_title, verdict_badge, verdict_label
-from bench_app.messages import highlighted_json_html, parse_json, pretty_xml, timeline
+from bench_app.messages import (
+    conversion_marks,
+    decoded,
+    highlighted_json_html,
+    mapped_json_html,
+    parse_json,
+    pretty_xml,
+    timeline,
+)
 from bench_app.widgets import chip, failure_markdown, pack_markdown, provisional_warning
 from hubbench.events import Verdict
 
@@ -137,9 +145,23 @@ choice = st.selectbox(
 entry = entries[choice]
 if entry.errors:
     st.error(f"{len(entry.errors)} erreur(s) de validation, surlignée(s) dans l'enveloppe ci-dessous.")
+received = decoded(entry.body, entry.content_type) if entry.forwarded_body is not None else None
+delivered = decoded(entry.forwarded_body, entry.forwarded_content_type)
+converted = received is not None and delivered is not None
+if received is not None and delivered is not None:
+    st.info("Message converti par le hub (santé ⇄ CISU) : à gauche le message reçu, à droite celui remis au "
+            "destinataire ; les champs de la conversion sont surlignés (supprimés, modifiés, ajoutés).")
+    before, after = conversion_marks(received, delivered)
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**Reçu par le hub** ({entry.content_type or '?'})")
+        st.markdown(mapped_json_html(received, before), unsafe_allow_html=True)
+    with right:
+        st.markdown(f"**Remis au destinataire** ({entry.forwarded_content_type or '?'})")
+        st.markdown(mapped_json_html(delivered, after), unsafe_allow_html=True)
 if entry.body is None:
     st.caption("Corps du message purgé (données de santé) ou absent.")
-else:
+elif not converted:
     parsed = parse_json(entry.body)
     if parsed is not None:
         st.markdown(highlighted_json_html(parsed, entry.errors), unsafe_allow_html=True)
@@ -151,6 +173,7 @@ else:
         )
         for err in entry.errors:
             st.error(f"{err.get('path')} : {err.get('message')}")
+if entry.body is not None:
     extension = "xml" if "xml" in (entry.content_type or "") else "json"
     st.download_button(
         "Télécharger le corps brut",

@@ -61,6 +61,9 @@ DEMO_VENDORS: tuple[DemoVendor, ...] = (
     DemoVendor("Démo B — sans ack AMQP", "fr.health.samu902", "sans-ack"),  # tier 2
     DemoVendor("Démo C — sans RC-REF", "fr.health.samu903", "sans-rc-ref"),  # tier 3 (and 4–7: no RC-REF)
     DemoVendor("Démo D — doublon sur renvoi", "fr.health.samu904", "doublon-sur-renvoi"),  # tier 4
+    # 15-NexSIS for both kinds of LRM: Démo A speaks RS-EDA (the hub converts its cases), E is directCISU.
+    DemoVendor("Démo E — LRM conforme directCISU", "fr.health.samu906", "conforme-direct-cisu",
+               (("15-NexSIS", get_link("15-NexSIS").default_vhost),)),
 )
 
 
@@ -113,7 +116,8 @@ def register_vendors(home: BenchHome, settings: HubSettings, vendors: Sequence[D
     registry = ClientRegistry(home, settings)
     for vendor in vendors:
         own = [vhost for _link, vhost in vendor.vhosts]
-        registry.add(vendor.client_id, vhosts=own or list(vhosts), editor=vendor.name)
+        registry.add(vendor.client_id, vhosts=own or list(vhosts), editor=vendor.name,
+                     direct_cisu=get_profile(vendor.profile).direct_cisu)
         say(f"Client enregistré : {vendor.client_id} ({vendor.name}, profil « {vendor.profile} »)")
 
 

@@ -37,6 +37,10 @@ DC_ANSWERS = ("ACCEPTE", "REFUS", "PARTIELLE", "DIVERGENTE")
 OPERATIONAL_CHANGES: Mapping[str, Mapping[str, Any]] = {
     "createCaseHealthUpdate": {"$.createCaseHealthUpdate.qualification.details.priority": "P1"},
     "createCase": {"$.createCase.location.freetext": "Mise à jour du banc : accès par la cour arrière"},
+    # 15-NexSIS, an LRM whose cases the hub converts: its correction is a new createCaseHealth
+    "createCaseHealth": {
+        "$.createCaseHealth.location.freetext": "Mise à jour du banc : accès par la cour arrière",
+    },
 }
 
 

@@ -84,9 +84,10 @@ def check_creation(body: Mapping[str, Any]) -> list[Finding]:
 
 # -- tier 5: corrections ------------------------------------------------------------------------------
 
-def check_update_kind(key: str | None, *, link: str) -> list[Finding]:
-    """A correction is RS-EDA-MAJ on 15-15/15-SMUR, a new createCase (RC-EDA) on 15-NexSIS."""
-    expected = "createCase" if link == NEXSIS_LINK else "createCaseHealthUpdate"
+def check_update_kind(key: str | None, *, link: str, expected: str | None = None) -> list[Finding]:
+    """A correction is RS-EDA-MAJ on 15-15/15-SMUR, a new createCase (RC-EDA) on 15-NexSIS — or, for an
+    LRM whose cases the hub converts, a new createCaseHealth (`expected`, chosen by the engine)."""
+    expected = expected or ("createCase" if link == NEXSIS_LINK else "createCaseHealthUpdate")
     if key == expected:
         return []
     return [_finding(RULE_UPDATE_KIND, f"la mise à jour d'un dossier sur {link} doit être un {expected}",

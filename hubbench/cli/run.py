@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hubbench import events as ev
-from hubbench.engine import RemoteOptions, RunOptions, RunResult, Timeouts, parse_tiers, run
+from hubbench.engine import RemoteOptions, RunOptions, RunResult, Timeouts, parse_tiers, run, tier_label
 from hubbench.errors import UsageError
 from hubbench.events import Verdict, aggregate
 from hubbench.promptapi import STEP_CONTROLS
@@ -53,7 +53,8 @@ class Progress:
     def _run_started(self, event: ev.RunStarted) -> None:
         self.console.print(
             f"[bold]Exécution {event.run_id}[/] — {event.vendor} ({event.client_id}), "
-            f"liaison {event.link}, vhost {event.vhost}, paliers {', '.join(map(str, event.tiers))}"
+            f"liaison {event.link}, vhost {event.vhost}, paliers "
+            f"{', '.join(tier_label(t).removeprefix('Palier ') for t in event.tiers)}"
         )
         provenance = Provenance.from_json(event.pack)
         if provenance is None:
@@ -68,7 +69,7 @@ class Progress:
         if isinstance(event, ev.RunStarted):
             self._run_started(event)
         elif isinstance(event, ev.ScenarioStarted):
-            self.console.print(f"  ▶ Palier {event.tier} — {event.name}", style="bold")
+            self.console.print(f"  ▶ {tier_label(event.tier)} — {event.name}", style="bold")
         elif isinstance(event, ev.StepFinished) and event.verdict is not Verdict.PASSED and event.detail:
             self.console.print(
                 f"      {event.verdict.label_fr} : {event.detail}",
@@ -143,7 +144,7 @@ def summary_table(result: RunResult) -> Table:
         verdict = aggregate(verdicts)
         count = verdicts.count
         table.add_row(
-            str(tier),
+            tier_label(tier).removeprefix("Palier "),
             str(len(verdicts)),
             str(count(Verdict.PASSED)),
             str(count(Verdict.FAILED)),
@@ -195,7 +196,12 @@ def run_command(
     vhost: Annotated[
         str | None, typer.Option("--vhost", help="Vhost (défaut : celui de la liaison).")
     ] = None,
-    tiers: Annotated[str, typer.Option("--tiers", help="Paliers, ex. 1-3, 1-7 ou 4,5.")] = "1-3",
+    tiers: Annotated[
+        str, typer.Option("--tiers", help="Paliers, ex. 1-3, 1-7 ou 4,5 ; R : Robustesse (optionnel).")
+    ] = "1-3",
+    robustesse: Annotated[
+        bool, typer.Option("--robustesse", help="Ajoute le palier optionnel Robustesse (comme --tiers …,R).")
+    ] = False,
     answers: Annotated[
         Path | None, typer.Option("--answers", help="Réponses aux attestations (YAML/JSON).")
     ] = None,
@@ -286,7 +292,7 @@ def run_command(
             client_id=client_id,
             link=link,
             vhost=vhost,
-            tiers=parse_tiers(tiers),
+            tiers=parse_tiers(f"{tiers},R" if robustesse else tiers),
             answers=answers,
             partner_id=partner_id,
             timeout=timeout,

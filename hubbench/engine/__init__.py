@@ -7,7 +7,8 @@ Other rooms use the names below (`from hubbench.engine import ScenarioEngine`), 
 them; a name is imported on first use (the face itself does not load pytest). The tier procedures are
 public as modules on purpose, for the steps (`steps/`), which are one-line calls into them:
 `connection`, `technical_messages`, `empty_messages`, `initial_reception`, `case_sending`,
-`reconciliation`, `emsi_exchange` and `official_cases` (`from hubbench.engine import connection`).
+`reconciliation`, `emsi_exchange`, `official_cases` and `robustness` (the optional Robustesse tier)
+(`from hubbench.engine import connection`).
 """
 
 from typing import TYPE_CHECKING
@@ -16,7 +17,7 @@ from hubbench._lazy import lazy_face
 
 if TYPE_CHECKING:
     from hubbench.engine.context import RunOptions, Timeouts
-    from hubbench.engine.links import LINKS, Link, get_link, parse_tiers
+    from hubbench.engine.links import LINKS, Link, get_link, parse_tiers, tier_label
     from hubbench.engine.official_cases import OFFICIAL_TAG
     from hubbench.engine.remote import RemoteOptions
     from hubbench.engine.runner import RunResult, run
@@ -35,6 +36,7 @@ __all__ = [
     "get_link",
     "parse_tiers",
     "run",
+    "tier_label",
 ]
 
 __getattr__, __dir__ = lazy_face(__name__, __file__)

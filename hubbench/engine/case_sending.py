@@ -15,7 +15,7 @@ from typing import Any
 
 from hubbench.cases import CaseContext, CaseStep, compare_send_step, expected_values, jsonpath, rules
 from hubbench.engine import functional as fn
-from hubbench.engine import initial_reception
+from hubbench.engine import initial_reception, lrm
 from hubbench.engine.scenario import ScenarioEngine
 
 VENDOR_CASE = "palier5-dossier-editeur"
@@ -24,23 +24,21 @@ RULE_VALUES = "Palier 5 — DSF 15-15 §5.1, DSF 15-NexSIS §6.3 (valeurs du JDD
 RULE_CHANGE = "Palier 5 — DSF 15-15 §5.4 (correction : modification transmise)"
 
 
-def _create_kind(bench: ScenarioEngine) -> str:
-    return "createCase" if fn.link_name(bench) == "15-NexSIS" else "createCaseHealth"
-
-
 def vendor_case(bench: ScenarioEngine, rule: str) -> tuple[dict[str, Any], fn.VendorMessage]:
     """(JDD use case asked for, the vendor's message) — prompted once per run, acked by the partner."""
 
     def make() -> tuple[dict[str, Any], fn.VendorMessage]:
-        kind = _create_kind(bench)
-        jdd = fn.factory(bench).create_case(CaseContext.open(bench.ctx.client_id), link=fn.link_name(bench))
+        kind = lrm.create_kind(bench.ctx)
+        jdd = fn.factory(bench).build(kind, CaseContext.open(bench.ctx.client_id))
         partner = bench.ctx.partner_id
+        # on 15-NexSIS either model is taken, so that a vendor speaking the other one is judged on it
+        kinds = (lrm.CREATE_CASE, lrm.CREATE_CASE_HEALTH) if fn.link_name(bench) == lrm.NEXSIS else (kind,)
         msg = fn.prompted_message(
             bench,
             "send_create_case",
             f"Créez un dossier avec les valeurs du jeu de données ({kind}) et partagez-le avec {partner}",
             {"recipient": partner, "use_case": kind, "content": jdd[kind]},
-            (kind,),
+            kinds,
             rule,
         )
         fn.partner_acks(bench, msg)
@@ -121,7 +119,8 @@ def check_correction_message(bench: ScenarioEngine, rule: str) -> None:
         for m in bench.trace.published_by_vendor(bench.shared["run_start"])
         if m.id != later.traced.id and m.distribution_id
     }
-    findings = rules.check_update_kind(later.key, link=fn.link_name(bench))
+    findings = rules.check_update_kind(later.key, link=fn.link_name(bench),
+                                       expected=lrm.update_kind(bench.ctx))
     findings += rules.check_new_distribution_id(later.distribution_id or "", earlier)
     fn.judge(bench, findings, [rules.RULE_UPDATE_KIND, rules.RULE_NEW_DISTRIBUTION_ID], later.distribution_id)
     fn.check_schema(bench, later, rule)

@@ -83,6 +83,8 @@ class RunContext:
     pack: SchemaPack | None = None  # the vhost's (None: envelope checks are skipped with an error)
     settings: HubSettings | None = None  # ports, host: set by `engine.wiring` from the running node
     provenance: Provenance | None = None  # of the vhost's pack (the hub's, provisional if either is)
+    direct_cisu: bool = False  # the vendor's declared directCISU (`engine.lrm.declared_direct_cisu`)
+    cisu_conversion: bool = True  # the hub converts health ⇄ CISU cases (`[hub] cisu_conversion`)
 
     def require_pack(self) -> SchemaPack:
         """The vhost's pack, for a check that cannot run without it (a bench problem, never the vendor's)."""

@@ -11,9 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from hubbench.cases import OPERATIONAL_CHANGES, CaseContext, rules
+from hubbench.conversion import Converted, convert
 from hubbench.engine import functional as fn
+from hubbench.engine import lrm
 from hubbench.engine.errors import NotApplicable
 from hubbench.engine.scenario import ScenarioEngine
+from hubbench.protocol import message_of
 
 PARTNER_CASE = "palier4-dossier-partenaire"
 
@@ -53,8 +56,13 @@ def resend(bench: ScenarioEngine, rule: str) -> None:
     check_acked(bench, rule)
 
 
-def update_changes(bench: ScenarioEngine) -> dict[str, Any]:
-    key = "createCase" if fn.link_name(bench) == "15-NexSIS" else "createCaseHealthUpdate"
+def update_changes(bench: ScenarioEngine, *, partner: bool = False) -> dict[str, Any]:
+    """The operational change of a correction: the vendor's in its model (`engine.lrm`), the partner's in
+    the link's (a NexSIS partner always speaks RC-EDA; the hub converts for a non-directCISU LRM)."""
+    if partner:
+        key = lrm.CREATE_CASE if fn.link_name(bench) == lrm.NEXSIS else lrm.CASE_UPDATE_HEALTH
+    else:
+        key = lrm.update_kind(bench.ctx)
     return dict(OPERATIONAL_CHANGES[key])
 
 
@@ -65,7 +73,8 @@ def prompt_case_update(bench: ScenarioEngine, case_id: str, rule: str) -> fn.Ven
         bench,
         "send_case_update",
         f"Modifiez le dossier {case_id} (reçu de {partner}) et partagez la mise à jour avec {partner}",
-        {"recipient": partner, "case_id": case_id, "changes": update_changes(bench)},
+        {"recipient": partner, "case_id": case_id, "changes": update_changes(bench),
+         "use_case": lrm.update_kind(bench.ctx)},
         fn.CASE_KINDS,
         rule,
     )
@@ -80,9 +89,23 @@ def check_no_second_case(bench: ScenarioEngine, rule: str) -> None:
              msg.distribution_id)
 
 
+def displayed_case(bench: ScenarioEngine, use_case: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """What the vendor's UI shows of the partner's case: the case itself, or — when the hub converts it —
+    its RS-EDA form (the same conversion the hub runs; the medical note id it draws is not compared)."""
+    if not lrm.converted(bench.ctx):
+        return use_case, ()
+    outcome = convert(bench.partner.build(use_case))
+    delivered = message_of(outcome.messages[0]) if isinstance(outcome, Converted) else {}
+    shown = {k: v for k, v in delivered.items() if k == lrm.CREATE_CASE_HEALTH}
+    notes = (shown.get(lrm.CREATE_CASE_HEALTH) or {}).get("medicalNote") or []
+    return shown or use_case, tuple(f"$.createCaseHealth.medicalNote[{i}].medicalNoteId"
+                                    for i in range(len(notes)))
+
+
 def attest_display(bench: ScenarioEngine, key: str, rule: str) -> None:
     ctx, use_case = bench.memo["case"]
-    items = fn.value_checklist(use_case)
+    shown, ignored = displayed_case(bench, use_case)
+    items = fn.value_checklist(shown, ignored=ignored)
     fn.attest_open_case(
         bench, key, ctx.case_id,
         f"chaque valeur du dossier {ctx.case_id} est affichée correctement (valide / approximative / "

@@ -6,9 +6,17 @@ import hashlib
 from dataclasses import dataclass
 
 from hubbench.errors import UsageError
+from hubbench.events import ROBUSTNESS_TIER
+from hubbench.events import tier_label as tier_label  # re-exported for the engine's face
 from hubbench.vhosts import LINK_VHOSTS
 
 ALL_LINKS_TAG = "tous-liens"  # a scenario tagged so applies to every link (technical tiers 1–3)
+
+# Optional tiers, run only when asked for: beyond the Projectathon's seven, they carry a number of their
+# own in results and a name in reports (`hubbench.events`); here, how a run chooses them.
+ROBUSTNESS_TAG = "robustesse"
+OPTIONAL_TIERS: dict[str, int] = {"R": ROBUSTNESS_TIER}  # letter in --tiers → tier number
+OPTIONAL_TIER_TAGS: dict[str, int] = {ROBUSTNESS_TAG: ROBUSTNESS_TIER}  # feature tag → tier number
 
 
 @dataclass(frozen=True)
@@ -54,13 +62,17 @@ def default_partner_id(link: Link, vendor_client_id: str) -> str:
 
 
 def parse_tiers(text: str) -> tuple[int, ...]:
-    """ "1-3" → (1, 2, 3); "1,3" → (1, 3). Tiers 1–7 exist; this engine runs those with features."""
+    """ "1-3" → (1, 2, 3); "1,3" → (1, 3); "1-3,R" adds the optional Robustesse tier. Tiers 1–7 exist;
+    this engine runs those with features."""
     tiers: set[int] = set()
+    optional: set[int] = set()
     try:
         for part in text.replace(" ", "").split(","):
             if not part:
                 continue
-            if "-" in part:
+            if part.upper() in OPTIONAL_TIERS:
+                optional.add(OPTIONAL_TIERS[part.upper()])
+            elif "-" in part:
                 low, high = (int(x) for x in part.split("-", 1))
                 if low > high:
                     raise ValueError(part)
@@ -69,6 +81,11 @@ def parse_tiers(text: str) -> tuple[int, ...]:
                 tiers.add(int(part))
     except ValueError as exc:
         raise UsageError(f"Paliers invalides : {text!r} (attendu par exemple 1-3 ou 1,3)") from exc
-    if not tiers or min(tiers) < 1 or max(tiers) > 7:
-        raise UsageError(f"Paliers invalides : {text!r} (les paliers vont de 1 à 7)")
-    return tuple(sorted(tiers))
+    if not (tiers or optional) or (tiers and (min(tiers) < 1 or max(tiers) > 7)):
+        raise UsageError(f"Paliers invalides : {text!r} (les paliers vont de 1 à 7, plus R : Robustesse)")
+    return tuple(sorted(tiers | optional))
+
+
+def valid_tiers(tiers: tuple[int, ...]) -> bool:
+    """Tiers 1–7 and the optional ones (`OPTIONAL_TIERS`), at least one."""
+    return bool(tiers) and set(tiers) <= {*range(1, 8), *OPTIONAL_TIERS.values()}

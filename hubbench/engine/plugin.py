@@ -24,9 +24,10 @@ import pytest
 from hubbench.engine.attestations import Attestor
 from hubbench.engine.context import RunContext
 from hubbench.engine.errors import FailureCheck, describe, failure_check, verdict_of
-from hubbench.engine.links import ALL_LINKS_TAG
+from hubbench.engine.links import ALL_LINKS_TAG, OPTIONAL_TIER_TAGS, tier_label
+from hubbench.engine.lrm import LRM_TAGS, lrm_tag
 from hubbench.engine.prompts import Prompter
-from hubbench.engine.scenario import ScenarioEngine, Services
+from hubbench.engine.scenario import RUN_CLOSERS, ScenarioEngine, Services
 from hubbench.events import (
     CheckRecorded,
     Event,
@@ -58,15 +59,20 @@ def step_rule(keyword: str, text: str) -> str:
 
 def tier_of(tags: set[str] | frozenset[str]) -> int | None:
     for tag in tags:
+        if tag in OPTIONAL_TIER_TAGS:
+            return OPTIONAL_TIER_TAGS[tag]
         if tag.startswith(TIER_TAG_PREFIX) and tag[len(TIER_TAG_PREFIX) :].isdigit():
             return int(tag[len(TIER_TAG_PREFIX) :])
     return None
 
 
-def selected(tags: set[str] | frozenset[str], tiers: tuple[int, ...], link_tag: str) -> bool:
-    """A scenario runs when its tier is asked for and it applies to the run's link."""
+def selected(tags: set[str] | frozenset[str], tiers: tuple[int, ...], link_tag: str, lrm: str = "") -> bool:
+    """A scenario runs when its tier is asked for and it applies to the run's link; one tagged with a kind
+    of LRM (`engine.lrm`) only for that kind, on 15-NexSIS."""
     tier = tier_of(tags)
-    return tier is not None and tier in tiers and (ALL_LINKS_TAG in tags or link_tag in tags)
+    kinds = tags & LRM_TAGS
+    return (tier is not None and tier in tiers and (ALL_LINKS_TAG in tags or link_tag in tags)
+            and (not kinds or lrm in kinds))
 
 
 @dataclass
@@ -151,7 +157,7 @@ class EnginePlugin:
         keep: list[pytest.Item] = []
         drop: list[pytest.Item] = []
         for item in items:
-            wanted = selected(_tags_of(item), self.ctx.tiers, self.ctx.link.tag)
+            wanted = selected(_tags_of(item), self.ctx.tiers, self.ctx.link.tag, lrm_tag(self.ctx))
             (keep if wanted else drop).append(item)
         keep.sort(key=lambda it: tier_of(_tags_of(it)) or 0)
         items[:] = keep
@@ -292,6 +298,11 @@ class EnginePlugin:
         verdict = scenario_verdict(current.verdicts, current.terminal, interrupted=interrupted_here)
         self._close_scenario(current, verdict)
 
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        """Run-wide resources a tier opened on first use (the Robustesse tier's proxy) end with the run."""
+        for close in reversed(self._shared.pop(RUN_CLOSERS, [])):
+            close()
+
     def pytest_keyboard_interrupt(self, excinfo: Any) -> None:
         self.interrupted = True
 
@@ -356,7 +367,7 @@ class EnginePlugin:
         link = self.ctx.link.name
         for tier in sorted(set(self.ctx.tiers) - judged):
             scenario_id = f"palier-{tier}::sans-objet-{link}"
-            name = f"Palier {tier} : aucun scénario pour la liaison {link}"
+            name = f"{tier_label(tier)} : aucun scénario pour la liaison {link}"
             tags = (f"palier-{tier}", link)
             self.emit(ScenarioStarted(self.ctx.run_id, scenario_id=scenario_id, feature=f"palier-{tier}",
                                       name=name, tier=tier, link=link, tags=tags))

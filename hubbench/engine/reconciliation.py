@@ -29,7 +29,7 @@ def send_updates(bench: ScenarioEngine, count: int, rule: str) -> None:
     ctx: CaseContext = bench.memo["ctx"]
     factory = fn.factory(bench)
     for index in range(1, count + 1):
-        changes = initial_reception.update_changes(bench)
+        changes = initial_reception.update_changes(bench, partner=True)
         if fn.link_name(bench) == NEXSIS:
             changes = {path: f"{value} (mise à jour n°{index})" for path, value in changes.items()}
         use_case = factory.correction(ctx, link=fn.link_name(bench), changes=changes)

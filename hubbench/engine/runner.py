@@ -28,13 +28,13 @@ import hubbench
 from hubbench.engine.attestations import Attestor, load_answers
 from hubbench.engine.clock import Clock
 from hubbench.engine.context import RunContext, RunOptions
-from hubbench.engine.links import default_partner_id, get_link
+from hubbench.engine.links import default_partner_id, get_link, valid_tiers
 from hubbench.engine.plugin import EnginePlugin, ScenarioSummary
 from hubbench.engine.prompt_feed import PromptFeed
 from hubbench.engine.prompt_server import RunApi
 from hubbench.engine.scenario import Services
 from hubbench.errors import SetupError, UsageError
-from hubbench.events import Event, EventBus, RunFinished, RunStarted, Verdict, aggregate
+from hubbench.events import ROBUSTNESS_TIER, Event, EventBus, RunFinished, RunStarted, Verdict, aggregate
 from hubbench.home import BenchHome
 from hubbench.resources import STEPS_DIR
 
@@ -82,8 +82,10 @@ def resolve(options: RunOptions, clock: Clock) -> RunContext:
     if not options.client_id.strip() or " " in options.client_id:
         raise UsageError(f"--client-id invalide : {options.client_id!r} (ex. fr.health.samu440)")
     tiers = tuple(sorted(set(options.tiers)))
-    if not tiers or tiers[0] < 1 or tiers[-1] > 7:
-        raise UsageError(f"Paliers invalides : {options.tiers} (de 1 à 7)")
+    if not valid_tiers(tiers):
+        raise UsageError(
+            f"Paliers invalides : {options.tiers} (de 1 à 7, plus {ROBUSTNESS_TIER} : Robustesse)"
+        )
     partner_id = options.partner_id or default_partner_id(link, options.client_id)
     if partner_id == options.client_id:
         raise UsageError("--partner-id doit différer de --client-id")

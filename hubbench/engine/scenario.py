@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # the services pull in pika and SQLAlchemy: a step module nee
     from hubbench.engine.partner import Partner
 
 _T = TypeVar("_T")
+RUN_CLOSERS = "run_closers"  # in `shared`: what `on_run_end` registered, called by the plugin at the end
 
 
 @dataclass
@@ -114,6 +115,10 @@ class ScenarioEngine:
             self.scenario_id, action, instruction, parameters, timeout or self.ctx.timeouts.operator
         ) as opened:
             yield opened
+
+    def on_run_end(self, close: Callable[[], None]) -> None:
+        """Call `close` once when the run ends (a run-wide resource a step opened on first use)."""
+        self.shared.setdefault(RUN_CLOSERS, []).append(close)
 
     def attest(self, key: str, question: str, items: list[dict[str, Any]] | None = None) -> Verdict:
         return self.attestor.attest(self.scenario_id, key, question, items or [], self.checker.record)

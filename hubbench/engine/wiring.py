@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from hubbench.engine.context import RunContext
 from hubbench.engine.injector import Injector
+from hubbench.engine.lrm import declared_direct_cisu
 from hubbench.engine.observers import BrokerLog, LiveQueues, ManagementObserver, TraceObserver
 from hubbench.engine.partner import Partner
 from hubbench.engine.scenario import Services
@@ -42,6 +43,8 @@ def load_context_extras(ctx: RunContext) -> None:
     if ctx.vhost not in settings.vhosts:
         raise UsageError(f"Vhost inconnu du hub : {ctx.vhost!r} (vhosts : {', '.join(settings.vhosts)})")
     ctx.settings = settings
+    ctx.cisu_conversion = settings.cisu_conversion
+    ctx.direct_cisu = declared_direct_cisu(ctx.home, settings, ctx.client_id)
     ctx.pack = load_pack(vhost=ctx.vhost, home=ctx.home)
     ctx.provenance = run_provenance(ctx)
 

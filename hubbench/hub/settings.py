@@ -68,7 +68,7 @@ class HubSettings:
     server_hostname: str = "localhost"  # name the bench's own clients check against the certificate (SAN)
     listen: tuple[str, ...] = ()  # AMQPS listen addresses besides `host` (e.g. a LAN IP, 0.0.0.0)
     public_names: tuple[str, ...] = ()  # names / IPs vendors use (certificate SAN, client URLs)
-    cisu_conversion: bool = False  # the dispatcher converts health ⇄ CISU cases (hubbench.conversion)
+    cisu_conversion: bool = True  # the dispatcher converts health ⇄ CISU cases like the real hub (conversion)
 
     def __post_init__(self) -> None:
         if not self.dist_port:

@@ -25,7 +25,7 @@ ACTION_KINDS: dict[str, str] = {
 # offers them on an official case step (« Renvoyer l'étape », « Passer à l'étape suivante »).
 STEP_CONTROLS: dict[str, tuple[str, ...]] = {"send_official_step": ("resend", "skip")}
 # Parameters that carry the values the vendor's message must hold (shown as `expected`).
-EXPECTED_KEYS = ("content", "changes", "decision", "test_case", "step_id", "down_s")
+EXPECTED_KEYS = ("content", "changes", "decision", "test_case", "step_id", "down_s", "host", "port", "url")
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,13 @@ if TYPE_CHECKING:
     )
     from hubbench.results.db import Database, open_database
     from hubbench.results.models import Run
-    from hubbench.results.queries import TIERS, matrix, open_prompts, trace_published_by
+    from hubbench.results.queries import (
+        MATRIX_TIERS,
+        TIERS,
+        matrix,
+        open_prompts,
+        trace_published_by,
+    )
     from hubbench.results.reporters.certificate import (
         Certificate,
         ProvisionalEvidence,
@@ -65,6 +71,7 @@ __all__ = [
     "ACCOUNTS_REQUIRED_ENV",
     "ANSWERS",
     "ANSWER_LABELS_FR",
+    "MATRIX_TIERS",
     "ROLE_LABELS_FR",
     "TIERS",
     "Account",

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from hubbench.events import Verdict, aggregate
+from hubbench.events import ROBUSTNESS_TIER, Verdict, aggregate
 from hubbench.results.models import (
     Attestation,
     CheckResult,
@@ -39,6 +39,9 @@ from hubbench.results.views import (
 _T = TypeVar("_T")
 
 TIERS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7)
+# The matrix's columns: the Projectathon tiers, then the optional Robustesse tier (its number in results is
+# `hubbench.events.ROBUSTNESS_TIER`; the console shows it as « R »).
+MATRIX_TIERS: tuple[int, ...] = (*TIERS, ROBUSTNESS_TIER)
 _QUEUE_SUFFIXES = (".message", ".ack", ".info")
 
 
@@ -278,7 +281,7 @@ def matrix(
             run_id=r.id,
             started_at=r.started_at,
             status=r.status,
-            cells={t: aggregate(verdicts.get((r.id, t), [])) for t in TIERS},
+            cells={t: aggregate(verdicts.get((r.id, t), [])) for t in MATRIX_TIERS},
             provisional=bool((r.pack or {}).get("provisional")),
         )
         for r in runs

@@ -8,8 +8,10 @@ vendor sends are always well-formed, so a sending fault shows on the prompted me
 
 from __future__ import annotations
 
+import json
+import unicodedata
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,6 +108,35 @@ def handle_delivery(profile: Profile, own_id: str, state: VendorState, queue_suf
     note = integrate(env) if functional and integrate is not None else \
         f"message {view.kind} de {sender} intégré"
     return Handling(profile.settle_message, replies, note=f"{note} : {dist_id}", integrated_id=dist_id)
+
+
+def longest_string(body: bytes) -> int:
+    """Length of the longest string value of a JSON body (0 when unreadable)."""
+    try:
+        return max((len(text) for text in _strings(json.loads(body))), default=0)
+    except (ValueError, UnicodeDecodeError):
+        return 0
+
+
+def unusual_text(body: bytes) -> bool:
+    """A string value with characters outside the Basic Multilingual Plane or invisible controls (the
+    `arret-sur-texte-inhabituel` profile's parser stops on them)."""
+    try:
+        texts = list(_strings(json.loads(body)))
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return any(ord(c) > 0xFFFF or unicodedata.category(c) in ("Cc", "Cf") for t in texts for c in t)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 def _error_code(use_case: Any) -> str:

@@ -161,12 +161,14 @@ class CaseDesk:
 
     def _create_case(self, recipient: str, parameters: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
         default = "createCase" if self.link == NEXSIS_LINK else "createCaseHealth"
-        key = _text(parameters, "use_case") or default
+        asked = _text(parameters, "use_case") or default
+        key = self._own_model() or asked
         if key not in CREATE_KINDS:
             raise ValueError(f"cas d'usage de création inconnu : {key!r} (createCase ou createCaseHealth)")
         case = self.store.open_own(key, recipient)
         use_case = self._factory().build(key, self._context(case))
-        _merge(use_case[key], _unwrap(parameters.get("content"), key))
+        if key == asked:  # the operator's entry is in the model it was asked for
+            _merge(use_case[key], _unwrap(parameters.get("content"), key))
         _write_identity(use_case[key], key, case)
         note = f"dossier {case.case_id} créé et partagé ({key})"
         if self.profile.foreign_model_line:
@@ -184,12 +186,17 @@ class CaseDesk:
         case_id = case.case_id
         if case.created_here and not self.profile.keep_case_id:
             case_id = f"{self.own_id}.{self.store.new_local_number()}"
-        if self.link == NEXSIS_LINK:
-            body = copy.deepcopy(case.body) if case.key == "createCase" and case.body else \
-                self._factory().create_case(self._context(case), link=self.link)["createCase"]
-            use_case = {"createCase": body}
+        if self.link == NEXSIS_LINK:  # a new case message of the model it speaks (RC-EDA or RS-EDA)
+            key = self._own_model() or _text(parameters, "use_case") or (
+                case.key if case.key in CREATE_KINDS else "createCase")
+            if key not in CREATE_KINDS:
+                raise ValueError(f"cas d'usage de mise à jour inconnu sur 15-NexSIS : {key!r}")
+            body = copy.deepcopy(case.body) if case.key == key and case.body else \
+                self._factory().build(key, self._context(case))[key]
+            use_case = {key: body}
             body.update(caseId=case_id, senderCaseId=case.local_number, creation=self._creation_of(case))
-            for text, value in (OPERATIONAL_CHANGES["createCase"] if changes is None else changes).items():
+            asked = {t: v for t, v in (changes or {}).items() if str(t).startswith(f"$.{key}.")}
+            for text, value in (asked or OPERATIONAL_CHANGES[key]).items():
                 jsonpath.set_value(use_case, jsonpath.parse(str(text)), value)
             case.body = copy.deepcopy(body)
         else:  # RS-EDA-MAJ carries no `creation` (additionalProperties false): nothing to move there
@@ -274,6 +281,10 @@ class CaseDesk:
         return use_case, note
 
     # -- helpers ------------------------------------------------------------------------------------
+    def _own_model(self) -> str | None:
+        """The case model a profile speaks on 15-NexSIS whatever it is asked (None: as asked)."""
+        return (self.profile.case_model or None) if self.link == NEXSIS_LINK else None
+
     def _case_for(self, parameters: Mapping[str, Any], recipient: str) -> LocalCase:
         case_id = _text(parameters, "case_id")
         case = self.store.get(case_id) if case_id else self.store.latest_with(recipient)

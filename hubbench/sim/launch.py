@@ -18,7 +18,7 @@ from hubbench.protocol import SchemaPack, line_of, load_pack, vhost_map
 from hubbench.sim.functional import CaseDesk, link_of_vhost
 from hubbench.sim.profiles import Profile
 from hubbench.sim.prompts import PromptListener
-from hubbench.sim.vendor import Connector, LogEntry, ReferenceVendor
+from hubbench.sim.vendor import Address, Connector, LogEntry, ReferenceVendor
 from hubbench.transport import connection_parameters
 from hubbench.vhosts import DEFAULT_VHOST
 
@@ -36,12 +36,15 @@ def credentials_of(home: BenchHome, client_id: str) -> ClientCredentials:
 
 
 def connector(creds: ClientCredentials, settings: HubSettings, vhost: str) -> Connector:
-    def connect(connection_name: str) -> BlockingConnection:
+    """Connections to the hub, or through another address (the bench's proxy: TLS still names the hub)."""
+
+    def connect(connection_name: str, via: Address | None) -> BlockingConnection:
+        host, port = via or (settings.host, settings.amqps_port)
         return BlockingConnection(
             connection_parameters(
                 creds,
-                host=settings.host,
-                port=settings.amqps_port,
+                host=host,
+                port=port,
                 vhost=vhost,
                 server_hostname=settings.server_hostname,
                 connection_name=connection_name,

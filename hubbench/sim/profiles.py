@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from hubbench.errors import UsageError
+from hubbench.events import ROBUSTNESS_TIER
 
 DeliveryMode = Literal[1, 2]  # AMQP basic properties: 1 transient, 2 persistent
 
@@ -69,6 +70,14 @@ class Profile:
     reuse_dc_mission_id: bool = True  # an EMSI RDC carries the DC's MISSION.ID
     foreign_model_line: bool = False  # shared cases carry a field of another model line than the vhost's
     official_step_change: StepChange | None = None  # a wrong value in one official case's send step
+    # -- kind of LRM on 15-NexSIS (`engine.lrm`) --
+    direct_cisu: bool = False  # declared directCISU when registered (`clients add --direct-cisu`)
+    case_model: str = ""  # "": the model its operator is asked for; else always this one on 15-NexSIS
+    # -- robustness (optional Robustesse tier) --
+    reconnect: bool = True  # reconnects by itself after a lost connection
+    resend_unconfirmed: bool = True  # re-sends, same distributionID, what the hub did not confirm
+    crash_on_long_string: int = 0  # > 0: the process dies on a string value longer than this
+    stall_on_unusual_text: bool = False  # stops consuming .message after a string with unusual characters
 
     @property
     def is_fault(self) -> bool:
@@ -76,7 +85,10 @@ class Profile:
 
     @property
     def tier(self) -> int | None:
-        """Tier (palier) of the rule a fault profile breaks, read from `broken_rule` ("Palier N — …")."""
+        """Tier (palier) of the rule a fault profile breaks, read from `broken_rule` ("Palier N — …";
+        "Robustesse — …": the optional tier, `ROBUSTNESS_TIER`)."""
+        if self.broken_rule.startswith("Robustesse"):
+            return ROBUSTNESS_TIER
         parts = self.broken_rule.split()
         return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
 
@@ -84,6 +96,12 @@ class Profile:
 CONFORME = Profile(
     name="conforme",
     summary="Système conforme : acquitte chaque livraison, envoie les RC-REF, draine .info et .ack.",
+)
+
+CONFORME_DIRECT_CISU = Profile(
+    name="conforme-direct-cisu",
+    summary="Système conforme déclaré directCISU : sur 15-NexSIS il partage et reçoit des RC-EDA lui-même.",
+    direct_cisu=True,
 )
 
 _FAULTS: tuple[Profile, ...] = (
@@ -178,6 +196,23 @@ _FAULTS: tuple[Profile, ...] = (
         reuse_dc_mission_id=False,
     ),
     Profile(
+        name="faux-direct-cisu",
+        summary="Se déclare directCISU mais partage ses dossiers en RS-EDA (createCaseHealth) sur "
+                "15-NexSIS : le hub les transmet tels quels, le service d'incendie ne peut pas les lire.",
+        broken_rule="Palier 5 — ansforge/SAMU-Hub-Sante dispatcher-1.4.0, ConversionUtils.java (directCISU : "
+                    "le LRM parle RC-EDA)",
+        direct_cisu=True,
+        case_model="createCaseHealth",
+    ),
+    Profile(
+        name="rc-eda-sans-direct-cisu",
+        summary="Non déclaré directCISU, partage pourtant ses dossiers en RC-EDA (createCase) sur "
+                "15-NexSIS : le convertisseur du hub les refuse (erreur 300 sur sa file .info).",
+        broken_rule="Palier 5 — ansforge/SAMU-Hub-Sante dispatcher-1.4.0, ConversionUtils.java (sans "
+                    "directCISU : le LRM parle RS-EDA, le hub convertit)",
+        case_model="createCase",
+    ),
+    Profile(
         name="mauvaise-version-schema",
         summary="Partage ses dossiers avec un champ d'une autre version du modèle (location.geometry).",
         broken_rule="Palier 5 — DSF 5.1/6.3 (dossier partagé conforme au schéma du vhost)",
@@ -190,9 +225,36 @@ _FAULTS: tuple[Profile, ...] = (
         broken_rule="Palier 6 — cas de test officiel, étape send (valeurs du jeu de données attendues)",
         official_step_change=WRONG_DIAGNOSIS,
     ),
+    Profile(
+        name="perd-non-confirmes",
+        summary="Abandonne, après une coupure, les messages que le hub n'avait pas encore confirmés.",
+        broken_rule="Robustesse — cahier de recette 2023 §2.2 (Publisher Confirms) ; bonne pratique : "
+                    "renvoyer ce que le hub n'a pas confirmé",
+        resend_unconfirmed=False,
+    ),
+    Profile(
+        name="sans-reconnexion",
+        summary="Ne se reconnecte jamais après la perte de sa connexion.",
+        broken_rule="Robustesse — DST 1.2 §3.1 (reconnexion automatique)",
+        reconnect=False,
+    ),
+    Profile(
+        name="meurt-sur-chaine-longue",
+        summary="S'arrête (plantage) en recevant une valeur texte de plus de 2 000 caractères.",
+        broken_rule="Robustesse — DST 1.2 §3.3.1 (acquittement après traitement) ; bonne pratique : "
+                    "un message inhabituel mais valide ne fait pas tomber le système",
+        crash_on_long_string=2000,
+    ),
+    Profile(
+        name="arret-sur-texte-inhabituel",
+        summary="Cesse de consommer .message après un texte inhabituel (emoji, caractère invisible).",
+        broken_rule="Robustesse — DST 1.2 §3.3.1 (acquittement après traitement) ; bonne pratique : "
+                    "un message inhabituel mais valide ne bloque pas la file",
+        stall_on_unusual_text=True,
+    ),
 )
 
-PROFILES: dict[str, Profile] = {p.name: p for p in (CONFORME, *_FAULTS)}
+PROFILES: dict[str, Profile] = {p.name: p for p in (CONFORME, CONFORME_DIRECT_CISU, *_FAULTS)}
 
 
 def get_profile(name: str) -> Profile:

@@ -27,7 +27,14 @@ from pika.spec import Basic, BasicProperties
 
 from hubbench.errors import BenchError
 from hubbench.protocol import EnvelopeView, SchemaPack
-from hubbench.sim.behaviour import Outgoing, VendorState, build_sends, handle_delivery
+from hubbench.sim.behaviour import (
+    Outgoing,
+    VendorState,
+    build_sends,
+    handle_delivery,
+    longest_string,
+    unusual_text,
+)
 from hubbench.sim.functional import FUNCTIONAL_ACTIONS, CaseDesk
 from hubbench.sim.profiles import Profile, Settle
 from hubbench.sim.prompts import Prompt, PromptListener
@@ -42,13 +49,19 @@ MAX_FAILED_CONNECTS = 60  # consecutive failures before giving up (≈ 7 min at 
 TICK_S = 0.1
 
 _OnDelivery = Callable[[BlockingChannel, Basic.Deliver, BasicProperties, bytes], None]
-Connector = Callable[[str], BlockingConnection]  # connection name → open connection
+Address = tuple[str, int]
+Connector = Callable[[str, Address | None], BlockingConnection]  # name, address (None: the hub's) → open
+PROXY_TRIES = 3  # failed connections through the bench's proxy before connecting to the hub directly
 
 _log = logging.getLogger(__name__)
 
 
 class VendorGaveUp(Exception):
     """The hub stayed unreachable for `MAX_FAILED_CONNECTS` consecutive attempts."""
+
+
+class VendorCrashed(Exception):
+    """A fault profile's crash (`crash_on_long_string`): the vendor's process would be gone."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +112,10 @@ class ReferenceVendor:
         self.log: deque[LogEntry] = deque(maxlen=2000)
         self.connected = threading.Event()
         self._publish_channel: BlockingChannel | None = None
+        self._via: Address | None = None  # the bench's proxy, once a `connect_via_proxy` prompt asked
+        self._outbox: deque[Outgoing] = deque()  # to publish; left when the hub has confirmed it
+        self._consume_channel: BlockingChannel | None = None
+        self._message_tag = ""
 
     # -- log ---------------------------------------------------------------------------------------
     def note(self, text: str) -> None:
@@ -126,9 +143,17 @@ class ReferenceVendor:
                     stop.wait(_bounded(restart.down_s, deadline))
                 except (AMQPError, OSError) as exc:
                     self.connected.clear()
-                    if self.stats.connections > sessions:  # lost after connecting: back-off starts over
+                    lost = self.stats.connections > sessions
+                    if lost and not self._after_loss(exc):
+                        stop.wait(None if deadline is None else max(0.0, deadline - time.monotonic()))
+                        return
+                    if lost:  # lost after connecting: back-off starts over
                         failures, delay = 0, BACKOFF_FIRST_S
                     failures += 1
+                    if self._via is not None and failures >= PROXY_TRIES:
+                        self.note(f"proxy du banc {self._via[0]}:{self._via[1]} injoignable : connexion "
+                                  "directe")
+                        self._via, failures = None, 0
                     if failures >= MAX_FAILED_CONNECTS:
                         raise VendorGaveUp(f"hub injoignable après {failures} tentatives : {exc}") from exc
                     self.note(f"connexion perdue ({_describe(exc)}) : nouvelle tentative dans {delay:g} s")
@@ -140,19 +165,31 @@ class ReferenceVendor:
                 self._prompts.close()
             self.note("arrêt")
 
+    def _after_loss(self, exc: BaseException) -> bool:
+        """What the profile does when an open connection is lost; False: it never reconnects."""
+        if self._outbox and not self.profile.resend_unconfirmed:
+            self.note(f"connexion perdue : {len(self._outbox)} message(s) non confirmé(s) abandonné(s)")
+            self._outbox.clear()
+        if not self.profile.reconnect:
+            self.note(f"connexion perdue ({_describe(exc)}) : pas de reconnexion")
+            return False
+        return True
+
     def _session(self, stop: threading.Event, deadline: float | None) -> None:
-        connection = self._connect(self.connection_name)
+        connection = self._connect(self.connection_name, self._via)
         try:
             self._open_channels(connection)
             self.stats.connections += 1
             self.connected.set()
-            self.note("connecté au hub, consommation de .message, .ack et .info")
+            via = f" par {self._via[0]}:{self._via[1]}" if self._via else ""
+            self.note(f"connecté au hub{via}, consommation de .message, .ack et .info")
+            self._flush_outbox()  # what the hub did not confirm before a cut goes again, same ids
             while not stop.is_set() and not _past(deadline):
                 connection.process_data_events(time_limit=TICK_S)
                 self._serve_prompts()
         finally:
             self.connected.clear()
-            self._publish_channel = None
+            self._publish_channel = self._consume_channel = None
             if connection.is_open:
                 with contextlib.suppress(AMQPError):
                     connection.close()
@@ -160,13 +197,16 @@ class ReferenceVendor:
     def _open_channels(self, connection: BlockingConnection) -> None:
         consume = connection.channel()
         consume.basic_qos(prefetch_count=PREFETCH)
+        self._consume_channel = consume
         info = connection.channel()  # its own channel: `ignore-info` holds one delivery there forever
         info.basic_qos(prefetch_count=PREFETCH if self.profile.drain_info else 1)
         for suffix in QUEUE_SUFFIXES:
             channel = info if suffix == "info" else consume
             queue = f"{self.client_id}.{suffix}"
             channel.queue_declare(queue, passive=True)  # no configure right: check only
-            channel.basic_consume(queue, self._consumer(suffix), auto_ack=False)
+            tag = channel.basic_consume(queue, self._consumer(suffix), auto_ack=False)
+            if suffix == "message":
+                self._message_tag = tag
         publish = connection.channel()
         publish.confirm_delivery()
         self._publish_channel = publish
@@ -176,6 +216,8 @@ class ReferenceVendor:
         def on_delivery(channel: BlockingChannel, method: Basic.Deliver, props: BasicProperties,
                         body: bytes) -> None:
             self.stats.deliveries[suffix] += 1
+            if self._falls_over(channel, suffix, body):
+                return
             handling = handle_delivery(self.profile, self.client_id, self.state, suffix, body,
                                        props.content_type, integrate=self._integrate if self.desk else None,
                                        pack=self._xml_pack(body, props.content_type))
@@ -190,6 +232,18 @@ class ReferenceVendor:
             self._settle(channel, method.delivery_tag, handling.settle)
 
         return on_delivery
+
+    def _falls_over(self, channel: BlockingChannel, suffix: str, body: bytes) -> bool:
+        """The robustness fault profiles' reaction to an unusual delivery (True: not handled)."""
+        limit = self.profile.crash_on_long_string
+        if limit and suffix == "message" and longest_string(body) > limit:
+            self.note(f"chaîne de plus de {limit} caractères : le système s'arrête")
+            raise VendorCrashed(f"chaîne de plus de {limit} caractères")
+        if self.profile.stall_on_unusual_text and suffix == "message" and unusual_text(body):
+            self.note("texte inhabituel : la consommation de .message s'arrête")
+            channel.basic_cancel(self._message_tag)
+            return True
+        return False
 
     def _integrate(self, env: dict[str, Any]) -> str:
         assert self.desk is not None
@@ -242,6 +296,17 @@ class ReferenceVendor:
                 raise
             if done is not None:
                 self._prompts.report(prompt, done)
+        self._flush_outbox()
+
+    def _flush_outbox(self) -> None:
+        """Publish what waits, oldest first; a message leaves the outbox once the hub confirmed it (a
+        cut raises out of here and leaves it there for the next session)."""
+        while self._outbox:
+            out = self._outbox[0]
+            self._publish(out)
+            self._outbox.popleft()
+            self.stats.messages_sent += 1
+            self.note(f"message envoyé à {_recipient(out)} ({out.content_type}) : {out.distribution_id}")
 
     def perform(self, action: str, parameters: dict[str, Any], *, label: str = "") -> dict[str, Any] | None:
         """Carry out one prompt action (called from the connection thread only); what was done (the
@@ -253,10 +318,7 @@ class ReferenceVendor:
             except ValueError as exc:
                 self.note(f"consigne {label} ignorée : {exc}")
                 return None
-            for out in sends:
-                self._publish(out)
-                self.stats.messages_sent += 1
-                self.note(f"message envoyé à {_recipient(out)} ({out.content_type}) : {out.distribution_id}")
+            self._outbox.extend(sends)
             self.stats.prompts_done += 1
             return _sent(sends)
         if action in FUNCTIONAL_ACTIONS and self.desk is not None:
@@ -265,15 +327,21 @@ class ReferenceVendor:
             except (ValueError, BenchError) as exc:
                 self.note(f"consigne {label} ignorée : {getattr(exc, 'message', exc)}")
                 return None
-            for out in done.sends:
-                self._publish(out)
-                self.stats.messages_sent += 1
+            self._outbox.extend(done.sends)
             self.stats.prompts_done += 1
             self.note(f"consigne {label} : {done.note}")
             return _sent(done.sends)
         if action == "restart_client":
             self.stats.prompts_done += 1
             raise _Restart(_seconds(parameters.get("down_s"), DEFAULT_DOWN_S))
+        if action == "connect_via_proxy":
+            try:
+                self._via = (str(parameters["host"]), int(parameters["port"]))
+            except (KeyError, TypeError, ValueError):
+                self.note(f"consigne {label} ignorée : adresse du proxy absente ou invalide")
+                return None
+            self.stats.prompts_done += 1
+            raise _Restart(0.0)
         self.note(f"consigne {label} : action « {action} » non prise en charge par ce vendeur")
         return None
 

@@ -265,6 +265,25 @@ def _tier3_ok(run: RunWriter, partner: str) -> None:
         run.exchange(sid, partner, ack_after_s=delay)
 
 
+CONVERTED_ID = "fr.health.samu330.smur_conv1"
+
+
+def _converted_row(run: RunWriter) -> None:
+    """A case the hub converted (RS-EDA received, RC-EDA delivered): the trace keeps both bodies."""
+    def env(key: str, case: dict[str, object]) -> bytes:
+        return json.dumps({"distributionID": CONVERTED_ID, "senderID": run.client_id,
+                           "content": [{"jsonContent": {"embeddedJsonContent": {"message": {key: case}}}}]},
+                          ensure_ascii=False).encode()
+
+    run.trace.record(TraceRecord(
+        vhost=run.vhost, outcome="routed", at=run.tick(), routing_key=run.client_id,
+        sender_id=run.client_id, recipient_id="fr.fire.nexsis.sdis44", kind="createCaseHealth",
+        distribution_kind="Report", distribution_id=CONVERTED_ID, content_type="application/json",
+        delivery_mode=2, body=env("createCaseHealth", {"caseId": "C1", "owner": run.client_id}),
+        routed_to="fr.fire.nexsis.sdis44.message", forwarded_content_type="application/json",
+        forwarded_body=env("createCase", {"caseId": "C1", "referenceVersion": "2.0"})))
+
+
 def populate(url: str) -> Filled:
     store = ResultsStore(url)
     trace = TraceWriter(store.db)
@@ -436,6 +455,7 @@ def populate(url: str) -> Filled:
                 body=body,
             )
         )
+        _converted_row(env_run)
         env_run.finish()
         filled.runs["enveloppe"] = env_run.run_id
         if not trace.flush(10.0):

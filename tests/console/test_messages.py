@@ -6,10 +6,15 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from bench_app.messages import (
+    MARK_ADDED,
+    MARK_CHANGED,
+    MARK_DROPPED,
     ack_latencies_s,
     acked_distribution_id,
+    conversion_marks,
     highlighted_json_html,
     json_lines,
+    mapped_json_html,
     normalise_path,
 )
 from hubbench.results.views import MessageView
@@ -110,3 +115,24 @@ def test_failure_is_laid_out_as_rule_expected_received() -> None:
         "**Reçu :** acquittés 0, prêts 0, non acquittés 3 après 10 s  \n"
         "**Message :** `fr.health.samu440_1`"
     )
+
+
+def test_a_converted_message_is_marked_field_by_field_on_both_sides() -> None:
+    """Received RS-EDA vs delivered RC-EDA: dropped and changed fields on the left, added and changed on
+    the right, the use-case key (createCaseHealth / createCase) set aside when comparing paths."""
+    def env(key: str, case: dict) -> dict:
+        return {"distributionID": "fr.health.samu440_1",
+                "content": [{"jsonContent": {"embeddedJsonContent": {"message": {key: case}}}}]}
+
+    received = env("createCaseHealth", {"caseId": "C1", "owner": "fr.health.samu440",
+                                        "initialAlert": {"reception": "2025-01-01T10:00:00+01:00"}})
+    delivered = env("createCase", {"caseId": "C1", "referenceVersion": "2.0",
+                                   "initialAlert": {"reception": "2025-01-01T09:00:00+01:00"}})
+    left, right = conversion_marks(received, delivered)
+    base = "$.content[0].jsonContent.embeddedJsonContent.message"
+    assert left == {f"{base}.createCaseHealth.owner": [MARK_DROPPED],
+                    f"{base}.createCaseHealth.initialAlert.reception": [MARK_CHANGED]}
+    assert right == {f"{base}.createCase.referenceVersion": [MARK_ADDED],
+                     f"{base}.createCase.initialAlert.reception": [MARK_CHANGED]}
+    html = mapped_json_html(delivered, right)
+    assert html.count('class="hb-map"') == 2 and MARK_ADDED in html and "&quot;C1&quot;" in html

@@ -92,6 +92,19 @@ def test_drill_down_highlights_validation_errors_and_offers_the_raw_body(filled:
     assert [b.label for b in at.get("download_button")] == ["Télécharger le corps brut"]
 
 
+def test_a_converted_message_is_shown_side_by_side_with_its_mapped_fields(filled: Filled) -> None:
+    at = page("detail", run=filled.runs["enveloppe"])
+    choice = at.selectbox(key="d_msg")
+    last = len(choice.options) - 1
+    choice.set_value(last).run()
+    assert not at.exception, [e.value for e in at.exception]
+    html = "\n".join(md.value for md in at.markdown)
+    assert "Reçu par le hub" in html and "Remis au destinataire" in html
+    assert html.count('class="hb-map"') == 2  # owner dropped (left), referenceVersion added (right)
+    assert "supprimé par la conversion" in html and "ajouté par la conversion" in html
+    assert "converti par le hub" in " ".join(at.dataframe[0].value["Détail"])
+
+
 def test_attestation_answer_changes_the_verdict(filled: Filled) -> None:
     data = ConsoleData(filled.url)
     at = page("attestations")

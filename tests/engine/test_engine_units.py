@@ -21,9 +21,9 @@ from hubbench.engine.errors import (
     OperatorSkipped,
     verdict_of,
 )
-from hubbench.engine.links import LINKS, default_partner_id, parse_tiers
+from hubbench.engine.links import LINKS, ROBUSTNESS_TIER, default_partner_id, parse_tiers, tier_label
 from hubbench.engine.partner import Partner
-from hubbench.engine.plugin import scenario_verdict, selected
+from hubbench.engine.plugin import scenario_verdict, selected, tier_of
 from hubbench.engine.prompts import Prompter
 from hubbench.errors import UsageError
 from hubbench.events import Event, MessageExchanged, PromptClosed, PromptShown, Verdict
@@ -186,6 +186,15 @@ def test_links_partner_ids_and_tiers() -> None:
             assert partner != vendor and partner == default_partner_id(link, vendor)
     assert default_partner_id(LINKS["15-NexSIS"], "fr.health.samu440").startswith("fr.fire.")
     assert parse_tiers("1-3") == (1, 2, 3) and parse_tiers("3,1") == (1, 3)
-    for bad in ("0-2", "3-1", "x", "8"):
+    for bad in ("0-2", "3-1", "x", "8", "1-8", "Q"):
         with pytest.raises(UsageError):
             parse_tiers(bad)
+
+
+def test_the_optional_robustness_tier_is_chosen_by_letter_only() -> None:
+    assert parse_tiers("1-3,R") == (1, 2, 3, ROBUSTNESS_TIER) and parse_tiers("r") == (ROBUSTNESS_TIER,)
+    assert ROBUSTNESS_TIER not in parse_tiers("1-7")  # never run unless asked for
+    assert tier_label(ROBUSTNESS_TIER) == "Robustesse" and tier_label(2) == "Palier 2"
+    assert tier_of({"robustesse", "tous-liens"}) == ROBUSTNESS_TIER and tier_of({"palier-3"}) == 3
+    assert selected({"robustesse", "tous-liens"}, (1, 2, 3, ROBUSTNESS_TIER), "15-15")
+    assert not selected({"robustesse", "tous-liens"}, (1, 2, 3), "15-15")

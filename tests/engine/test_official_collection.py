@@ -12,10 +12,11 @@ import pytest
 
 from hubbench.cases.material import material_for
 from hubbench.engine.context import RunContext, RunOptions
-from hubbench.engine.runner import FEATURES_DIR, run
+from hubbench.engine.runner import run
 from hubbench.engine.scenario import Services
 from hubbench.events import Event, ScenarioFinished, ScenarioStarted, Verdict
 from hubbench.protocol.packs import SchemaPack, load_pack
+from hubbench.resources import FEATURES_DIR
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "hubsante-models"
 STUB_STEPS = '''

@@ -39,15 +39,21 @@ FUNCTIONAL_TIERS = (4, 5, 6, 7)
 RUNS: tuple[tuple[str, str, str, str], ...] = (
     ("conforme 15-15", "conforme", "15-15", "1-7"),
     ("conforme 15-SMUR", "conforme", "15-SMUR", "1-7"),
-    ("conforme 15-NexSIS", "conforme", "15-NexSIS", "1-7"),
+    ("conforme 15-NexSIS", "conforme", "15-NexSIS", "1-7"),  # a non-directCISU LRM: RS-EDA, converted
+    ("conforme-direct-cisu 15-NexSIS", "conforme-direct-cisu", "15-NexSIS", "1-7"),  # RC-EDA itself
     ("doublon-sur-renvoi", "doublon-sur-renvoi", "15-15", "1-7"),
     ("creation-modifiee", "creation-modifiee", "15-NexSIS", "1-7"),  # RS-EDA-MAJ has no `creation`
     ("nouveau-caseid-en-correction", "nouveau-caseid-en-correction", "15-15", "1-7"),
     ("mauvaise-reponse-owner", "mauvaise-reponse-owner", "15-15", "1-7"),  # owner flows: 15-15 only
     ("emsi-sans-mission-id", "emsi-sans-mission-id", "15-NexSIS", "1-7"),  # EMSI: 15-NexSIS only
     ("mauvaise-version-schema", "mauvaise-version-schema", "15-15", "1-7"),
+    ("faux-direct-cisu", "faux-direct-cisu", "15-NexSIS", "1-7"),
+    ("rc-eda-sans-direct-cisu", "rc-eda-sans-direct-cisu", "15-NexSIS", "1-7"),
     ("cas-officiel-valeur-ressaisie", "cas-officiel-valeur-ressaisie", "15-15", "1-7"),  # 1.3.0 cases
 )
+CONFORMING = ("conforme", "conforme-direct-cisu")
+CONVERTED_SCENARIOS = ("Dossier converti lisible par le partenaire NexSIS", "Contenu du dossier converti",
+                       "Enveloppe du dossier converti inchangée")
 CLIENT_IDS = {name: f"fr.health.samu8{i:02d}" for i, (name, *_) in enumerate(RUNS, start=10)}
 
 # The scenarios (fragments of their French names) each functional fault must fail, and only those.
@@ -58,6 +64,13 @@ EXPECTED_FAILURES: dict[str, tuple[str, ...]] = {
     "mauvaise-reponse-owner": ("Transfert de responsabilité accepté", "Transfert de responsabilité refusé"),
     "emsi-sans-mission-id": ("Réponse à une demande de concours du partenaire (RDC)",),
     "mauvaise-version-schema": ("Dossier conforme au schéma du vhost",),
+    # declared directCISU, shares RS-EDA: forwarded unconverted, not the model nor the values asked
+    "faux-direct-cisu": ("Modèle du dossier : RC-EDA", "Valeurs du jeu de données",
+                         "Correction : message de mise à jour"),
+    # not directCISU, shares RC-EDA: the hub's converter refuses it (300), NexSIS receives nothing
+    "rc-eda-sans-direct-cisu": ("Modèle du dossier : RS-EDA", "Dossier conforme au schéma du vhost",
+                                "Valeurs du jeu de données", *CONVERTED_SCENARIOS,
+                                "Correction : message de mise à jour"),
     "cas-officiel-valeur-ressaisie": ("Cas officiel Monsieur X - Editeur 09 / Hub Santé 31",),
 }
 AUTOMATABLE_OK = {Verdict.PASSED, Verdict.NOT_APPLICABLE}
@@ -86,7 +99,8 @@ def runs(hub_node: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[di
         try:
             for name, profile, link, _ in RUNS:
                 vhost = get_link(link).default_vhost
-                registry.add(CLIENT_IDS[name], vhosts=[vhost], editor="hubbench-tests")
+                registry.add(CLIENT_IDS[name], vhosts=[vhost], editor="hubbench-tests",
+                             direct_cisu=PROFILES[profile].direct_cisu)
                 sims.append(VendorThread(build_vendor(home, CLIENT_IDS[name], PROFILES[profile], vhost=vhost,
                                                       settings=settings)).start())
             started = time.monotonic()
@@ -116,7 +130,7 @@ def runs(hub_node: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[di
                 stop_dispatcher(home)
 
 
-@pytest.mark.parametrize("name", [name for name, profile, *_ in RUNS if profile == "conforme"])
+@pytest.mark.parametrize("name", [name for name, profile, *_ in RUNS if profile in CONFORMING])
 def test_conforme_passes_every_automatable_functional_check(runs: dict[str, dict[str, Any]],
                                                             name: str) -> None:
     result = runs[name]
@@ -148,13 +162,38 @@ def test_functional_fault_fails_exactly_its_scenarios(runs: dict[str, dict[str, 
 
 def test_every_functional_fault_is_in_the_matrix(runs: dict[str, dict[str, Any]]) -> None:
     """Guard on the matrix itself: each functional fault is run, and its scenarios exist in conforme's run."""
-    functional = {n for n, p in PROFILES.items() if p.is_fault and (p.tier or 0) >= 4}
-    assert functional == set(EXPECTED_FAILURES) == {profile for _, profile, *_ in RUNS} - {"conforme"}
+    functional = {n for n, p in PROFILES.items() if p.is_fault and 4 <= (p.tier or 0) <= 7}
+    assert functional == set(EXPECTED_FAILURES) == {profile for _, profile, *_ in RUNS} - set(CONFORMING)
     for profile, fragments in EXPECTED_FAILURES.items():
         link = next(link for _, p, link, _ in RUNS if p == profile)
-        names = [s["name"] for s in runs[f"conforme {link}"]["scenarios"]]
+        reference = "conforme-direct-cisu 15-NexSIS" if PROFILES[profile].direct_cisu else f"conforme {link}"
+        names = [s["name"] for s in runs[reference]["scenarios"]]
         for fragment in fragments:
             assert sum(fragment in n for n in names) == 1, (profile, fragment, names)
+
+
+def test_nexsis_scenarios_follow_the_kind_of_lrm(runs: dict[str, dict[str, Any]]) -> None:
+    """The conversion on for a non-directCISU LRM (its converted case judged, all passing), off for a
+    directCISU one (no converted-case scenario: it shares RC-EDA itself)."""
+    health = {s["name"]: s for s in runs["conforme 15-NexSIS"]["scenarios"]}
+    direct = {s["name"]: s for s in runs["conforme-direct-cisu 15-NexSIS"]["scenarios"]}
+    for fragment in CONVERTED_SCENARIOS:
+        (found,) = [s for name, s in health.items() if fragment in name]
+        assert Verdict(found["verdict"]) is Verdict.PASSED, table(runs["conforme 15-NexSIS"])
+        assert not any(fragment in name for name in direct), table(runs["conforme-direct-cisu 15-NexSIS"])
+    assert any("RS-EDA converti" in name for name in health) and not any("RC-EDA (LRM" in n for n in health)
+    assert any("RC-EDA (LRM directCISU)" in name for name in direct)
+    assert not any("converti" in s["name"] for s in runs["conforme 15-15"]["scenarios"])
+
+
+def test_a_case_the_converter_refuses_surfaces_the_hubs_error_300(runs: dict[str, dict[str, Any]]) -> None:
+    """RC-EDA from an LRM without directCISU: the converter refuses it; the 300 the vendor got on its .info
+    is what the schema check and the NexSIS partner's checks report."""
+    result = runs["rc-eda-sans-direct-cisu"]
+    details = {s["name"]: s["detail"] for s in result["scenarios"]}
+    (readable,) = [d for n, d in details.items() if "Dossier converti lisible" in n]
+    (schema,) = [d for n, d in details.items() if "Dossier conforme au schéma du vhost" in n]
+    assert "300" in readable and "300" in schema, table(result)
 
 
 def test_every_prompt_of_tiers_4_to_7_is_valid_against_the_schema(runs: dict[str, dict[str, Any]]) -> None:

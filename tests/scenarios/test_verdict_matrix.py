@@ -31,8 +31,7 @@ RUN_ONE = Path(__file__).with_name("run_one.py")
 
 def _tier(profile: str) -> int:
     """Tier of the rule a fault profile breaks ("Palier N — …"); 0 for `conforme`."""
-    rule = PROFILES[profile].broken_rule
-    return int(rule.split()[1]) if rule else 0
+    return PROFILES[profile].tier or 0
 
 
 # conforme and the faults of tiers 1–3 (functional faults of tiers 4–7 are checked with their tiers)

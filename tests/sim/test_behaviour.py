@@ -20,13 +20,22 @@ from hubbench.protocol.envelope import (
     build_message,
     custom_content_use_case,
 )
-from hubbench.sim.behaviour import VendorState, build_sends, handle_delivery, other_sender
+from hubbench.sim.behaviour import (
+    VendorState,
+    build_sends,
+    handle_delivery,
+    longest_string,
+    other_sender,
+    unusual_text,
+)
 from hubbench.sim.profiles import CONFORME, PROFILES, Settle, get_profile
 
 VENDOR = "fr.health.samu770"
 PARTNER = "fr.health.samubanc1"
 SHARED = Path(__file__).resolve().parents[2] / "../shared/hubsante-models"
-_RULE_FIELDS = {f.name for f in dataclasses.fields(CONFORME)} - {"name", "summary", "broken_rule"}
+# `direct_cisu` is what the vendor declares (registered with it), not a behaviour: a profile may change it
+_RULE_FIELDS = {f.name for f in dataclasses.fields(CONFORME)} - {
+    "name", "summary", "broken_rule", "direct_cisu"}
 
 
 def _body(env: dict) -> bytes:
@@ -45,14 +54,24 @@ def _deliver(profile: str, suffix: str, env_or_body: dict | bytes, state: Vendor
 
 def test_each_fault_profile_changes_exactly_one_rule() -> None:
     faults = [p for p in PROFILES.values() if p.is_fault]
-    assert len(faults) == 17  # 10 technical (tiers 1–3) + 7 functional (tiers 4–7)
+    assert len(faults) == 23  # 10 technical (tiers 1–3) + 9 functional (tiers 4–7) + 4 Robustesse
     changed_fields = []
     for profile in faults:
         changed = [f for f in _RULE_FIELDS if getattr(profile, f) != getattr(CONFORME, f)]
         assert len(changed) == 1, (profile.name, changed)
-        assert profile.broken_rule.startswith("Palier ")
-        changed_fields.append(changed[0])
+        assert profile.broken_rule.startswith(("Palier ", "Robustesse — "))
+        changed_fields.append((changed[0], getattr(profile, changed[0])))
     assert len(set(changed_fields)) == len(faults)  # no two profiles break the same rule
+
+
+def test_profiles_of_both_kinds_of_lrm_on_nexsis() -> None:
+    """A conforming vendor of each kind; the two wrong claims speak the other kind's model."""
+    assert not CONFORME.direct_cisu and PROFILES["conforme-direct-cisu"].direct_cisu
+    assert not PROFILES["conforme-direct-cisu"].is_fault
+    wrong = PROFILES["faux-direct-cisu"]
+    assert wrong.direct_cisu and wrong.case_model == "createCaseHealth" and wrong.tier == 5
+    refused = PROFILES["rc-eda-sans-direct-cisu"]
+    assert not refused.direct_cisu and refused.case_model == "createCase" and refused.tier == 5
 
 
 def test_unknown_profile_lists_the_valid_ones() -> None:
@@ -175,3 +194,16 @@ def test_schema_verdict_of_sent_messages_against_the_official_pack() -> None:
         assert report.valid == (name != "enveloppe-invalide"), (name, report.errors)
     ack = _deliver("conforme", "message", _functional()).replies[0]
     assert validator.validate_message(ack.envelope).valid
+
+
+def test_robustness_faults_recognise_their_unusual_messages() -> None:
+    long_text = _body(build_message(PARTNER, VENDOR, custom_content_use_case(texte="x" * 2001)))
+    assert longest_string(long_text) == 2001 > get_profile("meurt-sur-chaine-longue").crash_on_long_string
+    for text in ("ambulance 🚑", "zéro\u200blargeur", "sonnerie\u0007"):
+        assert unusual_text(_body(build_message(PARTNER, VENDOR, custom_content_use_case(texte=text))))
+    assert not unusual_text(_body(_functional())) and not unusual_text(b"{illisible")
+    assert longest_string(b"{illisible") == 0
+    robustness = [p for p in PROFILES.values() if p.broken_rule.startswith("Robustesse — ")]
+    assert {p.name for p in robustness} == {
+        "perd-non-confirmes", "sans-reconnexion", "meurt-sur-chaine-longue", "arret-sur-texte-inhabituel"}
+    assert all(p.tier == 8 for p in robustness)

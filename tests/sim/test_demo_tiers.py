@@ -31,7 +31,7 @@ def test_demo_vendors_cover_a_technical_and_a_functional_fault() -> None:
 
 
 def test_the_conforming_vendor_also_runs_on_the_3x_line_as_its_own_row() -> None:
-    line3 = [v for v in demo.DEMO_VENDORS if v.vhosts]
+    line3 = [v for v in demo.DEMO_VENDORS if "15-15" in dict(v.vhosts)]
     assert [v.profile for v in line3] == ["conforme"]
     vendor = line3[0]
     assert vendor.links_among(list(LINKS)) == ["15-15", "15-SMUR"]  # the links with official test cases
@@ -46,8 +46,17 @@ def test_vendors_whose_vhosts_the_hub_lacks_are_left_out_with_a_message() -> Non
     said: list[str] = []
     old_hub = ["15-15_v1.5", "15-smur_v1.4", "15-nexsis_v1.8"]
     kept = demo.vendors_on_hub(demo.DEMO_VENDORS, list(LINKS), old_hub, said.append)
-    assert [v for v in kept if v.vhosts] == [] and len(kept) == len(demo.DEMO_VENDORS) - 1
+    assert [v.profile for v in kept if v.vhosts] == ["conforme-direct-cisu"]  # its NexSIS vhost is there
+    assert len(kept) == len(demo.DEMO_VENDORS) - 1
     assert len(said) == 1 and "15-15_v2.1" in said[0] and "absent" in said[0]
     said.clear()
     nexsis_only = demo.vendors_on_hub(demo.DEMO_VENDORS, ["15-NexSIS"], DEFAULT_VHOSTS, said.append)
-    assert all(not v.vhosts for v in nexsis_only) and said == []  # no 3.x NexSIS vhost: no row, no message
+    assert said == []  # no 3.x NexSIS vhost: no row, no message
+    assert [v.profile for v in nexsis_only if v.vhosts] == ["conforme-direct-cisu"]
+
+
+def test_the_demo_shows_both_kinds_of_lrm_on_nexsis() -> None:
+    """Démo A is a non-directCISU LRM (RS-EDA, converted by the hub), Démo E a directCISU one."""
+    on_nexsis = [v for v in demo.DEMO_VENDORS if "15-NexSIS" in v.links_among(list(LINKS))]
+    kinds = {PROFILES[v.profile].direct_cisu for v in on_nexsis if not PROFILES[v.profile].is_fault}
+    assert kinds == {True, False}

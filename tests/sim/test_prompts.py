@@ -76,7 +76,7 @@ def test_a_run_on_another_vhost_is_not_followed(tmp_path: Path) -> None:
     api.close()
 
 
-def _no_connection(name: str) -> Any:
+def _no_connection(name: str, via: Any = None) -> Any:
     raise AssertionError("no connection in this test")
 
 
