@@ -330,7 +330,7 @@ def crash_run(
 
 # ------------------------------------------------------------------------------------------- 3. results
 def pg_url() -> str | None:
-    from postgres_support import pg_admin_url  # tests/ is on sys.path (above)
+    from support.postgres import pg_admin_url  # tests/ is on sys.path (above)
 
     return pg_admin_url()
 

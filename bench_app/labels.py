@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from hubbench.events import ROBUSTNESS_TIER, VERDICT_LABELS_FR, Verdict
+from hubbench.events import ROBUSTNESS_TIER, VERDICT_LABELS_FR, Verdict, blocked_label
 from hubbench.events import TIER_NAMES_FR as TIER_NAMES_FR  # re-exported for the pages
 from hubbench.events import tier_title as tier_title
 from hubbench.protocol import provisional_label
@@ -25,6 +25,7 @@ VERDICT_COLOURS: dict[Verdict, tuple[str, str]] = {
     Verdict.UNVERIFIABLE_REMOTE: ("#90a4ae", "#212121"),
     Verdict.NOT_APPLICABLE: ("#b0bec5", "#212121"),
     Verdict.SKIPPED: ("#cfd8dc", "#212121"),
+    Verdict.BLOCKED: ("#f8bbd0", "#880e4f"),  # pale red: not passed, but the cause is a lower tier's red
     Verdict.NOT_RUN: ("#eceff1", "#546e7a"),
 }
 
@@ -37,6 +38,7 @@ VERDICT_ICONS: dict[Verdict, str] = {
     Verdict.UNVERIFIABLE_REMOTE: "⊘",
     Verdict.NOT_APPLICABLE: "–",
     Verdict.SKIPPED: "…",
+    Verdict.BLOCKED: "⛓",
     Verdict.NOT_RUN: "·",
 }
 
@@ -50,6 +52,7 @@ VERDICT_SHORT_FR: dict[Verdict, str] = {
     Verdict.UNVERIFIABLE_REMOTE: "à distance",
     Verdict.NOT_APPLICABLE: "n/a",
     Verdict.SKIPPED: "non exécuté",
+    Verdict.BLOCKED: "bloqué",
     Verdict.NOT_RUN: "",
 }
 
@@ -65,16 +68,18 @@ VERDICT_HELP_FR: dict[Verdict, str] = {
     ),
     Verdict.NOT_APPLICABLE: "ce cas ne concerne pas ce logiciel",
     Verdict.SKIPPED: "non exécuté car une étape précédente n'a pas réussi",
+    Verdict.BLOCKED: "échoue pour une règle déjà en échec à un palier inférieur : corrigez d'abord ce palier",
     Verdict.NOT_RUN: "aucun résultat pour ce palier",
 }
 
-# The six verdicts the matrix legend shows (the others are rare and still coloured).
+# The seven verdicts the matrix legend shows (the others are rare and still coloured).
 LEGEND: tuple[Verdict, ...] = (
     Verdict.PASSED,
     Verdict.FAILED,
     Verdict.ERROR,
     Verdict.TIMED_OUT,
     Verdict.PENDING_ATTESTATION,
+    Verdict.BLOCKED,
     Verdict.NOT_RUN,
 )
 
@@ -90,16 +95,24 @@ PROMPT_OUTCOME_FR: dict[str | None, str] = {
 }
 
 
-def verdict_label(verdict: Verdict | None, provisional: bool = False) -> str:
-    """"réussi"; "réussi (provisoire)" when the run's evidence is provisional."""
-    return "en cours" if verdict is None else provisional_label(VERDICT_LABELS_FR[verdict], provisional)
+def verdict_label(
+    verdict: Verdict | None, provisional: bool = False, blocked_by_tier: int | None = None
+) -> str:
+    """"réussi"; "réussi (provisoire)" when the run's evidence is provisional; "bloqué par le palier 2"
+    for a blocked verdict whose root tier is known."""
+    if verdict is None:
+        return "en cours"
+    text = blocked_label(blocked_by_tier) if verdict is Verdict.BLOCKED else VERDICT_LABELS_FR[verdict]
+    return provisional_label(text, provisional)
 
 
-def verdict_badge(verdict: Verdict | None, provisional: bool = False) -> str:
+def verdict_badge(
+    verdict: Verdict | None, provisional: bool = False, blocked_by_tier: int | None = None
+) -> str:
     """Short text with icon, for tables and titles: "✔ réussi" ("✔ réussi (provisoire)")."""
     if verdict is None:
         return "… en cours"
-    return f"{VERDICT_ICONS[verdict]} {verdict_label(verdict, provisional)}"
+    return f"{VERDICT_ICONS[verdict]} {verdict_label(verdict, provisional, blocked_by_tier)}"
 
 
 PARIS = ZoneInfo("Europe/Paris")

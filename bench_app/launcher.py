@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bench_app.data import AccessDenied
 from bench_app.labels import LINKS
+from hubbench.declaration import DIRECT_CISU_LINKS, LINK_ROLES, Format
 from hubbench.errors import UsageError
 from hubbench.home import DB_URL_ENV, HOME_ENV, BenchHome
 from hubbench.results import Account, Role
@@ -31,6 +32,10 @@ class RunRequest:
     vhost: str | None = None
     timeout_s: int | None = None
     fast: bool = False  # short waits, for automated systems such as the reference vendors
+    roles: tuple[str, ...] = ()  # the declaration for the run's link (`--role`, `--format`, …)
+    formats: tuple[str, ...] = ()
+    confirms: bool = False
+    direct_cisu: bool = False
     registered_client: bool = False  # the client must be registered for this vendor (vendor accounts)
 
     def validate(self) -> None:
@@ -47,6 +52,15 @@ class RunRequest:
             raise UsageError(f"Paliers attendus sous la forme 1-3 ou 2, reçu {self.tiers!r}")
         if self.timeout_s is not None and not 1 <= self.timeout_s <= 3600:
             raise UsageError(f"Délai attendu entre 1 et 3600 s, reçu {self.timeout_s}")
+        allowed = [role.value for role in LINK_ROLES.get(self.link, ())]
+        if any(role not in allowed for role in self.roles):
+            raise UsageError(
+                f"Rôle attendu parmi {', '.join(allowed)} sur {self.link}, reçu {', '.join(self.roles)}"
+            )
+        if any(fmt not in Format.__members__.values() for fmt in self.formats):
+            raise UsageError(f"Format attendu parmi json, xml, reçu {list(self.formats)}")
+        if self.direct_cisu and self.link not in DIRECT_CISU_LINKS:
+            raise UsageError(f"directCISU ne concerne que 15-NexSIS, pas {self.link}")
 
     def arguments(self) -> list[str]:
         args = [
@@ -66,6 +80,14 @@ class RunRequest:
             args += ["--timeout", str(self.timeout_s)]
         if self.fast:
             args.append("--fast")
+        for role in self.roles:
+            args += ["--role", role]
+        for fmt in self.formats:
+            args += ["--format", fmt]
+        if self.confirms:
+            args.append("--confirms")
+        if self.direct_cisu:
+            args.append("--direct-cisu")
         if self.registered_client:
             args.append("--registered-client")
         return args

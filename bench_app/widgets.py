@@ -17,7 +17,8 @@ from bench_app.labels import (
     tier_title,
     verdict_label,
 )
-from hubbench.events import Verdict
+from hubbench.declaration import link_text
+from hubbench.events import Verdict, blocked_label
 from hubbench.protocol import provisional_label
 from hubbench.results import MATRIX_TIERS, TIERS, MatrixRow, RunSummary
 
@@ -79,9 +80,10 @@ def matrix_html(rows: list[MatrixRow]) -> str:
                 verdict = row.cells.get(tier, Verdict.NOT_RUN) if row else Verdict.NOT_RUN
                 bg, fg = VERDICT_COLOURS[verdict]
                 marked = provisional and verdict is not Verdict.NOT_RUN
-                label = verdict_label(verdict, marked)
-                tip = html.escape(f"{vendor} — lien {link} — {tier_title(tier)} : {label}")
-                short = provisional_label(VERDICT_SHORT_FR[verdict], marked)
+                label, short = cell_labels(row, tier, verdict, marked)
+                declared = (f" (déclaré : {link_text(row.declaration, link)})"
+                            if row and row.declaration else "")
+                tip = html.escape(f"{vendor} — lien {link}{declared} — {tier_title(tier)} : {label}")
                 text = f"{VERDICT_ICONS[verdict]}<br>{html.escape(short) or '&nbsp;'}"
                 if row is not None and verdict is not Verdict.NOT_RUN:
                     href = f"{DETAIL_PAGE}?{urlencode({'run': row.run_id, 'tier': tier})}"
@@ -101,18 +103,33 @@ def matrix_html(rows: list[MatrixRow]) -> str:
     )
 
 
+def cell_labels(row: MatrixRow | None, tier: int, verdict: Verdict, provisional: bool = False
+                ) -> tuple[str, str]:
+    """(full label, short cell text) of a matrix cell; a blocked cell names its root tier."""
+    root = row.blocked_by.get(tier) if row is not None and verdict is Verdict.BLOCKED else None
+    short = f"bloqué P{root}" if root else VERDICT_SHORT_FR[verdict]
+    return verdict_label(verdict, provisional, root), provisional_label(short, provisional)
+
+
 def vendor_summary(vendor: str, rows: list[MatrixRow]) -> str:
-    """One plain sentence per vendor and link: which tiers passed, which need attention."""
+    """One plain sentence per vendor and link (with its declared roles and formats): which tiers passed,
+    which need attention, which are blocked by a lower tier."""
     parts = []
     for row in sorted((r for r in rows if r.vendor == vendor), key=lambda r: r.link):
         passed = [t for t in TIERS if row.cells.get(t) is Verdict.PASSED]
-        bad = [t for t in TIERS if row.cells.get(t, Verdict.NOT_RUN).counts_as_failure]
+        bad = [t for t in TIERS if row.cells.get(t, Verdict.NOT_RUN).counts_as_failure
+               and row.cells.get(t) is not Verdict.BLOCKED]
+        blocked = [t for t in TIERS if row.cells.get(t) is Verdict.BLOCKED]
         pending = [t for t in TIERS if row.cells.get(t) is Verdict.PENDING_ATTESTATION]
-        text = f"lien {row.link} : {len(passed)} palier(s) réussi(s) sur {len(TIERS)}"
+        declared = f" ({link_text(row.declaration, row.link)})" if row.declaration else ""
+        text = f"lien {row.link}{declared} : {len(passed)} palier(s) réussi(s) sur {len(TIERS)}"
         if row.provisional:
             text += " (PROVISOIRE : validation de repli, pas de certificat)"
         if bad:
             text += " ; à corriger : " + ", ".join(f"palier {t} ({TIER_NAMES_FR[t]})" for t in bad)
+        if blocked:
+            text += " ; " + ", ".join(f"palier {t} {blocked_label(row.blocked_by.get(t))}"
+                                      for t in blocked)
         if pending:
             text += " ; à attester : " + ", ".join(f"palier {t}" for t in pending)
         parts.append(text)

@@ -8,6 +8,7 @@ Fonctionnalité: Palier 2 — Réception de messages techniques
   Contexte:
     Soit le système de l'éditeur est connecté au hub
 
+  @prealable-acquittement-amqp
   Scénario: Les messages reçus sont acquittés
     Quand le partenaire envoie 3 messages vides au système
     Alors les messages sont acquittés et la file .message est vide [Palier 2 — DST 1.2 §3.3.1 (acquittement AMQP après traitement)]
@@ -22,6 +23,7 @@ Fonctionnalité: Palier 2 — Réception de messages techniques
     Alors la file info est vidée [Palier 2 — DST 1.2 §3.3.4, §3.4.7 (consommation de la file .info)]
     Et la file ack est vidée [Palier 2 — DST 1.2 §3.3.2 (consommation de la file .ack)]
 
+  @option-confirmations
   Scénario: Confirmations de publication (optionnel)
     Alors le système publie sur un canal en mode confirm [Palier 2 — cahier de recette 2023 §2.2 (Publisher Confirms, optionnel)]
 

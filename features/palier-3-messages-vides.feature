@@ -25,6 +25,7 @@ Fonctionnalité: Palier 3 — Envoi de messages vides
     Soit le message vide envoyé par le système au format JSON
     Alors son senderID est égal à sa clé de routage [Palier 3 — DST 1.2 §3.4.3 (senderID = clé de routage)]
 
+  @prealable-distribution-id
   Scénario: Identifiant de distribution préfixé par l'émetteur
     Soit le message vide envoyé par le système au format JSON
     Alors son distributionID est de la forme « senderID_identifiant » [Palier 3 — DST 1.2 §3.4.3 (distributionID préfixé par senderID)]
@@ -37,6 +38,7 @@ Fonctionnalité: Palier 3 — Envoi de messages vides
     Quand le système envoie 3 messages vides à la suite
     Alors leurs distributionID sont tous différents [Palier 3 — DST 1.2 §3.4.3 (distributionID unique)]
 
+  @prealable-rc-ref
   Scénario: Acquittement de réception finale (RC-REF)
     Quand le partenaire envoie un message vide au système
     Alors le système renvoie un RC-REF qui le référence [Palier 3 — DST 1.2 §3.3.2, §3.4.6 (RC-REF après intégration)]
@@ -45,6 +47,7 @@ Fonctionnalité: Palier 3 — Envoi de messages vides
     Quand le partenaire acquitte un message du système [Palier 3 — DST 1.2 §3.3.2 (on n'acquitte pas un acquittement)]
     Alors le système n'acquitte pas cet acquittement [Palier 3 — DST 1.2 §3.3.2 (on n'acquitte pas un acquittement)]
 
+  @format-xml
   Scénario: Message vide au format XML
     Soit le message vide envoyé par le système au format XML
     Alors son type de contenu est application/xml et son corps est lisible [Palier 3 — DST 1.2 §3.4.1, HUB §4.2 (XML déclaré application/xml)]

@@ -1,5 +1,5 @@
 # language: fr
-@palier-4
+@palier-4 @role-lrm
 Fonctionnalité: Palier 4 — Réception d'un message fonctionnel initial
   Le banc partage avec le système le dossier initial de la liaison (createCase / RC-EDA sur 15-NexSIS,
   createCaseHealth / RS-EDA sur 15-15 et 15-SMUR), construit depuis l'exemple officiel du pack du vhost

@@ -1,5 +1,5 @@
 # language: fr
-@palier-5 @tous-liens
+@palier-5 @tous-liens @role-lrm
 Fonctionnalité: Palier 5 — Envoi d'un dossier et corrections
   L'opérateur ressaisit le dossier du jeu de données et le partage avec le partenaire du banc, puis le
   corrige. Le banc juge le message publié (trace du hub) : schéma du vhost, caseId

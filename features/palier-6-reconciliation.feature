@@ -1,5 +1,5 @@
 # language: fr
-@palier-6
+@palier-6 @role-lrm
 Fonctionnalité: Palier 6 — Réception et réconciliation
   Le partenaire partage un dossier puis le met à jour plusieurs fois sur le même caseId : chaque message
   est acquitté et les messages suivants du système reprennent ce caseId. Transfert de responsabilité

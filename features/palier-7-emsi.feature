@@ -1,5 +1,5 @@
 # language: fr
-@palier-7 @15-NexSIS
+@palier-7 @15-NexSIS @role-lrm
 Fonctionnalité: Palier 7 — EMSI : demande de concours, réponse, opérations
   Sur une affaire partagée au préalable, le système envoie une demande de concours (DC), répond à celle
   du partenaire (RDC/DCR) et transmet un compte rendu d'opérations (OPG/SOM) ; il acquitte les EMSI du

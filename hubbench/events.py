@@ -33,6 +33,7 @@ class Verdict(enum.StrEnum):
     # bench does not run; never passed, never failed: "non vérifiable à distance", with the reason
     UNVERIFIABLE_REMOTE = "unverifiable_remote"
     SKIPPED = "skipped"  # not executed because an earlier step did not pass
+    BLOCKED = "blocked"  # a prerequisite rule already failed in a lower tier: "bloqué par le palier N"
     NOT_RUN = "not_run"  # console only: no result for this cell
 
     @property
@@ -41,7 +42,7 @@ class Verdict(enum.StrEnum):
 
     @property
     def counts_as_failure(self) -> bool:
-        return self in (Verdict.FAILED, Verdict.ERROR, Verdict.TIMED_OUT)
+        return self in (Verdict.FAILED, Verdict.ERROR, Verdict.TIMED_OUT, Verdict.BLOCKED)
 
 
 VERDICT_LABELS_FR: dict[Verdict, str] = {
@@ -53,9 +54,14 @@ VERDICT_LABELS_FR: dict[Verdict, str] = {
     Verdict.NOT_APPLICABLE: "non applicable",
     Verdict.PENDING_ATTESTATION: "à attester",
     Verdict.SKIPPED: "non exécuté",
+    Verdict.BLOCKED: "bloqué par un palier inférieur",
     Verdict.NOT_RUN: "non lancé",
 }
 
+
+def blocked_label(tier: int | None) -> str:
+    """« bloqué par le palier 2 » (the tier of the root check), or the generic label."""
+    return f"bloqué par le palier {tier}" if tier else VERDICT_LABELS_FR[Verdict.BLOCKED]
 # The tiers' French names (Projectathon "paliers"), shown by the console, the demo and the certificate.
 TIER_NAMES_FR: dict[int, str] = {
     1: "Raccordement",
@@ -90,6 +96,7 @@ WORST_FIRST: tuple[Verdict, ...] = (
     Verdict.ERROR,
     Verdict.FAILED,
     Verdict.TIMED_OUT,
+    Verdict.BLOCKED,  # a group's own failure shows before a failure caused by a lower tier
     Verdict.PENDING_ATTESTATION,
     Verdict.UNVERIFIABLE_REMOTE,
     Verdict.PASSED,
@@ -124,6 +131,7 @@ class RunStarted(Event):
     pack_tag: str
     bench_version: str
     partner_ids: tuple[str, ...] = ()  # the bench's partner client ids the run talks with
+    declaration: dict[str, Any] | None = None  # `RunDeclaration.to_json()`: origin, links, features
     pack: dict[str, Any] | None = None  # the vhost's pack provenance (`protocol.provenance.Provenance`)
 
 
@@ -157,6 +165,7 @@ class CheckRecorded(Event):
     received: str
     distribution_id: str | None = None  # links the check to the trace
     detail: str = ""
+    blocked_by: str | None = None  # BLOCKED: the scenario id of the root check (a lower tier)
 
 
 @dataclass(frozen=True)
@@ -230,6 +239,8 @@ class ScenarioFinished(Event):
     scenario_id: str
     verdict: Verdict
     duration_s: float
+    blocked_by: str | None = None  # BLOCKED: the root scenario (a lower tier's) whose rule failed first
+    blocked_by_tier: int | None = None
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """Page 2: one run → its scenarios → steps and checks, and every message of the run as a timeline."""
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from bench_app import state
@@ -14,7 +16,8 @@ from bench_app.messages import (
     timeline,
 )
 from bench_app.widgets import chip, failure_markdown, pack_markdown, provisional_warning
-from hubbench.events import Verdict
+from hubbench.declaration import summary_text
+from hubbench.events import Verdict, blocked_label
 
 st.title("Détail d'une exécution")
 data = state.data()
@@ -47,6 +50,7 @@ st.markdown(
     f"{' <b>(provisoire)</b>' if run.provisional else ''}",
     unsafe_allow_html=True,
 )
+st.caption(summary_text(run.declaration, run.link))
 st.markdown(pack_markdown(run))
 warning = provisional_warning(run)
 if warning:
@@ -65,9 +69,11 @@ tier_choice = st.selectbox(
 scenarios = [s for s in detail.scenarios if tier_choice == "tous" or str(s.tier) == tier_choice]
 
 st.header("Scénarios")
+names = {s.scenario_id: s for s in detail.scenarios}
 for scenario in scenarios:
     bad = scenario.verdict is not None and scenario.verdict.counts_as_failure
-    title = f"{verdict_badge(scenario.verdict, run.provisional)} — Palier {scenario.tier} — {scenario.name}"
+    badge = verdict_badge(scenario.verdict, run.provisional, scenario.blocked_by_tier)
+    title = f"{badge} — Palier {scenario.tier} — {scenario.name}"
     with st.expander(title, expanded=bad or scenario.verdict is Verdict.PENDING_ATTESTATION):
         st.caption(
             f"Fichier {scenario.feature} · étiquettes : {', '.join(scenario.tags) or 'aucune'} · "
@@ -75,6 +81,11 @@ for scenario in scenarios:
         )
         if scenario.remark:
             st.warning(scenario.remark)
+        root = names.get(scenario.blocked_by or "")
+        if scenario.verdict is Verdict.BLOCKED and root is not None:
+            link = "?" + urlencode({"run": run_id, "tier": root.tier})
+            st.warning(f"{blocked_label(root.tier).capitalize()} : corrigez d'abord "
+                       f"« [{root.name}]({link}) » (palier {root.tier}), la cause première de cet échec.")
         for step in scenario.steps:
             st.markdown(f"{chip(step.verdict)} &nbsp; **{step.keyword}** {step.text}", unsafe_allow_html=True)
             failed_checks = [c for c in step.checks if c.verdict.counts_as_failure]

@@ -10,6 +10,7 @@ from bench_app import state
 from bench_app.labels import LINKS, fmt_time, tier_title, verdict_badge
 from bench_app.launcher import RunRequest, log_tail, start_run
 from bench_app.step_controls import BUTTONS, offered, send_choice
+from hubbench.declaration import FORMAT_LABELS_FR, ROLE_LABELS_FR, Format, Role
 from hubbench.errors import BenchError
 from hubbench.results import PromptView, RunSummary
 
@@ -30,6 +31,15 @@ with st.form("lancer"):
     vhost = c5.text_input("Version (vhost)", placeholder="par défaut celle du lien")
     timeout = c6.number_input("Délai des consignes opérateur (s)", min_value=1, max_value=3600, value=120)
     fast = st.checkbox("Délais courts (système automatisé, ex. éditeur de référence)", value=False)
+    st.markdown("**Déclaration du système sur ce lien** (hors déclaration : « non applicable »)")
+    d1, d2, d3 = st.columns(3)
+    roles = d1.multiselect("Rôle(s)", [Role.LRM.value, Role.TABLETTE.value], default=[Role.LRM.value],
+                           format_func=lambda r: ROLE_LABELS_FR[Role(r)],
+                           help="15-15 et 15-NexSIS : LRM ; 15-SMUR : LRM, tablette ou les deux")
+    formats = d2.multiselect("Formats", [f.value for f in Format], default=[f.value for f in Format],
+                             format_func=lambda f: FORMAT_LABELS_FR[Format(f)])
+    confirms = d3.checkbox("Confirmations de publication (optionnel)", value=False)
+    direct_cisu = d3.checkbox("15-NexSIS : échange direct CISU (directCISU)", value=False)
     if st.form_submit_button("Lancer l'exécution", type="primary"):
         request = RunRequest(
             vendor=vendor,
@@ -39,6 +49,10 @@ with st.form("lancer"):
             vhost=vhost.strip() or None,
             timeout_s=int(timeout),
             fast=fast,
+            roles=tuple(roles),
+            formats=tuple(formats),
+            confirms=confirms,
+            direct_cisu=direct_cisu,
         )
         try:
             launched = start_run(request, db_url=state.db_url(), home=state.home(), account=data.account)

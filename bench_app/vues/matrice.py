@@ -8,11 +8,13 @@ from bench_app import state
 from bench_app.data import MatrixFilter
 from bench_app.labels import LINKS, RUN_STATUS_FR, fmt_time, run_label, verdict_badge
 from bench_app.widgets import legend_html, matrix_html, vendor_summary
+from hubbench.declaration import link_text
 
 st.title("Matrice de conformité")
 st.write(
     "Chaque ligne est un éditeur, chaque colonne un palier d'un lien (15-15, 15-SMUR, 15-NexSIS). "
-    "La couleur donne le résultat de la dernière exécution ; cliquez une case pour voir le détail."
+    "La couleur donne le résultat de la dernière exécution ; cliquez une case pour voir le détail. "
+    "« bloqué par le palier N » : l'échec vient d'une règle déjà en échec au palier N, à corriger d'abord."
 )
 data = state.data()
 all_runs = data.runs()
@@ -67,6 +69,7 @@ if all_runs:
                 "Éditeur": r.vendor,
                 "Lien": r.link,
                 "Version (vhost)": r.vhost,
+                "Déclaration": link_text(r.declaration, r.link) if r.declaration else "—",
                 "Paliers": ", ".join(str(t) for t in r.tiers),
                 "Début": fmt_time(r.started_at),
                 "État": RUN_STATUS_FR.get(r.status, r.status),

@@ -18,12 +18,12 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from hubbench.engine import LINKS, get_link
 from hubbench.errors import UsageError
-from hubbench.events import Verdict
+from hubbench.events import Verdict, blocked_label
 from hubbench.home import PACK_SOURCE_ENV, BenchHome
 from hubbench.hub import ChildGroup, ClientRegistry, HubNode, HubSettings, start_dispatcher
 from hubbench.resources import FEATURES_DIR as FEATURES_DIR  # re-exported by the face
@@ -215,7 +215,13 @@ class MatrixLine:
     vhost: str
     cells: dict[int, Verdict]
     run_id: str | None
+    blocked_by: dict[int, int] = field(default_factory=dict)  # BLOCKED tier → the tier of its root check
     provisional: bool = False  # the run's vhost validated provisionally: every verdict is « provisoire »
+
+    def label(self, tier: int) -> str:
+        """The cell's French label; « bloqué par le palier N » for a blocked tier."""
+        verdict = self.cells[tier]
+        return blocked_label(self.blocked_by.get(tier)) if verdict is Verdict.BLOCKED else verdict.label_fr
 
 
 def verdict_matrix(home: BenchHome, vendors: Sequence[DemoVendor], links: Sequence[str],
@@ -233,7 +239,8 @@ def verdict_matrix(home: BenchHome, vendors: Sequence[DemoVendor], links: Sequen
             row = rows.get((vendor.name, link))
             cells = {t: (row.cells.get(t, Verdict.NOT_RUN) if row else Verdict.NOT_RUN) for t in tiers}
             lines.append(MatrixLine(vendor.name, vendor.client_id, link, vendor.vhost_for(link), cells,
-                                    row.run_id if row else None, bool(row and row.provisional)))
+                                    row.run_id if row else None, dict(row.blocked_by) if row else {},
+                                    bool(row and row.provisional)))
     return lines
 
 

@@ -29,7 +29,7 @@ def _print_matrix(lines: list[d.MatrixLine], tiers: list[int]) -> None:
         table.add_column(header)
     for line in lines:
         table.add_row(line.vendor, line.client_id, line.link, line.vhost,
-                      *(provisional_label(line.cells[t].label_fr, line.provisional) for t in tiers))
+                      *(provisional_label(line.label(t), line.provisional) for t in tiers))
     console = Console()
     (console if console.is_terminal else Console(width=200)).print(table)
 

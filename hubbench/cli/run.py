@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hubbench import events as ev
+from hubbench.declaration import NOT_DECLARED, load_declaration, summary_text
 from hubbench.engine import RemoteOptions, RunOptions, RunResult, Timeouts, parse_tiers, run, tier_label
 from hubbench.errors import UsageError
 from hubbench.events import Verdict, aggregate
@@ -36,6 +37,7 @@ _STYLE = {
     Verdict.UNVERIFIABLE_REMOTE: "blue",
     Verdict.NOT_APPLICABLE: "cyan",
     Verdict.SKIPPED: "dim",
+    Verdict.BLOCKED: "dark_orange",
     Verdict.NOT_RUN: "dim",
 }
 
@@ -56,6 +58,7 @@ class Progress:
             f"liaison {event.link}, vhost {event.vhost}, paliers "
             f"{', '.join(tier_label(t).removeprefix('Palier ') for t in event.tiers)}"
         )
+        self.console.print(f"  {summary_text(event.declaration, event.link)}", highlight=False)
         provenance = Provenance.from_json(event.pack)
         if provenance is None:
             self.console.print(f"  Schémas : pack {event.pack_tag} (provenance inconnue)", highlight=False)
@@ -77,7 +80,9 @@ class Progress:
                 highlight=False,
             )
         elif isinstance(event, ev.ScenarioFinished):
-            label = provisional_label(event.verdict.label_fr, self.provisional)
+            label = (ev.blocked_label(event.blocked_by_tier) if event.verdict is Verdict.BLOCKED
+                     else event.verdict.label_fr)
+            label = provisional_label(label, self.provisional)
             self.console.print(f"    → {label} ({event.duration_s:.1f} s)", style=_STYLE[event.verdict])
         elif isinstance(event, ev.PromptShown):
             self._show_prompt(event)
@@ -135,14 +140,20 @@ def summary_table(result: RunResult) -> Table:
         "À attester",
         "Non vérifiables à distance",
         "Non applicables",
+        "Bloqués",
         "Erreurs",
         "Verdict",
     ):
         table.add_column(column)
     for tier in sorted({s.tier for s in result.scenarios}):
-        verdicts = [s.verdict for s in result.scenarios if s.tier == tier]
+        scenarios = [s for s in result.scenarios if s.tier == tier]
+        verdicts = [s.verdict for s in scenarios]
         verdict = aggregate(verdicts)
         count = verdicts.count
+        label = verdict.label_fr
+        if verdict is Verdict.BLOCKED:
+            roots = [s.blocked_by_tier for s in scenarios if s.blocked_by_tier]
+            label = ev.blocked_label(min(roots, default=None))
         table.add_row(
             tier_label(tier).removeprefix("Palier "),
             str(len(verdicts)),
@@ -152,10 +163,22 @@ def summary_table(result: RunResult) -> Table:
             str(count(Verdict.PENDING_ATTESTATION)),
             str(count(Verdict.UNVERIFIABLE_REMOTE)),
             str(count(Verdict.NOT_APPLICABLE)),
+            str(count(Verdict.BLOCKED)),
             str(count(Verdict.ERROR)),
-            f"[{_STYLE[verdict]}]{provisional_label(verdict.label_fr, result.provisional)}[/]",
+            f"[{_STYLE[verdict]}]{provisional_label(label, result.provisional)}[/]",
         )
     return table
+
+
+def not_applicable_lines(result: RunResult) -> list[str]:
+    """One line per scenario left out by the declaration or blocked by a lower tier (with the reason)."""
+    lines = []
+    for s in result.scenarios:
+        if s.verdict is Verdict.BLOCKED:
+            lines.append(f"  ⛓ {s.verdict_label} : palier {s.tier} — {s.name}")
+        elif s.verdict is Verdict.NOT_APPLICABLE and s.detail.startswith(NOT_DECLARED):
+            lines.append(f"  – {s.detail} : palier {s.tier} — {s.name}")
+    return lines
 
 
 def official_cases_table(result: RunResult) -> Table | None:
@@ -223,6 +246,25 @@ def run_command(
     scenario: Annotated[
         list[str] | None, typer.Option("--scenario", help="Filtre sur le nom (répétable).")
     ] = None,
+    declaration: Annotated[
+        Path | None,
+        typer.Option("--declaration", help="Déclaration de capacités (YAML/JSON ; voir "
+                                           "schemas/declaration.schema.json)."),
+    ] = None,
+    role: Annotated[
+        list[str] | None,
+        typer.Option("--role", help="Rôle sur la liaison (répétable) : lrm, tablette, emetteur-position, "
+                                    "demandeur-position."),
+    ] = None,
+    format_: Annotated[
+        list[str] | None, typer.Option("--format", help="Format déclaré (répétable) : json, xml.")
+    ] = None,
+    confirms: Annotated[
+        bool, typer.Option("--confirms", help="Déclare les confirmations de publication (optionnel).")
+    ] = False,
+    direct_cisu: Annotated[
+        bool, typer.Option("--direct-cisu", help="15-NexSIS : déclare l'échange direct au format CISU.")
+    ] = False,
     registered_client: Annotated[
         bool,
         typer.Option(
@@ -304,6 +346,11 @@ def run_command(
             prompts_jsonl=stream,
             attestation_wait=attestation_wait,
             announce=lambda line: console.print(line, highlight=False, soft_wrap=True),
+            declaration=load_declaration(declaration) if declaration else None,
+            roles=tuple(role or ()),
+            formats=tuple(format_ or ()),
+            confirms=confirms,
+            direct_cisu=direct_cisu,
             remote=remote,
         )
         result = run(options)
@@ -311,6 +358,8 @@ def run_command(
     cases = official_cases_table(result)
     if cases is not None:
         console.print(cases)
+    for line in not_applicable_lines(result):
+        console.print(line, highlight=False)
     for pending in result.pending:
         console.print(f"  ✎ à attester : {pending.name}", style="yellow")
     for unverifiable in result.unverifiable:

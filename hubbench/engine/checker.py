@@ -2,7 +2,9 @@
 
 A hard check that fails raises `CheckFailed` at once (the step stops). Soft checks record their
 failure and let the step go on, so one step can report several broken rules; the plugin fails the
-step at its end when any soft check failed (`SoftChecksFailed`).
+step at its end when any soft check failed (`SoftChecksFailed`). A check that names the prerequisite
+rule it depends on (`prerequisite=`, see `engine.prerequisites`) and fails while that rule's root check
+already failed in a lower tier is recorded BLOCKED (`Blocked`), linked to the root scenario.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from hubbench.engine.errors import CheckFailed
+from hubbench.engine.errors import Blocked, CheckFailed
+from hubbench.engine.prerequisites import RootFailure
 from hubbench.events import CheckRecorded, Event, Verdict
 
 
@@ -35,7 +38,9 @@ class Checker:
     scenario_id: str
     emit: Callable[[Event], None]
     step_index: int = 0
+    blocking: Callable[[str | None], RootFailure | None] = lambda key: None  # `Ledger.blocking`
     _soft_failures: list[CheckRecorded] = field(default_factory=list)
+    _roots: dict[str, RootFailure] = field(default_factory=dict)  # root scenario id → root, blocked checks
 
     def begin_step(self, index: int) -> None:
         self.step_index = index
@@ -49,6 +54,7 @@ class Checker:
         received: str,
         distribution_id: str | None = None,
         detail: str = "",
+        blocked_by: str | None = None,
     ) -> CheckRecorded:
         event = CheckRecorded(
             self.run_id,
@@ -60,6 +66,7 @@ class Checker:
             received=received,
             distribution_id=distribution_id,
             detail=detail,
+            blocked_by=blocked_by,
         )
         self.emit(event)
         return event
@@ -74,19 +81,32 @@ class Checker:
         *,
         soft: bool = False,
         detail: str = "",
+        prerequisite: str | None = None,
     ) -> bool:
-        """Record one rule; a hard failure raises `CheckFailed`, a soft one is kept for the step end."""
-        event = self.record(
-            Verdict.PASSED if ok else Verdict.FAILED, rule, expected, received, distribution_id, detail
-        )
+        """Record one rule; a hard failure raises `CheckFailed` (`Blocked` when `prerequisite` failed in a
+        lower tier), a soft one is kept for the step end."""
+        root = None if ok else self.blocking(prerequisite)
+        if root is not None:
+            self._roots[root.scenario_id] = root
+            event = self.record(Verdict.BLOCKED, rule, expected, received, distribution_id,
+                                root.explain(rule), blocked_by=root.scenario_id)
+        else:
+            verdict = Verdict.PASSED if ok else Verdict.FAILED
+            event = self.record(verdict, rule, expected, received, distribution_id, detail)
         if ok:
             return True
         if soft:
             self._soft_failures.append(event)
             return False
-        failure = CheckFailed(rule, expected, received, distribution_id)
+        failure = self._raised(event)
         failure.recorded = True
         raise failure
+
+    def _raised(self, event: CheckRecorded) -> CheckFailed | Blocked:
+        root = self._roots.get(event.blocked_by or "")
+        if root is not None:
+            return Blocked(root, event.rule, event.expected, event.received, event.distribution_id)
+        return CheckFailed(event.rule, event.expected, event.received, event.distribution_id)
 
     def equal(
         self,
@@ -105,10 +125,16 @@ class Checker:
         return list(self._soft_failures)
 
     def conclude_step(self) -> None:
-        """Raise `SoftChecksFailed` when a soft check of the current step failed."""
+        """Raise `SoftChecksFailed` when a soft check of the current step failed by itself, `Blocked` when
+        every failed soft check was blocked by a lower tier's root."""
         if self._soft_failures:
             failures, self._soft_failures = self._soft_failures, []
-            raise SoftChecksFailed(failures)
+            own = [f for f in failures if f.verdict is not Verdict.BLOCKED]
+            if own:
+                raise SoftChecksFailed(own)
+            blocked = self._raised(failures[0])
+            blocked.recorded = True
+            raise blocked
 
 
 def _show(value: object) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from hubbench.declaration import Declaration, RunDeclaration
 from hubbench.engine.clock import Clock
 from hubbench.engine.links import Link
 from hubbench.events import Listener
@@ -56,6 +57,11 @@ class RunOptions:
     names: tuple[str, ...] = ()  # keep only scenarios whose name contains one of these (case-insensitive)
     listeners: list[Listener] = field(default_factory=list)
     run_id: str | None = None
+    declaration: Declaration | None = None  # the vendor's declaration file (`--declaration`)
+    roles: tuple[str, ...] = ()  # `--role`, for the run's link (overrides the file's)
+    formats: tuple[str, ...] = ()  # `--format`
+    confirms: bool = False  # `--confirms`: publisher confirms declared
+    direct_cisu: bool = False  # `--direct-cisu` (15-NexSIS)
     # The prompt API (docs/prompt-api.md): port (0 = a free one; None = no API), address, JSON-lines
     # stream of the prompts, how long an attestation waits for an answer through the API.
     prompt_api_port: int | None = 0
@@ -82,6 +88,7 @@ class RunContext:
     home: BenchHome
     pack: SchemaPack | None = None  # the vhost's (None: envelope checks are skipped with an error)
     settings: HubSettings | None = None  # ports, host: set by `engine.wiring` from the running node
+    declaration: RunDeclaration | None = None  # None: every scenario of the link applies (unit tests)
     provenance: Provenance | None = None  # of the vhost's pack (the hub's, provisional if either is)
     direct_cisu: bool = False  # the vendor's declared directCISU (`engine.lrm.declared_direct_cisu`)
     cisu_conversion: bool = True  # the hub converts health ⇄ CISU cases (`[hub] cisu_conversion`)

@@ -13,7 +13,7 @@ from typing import Any
 
 from hubbench.cases import conversion_rules
 from hubbench.cases.rules import Finding
-from hubbench.engine import case_sending, lrm
+from hubbench.engine import case_sending, empty_messages, lrm, prerequisites
 from hubbench.engine import functional as fn
 from hubbench.engine.errors import CheckFailed
 from hubbench.engine.scenario import ScenarioEngine
@@ -53,8 +53,12 @@ def delivered(bench: ScenarioEngine, rule: str) -> tuple[fn.VendorMessage, dict[
         why = (f"erreur {traced.error_code} du hub sur {bench.ctx.client_id}.info"
                if traced.error_code else f"message transmis sans conversion ({traced.kind})")
         detail = "; ".join(str(e.get("cause") or e.get("message") or e) for e in traced.errors[:1])
+        # refused (300) for its distributionID: the tier-3 rule's failure (DST 1.2 §3.4.3), not a new one
+        refused_id = traced.error_code == 300 and msg.env is not None and not (
+            empty_messages.distribution_id_prefixed(EnvelopeView(msg.env)))
         raise CheckFailed(rule, "le dossier converti en RC-EDA (createCase) remis au partenaire NexSIS",
-                          f"{why}{' : ' + detail[:300] if detail else ''}", msg.distribution_id)
+                          f"{why}{' : ' + detail[:300] if detail else ''}", msg.distribution_id,
+                          prerequisite=prerequisites.DISTRIBUTION_ID if refused_id else None)
     return msg, env
 
 

@@ -85,7 +85,15 @@ def as_published(msg: TracedMessage, what: str, rule: str = "") -> None:
         raise RemoteUnverifiable(rule, f"{what} tel(le) que publié(e) par le système testé (trace du hub)")
 
 
-def charge_hub_errors(bench: ScenarioEngine, msg: TracedMessage, codes: tuple[int, ...], rule: str) -> None:
+def charge_hub_errors(
+    bench: ScenarioEngine,
+    msg: TracedMessage,
+    codes: tuple[int, ...],
+    rule: str,
+    *,
+    prerequisite: str | None = None,
+) -> None:
+    """A hub error report (DST 1.2 §3.4.7) with one of `codes` on the vendor's message fails `rule`."""
     if msg.error_code in codes:
         name = ErrorCode(msg.error_code).status_string
         bench.check.that(
@@ -95,6 +103,7 @@ def charge_hub_errors(bench: ScenarioEngine, msg: TracedMessage, codes: tuple[in
             f"{msg.error_code} {name} envoyé sur {bench.ctx.client_id}.info",
             msg.distribution_id,
             soft=True,
+            prerequisite=prerequisite,
         )
 
 
@@ -153,7 +162,7 @@ def _env_or_fail(bench: ScenarioEngine, msg: TracedMessage, rule: str) -> dict[s
     return env
 
 
-def _prefix_ok(view: EnvelopeView) -> bool:
+def distribution_id_prefixed(view: EnvelopeView) -> bool:
     dist, sender = view.distribution_id or "", view.sender_id or ""
     return bool(sender) and dist.startswith(sender + "_") and len(dist) > len(sender) + 1
 
@@ -188,7 +197,7 @@ def check_envelope(bench: ScenarioEngine, msg: TracedMessage, rule: str) -> None
         soft=True,
     )
     check_rc_de(bench, env, rule)
-    if _prefix_ok(view):
+    if distribution_id_prefixed(view):
         charge_hub_errors(bench, msg, (300,), rule)
 
 
@@ -234,14 +243,14 @@ def check_sender(bench: ScenarioEngine, msg: TracedMessage, rule: str) -> None:
 def check_distribution_id(bench: ScenarioEngine, msg: TracedMessage, rule: str) -> None:
     view = EnvelopeView(_env_or_fail(bench, msg, rule))
     bench.check.that(
-        _prefix_ok(view),
+        distribution_id_prefixed(view),
         rule,
         f"« {view.sender_id}_<identifiant unique> »",
         str(view.distribution_id),
         view.distribution_id,
         soft=True,
     )
-    if not _prefix_ok(view):
+    if not distribution_id_prefixed(view):
         charge_hub_errors(bench, msg, (300,), rule)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hubbench.engine.prerequisites import RootFailure
 from hubbench.events import Verdict
 
 
@@ -16,6 +17,7 @@ class EngineOutcome(Exception):
 
     verdict: Verdict = Verdict.ERROR
     recorded: bool = False  # True once a CheckRecorded already reports it (Checker, attestations)
+    prerequisite: str | None = None  # the prerequisite rule whose failure would explain this one
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -27,12 +29,16 @@ class CheckFailed(EngineOutcome):
 
     verdict = Verdict.FAILED
 
-    def __init__(self, rule: str, expected: str, received: str, distribution_id: str | None = None) -> None:
+    def __init__(
+        self, rule: str, expected: str, received: str, distribution_id: str | None = None,
+        *, prerequisite: str | None = None,
+    ) -> None:
         super().__init__(f"{rule} : attendu {expected} ; reçu {received}")
         self.rule = rule
         self.expected = expected
         self.received = received
         self.distribution_id = distribution_id
+        self.prerequisite = prerequisite
 
 
 class NothingReceived(EngineOutcome):
@@ -40,11 +46,14 @@ class NothingReceived(EngineOutcome):
 
     verdict = Verdict.TIMED_OUT
 
-    def __init__(self, what: str, timeout_s: float, rule: str = "") -> None:
+    def __init__(
+        self, what: str, timeout_s: float, rule: str = "", *, prerequisite: str | None = None
+    ) -> None:
         super().__init__(f"Rien reçu en {timeout_s:g} s : {what}" + (f" ({rule})" if rule else ""))
         self.what = what
         self.timeout_s = timeout_s
         self.rule = rule
+        self.prerequisite = prerequisite
 
 
 class TimedOut(EngineOutcome):
@@ -57,6 +66,30 @@ class TimedOut(EngineOutcome):
         self.rule = rule
         self.expected = expected
         self.received = received
+
+
+class Blocked(EngineOutcome):
+    """A check failed for a prerequisite rule already failed in a lower tier: « bloqué par le palier N »."""
+
+    verdict = Verdict.BLOCKED
+
+    def __init__(
+        self, root: RootFailure, rule: str, expected: str, received: str, distribution_id: str | None = None
+    ) -> None:
+        super().__init__(f"{root.explain(rule)} : attendu {expected} ; reçu {received}")
+        self.root = root
+        self.rule = rule
+        self.expected = expected
+        self.received = received
+        self.distribution_id = distribution_id
+
+
+def blocked_from(exc: BaseException, root: RootFailure, fallback_rule: str) -> Blocked:
+    """The `Blocked` a failed step's exception becomes when its prerequisite failed in a lower tier."""
+    check = failure_check(exc, fallback_rule)
+    if check is None:
+        return Blocked(root, fallback_rule, BENCH_EXPECTED, describe(exc))
+    return Blocked(root, check.rule, check.expected, check.received, check.distribution_id)
 
 
 class AttestationNeeded(EngineOutcome):
@@ -107,6 +140,8 @@ class FailureCheck:
     expected: str
     received: str
     distribution_id: str | None = None
+    blocked_by: str | None = None  # BLOCKED: the root scenario's id
+    detail: str = ""
 
 
 BENCH_EXPECTED = "étape exécutée sans erreur du banc (ce n'est pas une faute du système testé)"
@@ -114,14 +149,18 @@ BENCH_EXPECTED = "étape exécutée sans erreur du banc (ce n'est pas une faute 
 
 def failure_check(exc: BaseException, fallback_rule: str) -> FailureCheck | None:
     """The check row for a step that ended with `exc`, when the exception is a failure (failed, timed
-    out, bench error) or a remote-unverifiable check nobody recorded yet;
-    `fallback_rule` names the step when the exception cites none."""
+    out, blocked, bench error) or a remote-unverifiable check nobody recorded yet; `fallback_rule` names
+    the step when the exception cites none."""
     verdict = verdict_of(exc)
     if isinstance(exc, RemoteUnverifiable) and not exc.recorded:
         return FailureCheck(verdict, exc.rule or fallback_rule, f"preuve tirée de {exc.needs}",
                             "non vérifiable à distance : le banc ne gère pas ce hub")
     if not verdict.counts_as_failure or getattr(exc, "recorded", False):
         return None
+    if isinstance(exc, Blocked):
+        rule = exc.rule or fallback_rule
+        return FailureCheck(verdict, rule, exc.expected, exc.received, exc.distribution_id,
+                            blocked_by=exc.root.scenario_id, detail=exc.root.explain(rule))
     if isinstance(exc, CheckFailed):
         rule = exc.rule or fallback_rule
         return FailureCheck(verdict, rule, exc.expected, exc.received, exc.distribution_id)

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from hubbench.cases import CaseContext, CaseStep, MessageFactory, expected_values
 from hubbench.cases.rules import Finding
-from hubbench.engine import empty_messages, technical_messages
+from hubbench.engine import empty_messages, prerequisites, technical_messages
 from hubbench.engine.errors import AttestationNeeded, CheckFailed, NothingReceived, StepInterrupted
 from hubbench.engine.observers import TracedMessage
 from hubbench.engine.partner import Received
@@ -112,7 +112,8 @@ def wait_rc_ref(bench: ScenarioEngine, dist_id: str, rule: str) -> Received:
         if refused is not None:
             cause = (refused.view.use_case or {}).get("errorCause", "") if refused.env else ""
             raise RuntimeError(f"le hub a refusé le message du banc {dist_id} : {str(cause)[:300]}")
-        raise NothingReceived(f"RC-REF de {bench.ctx.client_id} pour {dist_id}", timeout, rule)
+        raise NothingReceived(f"RC-REF de {bench.ctx.client_id} pour {dist_id}", timeout, rule,
+                              prerequisite=prerequisites.RC_REF)
     bench.check.that(True, rule, f"RC-REF pour {dist_id}", f"reçu ({found.view.distribution_id})", dist_id)
     return found
 
@@ -199,7 +200,10 @@ def check_schema(bench: ScenarioEngine, msg: VendorMessage, rule: str) -> None:
         msg.distribution_id,
         soft=True,
     )
-    empty_messages.charge_hub_errors(bench, msg.traced, (300,), rule)
+    # A 300 on a message whose distributionID lacks the sender prefix: the tier-3 rule's (DST 1.2 §3.4.3).
+    prefixed = empty_messages.distribution_id_prefixed(EnvelopeView(msg.env))
+    empty_messages.charge_hub_errors(bench, msg.traced, (300,), rule,
+                                     prerequisite=None if prefixed else prerequisites.DISTRIBUTION_ID)
     empty_messages.check_rc_de(bench, msg.env, rule)
 
 

@@ -4,9 +4,10 @@ On the real hub a health actor whose `directCISU` preference is set speaks the f
 itself (RC-EDA `createCase`); any other health actor speaks RS-EDA (`createCaseHealth`) and the hub's
 dispatcher converts its cases both ways (`ansforge/SAMU-Hub-Sante`, tag `dispatcher-1.4.0`,
 `hub/dispatcher/src/main/java/com/hubsante/hub/utils/ConversionUtils.java`, `requiresCisuConversion`).
-`declared_direct_cisu` is the one place the bench reads the declaration (today the client registry's
-preference, `hubbench clients add --direct-cisu`); scenarios tagged `@lrm-direct-cisu` / `@lrm-sante`
-run only for their kind, and only on 15-NexSIS.
+`declared_direct_cisu` is the one place the bench decides the kind: the vendor's declaration
+(`--declaration` / `--direct-cisu`) when it is explicit, else the client registry's preference
+(`hubbench clients add --direct-cisu`, which is also what the hub's dispatcher converts by);
+scenarios tagged `@lrm-direct-cisu` / `@lrm-sante` run only for their kind, and only on 15-NexSIS.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from hubbench.declaration import RunDeclaration
     from hubbench.engine.context import RunContext
     from hubbench.home import BenchHome
     from hubbench.hub import HubSettings
@@ -27,8 +29,14 @@ CREATE_CASE_HEALTH = "createCaseHealth"  # RS-EDA
 CASE_UPDATE_HEALTH = "createCaseHealthUpdate"  # RS-EDA-MAJ
 
 
-def declared_direct_cisu(home: BenchHome, settings: HubSettings, client_id: str) -> bool:
-    """The vendor's declared `directCISU` (the client registry's preference; unknown client → false)."""
+def declared_direct_cisu(home: BenchHome, settings: HubSettings, client_id: str,
+                         declaration: RunDeclaration | None = None, link: str = NEXSIS) -> bool:
+    """The vendor's declared `directCISU`: an explicit declaration's entry for the link wins; otherwise
+    the client registry's preference (unknown client → false)."""
+    if declaration is not None and declaration.origin != "implicite":
+        entry = declaration.declaration.link(link)
+        if entry is not None:
+            return entry.direct_cisu
     from hubbench.hub import ClientRegistry
 
     return ClientRegistry(home, settings).direct_cisu().get(client_id, False)

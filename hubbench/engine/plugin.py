@@ -6,7 +6,10 @@ fixture (a `ScenarioEngine`) to step definitions. Verdicts come from the excepti
 
 Only pytest-bdd's public hooks are used: a scenario's tags (its own, its rule's, its feature's) come
 from `pytest_bdd_apply_tag` at collection time, where tiers and links are selected; its name from
-`pytest_bdd_before_scenario`, where the `--scenario` filter applies.
+`pytest_bdd_before_scenario`, where the `--scenario` filter applies and where a scenario outside the
+vendor's declaration is reported « non applicable » with the reason (`declaration.selection`), never
+left out silently. A failure whose prerequisite rule already failed in a lower tier is recorded
+BLOCKED (`engine.prerequisites`).
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ from weakref import WeakKeyDictionary
 
 import pytest
 
+from hubbench.declaration import not_declared
 from hubbench.engine.attestations import Attestor
 from hubbench.engine.context import RunContext
-from hubbench.engine.errors import FailureCheck, describe, failure_check, verdict_of
+from hubbench.engine.errors import Blocked, FailureCheck, blocked_from, describe, failure_check, verdict_of
 from hubbench.engine.links import ALL_LINKS_TAG, OPTIONAL_TIER_TAGS, tier_label
 from hubbench.engine.lrm import LRM_TAGS, lrm_tag
+from hubbench.engine.prerequisites import Ledger, RootFailure
 from hubbench.engine.prompts import Prompter
 from hubbench.engine.scenario import RUN_CLOSERS, ScenarioEngine, Services
 from hubbench.events import (
@@ -37,6 +42,7 @@ from hubbench.events import (
     StepStarted,
     Verdict,
     aggregate,
+    blocked_label,
 )
 
 TIER_TAG_PREFIX = "palier-"
@@ -85,6 +91,7 @@ class _Current:
     open_rule: str = ""
     terminal: Verdict | None = None
     detail: str = ""
+    root: RootFailure | None = None  # set when a step was blocked by a lower tier's failed root
 
 
 @dataclass
@@ -95,6 +102,13 @@ class ScenarioSummary:
     verdict: Verdict
     detail: str
     tags: tuple[str, ...] = ()
+    blocked_by_tier: int | None = None  # BLOCKED: the tier of the root check ("bloqué par le palier N")
+
+    @property
+    def verdict_label(self) -> str:
+        if self.verdict is Verdict.BLOCKED:
+            return blocked_label(self.blocked_by_tier)
+        return self.verdict.label_fr
 
 
 class EnginePlugin:
@@ -120,7 +134,8 @@ class EnginePlugin:
         self._current: _Current | None = None
         self._names_by_id: dict[str, tuple[str, int]] = {}
         self._tags_by_id: dict[str, tuple[str, ...]] = {}
-        self._shared: dict[str, Any] = {"run_start": ctx.clock.now()}
+        self.ledger = Ledger()
+        self._shared: dict[str, Any] = {"run_start": ctx.clock.now(), "prerequisites": self.ledger}
 
     # ------------------------------------------------------------ set-up
     def pytest_configure(self, config: pytest.Config) -> None:
@@ -195,9 +210,27 @@ class EnginePlugin:
         tags = set(scenario.tags) | set(feature.tags) | (set(rule.tags) if rule is not None else set())
         self._begin(scenario_id_of(feature, scenario, request), Path(feature.filename).name, scenario.name,
                     tags, list(scenario.steps))
+        declaration = self.ctx.declaration
+        reason = not_declared(tags, declaration.declaration, self.ctx.link.name) if declaration else None
+        if reason is not None:
+            self._not_declared(reason)
+            pytest.skip(reason)
+
+    def _not_declared(self, reason: str) -> None:
+        """Close the scenario just begun as « non applicable » (each step says why), without running it."""
+        current = self._require_current()
+        for step in current.steps:
+            index = len(current.verdicts)
+            self.emit(StepStarted(self.ctx.run_id, scenario_id=current.scenario_id, index=index,
+                                  keyword=step.keyword.strip(), text=step.name))
+            current.open_step = index
+            self._finish_step(Verdict.NOT_APPLICABLE, reason)
+        current.terminal, current.detail = Verdict.NOT_APPLICABLE, reason
+        self._close_scenario(current, Verdict.NOT_APPLICABLE)
 
     def _begin(self, scenario_id: str, feature: str, name: str, tags: set[str], steps: list[Any]) -> None:
         tier = tier_of(tags) or 0
+        self.ledger.current_tier = tier
         self._names_by_id[scenario_id] = (name, tier)
         self._tags_by_id[scenario_id] = tuple(sorted(tags))
         self._current = _Current(scenario_id, time.monotonic(), steps)
@@ -238,15 +271,26 @@ class EnginePlugin:
             try:
                 self._engine.checker.conclude_step()
             except Exception as exc:
-                self._record_failure(failure_check(exc, self._require_current().open_rule))
-                self._finish_step(verdict_of(exc), describe(exc), terminal=True)
+                self._step_failed(exc)
                 raise
         self._finish_step(Verdict.PASSED, "")
 
     def pytest_bdd_step_error(
         self, request: Any, feature: Any, scenario: Any, step: Any, exception: Exception, **_: Any
     ) -> None:
-        self._record_failure(failure_check(exception, self._require_current().open_rule))
+        self._step_failed(exception)
+
+    def _step_failed(self, exception: BaseException) -> None:
+        """End the open step with the exception's verdict: BLOCKED when the exception names a prerequisite
+        whose root check failed in a lower tier (the check row then links to that root)."""
+        current = self._require_current()
+        root = None if getattr(exception, "recorded", False) else self.ledger.blocking(
+            getattr(exception, "prerequisite", None))
+        if root is not None and verdict_of(exception).counts_as_failure:
+            exception = blocked_from(exception, root, current.open_rule)
+        if isinstance(exception, Blocked):
+            current.root = current.root or exception.root
+        self._record_failure(failure_check(exception, current.open_rule))
         self._finish_step(verdict_of(exception), describe(exception), terminal=True)
 
     def pytest_bdd_step_func_lookup_error(
@@ -343,6 +387,8 @@ class EnginePlugin:
                 expected=failure.expected,
                 received=failure.received,
                 distribution_id=failure.distribution_id,
+                detail=failure.detail,
+                blocked_by=failure.blocked_by,
             )
         )
 
@@ -377,17 +423,22 @@ class EnginePlugin:
                                                   "palier sans objet sur cette liaison", tags))
 
     def _close_scenario(self, current: _Current, verdict: Verdict) -> None:
+        root = current.root if verdict is Verdict.BLOCKED else None
         self.emit(
             ScenarioFinished(
                 self.ctx.run_id,
                 scenario_id=current.scenario_id,
                 verdict=verdict,
                 duration_s=round(time.monotonic() - current.started, 3),
+                blocked_by=root.scenario_id if root else None,
+                blocked_by_tier=root.tier if root else None,
             )
         )
         name, tier = self._names_by_id.get(current.scenario_id, (current.scenario_id, 0))
         tags = self._tags_by_id.get(current.scenario_id, ())
-        self.summaries.append(ScenarioSummary(current.scenario_id, name, tier, verdict, current.detail, tags))
+        self.ledger.scenario_closed(current.scenario_id, name, tier, tags, verdict)
+        self.summaries.append(ScenarioSummary(current.scenario_id, name, tier, verdict, current.detail, tags,
+                                              root.tier if root else None))
         self._current = None
 
 

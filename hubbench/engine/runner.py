@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 import hubbench
+from hubbench.declaration import declared_vhost, effective_declaration
 from hubbench.engine.attestations import Attestor, load_answers
 from hubbench.engine.clock import Clock
 from hubbench.engine.context import RunContext, RunOptions
@@ -89,18 +90,24 @@ def resolve(options: RunOptions, clock: Clock) -> RunContext:
     partner_id = options.partner_id or default_partner_id(link, options.client_id)
     if partner_id == options.client_id:
         raise UsageError("--partner-id doit différer de --client-id")
+    vhost = options.vhost or declared_vhost(options.declaration, link.name) or link.default_vhost
+    declaration = effective_declaration(
+        options.declaration, link.name, vhost, roles=options.roles, formats=options.formats,
+        confirms=options.confirms, direct_cisu=options.direct_cisu,
+    )
     home = BenchHome.from_env(options.home).ensure()
     return RunContext(
         run_id=options.run_id or new_run_id(clock),
         vendor=options.vendor.strip(),
         client_id=options.client_id.strip(),
         link=link,
-        vhost=options.vhost or link.default_vhost,
+        vhost=vhost,
         tiers=tiers,
         partner_id=partner_id,
         timeouts=options.timeouts.with_operator(options.timeout),
         clock=clock,
         home=home,
+        declaration=declaration,
     )
 
 
@@ -160,6 +167,7 @@ def run(
             pack_tag=ctx.pack_tag,
             bench_version=hubbench.__version__,
             partner_ids=(ctx.partner_id,),
+            declaration=ctx.declaration.to_json() if ctx.declaration else None,
             pack=ctx.provenance.as_json() if ctx.provenance is not None else None,
         )
     )

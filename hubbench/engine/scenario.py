@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from hubbench.engine.attestations import Attestor
 from hubbench.engine.checker import Checker
 from hubbench.engine.context import RunContext
+from hubbench.engine.prerequisites import Ledger
 from hubbench.engine.prompts import OpenPrompt, Prompter
 from hubbench.events import Event, Verdict
 
@@ -71,12 +72,20 @@ class ScenarioEngine:
     shared: dict[str, Any] = field(default_factory=dict)  # run-wide (e.g. the vendor's empty message)
 
     def __post_init__(self) -> None:
-        self.checker = Checker(self.ctx.run_id, self.scenario_id, self.emit)
+        self.checker = Checker(self.ctx.run_id, self.scenario_id, self.emit, blocking=self.ledger.blocking)
 
     def start(self, scenario_id: str) -> None:
         self.scenario_id = scenario_id
-        self.checker = Checker(self.ctx.run_id, scenario_id, self.emit)
+        self.checker = Checker(self.ctx.run_id, scenario_id, self.emit, blocking=self.ledger.blocking)
         self.memo.clear()
+
+    @property
+    def ledger(self) -> Ledger:
+        """The run's failed prerequisite roots (shared by every scenario of the run)."""
+        ledger = self.shared.setdefault("prerequisites", Ledger())
+        if not isinstance(ledger, Ledger):
+            raise TypeError("shared['prerequisites'] n'est pas un Ledger")
+        return ledger
 
     @property
     def check(self) -> Checker:

@@ -6,7 +6,7 @@ import json
 import uuid
 from typing import Any
 
-from hubbench.engine import connection
+from hubbench.engine import connection, prerequisites
 from hubbench.engine.clock import poll_until
 from hubbench.engine.errors import CheckFailed, NotApplicable, TimedOut
 from hubbench.engine.observers import LIVE_POLL_S, STATS_POLL_S, counter
@@ -56,6 +56,7 @@ def check_acked(bench: ScenarioEngine, rule: str, suffix: str = "message") -> No
             f"{count} message(s) acquitté(s) (basic.ack), file vide",
             f"acquittés {counter(queue, 'ack') - base['ack']}, prêts {queue.get('messages_ready', 0)}, "
             f"non acquittés {queue.get('messages_unacknowledged', 0)} après {t:g} s",
+            prerequisite=prerequisites.AMQP_ACK,
         )
     bench.memo["queue"] = queue
     bench.check.that(True, rule, f"{count} message(s) acquitté(s)", "file vide, tout acquitté")
@@ -134,10 +135,17 @@ def check_drained(bench: ScenarioEngine, suffix: str, rule: str) -> None:
 
 
 def check_publisher_confirms(bench: ScenarioEngine, rule: str) -> None:
+    """Publisher confirms are optional: the scenario runs only when the vendor declared them (tag
+    `@option-confirmations`), and then a system without a confirm channel fails; without a declaration
+    (engine unit tests) a system without one is « non applicable »."""
     connection.connections(bench, rule)
     channels = bench.management.channels()
-    if any(ch.get("confirm") for ch in channels):
-        bench.check.that(True, rule, "canal de publication en mode confirm", "confirm activé")
+    confirmed = any(ch.get("confirm") for ch in channels)
+    run_declaration = bench.ctx.declaration
+    declared = run_declaration is not None and run_declaration.declaration.features.publisher_confirms
+    if confirmed or declared:
+        bench.check.that(confirmed, rule, "canal de publication en mode confirm (déclaré)",
+                         "confirm activé" if confirmed else f"{len(channels)} canal(aux) sans confirm")
         return
     from hubbench.events import Verdict
 

@@ -44,7 +44,8 @@ def load_context_extras(ctx: RunContext) -> None:
         raise UsageError(f"Vhost inconnu du hub : {ctx.vhost!r} (vhosts : {', '.join(settings.vhosts)})")
     ctx.settings = settings
     ctx.cisu_conversion = settings.cisu_conversion
-    ctx.direct_cisu = declared_direct_cisu(ctx.home, settings, ctx.client_id)
+    ctx.direct_cisu = declared_direct_cisu(ctx.home, settings, ctx.client_id, ctx.declaration,
+                                          ctx.link.name)
     ctx.pack = load_pack(vhost=ctx.vhost, home=ctx.home)
     ctx.provenance = run_provenance(ctx)
 

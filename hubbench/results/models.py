@@ -110,6 +110,7 @@ class Run(Base):
     pid: Mapped[int | None]
     pid_token: Mapped[str | None] = mapped_column(String(64))  # process start time, guards against pid reuse
     partner_ids: Mapped[list[Any] | None]  # from RunStarted; NULL for runs recorded before it was carried
+    declaration: Mapped[dict[str, Any] | None]  # vendor's declaration (RunStarted); NULL before it existed
     # The vhost's pack provenance {tag, source, checksum, provisional, reason, vhost, available}
     # (protocol.provenance); NULL for runs recorded before it was carried.
     pack: Mapped[dict[str, Any] | None]
@@ -141,6 +142,8 @@ class ScenarioResult(Base):
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
     duration_s: Mapped[float | None] = mapped_column(Float)
+    blocked_by: Mapped[str | None] = mapped_column(String(512))  # BLOCKED: the root scenario's id
+    blocked_by_tier: Mapped[int | None]  # BLOCKED: the root scenario's tier ("bloqué par le palier N")
 
 
 class StepResult(Base):
@@ -172,6 +175,7 @@ class CheckResult(Base):
     distribution_id: Mapped[str | None] = mapped_column(String(512), index=True)
     detail: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime]
+    blocked_by: Mapped[str | None] = mapped_column(String(512))  # BLOCKED: the root scenario's id
 
 
 class Prompt(Base):

@@ -66,6 +66,7 @@ def run_summary(run: Run) -> RunSummary:
         verdict=_verdict(run.verdict),
         engine_verdict=_verdict(run.engine_verdict),
         counts=dict(run.counts or {}),
+        declaration=run.declaration,
         pack=run.pack,
     )
 
@@ -168,6 +169,7 @@ def run_detail(session: Session, run_id: str) -> RunDetail | None:
                     distribution_id=c.distribution_id,
                     detail=c.detail,
                     at=c.at,
+                    blocked_by=c.blocked_by,
                 )
             )
         scenarios.append(
@@ -184,6 +186,8 @@ def run_detail(session: Session, run_id: str) -> RunDetail | None:
                 started_at=sc.started_at,
                 finished_at=sc.finished_at,
                 duration_s=sc.duration_s,
+                blocked_by=sc.blocked_by,
+                blocked_by_tier=sc.blocked_by_tier,
                 steps=[
                     StepView(
                         index=s.index,
@@ -265,15 +269,17 @@ def matrix(
                 seen.add((run.vendor, run.link))
                 runs.append(run)
     verdicts: dict[tuple[str, int], list[Verdict]] = defaultdict(list)
+    roots: dict[tuple[str, int], int] = {}
     if runs:
         rows = session.execute(
-            select(ScenarioResult.run_id, ScenarioResult.tier, ScenarioResult.verdict).where(
-                ScenarioResult.run_id.in_([r.id for r in runs])
-            )
+            select(ScenarioResult.run_id, ScenarioResult.tier, ScenarioResult.verdict,
+                   ScenarioResult.blocked_by_tier).where(ScenarioResult.run_id.in_([r.id for r in runs]))
         )
-        for rid, tier, verdict in rows:
+        for rid, tier, verdict, root_tier in rows:
             if verdict is not None:
                 verdicts[(rid, tier)].append(Verdict(verdict))
+                if verdict == Verdict.BLOCKED.value and root_tier is not None:
+                    roots[(rid, tier)] = min(root_tier, roots.get((rid, tier), root_tier))
     return [
         MatrixRow(
             vendor=r.vendor,
@@ -282,6 +288,8 @@ def matrix(
             started_at=r.started_at,
             status=r.status,
             cells={t: aggregate(verdicts.get((r.id, t), [])) for t in MATRIX_TIERS},
+            blocked_by={t: root for (rid, t), root in roots.items() if rid == r.id},
+            declaration=r.declaration,
             provisional=bool((r.pack or {}).get("provisional")),
         )
         for r in runs

@@ -104,6 +104,7 @@ class ResultsStore:
                 pack_tag=e.pack_tag,
                 bench_version=e.bench_version,
                 partner_ids=list(e.partner_ids),
+                declaration=dict(e.declaration) if e.declaration else None,
                 pack=e.pack,
                 started_at=e.at,
                 status="running",
@@ -182,6 +183,7 @@ class ResultsStore:
                 distribution_id=e.distribution_id,
                 detail=e.detail,
                 at=e.at,
+                blocked_by=e.blocked_by,
             )
         )
 
@@ -251,6 +253,7 @@ class ResultsStore:
     def _scenario_finished(self, session: Session, e: ev.ScenarioFinished) -> None:
         row = session.get_one(ScenarioResult, self._scenario_pk(session, e.run_id, e.scenario_id))
         row.engine_verdict, row.finished_at, row.duration_s = Verdict(e.verdict).value, e.at, e.duration_s
+        row.blocked_by, row.blocked_by_tier = e.blocked_by, e.blocked_by_tier
         _refresh_scenario(session, row)
 
     def _run_finished(self, session: Session, e: ev.RunFinished) -> None:

@@ -45,6 +45,7 @@ class RunSummary:
     verdict: Verdict | None
     engine_verdict: Verdict | None
     counts: dict[str, int]
+    declaration: dict[str, Any] | None = None  # `RunDeclaration.to_json()`; None before declarations
     pack: dict[str, Any] | None = None  # pack provenance (protocol.provenance); None for older runs
 
     @property
@@ -63,6 +64,7 @@ class CheckView:
     distribution_id: str | None
     detail: str
     at: datetime
+    blocked_by: str | None = None  # BLOCKED: the root scenario's id
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,8 @@ class ScenarioView:
     started_at: datetime
     finished_at: datetime | None
     duration_s: float | None
+    blocked_by: str | None = None  # BLOCKED: the root scenario (a lower tier's) whose rule failed first
+    blocked_by_tier: int | None = None
     steps: list[StepView] = field(default_factory=list)
     prompts: list[PromptView] = field(default_factory=list)
     messages: list[MessageView] = field(default_factory=list)
@@ -166,6 +170,8 @@ class MatrixRow:
     started_at: datetime
     status: str
     cells: dict[int, Verdict]  # tier 1..7 → verdict (NOT_RUN where the run has nothing)
+    blocked_by: dict[int, int] = field(default_factory=dict)  # BLOCKED cell's tier → its root's tier
+    declaration: dict[str, Any] | None = None
     provisional: bool = False  # the run's evidence is provisional: every cell reads « … (provisoire) »
 
 

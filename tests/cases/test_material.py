@@ -4,13 +4,12 @@ import json
 from pathlib import Path
 
 import pytest
+from support.official import official
 
 from hubbench.cases.material import EXAMPLES_PATH, TEST_CASES_PATH, material_for
 from hubbench.errors import SetupError
 from hubbench.home import BenchHome
 from hubbench.protocol.packs import MANIFEST, SchemaPack
-
-from .conftest import SHARED, shared_or_skip
 
 ROOT = "https://example.invalid/ansforge/SAMU-Hub-Modeles/3.4.1/"
 
@@ -31,12 +30,12 @@ def test_local_copy_layout(pack: SchemaPack) -> None:
 
 
 def test_remote_material_is_fetched_once_then_read_from_the_cache(tmp_path: Path) -> None:
-    official = shared_or_skip(SHARED / "official")
+    line3 = official("official")
     served = {
-        ROOT + EXAMPLES_PATH + "messagesList.json": official / "examples" / "messagesList.json",
+        ROOT + EXAMPLES_PATH + "messagesList.json": line3 / "examples" / "messagesList.json",
         ROOT + EXAMPLES_PATH + "RS-EDA/RS-EDA_partageDossier_DidierMorel.01a.json":
-            official / "examples" / "RS-EDA" / "RS-EDA_partageDossier_DidierMorel.01a.json",
-        ROOT + TEST_CASES_PATH: official / "test-cases" / "test_cases.json",
+            line3 / "examples" / "RS-EDA" / "RS-EDA_partageDossier_DidierMorel.01a.json",
+        ROOT + TEST_CASES_PATH: line3 / "test-cases" / "test_cases.json",
     }
     fetched: list[str] = []
 

@@ -5,24 +5,22 @@ every pack that publishes them (1.3.0, 2.4.0, 3.x)."""
 from __future__ import annotations
 
 import pytest
+from support.official import official_pack
 
 from hubbench.cases import jsonpath
 from hubbench.cases import test_cases as tc
 from hubbench.cases.material import PackMaterial, material_for
 from hubbench.protocol.envelope import build_message
-from hubbench.protocol.packs import load_pack
 from hubbench.protocol.validator import validator_for
-
-from .conftest import SHARED, shared_or_skip
 
 VENDOR, PARTNER = "fr.health.samu780", "fr.health.samu950"
 CASE_ID, LOCAL_ID = f"{PARTNER}.DRMFR156902515414073", "DRMFR156902515414073"
-FOLDERS = ("official-1.3.0", "official-2.4.0", "official")
+LINES = ("1.3.0", "2.4.0", "3")  # the packs that publish cases
 
 
-@pytest.fixture(scope="module", params=FOLDERS)
+@pytest.fixture(scope="module", params=LINES)
 def material(request: pytest.FixtureRequest) -> PackMaterial:
-    return material_for(load_pack(directory=shared_or_skip(SHARED / request.param)))
+    return material_for(official_pack(request.param))
 
 
 def _steps(material: PackMaterial) -> list[tc.CaseStep]:
@@ -79,8 +77,7 @@ def test_receive_steps_carry_the_exchange_case_id_on_every_kind(material: PackMa
     RS-BPV (their caseId is ignored by the comparison, and the example's caseId names a case the vendor
     does not know); RS-RPIS of 2.x/3.x has no caseId (context.orgId and senderCaseId, both ignored):
     nothing is added there, a field the schema forbids would make the hub refuse the message."""
-    validator = validator_for(load_pack(directory=SHARED / {"1": "official-1.3.0", "2": "official-2.4.0"}
-                                        .get(_line(material), "official")))
+    validator = validator_for(official_pack({"1": "1.3.0", "2": "2.4.0"}.get(_line(material), "3")))
     for step in _steps(material):
         if step.type != "receive" or step.model not in ("RS-ER", "RS-URL", "RS-BPV", "RS-RPIS"):
             continue

@@ -5,38 +5,30 @@ changed) / 2 (clear French error, never a traceback)."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
+from support.official import MODELS, official
+from support.pack_server import PackServer, serve_packs
 
 from hubbench.cli import main
 from hubbench.home import BenchHome
 from hubbench.hub.settings import HubSettings
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "hubsante-models"
-FOLDERS = {"1.0": "official-1.0", "2.2": "official-2.2", "3.4.1": "official", "1.3.0": "official-1.3.0",
-           "2.4.0": "official-2.4.0"}
 FILES = {"1.0": 19, "2.2": 24, "3.4.1": 25, "1.3.0": 19, "2.4.0": 24}  # schema closure of each pack
 UNREACHABLE = "http://127.0.0.1:9/{tag}/"
-SAMPLE = SHARED / "official" / "samples" / "valid" / "RC-EDA" / "RC-EDA.json"
+SAMPLE = MODELS / "official" / "samples" / "valid" / "RC-EDA" / "RC-EDA.json"
 
 
 @pytest.fixture(autouse=True)
 def _shared() -> None:
-    if not SHARED.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"données officielles absentes en CI : {SHARED}")
-        pytest.skip(f"données officielles absentes : {SHARED}")
+    official()
 
 
 @dataclass(frozen=True)
@@ -76,38 +68,23 @@ def subprocess_hubbench(home: Path, source: str, *args: str) -> subprocess.Compl
                           capture_output=True, text=True, env=env, timeout=180, check=False)
 
 
-class _CountingHandler(http.server.SimpleHTTPRequestHandler):
-    served: ClassVar[list[str]] = []
-
-    def log_message(self, *args: object) -> None:
-        type(self).served.append(self.path)
+@pytest.fixture()
+def server(tmp_path: Path) -> Iterator[PackServer]:
+    """The three official packs at http://127.0.0.1:PORT/<tag>/ (a URL template with {tag})."""
+    with serve_packs(tmp_path / "www") as running:
+        yield running
 
 
 @pytest.fixture()
-def served(tmp_path: Path) -> Iterator[str]:
-    """The three official packs at http://127.0.0.1:PORT/<tag>/ (a URL template with {tag})."""
-    www = tmp_path / "www"
-    www.mkdir()
-    for tag, folder in FOLDERS.items():
-        (www / tag).symlink_to((SHARED / folder / "json-schema").resolve())
-    _CountingHandler.served = []
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_CountingHandler, directory=str(www))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/{{tag}}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+def served(server: PackServer) -> str:
+    return server.url
 
 
 def test_list_with_the_shared_directory_as_source(hubbench: Hubbench, tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
     (home / "config.toml").write_text('[vhosts]\n"15-essai_v9" = "2.2"\n', encoding="utf-8")
-    proc = hubbench(home, SHARED, "packs", "list", "--json")
+    proc = hubbench(home, MODELS, "packs", "list", "--json")
     assert proc.returncode == 0, proc.stderr
     listing = json.loads(proc.stdout)
     assert listing["source"]["kind"] == "directory" and listing["source"]["origin"] == "HUBBENCH_PACK_SOURCE"
@@ -123,7 +100,7 @@ def test_list_with_the_shared_directory_as_source(hubbench: Hubbench, tmp_path: 
         assert (row["where"], row["ready_offline"], row["provisional_if_offline"]) == ("dossier", True, False)
         assert row["files"] == FILES[row["tag"]] and row["source"].endswith("json-schema")
     assert "acceptée comme 3.4.1" in rows["15-15_v2.1"]["detail"]  # the local HEAD copy is said so
-    text = hubbench(home, SHARED, "packs", "list")
+    text = hubbench(home, MODELS, "packs", "list")
     assert text.returncode == 0 and "15-essai_v9" in text.stdout and "lu sur place" in text.stdout
     assert "Pourquoi ce pack :" in text.stdout  # one line per reason, naming its vhosts
     why = text.stdout.split("Pourquoi ce pack :")[1].split("Packs :")[0]
@@ -141,7 +118,7 @@ def test_list_with_the_default_source_says_provisional_offline(hubbench: Hubbenc
 
 
 def test_fetch_all_over_http_then_the_cache_serves_offline(
-    hubbench: Hubbench, tmp_path: Path, served: str
+    hubbench: Hubbench, tmp_path: Path, server: PackServer, served: str
 ) -> None:
     home = tmp_path / "home"
     proc = hubbench(home, served, "packs", "fetch", "--all")
@@ -152,11 +129,11 @@ def test_fetch_all_over_http_then_the_cache_serves_offline(
     for tag, count in mapped.items():
         manifest = json.loads((home / "packs" / tag / "manifest.json").read_text(encoding="utf-8"))
         assert len(manifest["files"]) == count and manifest["source"] == served.format(tag=tag)
-    downloads = len(_CountingHandler.served)
+    downloads = len(server.requests)
     assert downloads == sum(mapped.values())
     again = hubbench(home, served, "packs", "fetch", "--vhost", "15-smur_v1.7")
     assert again.returncode == 0 and "déjà en cache" in again.stdout
-    assert len(_CountingHandler.served) == downloads  # nothing downloaded again
+    assert len(server.requests) == downloads  # nothing downloaded again
     listing = json.loads(hubbench(home, UNREACHABLE, "packs", "list", "--json").stdout)
     states = {(r["where"], r["checksum"], r["ready_offline"]) for r in listing["vhosts"]}
     assert states == {("cache", "intact", True)}
@@ -223,7 +200,7 @@ def test_fetch_all_reports_each_failure_in_the_summary(
 def test_errors_are_clear_french_and_exit_2(
     hubbench: Hubbench, tmp_path: Path, served: str, source: str, args: list[str], message: str
 ) -> None:
-    chosen = {"shared": str(SHARED), "served": served, "empty-dir": str(tmp_path)}.get(source, source)
+    chosen = {"shared": str(MODELS), "served": served, "empty-dir": str(tmp_path)}.get(source, source)
     proc = hubbench(tmp_path / "home", chosen, *args)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr and proc.stderr.splitlines()[-1].startswith(("Erreur", "  →"))
@@ -234,9 +211,9 @@ def test_a_bad_tag_in_config_vhosts_is_named(hubbench: Hubbench, tmp_path: Path)
     home = tmp_path / "home"
     home.mkdir()
     (home / "config.toml").write_text('[vhosts]\n"15-faux_v1" = "9.9"\n', encoding="utf-8")
-    listing = hubbench(home, SHARED, "packs", "list")
+    listing = hubbench(home, MODELS, "packs", "list")
     assert listing.returncode == 0 and "15-faux_v1" in listing.stdout and "ERREUR" in listing.stdout
-    proc = hubbench(home, SHARED, "packs", "fetch", "--all")
+    proc = hubbench(home, MODELS, "packs", "fetch", "--all")
     assert proc.returncode == 2 and "Vhost 15-faux_v1 → pack '9.9'" in proc.stderr, proc.stderr
 
 
@@ -259,16 +236,16 @@ def test_the_assumed_3x_vhost_names_are_one_setting_shown_as_assumed(hubbench: H
     home = tmp_path / "home"
     home.mkdir()
     (home / "config.toml").write_text('[assumed_vhosts]\n"15-15" = "15-15_v3.0"\n', encoding="utf-8")
-    listing = json.loads(hubbench(home, SHARED, "packs", "list", "--json").stdout)
+    listing = json.loads(hubbench(home, MODELS, "packs", "list", "--json").stdout)
     rows = {row["vhost"]: row for row in listing["vhosts"]}
     assert "15-15_v2.1" not in rows and rows["15-15_v3.0"]["tag"] == "3.4.1" and rows["15-15_v3.0"]["assumed"]
     assert rows["15-smur_v1.7"]["assumed"] and not rows["15-smur_v1.4"]["assumed"]
     assert rows["15-15_v3.0"]["reason"] == rows["15-smur_v1.7"]["reason"]  # renamed, same line's reason
     vhosts = HubSettings.load(BenchHome(home)).vhosts
     assert "15-15_v3.0" in vhosts and "15-15_v2.1" not in vhosts and "15-smur_v1.7" in vhosts
-    text = hubbench(home, SHARED, "packs", "list").stdout
+    text = hubbench(home, MODELS, "packs", "list").stdout
     assert any(line.startswith("15-15_v3.0") and " supposé " in line for line in text.splitlines())
     assert "[assumed_vhosts]" in text
     (home / "config.toml").write_text('[assumed_vhosts]\n"15-XYZ" = "x"\n', encoding="utf-8")
-    bad = hubbench(home, SHARED, "packs", "list")
+    bad = hubbench(home, MODELS, "packs", "list")
     assert bad.returncode == 2 and "[assumed_vhosts]" in bad.stderr and "15-XYZ" in bad.stderr

@@ -15,8 +15,10 @@ if str(REPO) not in sys.path:  # bench_app is not an installed package
     sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from postgres_support import pg_schema_url  # noqa: E402
 from runs_fixture import Filled, populate  # noqa: E402
+from support.browser import need_browser, serving_console  # noqa: E402
+from support.hub import pick_free_ports  # noqa: E402
+from support.postgres import pg_schema_url  # noqa: E402
 
 APP = REPO / "bench_app" / "app.py"
 _CELL = re.compile(
@@ -41,6 +43,16 @@ def filled(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Filled:
 def filled_pg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Filled]:
     with pg_schema_url("hb_console") as url:
         yield _use_db(monkeypatch, tmp_path, url)
+
+
+@pytest.fixture
+def console_url(filled: Filled, tmp_path: Path) -> Iterator[str]:
+    """`hubbench console` on a free port of 127.0.0.1 over `filled` (Chromium required)."""
+    need_browser()
+    (port,) = pick_free_ports(1)  # outside the ephemeral range: no outgoing connection takes it meanwhile
+    args = ["--port", str(port), "--db", filled.url, "--home", str(tmp_path / "home")]
+    with serving_console(args, f"http://127.0.0.1:{port}", tmp_path / "console.log") as url:
+        yield url
 
 
 def page(name: str, **query: str) -> AppTest:

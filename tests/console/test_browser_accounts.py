@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hub_support import pick_free_ports
 from runs_fixture import CONFORME, ENVELOPPE, NO_ACK_RULE, SANS_ACK, populate
 from sqlalchemy import select
-from test_browser import CHROMIUM, FLAGS, need_browser, serving_console
+from support.browser import CHROMIUM, FLAGS, need_browser, serving_console
+from support.hub import pick_free_ports
 
 from hubbench.hub.pki import Pki
 from hubbench.results.accounts import AccountStore, Role

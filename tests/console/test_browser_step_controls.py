@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from prompt_api_support import FakeRun
-from test_browser import CHROMIUM, FLAGS, console_url  # noqa: F401  (`console_url`: a fixture)
+from support.browser import CHROMIUM, FLAGS
+from support.prompt_api import FakeRun
 from test_step_controls_page import live  # noqa: F401  (`live`: a fixture)
 
 from hubbench.engine.attestations import StepControl

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hub_support import poll
+from support.hub import poll
 
 from hubbench.hub import procs
 

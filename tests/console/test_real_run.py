@@ -10,14 +10,12 @@ from typing import Any
 
 import pytest
 from conftest import matrix_cells, page
+from support.hub import HubFixture
+from support.runs import start_vendor
 
 from bench_app.data import ConsoleData
 from bench_app.launcher import LaunchedRun, RunRequest, log_tail, start_run
-from hubbench.campaigns.demo import pack_source_env
-from hubbench.home import DB_URL_ENV, HOME_ENV, PACK_SOURCE_ENV
-from hubbench.hub.supervision import dispatcher_health, start_dispatcher, stop_dispatcher
-from hubbench.sim.launch import VendorThread, build_vendor
-from hubbench.sim.profiles import PROFILES
+from hubbench.home import DB_URL_ENV
 
 pytestmark = pytest.mark.broker
 LINK, VHOST, RUN_LIMIT_S = "15-15", "15-15_v1.5", 300
@@ -36,28 +34,13 @@ def _wait(launched: LaunchedRun) -> int:
 
 
 @pytest.fixture(scope="module")
-def real_runs(hub_node: Any) -> Iterator[dict[str, Any]]:
-    home, settings = hub_node.home, hub_node.settings
-    env = pack_source_env()
+def real_runs(live_hub: HubFixture) -> Iterator[dict[str, Any]]:
+    home = live_hub.home
+    ids = {profile: f"fr.health.samuc{uuid.uuid4().hex[:4]}" for profile in VENDORS}  # DST 1.2 §3.4.2
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv(DB_URL_ENV, raising=False)  # runs, vendors and dispatcher share the home's database
-        patch.setenv(HOME_ENV, str(home.root))
-        if env.get(PACK_SOURCE_ENV):
-            patch.setenv(PACK_SOURCE_ENV, env[PACK_SOURCE_ENV])
-        already_running = dispatcher_health(home).get("running", False)
-        start_dispatcher(home, settings)
-        ids = {
-            profile: f"fr.health.samuc{uuid.uuid4().hex[:4]}" for profile in VENDORS
-        }  # samuXXX, DST 1.2 §3.4.2
-        sims = []
+        sims = [start_vendor(live_hub, client_id, profile, VHOST) for profile, client_id in ids.items()]
         try:
-            for profile, client_id in ids.items():
-                hub_node.registry.add(client_id, vhosts=[VHOST], editor="hubbench-console-tests")
-                sims.append(
-                    VendorThread(
-                        build_vendor(home, client_id, PROFILES[profile], vhost=VHOST, settings=settings)
-                    ).start()
-                )
             launched = {
                 profile: start_run(
                     RunRequest(VENDORS[profile], ids[profile], LINK, tiers="1-3", fast=True, timeout_s=90),
@@ -72,8 +55,6 @@ def real_runs(hub_node: Any) -> Iterator[dict[str, Any]]:
         finally:
             for sim in sims:
                 sim.stop()
-            if not already_running:
-                stop_dispatcher(home)
 
 
 def test_runs_started_from_the_console_finish(real_runs: dict[str, Any]) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from conftest import page
-from prompt_api_support import FakeRun
 from runs_fixture import Filled
 from streamlit.testing.v1 import AppTest
+from support.prompt_api import FakeRun
 
 from hubbench import events as ev
 from hubbench.engine.attestations import StepControl

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from hubbench.cases.material import PackMaterial
@@ -13,7 +12,6 @@ from hubbench.conversion import ConversionSettings, ConverterLine
 from hubbench.protocol import build_message
 from hubbench.protocol.validator import PackValidator
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "hubsante-models"
 SAMU = "fr.health.samuA"
 SDIS = "fr.fire.sdisZ"
 FROZEN_NOW = datetime(2024, 2, 10, 12, 34, 56)  # the converter's own snapshot tests freeze this instant

@@ -8,12 +8,9 @@ restart_client) seen through a listener of the run.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,15 +18,12 @@ import pytest
 from hubbench.engine.context import RunOptions, Timeouts
 from hubbench.engine.runner import run
 from hubbench.events import Event, PromptShown, Verdict
-from hubbench.home import PACK_SOURCE_ENV
 from hubbench.hub.clients import registered_client
-from hubbench.hub.dispatcher import supervisor
 from hubbench.protocol import EnvelopeView, build_ack, build_message, custom_content_use_case, decode, encode
 from hubbench.protocol.packs import load_pack
 from hubbench.transport.client import AckMode, Delivery, HubClient, Inbox, TransportError
 
 pytestmark = pytest.mark.broker
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "hubsante-models"
 VHOST = "15-15_v1.5"
 
 
@@ -113,26 +107,8 @@ class WellBehavedVendor:
         self.publisher.close()
 
 
-@pytest.fixture(scope="module")
-def hub_with_dispatcher(hub_node: Any) -> Iterator[Any]:
-    if not SHARED.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"official models missing in CI: {SHARED}")
-        pytest.skip(f"official models absent: {SHARED}")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(PACK_SOURCE_ENV, str(SHARED.resolve()))
-        patch.setenv("HUBBENCH_HOME", str(hub_node.home.root))
-        started = supervisor.health(hub_node.home).get("running")
-        supervisor.start(hub_node.home, hub_node.settings)
-        try:
-            yield hub_node
-        finally:
-            if not started:
-                supervisor.stop(hub_node.home)
-
-
-def test_tiers_1_to_3_well_behaved_vendor(hub_with_dispatcher: Any) -> None:
-    hub = hub_with_dispatcher
+def test_tiers_1_to_3_well_behaved_vendor(live_hub: Any) -> None:
+    hub = live_hub
     client_id = f"fr.health.samu{uuid.uuid4().hex[:5]}"
     hub.registry.add(client_id, vhosts=[VHOST])
     client = registered_client(hub.home, hub.settings, client_id, VHOST, f"{client_id}-vendor")

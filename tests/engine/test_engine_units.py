@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_clock import FakeClock
+from support.clock import FakeClock
 
 from hubbench.engine.attestations import Attestor, StepControl, load_answers
 from hubbench.engine.clock import Deadline

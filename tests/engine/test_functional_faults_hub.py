@@ -3,18 +3,16 @@ and no other (real hub, one process per run, all runs at once)."""
 
 from __future__ import annotations
 
-import concurrent.futures
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from test_functional_hub import hub, run_in_process, table  # noqa: F401  (module fixture)
+from support.dispatcher import process_env
+from support.runs import collect, start_run, start_vendor, table, with_vendor_log
 
 from hubbench.engine.links import LINKS
 from hubbench.events import Verdict
-from hubbench.sim.launch import VendorThread, build_vendor
-from hubbench.sim.profiles import PROFILES
 
 pytestmark = pytest.mark.broker
 
@@ -32,21 +30,17 @@ EXPECTED: dict[str, tuple[str, str, set[str]]] = {
 
 
 @pytest.fixture(scope="module")
-def fault_runs(hub: Any) -> Iterator[dict[str, dict[str, Any]]]:  # noqa: F811
-    sims, jobs = [], {}
+def fault_runs(live_hub: Any) -> Iterator[dict[str, dict[str, Any]]]:
+    sims, processes, env = {}, {}, process_env(live_hub)
     try:
         for profile, (link, tiers, _) in EXPECTED.items():
             vhost = LINKS[link].default_vhost
             client_id = f"fr.health.samu{uuid.uuid4().hex[:5]}"
-            hub.registry.add(client_id, vhosts=[vhost], editor="hubbench-tests")
-            sims.append(VendorThread(build_vendor(hub.home, client_id, PROFILES[profile], vhost=vhost,
-                                                  settings=hub.settings)).start())
-            jobs[profile] = (profile, client_id, link, vhost, tiers)
-        with concurrent.futures.ThreadPoolExecutor(len(jobs)) as pool:
-            futures = {name: pool.submit(run_in_process, hub.home.root, *args) for name, args in jobs.items()}
-            yield {name: future.result() for name, future in futures.items()}
+            sims[profile] = start_vendor(live_hub, client_id, profile, vhost)
+            processes[profile] = start_run(env, profile, client_id, link, tiers, vhost=vhost)
+        yield {name: with_vendor_log(collect(process), sims[name]) for name, process in processes.items()}
     finally:
-        for sim in sims:
+        for sim in sims.values():
             sim.stop()
 
 

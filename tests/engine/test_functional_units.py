@@ -3,13 +3,13 @@ fake-trace runs of the tier 5 and tier 7 judgements."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support.official import official_pack
 
 from hubbench.cases import rules
 from hubbench.cases.rules import Finding
@@ -30,19 +30,9 @@ from hubbench.engine.scenario import ScenarioEngine, Services
 from hubbench.events import CheckRecorded, Event, Verdict
 from hubbench.home import BenchHome
 from hubbench.protocol import build_message, encode
-from hubbench.protocol.packs import load_pack
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO / ".." / "shared" / "hubsante-models"
 VENDOR, PARTNER = "fr.health.samu440", "fr.fire.nexsis.sdis44"
-
-
-def _shared(path: Path) -> Path:
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"données officielles absentes en CI : {path}")
-        pytest.skip(f"données officielles absentes : {path}")
-    return path
 
 
 @dataclass
@@ -133,13 +123,13 @@ def test_slug_is_ascii_and_stable() -> None:
 
 
 def test_official_cases_not_applicable_without_test_cases(tmp_path: Path) -> None:
-    bench, _ = make_bench(tmp_path, link="15-15", pack=load_pack(directory=_shared(SHARED / "official-1.0")))
+    bench, _ = make_bench(tmp_path, link="15-15", pack=official_pack("1"))
     with pytest.raises(NotApplicable, match="ne fournit pas de cas de test officiels"):
         official_cases.find_case(bench, "Didier Morel")
 
 
 def test_tier5_case_id_rule_on_a_prompted_message(tmp_path: Path) -> None:
-    pack = load_pack(directory=_shared(SHARED / "official"))
+    pack = official_pack("3")
     bench, events = make_bench(tmp_path, pack=pack)
     bad = fn.factory(bench).create_case(fn.new_case(bench), link="15-NexSIS")  # the partner's caseId
     bench.trace.add(build_message(VENDOR, PARTNER, bad))
@@ -150,7 +140,7 @@ def test_tier5_case_id_rule_on_a_prompted_message(tmp_path: Path) -> None:
 
 
 def test_tier7_answer_without_mission_id_fails_its_rule(tmp_path: Path) -> None:
-    pack = load_pack(directory=_shared(SHARED / "official"))
+    pack = official_pack("3")
     bench, events = make_bench(tmp_path, pack=pack)
     factory = fn.factory(bench)
     ctx = fn.new_case(bench)
@@ -179,7 +169,7 @@ def test_cli_lists_official_cases_one_row_each() -> None:
 def test_a_send_step_takes_the_vendors_message_of_its_own_kind(tmp_path: Path) -> None:
     """The runner judges the next message it receives; the bench takes the vendor's next message of the
     step's kind (an RS-RI or an RC-REF the vendor sends meanwhile is not compared with an RS-EDA-MAJ)."""
-    pack = load_pack(directory=_shared(SHARED / "official-2.4.0"))
+    pack = official_pack("2.4.0")
     bench, _ = make_bench(tmp_path, link="15-15", pack=pack)
     other = {"resourcesInfo": {"caseId": f"{VENDOR}.1", "resource": []}}
     update = {"createCaseHealthUpdate": {"caseId": f"{VENDOR}.1"}}

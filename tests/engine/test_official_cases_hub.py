@@ -15,20 +15,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hub_support import HubFixture, require_broker, start_node
-from test_functional_hub import run_against_conforme, shared_or_skip, table
+from support.dispatcher import dispatcher_for, run_environment
+from support.hub import HubFixture, open_hub
+from support.official import VERSION_LINES, official_pack
+from support.runs import run_against, table
 
-from hubbench.campaigns.demo import SHARED_PACKS
 from hubbench.cases.material import material_for
 from hubbench.cases.test_cases import OfficialCase
 from hubbench.engine.official_cases import step_key
 from hubbench.events import Verdict
-from hubbench.home import HOME_ENV, BenchHome
-from hubbench.hub.clients import ClientRegistry
-from hubbench.hub.management import ManagementClient
-from hubbench.hub.pki import Pki
-from hubbench.hub.supervision import start_dispatcher, stop_dispatcher
-from hubbench.protocol.packs import VHOST_PACKS, load_pack
+from hubbench.protocol.packs import VHOST_PACKS
 from hubbench.sim.profiles import PROFILES
 
 pytestmark = pytest.mark.broker
@@ -36,34 +32,18 @@ pytestmark = pytest.mark.broker
 # 15-SMUR) and the 15-NexSIS vhosts say so once (tests/engine/test_official_collection.py).
 RUNS = (("15-15", "15-15_v1.5"), ("15-15", "15-15_v2.0"), ("15-SMUR", "15-smur_v1.6"),
         ("15-15", "15-15_v2.1"), ("15-SMUR", "15-smur_v1.7"))
-FOLDERS = {"1.3.0": "official-1.3.0", "2.4.0": "official-2.4.0", "3.4.1": "official"}
 
 
 @pytest.fixture(scope="module")
 def hub_lines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubFixture]:
-    require_broker()
-    shared_or_skip()
-    root: Path = tmp_path_factory.mktemp("hublines")
-    home = BenchHome(root).ensure()
-    settings, node = start_node(home, vhosts=tuple(sorted({vhost for _, vhost in RUNS})))
-    fixture = HubFixture(home=home, settings=settings, node=node, registry=ClientRegistry(home, settings),
-                         pki=Pki(home.pki_dir), api=ManagementClient.for_home(home, settings))
-    try:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setenv("HUBBENCH_PACK_SOURCE", str(SHARED_PACKS.resolve()))
-            patch.setenv(HOME_ENV, str(root))
-            start_dispatcher(home, settings)
-            try:
-                yield fixture
-            finally:
-                stop_dispatcher(home)
-    finally:
-        fixture.close_clients()
-        node.stop()
+    vhosts = tuple(sorted({vhost for _, vhost in RUNS}))
+    with (open_hub(tmp_path_factory.mktemp("hublines"), vhosts=vhosts) as hub, dispatcher_for(hub),
+          run_environment(hub)):
+        yield hub
 
 
 def pack_cases(vhost: str, link: str) -> list[OfficialCase]:
-    pack = load_pack(directory=SHARED_PACKS / FOLDERS[VHOST_PACKS[vhost]])
+    pack = official_pack(VERSION_LINES[VHOST_PACKS[vhost]])
     return [c for cat in material_for(pack).test_cases() if cat.label == link for c in cat.cases]
 
 
@@ -75,8 +55,8 @@ def played(result: dict[str, Any]) -> dict[str, Verdict]:
 @pytest.mark.slow
 @pytest.mark.parametrize(("link", "vhost"), RUNS, ids=[vhost for _, vhost in RUNS])
 def test_official_cases_case_by_case(hub_lines: HubFixture, link: str, vhost: str) -> None:
-    result = run_against_conforme(hub_lines, link, vhost, "6", "cas officiel")
-    report = table(result) + "\n  journal du vendeur :\n" + "\n".join(result["sim_log"])
+    result = run_against(hub_lines, "conforme", link, vhost, "6", "cas officiel")
+    report = table(result)
     cases = pack_cases(vhost, link)
     assert len(cases) == (10 if link == "15-15" else 4), report
     verdicts = played(result)
@@ -111,8 +91,8 @@ def test_a_vendor_fault_fails_exactly_its_case_and_operator_choices_apply(hub_li
     answers.write_text(f"by: Testeuse\nsteps:\n  {step_key(fault, fault_step)}: renvoyer\n"
                        f"  {step_key(skip, skip.steps[1])}: passer\n"
                        f"  {step_key(resend, resend.steps[0])}: renvoyer\n", encoding="utf-8")
-    result = run_against_conforme(hub_lines, link, vhost, "6", "cas officiel", profile, answers)
-    report = table(result) + "\n  journal du vendeur :\n" + "\n".join(result["sim_log"])
+    result = run_against(hub_lines, profile, link, vhost, "6", "cas officiel", answers=answers)
+    report = table(result)
     verdicts = played(result)
     assert [label for label, v in verdicts.items() if v is Verdict.FAILED] == [fault.label], report
     detail = next(s["detail"] for s in result["scenarios"] if s["name"].endswith(fault.label))

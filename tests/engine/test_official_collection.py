@@ -4,21 +4,20 @@ gives one "non applicable" scenario saying why. No broker: the case steps are st
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
+from support.official import official_pack
 
 from hubbench.cases.material import material_for
 from hubbench.engine.context import RunContext, RunOptions
 from hubbench.engine.runner import run
 from hubbench.engine.scenario import Services
 from hubbench.events import Event, ScenarioFinished, ScenarioStarted, Verdict
-from hubbench.protocol.packs import SchemaPack, load_pack
+from hubbench.protocol.packs import SchemaPack
 from hubbench.resources import FEATURES_DIR
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "hubsante-models"
 STUB_STEPS = '''
 from pytest_bdd import given, parsers, then, when
 
@@ -47,15 +46,6 @@ scenarios(str(Path(__file__).parent / "cas-officiels.feature"))
 '''
 
 
-def _pack(folder: str) -> SchemaPack:
-    path = SHARED / folder
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"données officielles absentes en CI : {path}")
-        pytest.skip(f"données officielles absentes : {path}")
-    return load_pack(directory=path)
-
-
 @pytest.fixture
 def steps_dir(tmp_path: Path) -> Path:
     d = tmp_path / "steps"
@@ -81,10 +71,10 @@ def _play(steps_dir: Path, tmp_path: Path, link: str, pack: SchemaPack,
     return events
 
 
-@pytest.mark.parametrize(("folder", "link"), [("official-1.3.0", "15-15"), ("official-2.4.0", "15-15"),
-                                              ("official-2.4.0", "15-SMUR"), ("official", "15-SMUR")])
-def test_one_scenario_per_case_of_the_pack(steps_dir: Path, tmp_path: Path, folder: str, link: str) -> None:
-    pack = _pack(folder)
+@pytest.mark.parametrize(("line", "link"), [("1.3.0", "15-15"), ("2.4.0", "15-15"), ("2.4.0", "15-SMUR"),
+                                            ("3", "15-SMUR")])
+def test_one_scenario_per_case_of_the_pack(steps_dir: Path, tmp_path: Path, line: str, link: str) -> None:
+    pack = official_pack(line)
     labels = [c.label for cat in material_for(pack).test_cases() if cat.label == link for c in cat.cases]
     events = _play(steps_dir, tmp_path, link, pack)
     started = [e.name for e in events if isinstance(e, ScenarioStarted)]
@@ -95,18 +85,18 @@ def test_one_scenario_per_case_of_the_pack(steps_dir: Path, tmp_path: Path, fold
 
 
 def test_a_link_without_cases_says_so_once(steps_dir: Path, tmp_path: Path) -> None:
-    events = _play(steps_dir, tmp_path, "15-NexSIS", _pack("official-2.4.0"))
+    events = _play(steps_dir, tmp_path, "15-NexSIS", official_pack("2.4.0"))
     started = [e for e in events if isinstance(e, ScenarioStarted)]
     finished = [e for e in events if isinstance(e, ScenarioFinished)]
     assert [e.name for e in started] == ["Cas officiel — aucun cas publié pour 15-NexSIS (pack 2.4.0)"]
     assert [e.verdict for e in finished] == [Verdict.NOT_APPLICABLE]
     # the same for 15-SMUR on the 1.x line: tag 1.3.0 publishes the 15-15 cases only
-    smur = _play(steps_dir, tmp_path, "15-SMUR", _pack("official-1.3.0"))
+    smur = _play(steps_dir, tmp_path, "15-SMUR", official_pack("1.3.0"))
     assert [e.verdict for e in smur if isinstance(e, ScenarioFinished)] == [Verdict.NOT_APPLICABLE]
 
 
 def test_a_name_filter_picks_cases_by_their_label(steps_dir: Path, tmp_path: Path) -> None:
-    events = _play(steps_dir, tmp_path, "15-15", _pack("official-1.3.0"), names=("monsieur x",))
+    events = _play(steps_dir, tmp_path, "15-15", official_pack("1.3.0"), names=("monsieur x",))
     started = [e.name for e in events if isinstance(e, ScenarioStarted)]
     assert started == ["Cas officiel Monsieur X - Hub Santé 09 / Editeur 31",
                        "Cas officiel Monsieur X - Editeur 09 / Hub Santé 31"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from hub_support import HubFixture
+from support.hub import HubFixture
 
 from hubbench.engine.errors import NothingReceived
 from hubbench.engine.partner import Partner

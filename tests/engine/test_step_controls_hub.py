@@ -9,21 +9,19 @@ step 02 is skipped: the case ends "non exécuté" (never passed), each choice re
 
 from __future__ import annotations
 
-import json
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from prompt_api_support import validate
-from test_functional_hub import RUN_LIMIT_S, RUN_TIERS, hub  # noqa: F401  (`hub`: the module's fixture)
+from support.dispatcher import process_env
+from support.hub import HubFixture
+from support.prompt_api import validate
+from support.runs import collect, start_run
 
-from hubbench.campaigns.demo import pack_source_env
 from hubbench.engine.clock import Clock, poll_until
 from hubbench.events import Verdict
-from hubbench.home import HOME_ENV
 from hubbench.promptapi import ApiError, Endpoint, PromptApiClient, endpoint_file, read_endpoint
 
 pytestmark = pytest.mark.broker
@@ -53,15 +51,13 @@ def next_step_prompt(client: PromptApiClient, seen: set[str]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def run(hub: Any) -> Iterator[tuple[PromptApiClient, subprocess.Popen[str]]]:  # noqa: F811
+def run(live_hub: HubFixture) -> Iterator[tuple[PromptApiClient, subprocess.Popen[str]]]:
     client_id = f"fr.health.samu{uuid.uuid4().hex[:5]}"
-    hub.registry.add(client_id, vhosts=[VHOST], editor="hubbench-tests")
-    process = subprocess.Popen(
-        [sys.executable, str(RUN_TIERS), "operateur-console", client_id, LINK, VHOST, "6", CASE],
-        env={**pack_source_env(), HOME_ENV: str(hub.home.root)},
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    live_hub.registry.add(client_id, vhosts=[VHOST], editor="hubbench-tests")
+    process = start_run(process_env(live_hub), "operateur-console", client_id, LINK, "6", vhost=VHOST,
+                        names=[CASE])
     try:
-        path = endpoint_file(hub.home.root, client_id, VHOST)
+        path = endpoint_file(live_hub.home.root, client_id, VHOST)
         endpoint: Endpoint | None = poll_until(lambda: read_endpoint(path), clock=Clock(), timeout=WAIT_S,
                                                interval=0.1)
         assert endpoint is not None, f"pas d'API des invites publiée dans {path}"
@@ -94,10 +90,8 @@ def test_an_operator_resends_then_skips_official_steps_of_a_live_run(
     assert second["expected"]["step_id"] == "02"
     client.control(second["prompt_id"], "skip", BY)
 
-    out, err = process.communicate(timeout=RUN_LIMIT_S)
-    lines = [line for line in out.splitlines() if line.startswith("{")]
-    assert lines, err[-3000:]
-    result = json.loads(lines[-1])
+    result = collect(process)
+    assert result["scenarios"], result.get("error")
     (case,) = [s for s in result["scenarios"] if "cas-officiel" in s["tags"]]
     assert case["name"].endswith(CASE) and Verdict(case["verdict"]) is Verdict.SKIPPED, case
     assert "01, 02" in case["detail"], case

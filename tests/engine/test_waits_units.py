@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_clock import FakeClock
+from support.clock import FakeClock
 
 from hubbench.engine import connection, empty_messages, technical_messages
 from hubbench.engine.attestations import Attestor

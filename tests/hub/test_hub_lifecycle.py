@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from hub_support import node_processes, require_broker, write_hub_config
+from support.hub import node_processes, require_broker, write_hub_config
 
 from hubbench.home import BenchHome
 from hubbench.hub import procs

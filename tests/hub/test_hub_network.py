@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pika
 import pytest
-from hub_support import require_broker, start_node
+from support.hub import require_broker, start_node
 
 from hubbench.home import BenchHome
 from hubbench.hub.bundle import README_NAME

@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from hub_support import require_broker, write_hub_config
+from support.hub import require_broker, write_hub_config
+from support.official import MODELS, official
+from support.runs import collect, start_run
 
 from bench_app.widgets import matrix_html
-from hubbench.campaigns.demo import SHARED_PACKS
 from hubbench.home import DB_URL_ENV, HOME_ENV, PACK_SOURCE_ENV, BenchHome
 from hubbench.hub.settings import HubSettings
 from hubbench.protocol.packs import OFFICIAL_MIRROR_ENV, VHOST_PACKS, pack_from_directory
@@ -31,7 +32,6 @@ from hubbench.sim.profiles import PROFILES
 
 pytestmark = pytest.mark.broker
 HUBBENCH = str(Path(sys.executable).parent / "hubbench")
-RUN_TIERS = Path(__file__).parents[1] / "engine" / "run_tiers.py"
 VHOST, LINK, ASSUMED = "15-15_v1.5", "15-15", "15-15_v2.1"
 
 
@@ -60,12 +60,9 @@ def offline_hub(tmp_path: Path, free_ports: Callable[[int], list[int]],
 @pytest.fixture()
 def shared_hub(tmp_path: Path, free_ports: Callable[[int], list[int]],
                monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[BenchHome, dict[str, str]]]:
-    if not SHARED_PACKS.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"official models missing in CI: {SHARED_PACKS}")
-        pytest.skip(f"official models absent: {SHARED_PACKS}")
+    official("official-1.0")
     home, env = _lone_hub(tmp_path, free_ports, monkeypatch, (VHOST, ASSUMED))
-    env[PACK_SOURCE_ENV] = str(SHARED_PACKS.resolve())
+    env[PACK_SOURCE_ENV] = str(MODELS)
     yield home, env
     subprocess.run([HUBBENCH, "hub", "down"], env=env, capture_output=True, timeout=120, check=False)
 
@@ -98,13 +95,11 @@ def test_a_hub_without_packs_is_loud_marks_verdicts_provisional_and_refuses_a_ce
     sim = VendorThread(build_vendor(home, client_id, PROFILES["conforme"], vhost=VHOST,
                                     settings=settings)).start()
     try:
-        done = subprocess.run([sys.executable, str(RUN_TIERS), "Offline", client_id, LINK, VHOST, "1",
-                               "Connexion TLS"], env=env, capture_output=True, text=True, timeout=300,
-                              check=False)
+        process = start_run(env, "Offline", client_id, LINK, "1", vhost=VHOST, names=["Connexion TLS"])
+        result = collect(process)
     finally:
         sim.stop()
-    result = json.loads(done.stdout.splitlines()[-1])
-    assert [s["verdict"] for s in result["scenarios"]] == ["passed"], done.stderr[-2000:]
+    assert [s["verdict"] for s in result["scenarios"]] == ["passed"], result.get("error")
 
     store = ResultsStore(home.db_url)
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pika
 import pika.exceptions as pex
 import pytest
-from hub_support import HubFixture
+from support.hub import HubFixture
 
 from hubbench.hub.management import poll_until
 from hubbench.hub.pki import Pki

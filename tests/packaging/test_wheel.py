@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hub_support import pick_free_ports, require_broker, write_hub_config
+from support.hub import pick_free_ports, require_broker, write_hub_config
 
 from hubbench.home import PACK_SOURCE_ENV, BenchHome
 from hubbench.hub.settings import HubSettings

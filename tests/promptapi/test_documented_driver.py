@@ -14,15 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from prompt_api_support import validate
+from support.dispatcher import process_env, run_environment
+from support.hub import HubFixture
+from support.prompt_api import validate
 
-from hubbench.campaigns.demo import pack_source_env
 from hubbench.engine.links import default_partner_id, get_link
 from hubbench.events import Verdict
-from hubbench.home import HOME_ENV, PACK_SOURCE_ENV
-from hubbench.hub.clients import ClientRegistry
-from hubbench.hub.pki import Pki
-from hubbench.hub.supervision import dispatcher_health, start_dispatcher, stop_dispatcher
 from hubbench.protocol import load_pack
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "prompt-api.md"
@@ -76,23 +73,19 @@ def _partner(client_id: str, link: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def runs(hub_node: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
-    home, settings = hub_node.home, hub_node.settings
+def runs(live_hub: HubFixture,
+         tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
+    home, settings = live_hub.home, live_hub.settings
     work = tmp_path_factory.mktemp("pilotes")
-    env = {**pack_source_env(), HOME_ENV: str(home.root)}
-    already_running = dispatcher_health(home).get("running", False)
-    patch = pytest.MonkeyPatch()
-    if env.get(PACK_SOURCE_ENV):  # the dispatcher validates with the official packs, as the engine does
-        patch.setenv(PACK_SOURCE_ENV, env[PACK_SOURCE_ENV])
-    start_dispatcher(home, settings)
-    registry = ClientRegistry(home, settings)
+    env = process_env(live_hub)
     drivers: dict[str, subprocess.Popen[str]] = {}
     try:
         for name, (variant, link, _, client_id) in RUNS.items():
             vhost = get_link(link).default_vhost
-            registry.add(client_id, vhosts=[vhost], editor="hubbench-tests")
-            creds = Pki(home.pki_dir).credentials(client_id)
-            examples = _examples(vhost, home)
+            live_hub.registry.add(client_id, vhosts=[vhost], editor="hubbench-tests")
+            creds = live_hub.pki.credentials(client_id)
+            with run_environment(live_hub):
+                examples = _examples(vhost, home)
             script = work / f"pilote-{client_id}.py"  # one file per driver: they start at once
             script.write_text(_driver_source(variant), encoding="utf-8")
             drivers[name] = subprocess.Popen(
@@ -140,9 +133,6 @@ def runs(hub_node: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[di
             if driver.poll() is None:
                 driver.kill()
                 driver.wait(10)
-        if not already_running:
-            stop_dispatcher(home)
-        patch.undo()
 
 
 def _why(scenario: dict[str, Any]) -> str:

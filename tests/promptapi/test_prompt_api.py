@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from prompt_api_support import CLIENT, RUN_ID, VHOST, closed, run_started, shown, validate
+from support.prompt_api import CLIENT, RUN_ID, VHOST, closed, run_started, shown, validate
 
 from hubbench import events as ev
 from hubbench.engine.attestations import Attestor, StepControl

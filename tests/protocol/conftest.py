@@ -1,30 +1,18 @@
-"""Fixtures of the protocol room: official packs, examples and samples read from ../shared."""
+"""Fixtures of the protocol room: official packs (support/official.py) and an isolated bench home."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from protocol_data import LINE_DIRS, SHARED, shared_or_skip
+from support.official import LINE_DIRS, official_pack
 
-from hubbench.protocol.packs import SchemaPack, load_pack
-from hubbench.protocol.validator import PackValidator, validator_for
+from hubbench.protocol.packs import SchemaPack
 
 
 @pytest.fixture(scope="session")
 def packs() -> dict[str, SchemaPack]:
-    shared_or_skip(SHARED)
-    return {line: load_pack(directory=SHARED / d) for line, d in LINE_DIRS.items()}
-
-
-@pytest.fixture(scope="session")
-def pack3(packs: dict[str, SchemaPack]) -> SchemaPack:
-    return packs["3"]
-
-
-@pytest.fixture(scope="session")
-def val3(pack3: SchemaPack) -> PackValidator:
-    return validator_for(pack3)
+    return {line: official_pack(line) for line in LINE_DIRS}
 
 
 @pytest.fixture()

@@ -9,22 +9,22 @@ import sys
 from pathlib import Path
 
 import pytest
-from protocol_data import SHARED, shared_or_skip
+from support.official import MODELS, official
 
-OFFICIAL = SHARED / "official"
+OFFICIAL = MODELS / "official"
 HUBBENCH = [sys.executable, "-c", "from hubbench.cli import main; main()"]
 
 
 def run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HUBBENCH_HOME": str(tmp_path / "home"),
-           "HUBBENCH_PACK_SOURCE": str(SHARED.resolve())}
+           "HUBBENCH_PACK_SOURCE": str(MODELS)}
     return subprocess.run([*HUBBENCH, "validate", *args], capture_output=True,
                           text=True, env=env, timeout=120, check=False)
 
 
 @pytest.fixture(autouse=True)
 def _shared() -> None:
-    shared_or_skip(SHARED)
+    official()
 
 
 def test_valid_files_exit_0_with_json_lines(tmp_path: Path) -> None:
@@ -50,10 +50,10 @@ def test_invalid_file_exit_1_with_scoped_errors(tmp_path: Path) -> None:
 
 
 def test_version_and_vhost_choose_the_pack(tmp_path: Path) -> None:
-    example = SHARED / "official-1.0/examples/RPIS/RS-RPIS_FemmeEnceinte_DelphineVigneau.03.json"
+    example = MODELS / "official-1.0/examples/RPIS/RS-RPIS_FemmeEnceinte_DelphineVigneau.03.json"
     assert run(["--version", "1.0", str(example)], tmp_path).returncode == 0
     assert run(["--vhost", "15-smur_v1.4", str(example)], tmp_path).returncode == 0
-    pack_dir = SHARED / "official-1.0" / "json-schema"
+    pack_dir = MODELS / "official-1.0" / "json-schema"
     assert run(["--pack", str(pack_dir), str(example)], tmp_path).returncode == 0
     assert run(["--version", "3", str(example)], tmp_path).returncode == 1  # 1.x RPIS is not 3.x
 
@@ -79,7 +79,7 @@ def test_usage_errors_exit_2_without_traceback(tmp_path: Path, args: list[str]) 
                            *[a if a != "x.json" else str(tmp_path / a) for a in args]],
                           capture_output=True, text=True, timeout=120, check=False,
                           env={**os.environ, "HUBBENCH_HOME": str(tmp_path / "home"),
-                               "HUBBENCH_PACK_SOURCE": str(SHARED.resolve())})
+                               "HUBBENCH_PACK_SOURCE": str(MODELS)})
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr and proc.stderr.startswith("Erreur : ")
 

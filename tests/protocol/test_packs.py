@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from protocol_data import SHARED, shared_or_skip
+from support.official import MODELS, official
+from support.pack_server import PackServer, serve_packs
 
 from hubbench.errors import SetupError, UsageError
 from hubbench.protocol import packs
@@ -21,8 +19,8 @@ from hubbench.protocol.validator import validator_for
 
 @pytest.fixture()
 def shared_source(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("HUBBENCH_PACK_SOURCE", str(shared_or_skip(SHARED)))
-    return SHARED
+    monkeypatch.setenv("HUBBENCH_PACK_SOURCE", str(official()))
+    return MODELS
 
 
 @pytest.mark.parametrize(("version", "tag", "line"), [("1.0", "1.0", "1"), ("1", "1.3.0", "1"),
@@ -67,17 +65,17 @@ def test_usage_errors(shared_source: Path, kwargs) -> None:
 
 
 def test_pack_directory_forms(tmp_path: Path) -> None:
-    json_schema = shared_or_skip(SHARED / "official-2.2" / "json-schema")
+    json_schema = official("official-2.2", "json-schema")
     assert load_pack(directory=json_schema).line == "2"
     assert load_pack(directory=json_schema.parent).tag == "2.2"
     for tag in ("1.3.0", "2.4.0"):  # VERSION.txt "Tag : 1.3.0" names the folder's tag
-        assert load_pack(directory=shared_or_skip(SHARED / f"official-{tag}")).tag == tag
+        assert load_pack(directory=official(f"official-{tag}")).tag == tag
     with pytest.raises(UsageError):
         load_pack(directory=tmp_path)
 
 
 def test_broken_ref_is_a_setup_error(tmp_path: Path) -> None:
-    src = shared_or_skip(SHARED / "official" / "json-schema")
+    src = official("official", "json-schema")
     copy = tmp_path / "json-schema"
     shutil.copytree(src, copy)
     (copy / "RS-EDA.schema.json").unlink()
@@ -85,48 +83,31 @@ def test_broken_ref_is_a_setup_error(tmp_path: Path) -> None:
         load_pack(directory=copy)
 
 
+RAW_GITHUB_LAYOUT = "ansforge/SAMU-Hub-Modeles/{tag}/src/main/resources/json-schema"
+
+
 @pytest.fixture()
-def raw_github(tmp_path: Path) -> Iterator[str]:
+def raw_github(tmp_path: Path) -> Iterator[PackServer]:
     """A 127.0.0.1 server laid out like raw.githubusercontent (<org>/<repo>/<tag>/src/main/resources/…)."""
-    shared_or_skip(SHARED)
-    root = tmp_path / "www" / "ansforge" / "SAMU-Hub-Modeles"
-    for tag, folder in (("1.0", "official-1.0"), ("3.4.1", "official")):
-        target = root / tag / "src" / "main" / "resources"
-        target.mkdir(parents=True)
-        (target / "json-schema").symlink_to((SHARED / folder / "json-schema").resolve())
-    handler = functools.partial(_QuietHandler, directory=str(tmp_path / "www"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/ansforge/SAMU-Hub-Modeles/{{tag}}/src/main/resources/json-schema/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_packs(tmp_path / "www", RAW_GITHUB_LAYOUT) as server:
+        yield server
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    requests_seen = 0
-
-    def log_message(self, *args) -> None:
-        type(self).requests_seen += 1
-
-
-def test_download_through_a_url_template_then_cache(raw_github: str, isolated_home: Path,
+def test_download_through_a_url_template_then_cache(raw_github: PackServer, isolated_home: Path,
                                                      monkeypatch: pytest.MonkeyPatch, val3) -> None:
-    monkeypatch.setenv("HUBBENCH_PACK_SOURCE", raw_github)
+    monkeypatch.setenv("HUBBENCH_PACK_SOURCE", raw_github.url)
     pack = load_pack(version="3")
     assert pack.tag == "3.4.1" and not pack.provisional
     assert pack.directory == isolated_home / "packs" / "3.4.1"
     manifest = json.loads((pack.directory / MANIFEST).read_text(encoding="utf-8"))
     assert len(manifest["files"]) == len(pack.schemas) == 25
     assert pack.digest == val3.pack.digest  # same schemas as the local copy
-    seen = _QuietHandler.requests_seen
+    seen = len(raw_github.requests)
     assert load_pack(version="3").digest == pack.digest
-    assert _QuietHandler.requests_seen == seen  # served from the verified cache
+    assert len(raw_github.requests) == seen  # served from the verified cache
     (pack.directory / "RC-DE.schema.json").write_text("{}", encoding="utf-8")  # tampered cache → refetch
     assert load_pack(version="3").digest == pack.digest
-    assert _QuietHandler.requests_seen > seen
+    assert len(raw_github.requests) > seen
     assert load_pack(version="1.0").line == "1"
 
 

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
-from protocol_data import SHARED, examples, load_json, shared_or_skip
+from protocol_data import examples, load_json
+from support.official import official
 
 from hubbench.protocol import build_message, decode, encode, technical_noreq_use_case
 from hubbench.protocol.codec import EncodeError, _Guide
@@ -28,7 +29,7 @@ instants = st.builds(lambda dt, tz: dt.replace(tzinfo=tz),
 
 @pytest.fixture(autouse=True)
 def _need_examples() -> None:
-    shared_or_skip(SHARED / "official" / "examples")
+    official("official", "examples")
 
 
 @SETTINGS

@@ -7,7 +7,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
-from protocol_data import SHARED, shared_or_skip
+from support.official import official
 
 from hubbench.hub.supervision import pack_warnings
 from hubbench.protocol.packs import pack_from_directory, provisional_pack
@@ -15,7 +15,7 @@ from hubbench.protocol.provenance import Provenance, pack_checksum, provisional_
 
 
 def test_checksum_is_over_the_schema_files_and_changes_with_any_of_them(tmp_path: Path) -> None:
-    folder = shared_or_skip(SHARED) / "official-1.0" / "json-schema"
+    folder = official("official-1.0", "json-schema")
     pack = pack_from_directory(folder, tag="1.0")
     lines = [f"{name}\0{hashlib.sha256((folder / name).read_bytes()).hexdigest()}\n"
              for name in sorted(pack.schemas)]

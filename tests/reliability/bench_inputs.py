@@ -8,7 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from reliability_support import SHARED
+from support.official import MODELS
 
 HUBBENCH = str(Path(sys.executable).parent / "hubbench")
 ENGINE_INPUT = str(Path(__file__).resolve().parent / "engine_input.py")
@@ -36,7 +36,7 @@ def cases(tmp: Path) -> list[tuple[str, list[str], dict[str, str]]]:
     corrupt = root / "reponses.yaml"
     corrupt.write_text("by: [non fermé\n  answers: :\n", encoding="utf-8")
     broken_pack = root / "pack-casse"
-    shutil.copytree(SHARED / "official" / "json-schema", broken_pack)
+    shutil.copytree(MODELS / "official" / "json-schema", broken_pack)
     (broken_pack / "RS-EDA.schema.json").unlink()  # other schemas $ref it
     message = root / "message.json"
     message.write_text(json.dumps({"distributionID": "x"}), encoding="utf-8")

@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 from chaos import alarms, kill_dispatcher, kill_worker, memory_alarm
-from hub_support import HubFixture
+from support.hub import HubFixture
 
 from hubbench.hub.management import poll_until
 from hubbench.protocol import build_message, custom_content_use_case
@@ -29,11 +29,9 @@ def _collect(inbox: Inbox, expected: set[str], timeout: float) -> Counter[str]:
     return seen
 
 
-def test_kill_9_of_worker_and_whole_dispatcher_while_messages_flow(live_dispatcher: HubFixture) -> None:
-    hub = live_dispatcher
-    a, b = hub.unique_id(), hub.unique_id()
-    hub.add_client(a)
-    hub.add_client(b)
+def test_kill_9_of_worker_and_whole_dispatcher_while_messages_flow(live_hub: HubFixture) -> None:
+    hub = live_hub
+    a, b = hub.new_clients(2)
     sender = hub.client(a)
     sent: list[str] = []
     with hub.client(b).inbox([f"{b}.message"]) as inbox:
@@ -52,11 +50,9 @@ def test_kill_9_of_worker_and_whole_dispatcher_while_messages_flow(live_dispatch
     assert duplicates <= 2 * 200  # at most the prefetch window of each killed worker is redelivered
 
 
-def test_memory_alarm_blocks_publishers_then_traffic_resumes(live_dispatcher: HubFixture) -> None:
-    hub = live_dispatcher
-    a, b = hub.unique_id(), hub.unique_id()
-    hub.add_client(a)
-    hub.add_client(b)
+def test_memory_alarm_blocks_publishers_then_traffic_resumes(live_hub: HubFixture) -> None:
+    hub = live_hub
+    a, b = hub.new_clients(2)
     sender = hub.client(a)
     env = build_message(a, b, custom_content_use_case(text="pendant l'alarme"))
     published = threading.Event()

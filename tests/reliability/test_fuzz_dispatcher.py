@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 
 import pytest
 from fuzz_cases import ROUTE, Case, Ids, any_case, big_cases
-from hub_support import HubFixture
 from hypothesis import HealthCheck, given, settings
-from reliability_support import official_pack
+from support.hub import HubFixture
+from support.official import official_pack
 from wire import draw_cases, run_stream
 
 from hubbench.hub.dispatcher import supervisor
@@ -56,11 +56,9 @@ def test_ten_megabyte_bodies() -> None:
 
 
 @pytest.mark.broker
-def test_stream_on_the_real_dispatcher(live_dispatcher: HubFixture) -> None:
-    hub = live_dispatcher
-    ids = Ids(hub.unique_id(), hub.unique_id(), hub.unique_id())
-    for client_id in (ids.sender, ids.recipient, ids.other):
-        hub.add_client(client_id)
+def test_stream_on_the_real_dispatcher(live_hub: HubFixture) -> None:
+    hub = live_hub
+    ids = Ids(*hub.new_clients(3))
     before = supervisor.health(hub.home)
     cases = draw_cases(any_case(ids), 150, seed=8) + big_cases(ids)[-1:]
     sender = hub.client(ids.sender)

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from postgres_support import pg_schema_url
+from support.postgres import pg_schema_url
 
 from hubbench.results.db import Database, open_database
 from hubbench.results.store import ResultsStore

@@ -1,6 +1,6 @@
 """External-hub mode (`hubbench run --hub …`) against a second hub treated as external.
 
-The external hub is the test session's node and dispatcher (`hub_node`), in its own home: the vendor and
+The external hub is the test session's node and dispatcher (`live_hub`), in its own home: the vendor and
 the bench's partner are registered there, as an operator of ANS's acceptance hub would register them.
 The run has a separate bench home and results database, no node of its own, and only the partner's
 certificate, key and the hub's CA: no access to that hub's trace, database or management API. The
@@ -20,13 +20,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from support.dispatcher import process_env, run_environment
+from support.hub import HubFixture
 
-from hubbench.campaigns.demo import pack_source_env
 from hubbench.events import Verdict
-from hubbench.home import DB_URL_ENV, HOME_ENV, PACK_SOURCE_ENV, BenchHome
-from hubbench.hub.clients import ClientRegistry
-from hubbench.hub.pki import Pki
-from hubbench.hub.supervision import dispatcher_health, start_dispatcher, stop_dispatcher
+from hubbench.home import DB_URL_ENV, HOME_ENV, BenchHome
 from hubbench.sim.launch import VendorThread, build_vendor
 from hubbench.sim.profiles import PROFILES
 
@@ -46,21 +44,16 @@ pytestmark = pytest.mark.broker
 
 
 @pytest.fixture(scope="module")
-def external_run(hub_node: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    hub_home, settings = hub_node.home, hub_node.settings
+def external_run(live_hub: HubFixture, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    hub_home, settings = live_hub.home, live_hub.settings
     bench = BenchHome(tmp_path_factory.mktemp("banc-distant")).ensure()
     work = tmp_path_factory.mktemp("rapports-distant")
-    registry = ClientRegistry(hub_home, settings)
     for client_id in (VENDOR, PARTNER):
-        registry.add(client_id, vhosts=[VHOST], editor="hubbench-tests")
-    partner = Pki(hub_home.pki_dir).credentials(PARTNER)
-    env = {key: value for key, value in pack_source_env().items() if key != DB_URL_ENV}
-    env[HOME_ENV] = str(bench.root)
-    already_running = dispatcher_health(hub_home).get("running", False)
-    with pytest.MonkeyPatch.context() as patch:
-        if env.get(PACK_SOURCE_ENV):
-            patch.setenv(PACK_SOURCE_ENV, env[PACK_SOURCE_ENV])  # the simulator loads the vhost's pack
-        start_dispatcher(hub_home, settings)
+        live_hub.registry.add(client_id, vhosts=[VHOST], editor="hubbench-tests")
+    partner = live_hub.pki.credentials(PARTNER)
+    env = {key: value for key, value in process_env(live_hub).items() if key != DB_URL_ENV}
+    env[HOME_ENV] = str(bench.root)  # the run's own home and database, not the external hub's
+    with run_environment(live_hub):  # the simulator loads the vhost's pack
         vendor = build_vendor(hub_home, VENDOR, PROFILES["conforme"], vhost=VHOST, settings=settings,
                               prompts_home=bench)
         sim = VendorThread(vendor).start()
@@ -82,8 +75,6 @@ def external_run(hub_node: Any, tmp_path_factory: pytest.TempPathFactory) -> Ite
                    "sim_log": [entry.text for entry in sim.vendor.log][-25:]}
         finally:
             sim.stop()
-            if not already_running:
-                stop_dispatcher(hub_home)
 
 
 def _table(result: dict[str, Any]) -> str:

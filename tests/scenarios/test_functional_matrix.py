@@ -11,28 +11,34 @@ with its own vendor and partner ids, `Timeouts.fast()`) against one node and its
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from matrix_support import collect, failing, partner_for, summary, table
-from prompt_api_support import validate
+from support.ci import skip_or_fail
+from support.dispatcher import process_env
+from support.hub import HubFixture
+from support.prompt_api import validate
+from support.runs import (
+    collect,
+    failures,
+    partner_for,
+    start_run,
+    start_vendor,
+    summary,
+    table,
+    with_vendor_log,
+)
 
-from hubbench.campaigns.demo import pack_source_env
 from hubbench.engine.links import get_link
 from hubbench.events import Verdict
-from hubbench.home import HOME_ENV, PACK_SOURCE_ENV
-from hubbench.hub.clients import ClientRegistry
-from hubbench.hub.supervision import dispatcher_health, start_dispatcher, stop_dispatcher
-from hubbench.sim.launch import VendorThread, build_vendor
+from hubbench.sim.launch import VendorThread
 from hubbench.sim.profiles import PROFILES
 
 FEATURES = Path(__file__).resolve().parents[2] / "features"
-RUN_ONE = Path(__file__).with_name("run_one.py")
+RUN_LIMIT_S = 420
 FUNCTIONAL_TIERS = (4, 5, 6, 7)
 
 # (run name, profile, link, tiers)
@@ -83,51 +89,33 @@ def _features_present() -> bool:
 
 
 @pytest.fixture(scope="module")
-def runs(hub_node: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
+def runs(live_hub: HubFixture,
+         tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
     if not _features_present():
-        pytest.skip("scénarios des paliers 4 à 7 absents de features/")
-    home, settings = hub_node.home, hub_node.settings
-    env = {**pack_source_env(), HOME_ENV: str(home.root)}
-    already_running = dispatcher_health(home).get("running", False)
-    registry = ClientRegistry(home, settings)
-    sims: list[VendorThread] = []
+        skip_or_fail("scénarios des paliers 4 à 7 absents de features/")
+    sims: dict[str, VendorThread] = {}
     streams = tmp_path_factory.mktemp("invites")
-    with pytest.MonkeyPatch.context() as patch:
-        if env.get(PACK_SOURCE_ENV):
-            patch.setenv(PACK_SOURCE_ENV, env[PACK_SOURCE_ENV])  # the simulators load the vhost's pack
-        start_dispatcher(home, settings)
-        try:
-            for name, profile, link, _ in RUNS:
-                vhost = get_link(link).default_vhost
-                registry.add(CLIENT_IDS[name], vhosts=[vhost], editor="hubbench-tests",
-                             direct_cisu=PROFILES[profile].direct_cisu)
-                sims.append(VendorThread(build_vendor(home, CLIENT_IDS[name], PROFILES[profile], vhost=vhost,
-                                                      settings=settings)).start())
-            started = time.monotonic()
-            processes = {
-                name: subprocess.Popen(
-                    [sys.executable, str(RUN_ONE), f"ref-fn-{name}", CLIENT_IDS[name], link, tiers,
-                     partner_for(CLIENT_IDS[name], link), str(streams / f"{name}.jsonl")],
-                    env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                for name, _, link, tiers in RUNS
-            }
-            results = {name: collect(process) for name, process in processes.items()}
-            for name, result in results.items():
-                stream = streams / f"{name}.jsonl"
-                lines = stream.read_text(encoding="utf-8").splitlines() if stream.exists() else []
-                result["prompt_lines"] = [json.loads(line) for line in lines]
-            for (name, *_), sim in zip(RUNS, sims, strict=True):
-                results[name]["sim_log"] = [entry.text for entry in sim.vendor.log][-25:]
-                results[name]["sim_error"] = repr(sim.error) if sim.error else None
-            print(f"\nmatrice fonctionnelle : {len(RUNS)} campagnes en {time.monotonic() - started:.0f} s")
-            for name, result in results.items():
-                print(f"  {name:<30} {summary(result)}")
-            yield results
-        finally:
-            for sim in sims:
-                sim.stop()
-            if not already_running:
-                stop_dispatcher(home)
+    try:
+        for name, profile, link, _ in RUNS:
+            sims[name] = start_vendor(live_hub, CLIENT_IDS[name], profile, get_link(link).default_vhost)
+        started = time.monotonic()
+        processes = {name: start_run(process_env(live_hub), f"ref-fn-{name}", CLIENT_IDS[name], link, tiers,
+                                     partner=partner_for(CLIENT_IDS[name], link),
+                                     prompts_jsonl=streams / f"{name}.jsonl")
+                     for name, _, link, tiers in RUNS}
+        results = {name: with_vendor_log(collect(process, RUN_LIMIT_S), sims[name])
+                   for name, process in processes.items()}
+        for name, result in results.items():
+            stream = streams / f"{name}.jsonl"
+            lines = stream.read_text(encoding="utf-8").splitlines() if stream.exists() else []
+            result["prompt_lines"] = [json.loads(line) for line in lines]
+        print(f"\nmatrice fonctionnelle : {len(RUNS)} campagnes en {time.monotonic() - started:.0f} s")
+        for name, result in results.items():
+            print(f"  {name:<30} {summary(result)}")
+        yield results
+    finally:
+        for sim in sims.values():
+            sim.stop()
 
 
 @pytest.mark.parametrize("name", [name for name, profile, *_ in RUNS if profile in CONFORMING])
@@ -150,7 +138,7 @@ def test_conforme_passes_every_automatable_functional_check(runs: dict[str, dict
 @pytest.mark.parametrize("profile", sorted(EXPECTED_FAILURES))
 def test_functional_fault_fails_exactly_its_scenarios(runs: dict[str, dict[str, Any]], profile: str) -> None:
     result = runs[profile]
-    failed = failing(result)
+    failed = failures(result)
     expected = EXPECTED_FAILURES[profile]
     assert len(failed) == len(expected), f"{profile} :\n{table(result)}"
     for fragment in expected:

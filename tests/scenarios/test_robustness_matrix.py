@@ -8,26 +8,21 @@ later scenario fails too). All runs go at once (one process per run) against one
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from matrix_support import collect, failing, summary, table
+from support.dispatcher import process_env
+from support.hub import HubFixture
+from support.runs import collect, failures, start_run, start_vendor, summary, table, with_vendor_log
 
-from hubbench.campaigns.demo import pack_source_env
 from hubbench.events import Verdict
-from hubbench.home import HOME_ENV, PACK_SOURCE_ENV
-from hubbench.hub.clients import ClientRegistry
-from hubbench.hub.supervision import dispatcher_health, start_dispatcher, stop_dispatcher
-from hubbench.sim.launch import VendorThread, build_vendor
+from hubbench.sim.launch import VendorThread
 from hubbench.sim.profiles import PROFILES, ROBUSTNESS_TIER
 
 LINK, VHOST, TIERS = "15-15", "15-15_v1.5", "R"
-RUN_ONE = Path(__file__).with_name("run_one.py")
+RUN_LIMIT_S = 420
 FIRST_CUT = "Coupure pendant un envoi"
 SEND_SCENARIOS = (FIRST_CUT, "Fermeture pendant l'attente de la confirmation")
 FUZZ = "Messages inhabituels mais valides"
@@ -47,42 +42,24 @@ pytestmark = pytest.mark.broker
 
 
 @pytest.fixture(scope="module")
-def runs(hub_node: Any) -> Iterator[dict[str, dict[str, Any]]]:
-    home, settings = hub_node.home, hub_node.settings
-    env = {**pack_source_env(), HOME_ENV: str(home.root)}
-    already_running = dispatcher_health(home).get("running", False)
-    registry = ClientRegistry(home, settings)
-    sims: list[VendorThread] = []
-    with pytest.MonkeyPatch.context() as patch:
-        if env.get(PACK_SOURCE_ENV):
-            patch.setenv(PACK_SOURCE_ENV, env[PACK_SOURCE_ENV])
-        start_dispatcher(home, settings)
-        try:
-            for name, client_id in CLIENT_IDS.items():
-                registry.add(client_id, vhosts=[VHOST], editor="hubbench-tests")
-                sims.append(VendorThread(build_vendor(home, client_id, PROFILES[name], vhost=VHOST,
-                                                      settings=settings)).start())
-            started = time.monotonic()
-            processes = {
-                name: subprocess.Popen(
-                    [sys.executable, str(RUN_ONE), f"ref-rob-{name}", client_id, LINK, TIERS,
-                     client_id.replace("samu7", "samuR")],
-                    env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                for name, client_id in CLIENT_IDS.items()
-            }
-            results = {name: collect(process) for name, process in processes.items()}
-            for name, sim in zip(CLIENT_IDS, sims, strict=True):
-                results[name]["sim_log"] = [entry.text for entry in sim.vendor.log][-20:]
-                results[name]["sim_error"] = repr(sim.error) if sim.error else None
-            print(f"\nmatrice Robustesse : {len(processes)} campagnes en {time.monotonic() - started:.0f} s")
-            for name, result in results.items():
-                print(f"  {name:<28} {summary(result)}")
-            yield results
-        finally:
-            for sim in sims:
-                sim.stop()
-            if not already_running:
-                stop_dispatcher(home)
+def runs(live_hub: HubFixture) -> Iterator[dict[str, dict[str, Any]]]:
+    sims: dict[str, VendorThread] = {}
+    try:
+        for name, client_id in CLIENT_IDS.items():
+            sims[name] = start_vendor(live_hub, client_id, name, VHOST)
+        started = time.monotonic()
+        processes = {name: start_run(process_env(live_hub), f"ref-rob-{name}", client_id, LINK, TIERS,
+                                     partner=client_id.replace("samu7", "samuR"))
+                     for name, client_id in CLIENT_IDS.items()}
+        results = {name: with_vendor_log(collect(process, RUN_LIMIT_S), sims[name], 20)
+                   for name, process in processes.items()}
+        print(f"\nmatrice Robustesse : {len(processes)} campagnes en {time.monotonic() - started:.0f} s")
+        for name, result in results.items():
+            print(f"  {name:<28} {summary(result)}")
+        yield results
+    finally:
+        for sim in sims.values():
+            sim.stop()
 
 
 def test_conforme_passes_the_robustness_tier(runs: dict[str, dict[str, Any]]) -> None:
@@ -96,7 +73,7 @@ def test_conforme_passes_the_robustness_tier(runs: dict[str, dict[str, Any]]) ->
 def test_each_robustness_fault_is_caught_by_its_scenarios(runs: dict[str, dict[str, Any]], profile: str
                                                           ) -> None:
     result = runs[profile]
-    failed = [s["name"] for s in failing(result)]
+    failed = [s["name"] for s in failures(result)]
     expected = EXPECTED_FAILURES[profile]
     assert len(failed) == len(expected), f"{profile} :\n{table(result)}"
     for fragment in expected:
@@ -108,5 +85,5 @@ def test_fuzz_failure_names_the_smallest_failing_message(runs: dict[str, dict[st
     """The evidence of a consumer fault: the message it fell on, the smallest of its batch to fail."""
     evidence = {"meurt-sur-chaine-longue": "chaîne de", "arret-sur-texte-inhabituel": "Unicode"}
     for profile, family in evidence.items():
-        (fuzz,) = [s for s in failing(runs[profile]) if FUZZ in s["name"]]
+        (fuzz,) = [s for s in failures(runs[profile]) if FUZZ in s["name"]]
         assert "premier message sans RC-REF" in fuzz["detail"] and family in fuzz["detail"], fuzz["detail"]

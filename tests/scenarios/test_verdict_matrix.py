@@ -2,31 +2,32 @@
 
 `conforme` passes every automatable check (attestations may stay pending); each fault profile fails
 exactly the one scenario that checks the rule it breaks, and no other. All runs go at once (one
-process per run, each with its own partner id) against one node and its dispatcher.
+process per run, each with its own partner id) against one node and its dispatcher. Then two faults
+whose rule later tiers depend on run their tier and tiers 4–7 on 15-NexSIS (all seven tiers exist there):
+`sans-ack` is red on tier 2 only and « bloqué par le palier 2 » on tiers 4, 6 and 7;
+`distribution-id-invalide` red on tier 3 only and « bloqué par le palier 3 » on tiers 5 and 7 — root
+causes, not cascades.
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
+import time
 from collections.abc import Iterator
-from pathlib import Path
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from support.dispatcher import process_env
+from support.hub import HubFixture
+from support.runs import collect, failures, start_run, start_vendor, table, with_vendor_log
 
-from hubbench.campaigns.demo import pack_source_env
+from hubbench.engine.links import default_partner_id, get_link
 from hubbench.events import Verdict
-from hubbench.home import HOME_ENV, PACK_SOURCE_ENV
-from hubbench.hub.clients import ClientRegistry
-from hubbench.hub.supervision import dispatcher_health, start_dispatcher, stop_dispatcher
-from hubbench.sim.launch import VendorThread, build_vendor
+from hubbench.sim.launch import VendorThread
 from hubbench.sim.profiles import PROFILES
 
-LINK, VHOST, TIERS = "15-15", "15-15_v1.5", "1-3"
+LINK, TIERS = "15-15", "1-3"
 RUN_LIMIT_S = 300
-RUN_ONE = Path(__file__).with_name("run_one.py")
 
 
 def _tier(profile: str) -> int:
@@ -38,6 +39,16 @@ def _tier(profile: str) -> int:
 MATRIX = [name for name in PROFILES if _tier(name) <= 3]
 FAULTS = [name for name in MATRIX if PROFILES[name].is_fault]
 CLIENT_IDS = {name: f"fr.health.samu9{i:02d}" for i, name in enumerate(MATRIX, start=10)}
+
+# Faults whose rule later tiers depend on, run on 15-NexSIS (the link with all seven tiers) on their own
+# tier and the functional ones: profile → (tiers run, the tiers « bloqué par » its own). Their own client
+# ids: these runs go after the matrix's, all within one bounded wait.
+CASCADES: dict[str, tuple[str, set[int]]] = {
+    "sans-ack": ("2,4,6,7", {4, 6, 7}),
+    "distribution-id-invalide": ("3,5,7", {5, 7}),
+}
+CASCADE_LINK, CASCADE_LIMIT_S = "15-NexSIS", 480
+CASCADE_IDS = {name: f"fr.health.samu97{i}" for i, name in enumerate(CASCADES)}
 
 # The one scenario (a fragment of its French name) each fault profile must fail.
 EXPECTED_FAILURE: dict[str, str] = {
@@ -56,60 +67,57 @@ EXPECTED_FAILURE: dict[str, str] = {
 pytestmark = pytest.mark.broker
 
 
-@pytest.fixture(scope="module")
-def runs(hub_node: Any) -> Iterator[dict[str, dict[str, Any]]]:
-    home, settings = hub_node.home, hub_node.settings
-    env = {**pack_source_env(), HOME_ENV: str(home.root)}
-    already_running = dispatcher_health(home).get("running", False)
-    with pytest.MonkeyPatch.context() as patch:
-        for key in (PACK_SOURCE_ENV,):
-            if env.get(key):
-                patch.setenv(key, env[key])
-        start_dispatcher(home, settings)
-    registry = ClientRegistry(home, settings)
-    for client_id in CLIENT_IDS.values():
-        registry.add(client_id, vhosts=[VHOST], editor="hubbench-tests")
-    sims = []
+def _partner(client_id: str, link: str) -> str:
+    if link == "15-NexSIS":
+        return default_partner_id(get_link(link), client_id)
+    return client_id.replace("samu9", "samuP")
+
+
+@contextmanager
+def _played(hub: HubFixture, client_ids: dict[str, str], link: str, tiers: dict[str, str],
+            limit_s: float) -> Iterator[dict[str, dict[str, Any]]]:
+    """Each profile's reference vendor (its client id) run at once on `link` (its tiers), all within
+    `limit_s`."""
+    vhost = get_link(link).default_vhost
+    sims: dict[str, VendorThread] = {}
     try:
-        for name, client_id in CLIENT_IDS.items():
-            sims.append(VendorThread(build_vendor(home, client_id, PROFILES[name], vhost=VHOST,
-                                                  settings=settings)).start())
-        processes = {
-            name: subprocess.Popen([sys.executable, str(RUN_ONE), f"ref-{name}", client_id, LINK, TIERS,
-                                    client_id.replace("samu9", "samuP")],
-                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for name, client_id in CLIENT_IDS.items()
-        }
-        results: dict[str, dict[str, Any]] = {}
-        for name, process in processes.items():
-            try:
-                out, err = process.communicate(timeout=RUN_LIMIT_S)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                out, err = process.communicate()
-            lines = [line for line in out.splitlines() if line.startswith("{")]
-            results[name] = json.loads(lines[-1]) if lines else {"error": err[-2000:], "scenarios": []}
-        for name, sim in zip(CLIENT_IDS, sims, strict=True):
-            results[name]["sim_log"] = [entry.text for entry in sim.vendor.log][-12:]
-            results[name]["sim_error"] = repr(sim.error) if sim.error else None
-        yield results
+        for name, client_id in client_ids.items():
+            sims[name] = start_vendor(hub, client_id, name, vhost)
+        processes = {name: start_run(process_env(hub), f"ref-{name}", client_id, link, tiers[name],
+                                     partner=_partner(client_id, link))
+                     for name, client_id in client_ids.items()}
+        deadline = time.monotonic() + limit_s
+        yield {name: with_vendor_log(collect(process, max(1.0, deadline - time.monotonic())), sims[name], 12)
+               for name, process in processes.items()}
     finally:
-        for sim in sims:
+        for sim in sims.values():
             sim.stop()
-        if not already_running:
-            stop_dispatcher(home)
+
+
+@pytest.fixture(scope="module")
+def runs(live_hub: HubFixture) -> Iterator[dict[str, dict[str, Any]]]:
+    with _played(live_hub, CLIENT_IDS, LINK, dict.fromkeys(CLIENT_IDS, TIERS), RUN_LIMIT_S) as results:
+        yield results
+
+
+@pytest.fixture(scope="module")
+def cascades(live_hub: HubFixture) -> Iterator[dict[str, dict[str, Any]]]:
+    tiers = {name: run_tiers for name, (run_tiers, _) in CASCADES.items()}
+    with _played(live_hub, CASCADE_IDS, CASCADE_LINK, tiers, CASCADE_LIMIT_S) as results:
+        yield results
 
 
 def _failing(result: dict[str, Any]) -> list[dict[str, Any]]:
-    return [s for s in result["scenarios"] if Verdict(s["verdict"]).counts_as_failure]
+    """The scenarios failed by themselves (a blocked one failed for a lower tier's root: not counted)."""
+    return [s for s in failures(result) if Verdict(s["verdict"]) is not Verdict.BLOCKED]
+
+
+def _blocked(result: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for s in result["scenarios"] if Verdict(s["verdict"]) is Verdict.BLOCKED]
 
 
 def _table(result: dict[str, Any]) -> str:
-    rows = [f"  P{s['tier']} {s['verdict']:<20} {s['name']} — {s['detail'][:160]}"
-            for s in result["scenarios"]]
-    log = "\n".join(f"  | {line}" for line in result.get("sim_log", []))
-    return ("\n".join(rows) or f"  aucun scénario ({result.get('error', '')})") + (
-        f"\n  journal du vendeur de référence (fin, erreur {result.get('sim_error')}) :\n{log}")
+    return table(result, 160)
 
 
 def test_conforme_passes_every_automatable_check(runs: dict[str, dict[str, Any]]) -> None:
@@ -130,6 +138,27 @@ def test_fault_profile_fails_exactly_its_scenario(runs: dict[str, dict[str, Any]
     assert EXPECTED_FAILURE[profile] in failed["name"], f"{profile} :\n{_table(result)}"
     assert Verdict(failed["verdict"]) is not Verdict.ERROR, f"{profile} :\n{_table(result)}"
     assert failed["tier"] == _tier(profile), _table(result)
+    assert not _blocked(result), f"{profile} :\n{_table(result)}"  # nothing below tier 3 to block it
+
+
+@pytest.mark.parametrize("profile", sorted(CASCADES))
+def test_later_tiers_are_blocked_by_the_root_not_failed(cascades: dict[str, dict[str, Any]],
+                                                        profile: str) -> None:
+    """The fault is red on its own tier only (its one scenario); the later tiers whose flows need that
+    rule are « bloqué par le palier N », each linked to the root tier, and the run still fails (a blocked
+    scenario is no pass)."""
+    result = cascades[profile]
+    root_tier = _tier(profile)
+    failing = _failing(result)
+    assert [s["tier"] for s in failing] == [root_tier], f"{profile} :\n{_table(result)}"
+    assert EXPECTED_FAILURE[profile] in failing[0]["name"], _table(result)
+    blocked = _blocked(result)
+    run_tiers, blocked_tiers = CASCADES[profile]
+    assert {s["tier"] for s in blocked} == blocked_tiers, f"{profile} :\n{_table(result)}"
+    assert all(s["blocked_by_tier"] == root_tier for s in blocked), _table(result)
+    assert all(f"bloqué par le palier {root_tier}" in s["detail"] for s in blocked), _table(result)
+    assert {s["tier"] for s in result["scenarios"]} == set(map(int, run_tiers.split(","))), _table(result)
+    assert Verdict(result["verdict"]) is Verdict.FAILED, _table(result)
 
 
 def test_every_scenario_is_exercised_by_a_fault(runs: dict[str, dict[str, Any]]) -> None:

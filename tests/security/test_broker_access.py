@@ -7,7 +7,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from hub_support import HubFixture
 from security_attacks import (
     channel_refused,
     connect_with,
@@ -19,6 +18,7 @@ from security_attacks import (
     management_default_guest,
     management_wrong_password,
 )
+from support.hub import HubFixture
 
 from hubbench.hub.topology import DISPATCH, DISTRIBUTION, HUBSANTE
 

@@ -15,16 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hub_support import HubFixture, pick_free_ports
 from security_attacks import listening_addresses, loopback_only
+from support.hub import HubFixture, pick_free_ports
 
-from hubbench.home import PACK_SOURCE_ENV
 from hubbench.hub.dispatcher import files, supervisor
 from hubbench.hub.management import ADMIN_SECRET_FILE, admin_password, poll_until
 from hubbench.protocol import build_message, custom_content_use_case
 
-REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO / "../shared/hubsante-models"
 HUBBENCH = str(Path(sys.executable).parent / "hubbench")
 SECRET_FILES = {ADMIN_SECRET_FILE, ".erlang.cookie", "definitions.json"}
 _PEM_BODY = re.compile(rb"-----BEGIN [A-Z ]*PRIVATE KEY-----\s+(.+?)\s+-----END", re.S)
@@ -78,28 +75,10 @@ def test_revoked_identities_keep_owner_only_keys(hub_node: HubFixture) -> None:
     assert all(_mode(p) == 0o600 for p in moved)
 
 
-@pytest.fixture()
-def running_dispatcher(hub_node: HubFixture, monkeypatch: pytest.MonkeyPatch) -> Iterator[HubFixture]:
-    if not SHARED.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"official models missing in CI: {SHARED}")
-        pytest.skip(f"official models absent: {SHARED}")
-    monkeypatch.setenv(PACK_SOURCE_ENV, str(SHARED.resolve()))
-    already = supervisor.health(hub_node.home)["running"]
-    supervisor.start(hub_node.home, hub_node.settings)
-    try:
-        yield hub_node
-    finally:
-        if not already:
-            supervisor.stop(hub_node.home)
-
-
 @pytest.mark.broker
-def test_no_secret_in_logs_trace_or_cli_output(running_dispatcher: HubFixture) -> None:
-    hub = running_dispatcher
-    a, b = hub.unique_id(), hub.unique_id()
-    hub.add_client(a)
-    hub.add_client(b)
+def test_no_secret_in_logs_trace_or_cli_output(live_hub: HubFixture) -> None:
+    hub = live_hub
+    a, b = hub.new_clients(2)
     client = hub.client(a)
     rejected_before = supervisor.health(hub.home)["counters"].get("rejected", 0)
     with hub.client(b).inbox() as inbox:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-from pathlib import Path
 
 import pytest
+from support.official import official_pack
 
 from hubbench.errors import UsageError
 from hubbench.protocol import codec
@@ -32,7 +31,6 @@ from hubbench.sim.profiles import CONFORME, PROFILES, Settle, get_profile
 
 VENDOR = "fr.health.samu770"
 PARTNER = "fr.health.samubanc1"
-SHARED = Path(__file__).resolve().parents[2] / "../shared/hubsante-models"
 # `direct_cisu` is what the vendor declares (registered with it), not a behaviour: a profile may change it
 _RULE_FIELDS = {f.name for f in dataclasses.fields(CONFORME)} - {
     "name", "summary", "broken_rule", "direct_cisu"}
@@ -174,21 +172,10 @@ def test_bad_prompt_parameters_are_refused(params: dict) -> None:
         build_sends(CONFORME, VENDOR, params)
 
 
-def _pack_dir() -> Path | None:
-    path = SHARED / "official-1.0" / "json-schema"
-    if path.is_dir():
-        return path
-    if os.environ.get("CI"):
-        pytest.fail(f"{SHARED} absent alors que CI est défini")
-    pytest.skip(f"{SHARED} absent")
-    return None
-
-
 def test_schema_verdict_of_sent_messages_against_the_official_pack() -> None:
-    from hubbench.protocol.packs import load_pack
     from hubbench.protocol.validator import validator_for
 
-    validator = validator_for(load_pack(directory=_pack_dir()))
+    validator = validator_for(official_pack("1"))
     for name in PROFILES:
         report = validator.validate_message(_send(name).envelope)
         assert report.valid == (name != "enveloppe-invalide"), (name, report.errors)

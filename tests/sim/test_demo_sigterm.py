@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hub_support import node_processes, poll, require_broker, write_hub_config
+from support.hub import node_processes, poll, require_broker, write_hub_config
 
 from hubbench.home import BenchHome
 from hubbench.hub import procs

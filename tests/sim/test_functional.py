@@ -7,24 +7,21 @@ sends is validated with the pack of the vhost (`hubbench.protocol.validator`).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
+from support.official import VERSION_LINES, official_pack
 
 from hubbench.cases.factory import CaseContext, MessageFactory
 from hubbench.protocol import codec
 from hubbench.protocol.envelope import EnvelopeView, build_message
-from hubbench.protocol.packs import SchemaPack, load_pack
+from hubbench.protocol.packs import SchemaPack
 from hubbench.protocol.validator import validator_for
 from hubbench.sim.behaviour import Outgoing, VendorState, handle_delivery
 from hubbench.sim.functional import CaseDesk, link_of_vhost
 from hubbench.sim.profiles import CONFORME, PROFILES, Profile, Settle
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "hubsante-models"
-VERSION_DIRS = {"1.3.0": "official-1.3.0", "2.4.0": "official-2.4.0", "3.4.1": "official"}
 VHOSTS = {  # vhost → pack version (hubbench.protocol.packs.VHOST_CHOICES)
     "15-15_v1.5": "1.3.0", "15-smur_v1.4": "1.3.0", "15-nexsis_v1.8": "1.3.0",
     "15-15_v2.0": "2.4.0", "15-smur_v1.6": "2.4.0", "15-nexsis_v1.9": "2.4.0",
@@ -36,15 +33,7 @@ FIRE_PARTNER = "fr.fire.nexsis.sdisb1a2b"
 
 
 def _pack(version: str) -> SchemaPack:
-    path = SHARED / VERSION_DIRS[version]
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"données officielles absentes en CI : {path}")
-        pytest.skip(f"données officielles absentes : {path}")
-    return _PACKS.setdefault(version, load_pack(directory=path))
-
-
-_PACKS: dict[str, SchemaPack] = {}
+    return official_pack(VERSION_LINES[version])
 
 
 def _desk(vhost: str, profile: Profile = CONFORME) -> CaseDesk:

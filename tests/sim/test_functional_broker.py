@@ -11,49 +11,29 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from prompt_api_support import FakeRun
+from support.prompt_api import FakeRun
+from support.runs import start_vendor
 
-from hubbench.campaigns.demo import SHARED_PACKS
 from hubbench.cases.factory import CaseContext, MessageFactory
-from hubbench.home import PACK_SOURCE_ENV
-from hubbench.hub.supervision import dispatcher_health, start_dispatcher, stop_dispatcher
 from hubbench.protocol import codec
 from hubbench.protocol.envelope import EnvelopeView, build_message
 from hubbench.protocol.packs import SchemaPack, load_pack
 from hubbench.protocol.validator import validator_for
-from hubbench.sim.launch import VendorThread, build_vendor
-from hubbench.sim.profiles import get_profile
+from hubbench.sim.launch import VendorThread
 from hubbench.transport.client import Delivery
 
 pytestmark = pytest.mark.broker
 REPLY_S = 60.0  # bound of each wait for a reply: generous, the machine is shared and loaded
 
 
-@pytest.fixture(scope="module")
-def hub(hub_node: Any) -> Iterator[Any]:
-    """The shared node with its dispatcher, and the official packs as the pack source."""
-    if not SHARED_PACKS.is_dir():
-        pytest.skip(f"données officielles absentes : {SHARED_PACKS}")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(PACK_SOURCE_ENV, str(SHARED_PACKS))
-        already_running = dispatcher_health(hub_node.home).get("running", False)
-        start_dispatcher(hub_node.home, hub_node.settings)
-        try:
-            yield hub_node
-        finally:
-            if not already_running:
-                stop_dispatcher(hub_node.home)
-
-
 @pytest.fixture
-def vendor_on(hub: Any) -> Iterator[Callable[[str], tuple[str, VendorThread]]]:
+def vendor_on(live_hub: Any) -> Iterator[Callable[[str], tuple[str, VendorThread]]]:
     started: list[VendorThread] = []
 
     def start(vhost: str) -> tuple[str, VendorThread]:
-        client_id = f"fr.health.samu7{hub.unique_id()[-4:]}"  # samuXXX: 1–5 characters (DST 1.2 §3.4.2)
-        hub.add_client(client_id, vhosts=[vhost])
-        thread = VendorThread(build_vendor(hub.home, client_id, get_profile("conforme"), vhost=vhost,
-                                           settings=hub.settings)).start()
+        # samuXXX: 1–5 characters (DST 1.2 §3.4.2)
+        client_id = f"fr.health.samu7{live_hub.unique_id()[-4:]}"
+        thread = start_vendor(live_hub, client_id, "conforme", vhost)
         started.append(thread)
         return client_id, thread
 
@@ -75,12 +55,12 @@ def _from(vendor: str, suffix: str, pack: SchemaPack, kind: str | None = None
     return wanted
 
 
-def test_case_shared_on_15_15_is_acknowledged_and_corrected_on_prompt(hub: Any, vendor_on) -> None:
+def test_case_shared_on_15_15_is_acknowledged_and_corrected_on_prompt(live_hub: Any, vendor_on) -> None:
     vhost = "15-15_v1.5"
-    pack = load_pack(vhost=vhost, home=hub.home)
+    pack = load_pack(vhost=vhost, home=live_hub.home)
     vendor, thread = vendor_on(vhost)
-    partner = f"fr.health.samu6{hub.unique_id()[-4:]}"
-    client = hub.client(partner, vhost)
+    partner = f"fr.health.samu6{live_hub.unique_id()[-4:]}"
+    client = live_hub.client(partner, vhost)
     ctx = CaseContext.open(partner)
     env = build_message(partner, vendor, MessageFactory(pack).create_case(ctx, link="15-15"))
     with client.inbox() as inbox:
@@ -90,7 +70,7 @@ def test_case_shared_on_15_15_is_acknowledged_and_corrected_on_prompt(hub: Any, 
         assert EnvelopeView(_decoded(ack, pack)).referenced_id == env["distributionID"]
         case = thread.vendor.desk.store.get(ctx.case_id)
         assert case is not None and case.owner == partner and not case.created_here
-        prompts = FakeRun(hub.home.root, vendor, vhost, f"run-fn-{vendor}")
+        prompts = FakeRun(live_hub.home.root, vendor, vhost, f"run-fn-{vendor}")
         prompts.show("send_case_update", recipient=partner, case_id=ctx.case_id)
         update = inbox.wait_for(_from(vendor, "message", pack, "createCaseHealthUpdate"), REPLY_S)
         assert update is not None, list(thread.vendor.log)[-10:]
@@ -105,12 +85,12 @@ def test_case_shared_on_15_15_is_acknowledged_and_corrected_on_prompt(hub: Any, 
     assert len(thread.vendor.desk.store) == 2
 
 
-def test_xml_case_from_a_fire_service_partner_gets_an_rc_ref_then_an_emsi(hub: Any, vendor_on) -> None:
+def test_xml_case_from_a_fire_service_partner_gets_an_rc_ref_then_an_emsi(live_hub: Any, vendor_on) -> None:
     vhost = "15-nexsis_v1.8"
-    pack = load_pack(vhost=vhost, home=hub.home)
+    pack = load_pack(vhost=vhost, home=live_hub.home)
     vendor, thread = vendor_on(vhost)
-    partner = f"fr.fire.nexsis.sdis{hub.unique_id()[-4:]}"
-    client = hub.client(partner, vhost)
+    partner = f"fr.fire.nexsis.sdis{live_hub.unique_id()[-4:]}"
+    client = live_hub.client(partner, vhost)
     ctx = CaseContext.open(partner)
     factory = MessageFactory(pack)
     env = build_message(partner, vendor, factory.create_case(ctx, link="15-NexSIS"))
@@ -127,7 +107,7 @@ def test_xml_case_from_a_fire_service_partner_gets_an_rc_ref_then_an_emsi(hub: A
         assert inbox.wait_for(lambda d: EnvelopeView(_decoded(d, pack)).referenced_id == dc["distributionID"],
                               REPLY_S) is not None
         assert inbox.wait_for(_from(vendor, "message", pack), 1.0) is None  # no answer before the prompt
-        prompts = FakeRun(hub.home.root, vendor, vhost, f"run-fn-{vendor}")
+        prompts = FakeRun(live_hub.home.root, vendor, vhost, f"run-fn-{vendor}")
         prompts.show("send_emsi", recipient=partner, variant="RDC", case_id=ctx.case_id, answer="ACCEPTE")
         answer = inbox.wait_for(_from(vendor, "message", pack, "emsi"), REPLY_S)
         assert answer is not None, list(thread.vendor.log)[-10:]

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from prompt_api_support import CLIENT, VHOST, closed, run_started, shown
+from support.prompt_api import CLIENT, VHOST, closed, run_started, shown
 
 from hubbench import events as ev
 from hubbench.engine.prompt_feed import PromptFeed

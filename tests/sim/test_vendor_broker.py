@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from prompt_api_support import FakeRun
+from support.prompt_api import FakeRun
 
 from hubbench.protocol.envelope import build_ack, build_message, custom_content_use_case
 from hubbench.sim.launch import VendorThread, build_vendor

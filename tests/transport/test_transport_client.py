@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hub_support import HubFixture
+from support.hub import HubFixture
 
 from hubbench.hub.clients import registered_client
 from hubbench.hub.management import poll_until

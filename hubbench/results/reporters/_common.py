@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Protocol
 
 from hubbench.errors import UsageError
-from hubbench.events import Verdict
+from hubbench.events import Verdict, blocked_label
 from hubbench.results.views import RunDetail, RunSummary, ScenarioView
 
 PROVISIONAL_TAG = "@provisoire"
@@ -59,6 +59,12 @@ def unverifiable_lines(scenario: ScenarioView) -> list[str]:
     return [f"Non vérifiable à distance : {c['rule']} ({c['needs']})" for c in unverifiable_checks(scenario)]
 
 
+def verdict_text(scenario: ScenarioView) -> str:
+    """The scenario's verdict in French; « bloqué par le palier N » for a blocked one."""
+    verdict = verdict_of(scenario)
+    return blocked_label(scenario.blocked_by_tier) if verdict is Verdict.BLOCKED else verdict.label_fr
+
+
 def failure_lines(scenario: ScenarioView) -> list[str]:
     """Why a scenario did not pass: failing checks (expected / received / rule), else failing steps,
     plus the override or remark that decided the verdict."""
@@ -81,4 +87,7 @@ def failure_lines(scenario: ScenarioView) -> list[str]:
     ]
     if scenario.remark:
         lines.append(scenario.remark)
-    return lines or [f"Verdict : {verdict_of(scenario).label_fr}"]
+    if verdict_of(scenario) is Verdict.BLOCKED:
+        root = f" (cause première : {scenario.blocked_by})" if scenario.blocked_by else ""
+        lines.insert(0, f"{verdict_text(scenario).capitalize()}{root}")
+    return lines or [f"Verdict : {verdict_text(scenario)}"]

@@ -14,16 +14,17 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from fpdf import FPDF
 
 from hubbench import fonts
+from hubbench.declaration import NONE_FR, features_text, link_text
 from hubbench.errors import UsageError
-from hubbench.events import Verdict, aggregate, tier_title
+from hubbench.events import Verdict, aggregate, blocked_label, tier_title
 from hubbench.results.reporters._common import RunSource, load_run, prepare
 from hubbench.results.views import RunDetail, TraceView, as_dict
 
@@ -54,6 +55,13 @@ class Certificate:
     tiers: dict[int, Verdict]  # every tier the run covered → its verdict
     official_cases: list[str]  # names of the official test cases passed
     evidence_sha256: str
+    declaration: str = NONE_FR  # the vendor's declaration on the link (roles, formats, versions, options)
+    blocked_by: dict[int, int] = field(default_factory=dict)  # BLOCKED tier → the tier of its root check
+
+    def tier_label(self, tier: int) -> str:
+        """A tier's verdict in French; « bloqué par le palier N » for a blocked tier."""
+        verdict = self.tiers[tier]
+        return blocked_label(self.blocked_by.get(tier)) if verdict is Verdict.BLOCKED else verdict.label_fr
 
     @property
     def tiers_passed(self) -> list[int]:
@@ -89,9 +97,13 @@ def build_certificate(
         )
     pack = run.pack or {}
     by_tier: dict[int, list[Verdict]] = {tier: [] for tier in run.tiers}
+    roots: dict[int, int] = {}
     for scenario in detail.scenarios:
         if scenario.verdict is not None:
             by_tier.setdefault(scenario.tier, []).append(scenario.verdict)
+        if scenario.verdict is Verdict.BLOCKED and scenario.blocked_by_tier:
+            root = scenario.blocked_by_tier
+            roots[scenario.tier] = min(root, roots.get(scenario.tier, root))
     return Certificate(
         vendor=run.vendor,
         client_id=run.client_id,
@@ -109,7 +121,15 @@ def build_certificate(
             s.name for s in detail.scenarios if is_official(s.tags) and s.verdict is Verdict.PASSED
         ],
         evidence_sha256=evidence_hash(detail, trace),
+        declaration=declaration_fact(run.declaration, run.link),
+        blocked_by=roots,
     )
+
+
+def declaration_fact(declaration: dict[str, Any] | None, link: str) -> str:
+    if not declaration:
+        return NONE_FR
+    return f"{link_text(declaration, link)} ; options : {features_text(declaration)}"
 
 
 def _facts(cert: Certificate) -> list[tuple[str, str]]:
@@ -119,6 +139,7 @@ def _facts(cert: Certificate) -> list[tuple[str, str]]:
         ("Identifiant client", cert.client_id),
         ("Lien", cert.link),
         ("Hôte virtuel du hub (version)", cert.vhost),
+        ("Déclaration (rôles, formats, versions, options)", cert.declaration),
         ("Paliers réussis", passed),
         ("Version du banc", cert.bench_version),
         ("Version du paquet de schémas", cert.pack_tag),
@@ -137,7 +158,7 @@ def certificate_html(cert: Certificate) -> str:
     facts = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in _facts(cert))
     tiers = "".join(
         f"<tr><td>{html.escape(tier_title(t))}</td>"
-        f"<td class='v-{v.value}'>{html.escape(v.label_fr)}</td></tr>"
+        f"<td class='v-{v.value}'>{html.escape(cert.tier_label(t))}</td></tr>"
         for t, v in cert.tiers.items()
     )
     cases = "".join(f"<li>{html.escape(name)}</li>" for name in cert.official_cases) or "<li>aucun</li>"
@@ -201,10 +222,10 @@ def certificate_pdf(cert: Certificate) -> bytes:
         head = table.row()
         head.cell("Palier")
         head.cell("Résultat")
-        for tier, verdict in cert.tiers.items():
+        for tier in cert.tiers:
             row = table.row()
             row.cell(tier_title(tier))
-            row.cell(verdict.label_fr)
+            row.cell(cert.tier_label(tier))
     pdf.ln(4)
     pdf.set_font(sans, "B", 12)
     pdf.cell(0, 8, "Cas de test officiels réussis", new_x="LMARGIN", new_y="NEXT")

@@ -1,7 +1,8 @@
 """Standard Cucumber JSON (features → elements → steps), as read by Cucumber report tools.
 
-Step status: passed; failed (failed, bench error, timed out); pending (pending attestation); skipped
-(skipped, not applicable, or never finished); durations in nanoseconds. Attestations and overrides
+Step status: passed; failed (failed, bench error, timed out, blocked by a lower tier); pending (pending
+attestation); skipped (skipped, not applicable, or never finished); durations in nanoseconds. The
+features' description gives the run's declaration. Attestations and overrides
 appear as `after` hooks of the scenario, so the scenario's final status is visible without inventing
 steps. The feature description names the pack (tag, source, checksum); on provisional validation every
 feature and scenario carries the tag `@provisoire` and the scenario description says why.
@@ -15,6 +16,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+from hubbench.declaration import summary_text
 from hubbench.events import Verdict
 from hubbench.results.reporters._common import (
     PROVISIONAL_NOTE,
@@ -33,6 +35,7 @@ _STATUS = {
     Verdict.FAILED: "failed",
     Verdict.ERROR: "failed",
     Verdict.TIMED_OUT: "failed",
+    Verdict.BLOCKED: "failed",
     Verdict.PENDING_ATTESTATION: "pending",
     Verdict.UNVERIFIABLE_REMOTE: "undefined",
     Verdict.SKIPPED: "skipped",
@@ -132,6 +135,8 @@ def _element(scenario: ScenarioView, feature_id: str, line: int, provisional: bo
 
 def cucumber_features(store: RunSource, run_id: str) -> list[dict[str, Any]]:
     detail = load_run(store, run_id)
+    pack = (f"{name} = {value}" for name, value in pack_properties(detail.run))
+    description = " · ".join([summary_text(detail.run.declaration, detail.run.link), *pack])
     features = []
     ordered = sorted(detail.scenarios, key=lambda s: (s.feature, s.started_at))
     for feature, group in groupby(ordered, key=lambda s: s.feature):
@@ -146,7 +151,7 @@ def cucumber_features(store: RunSource, run_id: str) -> list[dict[str, Any]]:
                 "id": feature_id,
                 "keyword": "Fonctionnalité",
                 "name": feature,
-                "description": " · ".join(f"{name} = {value}" for name, value in pack_properties(detail.run)),
+                "description": description,
                 "line": 1,
                 "tags": [{"name": PROVISIONAL_TAG, "line": 0}] if detail.run.provisional else [],
                 "elements": elements,

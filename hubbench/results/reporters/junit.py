@@ -1,10 +1,12 @@
 """JUnit XML: one testsuite per (tier, feature), one testcase per scenario.
 
-failed / timed out → <failure> whose message is "Attendu : … — Reçu : … — Règle : …"; bench error →
-<error>; pending attestation → <skipped message="à attester">; « non vérifiable à distance » (external
-hub) → <skipped> listing each unverifiable check; skipped / not applicable → <skipped>.
-Each suite's properties carry the pack's provenance (pack_tag, pack_source, pack_checksum, provisional);
-on provisional validation each testcase carries `verdict = "… (provisoire)"` and says why in system-out.
+failed / timed out → <failure> whose message is "Attendu : … — Reçu : … — Règle : …"; blocked by a
+lower tier → <failure type="blocked"> whose message is « Bloqué par le palier N (cause première : …) »;
+bench error → <error>; pending attestation → <skipped message="à attester">; skipped / not applicable
+→ <skipped> (its message gives the reason, e.g. « non déclaré : … »); « non vérifiable à distance »
+(external hub) → <skipped> whose text lists each unverifiable check. Each suite's properties carry the
+run's declaration and the pack's provenance (pack_tag, pack_source, pack_checksum, provisional); on
+provisional validation each testcase carries `verdict = "… (provisoire)"` and says why in system-out.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import xml.etree.ElementTree as ET
 from itertools import groupby
 from pathlib import Path
 
+from hubbench.declaration import summary_text
 from hubbench.events import Verdict
 from hubbench.results.reporters._common import (
     PROVISIONAL_NOTE,
@@ -23,10 +26,11 @@ from hubbench.results.reporters._common import (
     prepare,
     unverifiable_lines,
     verdict_of,
+    verdict_text,
 )
 from hubbench.results.views import ScenarioView
 
-_FAILURES = (Verdict.FAILED, Verdict.TIMED_OUT)
+_FAILURES = (Verdict.FAILED, Verdict.TIMED_OUT, Verdict.BLOCKED)
 
 
 def _testcase(suite: ET.Element, scenario: ScenarioView, provisional: bool) -> str | None:
@@ -47,7 +51,9 @@ def _testcase(suite: ET.Element, scenario: ScenarioView, provisional: bool) -> s
         element.text = "\n".join(lines)
     else:
         kind = "skipped"
-        element = ET.SubElement(case, "skipped", message=verdict.label_fr)
+        reasons = {s.detail for s in scenario.steps if s.verdict is Verdict.NOT_APPLICABLE and s.detail}
+        message = verdict_text(scenario) + (f" — {' ; '.join(sorted(reasons))}" if reasons else "")
+        element = ET.SubElement(case, "skipped", message=message)
         pending = [a.question for a in scenario.attestations if a.status == "pending"]
         element.text = "\n".join([*pending, *unverifiable_lines(scenario)]) or None
     if provisional:  # every verdict of the run rests on provisional validation
@@ -78,6 +84,7 @@ def write_junit(store: RunSource, run_id: str, path: str | Path) -> Path:
         props = ET.SubElement(suite, "properties")
         for name in ("run_id", "vendor", "client_id", "link", "vhost", "bench_version"):
             ET.SubElement(props, "property", name=name, value=str(getattr(run, name)))
+        ET.SubElement(props, "property", name="declaration", value=summary_text(run.declaration, run.link))
         for name, text in pack_properties(run):
             ET.SubElement(props, "property", name=name, value=text)
         counts = {"tests": len(scenarios), "failures": 0, "errors": 0, "skipped": 0}

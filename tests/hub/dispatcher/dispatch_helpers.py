@@ -1,33 +1,17 @@
-"""Shared helpers of the dispatcher tests: official pack location, inbound messages, RS-ERROR checks."""
+"""Shared helpers of the dispatcher tests: inbound messages, RS-ERROR checks."""
 
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from hubbench.hub.dispatcher.pipeline import Inbound
 from hubbench.protocol import build_message, custom_content_use_case, decode, validator_for
-from hubbench.protocol.packs import SchemaPack, load_pack
+from hubbench.protocol.packs import SchemaPack
 
-REPO = Path(__file__).resolve().parents[3]
-SHARED = REPO / "../shared"
-OFFICIAL = SHARED / "hubsante-models" / "official"
 SAMU_A = "fr.health.samuA"
 SAMU_B = "fr.health.samuB"
-
-
-def official_pack() -> SchemaPack:
-    schemas = OFFICIAL / "json-schema"
-    if not schemas.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"official schemas missing in CI: {schemas}")
-        pytest.skip(f"official schemas absent: {schemas}")
-    return load_pack(directory=schemas)
 
 
 def envelope(sender: str = SAMU_A, recipient: str = SAMU_B, **kwargs: Any) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import aiormq
 import pytest
-from hub_support import HubFixture
+from support.hub import HubFixture
 
 from hubbench.hub.dispatcher.service import AckWindow
 from hubbench.hub.pki import DISPATCHER_CN

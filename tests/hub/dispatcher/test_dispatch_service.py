@@ -11,13 +11,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from dispatch_helpers import OFFICIAL, check_rs_error
+from dispatch_helpers import check_rs_error
 from sqlalchemy import select
+from support.official import official, official_pack
 
 from hubbench.hub.dispatcher import supervisor
 from hubbench.hub.dispatcher.pipeline import ORIGINAL_ROUTING_KEY
 from hubbench.protocol import build_ack, build_message, custom_content_use_case, decode, encode
-from hubbench.protocol.packs import load_pack
 from hubbench.results.db import open_database
 from hubbench.results.models import TraceMessage
 from hubbench.transport.client import AckMode, Delivery, HubClient, Inbox, PublishRefused
@@ -313,22 +313,22 @@ def test_cisu_conversion_on_the_real_hub(dispatcher: Any) -> None:
     """With conversion on, an RS-EDA to a fire client arrives as RC-EDA (XML) and a wrong-way RC-EDA
     from a non-directCISU health client is refused with 300 and the converter's cause."""
     hub, vhost = dispatcher.hub, "15-15_v2.1"  # a 3.x pack, the line the converter speaks
-    supervisor.stop(hub.home)
-    supervisor.start(hub.home, hub.settings.with_overrides(cisu_conversion=True))
+    dispatcher.stop()
+    dispatcher.start(hub.settings.with_overrides(cisu_conversion=True))
     samu, sdis = hub.unique_id("fr.health.test"), hub.unique_id("fr.fire.test")
     hub.add_client(samu)
     hub.add_client(sdis)
     a, b = hub.client(samu, vhost), hub.client(sdis, vhost)
     a_in, b_in = a.inbox(), b.inbox()
     try:
-        examples = OFFICIAL / "examples"
+        examples = official("official", "examples")
         rs_eda = json.loads((examples / "RS-EDA" / "RS-EDA-SMUR_FemmeEnceinte_DelphineVigneau.01.json")
                             .read_text(encoding="utf-8"))
         env = build_message(samu, sdis, rs_eda)
         assert a.publish(env)
         got = b_in.wait_for(lambda d: d.kind == "message", WAIT_S)
         assert got is not None and got.content_type == "application/xml"
-        pack = load_pack(vhost=vhost, home=hub.home)
+        pack = official_pack("3")
         delivered = decode(got.body, got.content_type, pack)
         message = delivered["content"][0]["jsonContent"]["embeddedJsonContent"]["message"]
         assert delivered["distributionID"] == env["distributionID"] and "createCase" in message
@@ -346,5 +346,4 @@ def test_cisu_conversion_on_the_real_hub(dispatcher: Any) -> None:
     finally:
         a_in.stop()
         b_in.stop()
-        supervisor.stop(hub.home)
-        supervisor.start(hub.home, hub.settings)
+        dispatcher.restart()

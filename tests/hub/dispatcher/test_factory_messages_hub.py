@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
 
 import pytest
+from support.hub import HubFixture
 
 from hubbench.cases.factory import CaseContext, MessageFactory
 from hubbench.protocol import build_message
@@ -19,8 +19,8 @@ pytestmark = pytest.mark.broker
 WAIT_S = 20.0
 
 
-def test_every_factory_kind_is_routed_on_every_vhost(dispatcher: Any) -> None:
-    hub = dispatcher.hub
+def test_every_factory_kind_is_routed_on_every_vhost(live_hub: HubFixture) -> None:
+    hub = live_hub
     code = uuid.uuid4().hex[:5]
     sender, recipient = f"fr.health.samu{code}.smur", f"fr.health.samu{code}"
     hub.add_client(sender)

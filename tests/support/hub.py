@@ -1,20 +1,23 @@
-"""Helpers shared by the broker tests (imported by tests/conftest.py and by test modules).
+"""A private RabbitMQ node over TLS for the broker tests, in a bench home of their own.
 
-`HubFixture` is what the session fixture `hub_node` yields; see tests/conftest.py.
+`open_hub(root)` starts one on free random ports (never 5671/5672/15672/25672) with a short client-queue
+TTL (5000 ms, like the official integration tests: `ansforge/SAMU-Hub-Sante`
+`hub/dispatcher/src/test/resources/config/definitions.json`) and yields a `HubFixture`; the session
+fixture `hub_node` (tests/support/fixtures.py) is one of them. The home's `config.toml` carries the same
+settings, so a subprocess (`hubbench …` with `HUBBENCH_HOME=hub.home.root`, or the dispatcher) sees the
+same hub. Without RabbitMQ, broker tests skip locally and FAIL under CI.
 """
 
 from __future__ import annotations
 
-import os
+import contextlib
 import random
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from hubbench.errors import SetupError
 from hubbench.home import BenchHome
@@ -25,6 +28,7 @@ from hubbench.hub.node import HubNode, broker_bin
 from hubbench.hub.pki import DISPATCHER_CN, Pki
 from hubbench.hub.settings import HubSettings
 from hubbench.transport.client import HubClient
+from support.ci import skip_or_fail
 
 TEST_TTL_MS = 5000
 RESERVED_PORTS = {4369, 5671, 5672, 15671, 15672, 25672}
@@ -103,10 +107,7 @@ def node_processes(home: Path) -> list[int]:
 def require_broker() -> None:
     """Skip (locally) or fail (CI) when RabbitMQ is not installed."""
     if not (broker_bin() / "rabbitmq-server").exists():
-        message = f"RabbitMQ absent ({broker_bin()}/rabbitmq-server) : apt-get install rabbitmq-server"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_or_fail(f"RabbitMQ absent ({broker_bin()}/rabbitmq-server) : apt-get install rabbitmq-server")
 
 
 @dataclass
@@ -136,6 +137,10 @@ class HubFixture:
         """Register a client live (all vhosts unless `vhosts` is given)."""
         return self.registry.add(client_id or self.unique_id(), vhosts=vhosts, use_xml=use_xml)
 
+    def new_clients(self, count: int) -> list[str]:
+        """`count` fresh client ids, registered live on every vhost."""
+        return [self.add_client().client_id for _ in range(count)]
+
     def client(
         self, client_id: str, vhost: str | None = None, connection_name: str | None = None
     ) -> HubClient:
@@ -160,3 +165,18 @@ class HubFixture:
         for hub_client in self._clients:
             hub_client.close()
         self._clients.clear()
+
+
+@contextlib.contextmanager
+def open_hub(root: Path, **settings: Any) -> Iterator[HubFixture]:
+    """A node of its own in the bench home `root` (`settings`: other `HubSettings` fields), then stopped."""
+    require_broker()
+    home = BenchHome(root).ensure()
+    chosen, node = start_node(home, **settings)
+    hub = HubFixture(home=home, settings=chosen, node=node, registry=ClientRegistry(home, chosen),
+                     pki=Pki(home.pki_dir), api=ManagementClient.for_home(home, chosen))
+    try:
+        yield hub
+    finally:
+        hub.close_clients()
+        node.stop()

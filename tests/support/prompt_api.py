@@ -14,7 +14,7 @@ from hubbench import events as ev
 from hubbench.engine.prompt_feed import PromptFeed
 from hubbench.engine.prompt_server import RunApi
 
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "prompt.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "prompt.schema.json"
 SCHEMA: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 RUN_ID = "run-test-1"
 CLIENT = "fr.health.samu770"

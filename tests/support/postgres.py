@@ -1,5 +1,6 @@
 """The machine's PostgreSQL server for tests (127.0.0.1:5432, database `test`, trust auth): one throw-away
-schema per test, dropped afterwards; the test is skipped where no server answers."""
+schema per test, dropped afterwards. Where no server answers the test skips locally and FAILS under CI
+(.ci/run starts the server first)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import contextlib
 import uuid
 from collections.abc import Iterator
 
-import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
+
+from support.ci import skip_or_fail
 
 PG_BASE = "postgresql+psycopg://{user}@127.0.0.1:5432/test"
 
@@ -35,7 +37,8 @@ def pg_schema_url(prefix: str = "hb_test") -> Iterator[str]:
     """A database URL whose search_path is a fresh schema `<prefix>_<random>`, dropped on exit."""
     admin = pg_admin_url()
     if admin is None:
-        pytest.skip("aucun serveur PostgreSQL ne répond sur 127.0.0.1:5432 (base test)")
+        skip_or_fail("aucun serveur PostgreSQL n'accepte postgres ou root sans mot de passe "
+                     "sur 127.0.0.1:5432 (base test)")
     schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
     engine = create_engine(admin)
     with engine.begin() as conn:
