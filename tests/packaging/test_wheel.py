@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from support.hub import pick_free_ports, require_broker, write_hub_config
+from support.processes import stop_group
 
 from hubbench.home import PACK_SOURCE_ENV, BenchHome
 from hubbench.hub.settings import HubSettings
@@ -74,12 +75,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
 def _stop(process: subprocess.Popen[str]) -> str:
     """Ctrl-C for the whole process group, then a bounded wait; returns what it printed."""
     if process.poll() is None:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=30)
+        stop_group(process, signal.SIGINT, 60)
     return process.stdout.read() if process.stdout else ""
 
 

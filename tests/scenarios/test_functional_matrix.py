@@ -22,14 +22,12 @@ from support.dispatcher import process_env
 from support.hub import HubFixture
 from support.prompt_api import validate
 from support.runs import (
-    collect,
+    collect_all,
     failures,
     partner_for,
     start_run,
     start_vendor,
-    summary,
     table,
-    with_vendor_log,
 )
 
 from hubbench.engine.links import get_link
@@ -103,15 +101,11 @@ def runs(live_hub: HubFixture,
                                      partner=partner_for(CLIENT_IDS[name], link),
                                      prompts_jsonl=streams / f"{name}.jsonl")
                      for name, _, link, tiers in RUNS}
-        results = {name: with_vendor_log(collect(process, RUN_LIMIT_S), sims[name])
-                   for name, process in processes.items()}
+        results = collect_all(processes, sims, "matrice fonctionnelle", started)
         for name, result in results.items():
             stream = streams / f"{name}.jsonl"
             lines = stream.read_text(encoding="utf-8").splitlines() if stream.exists() else []
             result["prompt_lines"] = [json.loads(line) for line in lines]
-        print(f"\nmatrice fonctionnelle : {len(RUNS)} campagnes en {time.monotonic() - started:.0f} s")
-        for name, result in results.items():
-            print(f"  {name:<30} {summary(result)}")
         yield results
     finally:
         for sim in sims.values():

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from support.dispatcher import process_env
 from support.hub import HubFixture
-from support.runs import collect, failures, start_run, start_vendor, summary, table, with_vendor_log
+from support.runs import collect_all, failures, start_run, start_vendor, table
 
 from hubbench.events import Verdict
 from hubbench.sim.launch import VendorThread
@@ -51,12 +51,7 @@ def runs(live_hub: HubFixture) -> Iterator[dict[str, dict[str, Any]]]:
         processes = {name: start_run(process_env(live_hub), f"ref-rob-{name}", client_id, LINK, TIERS,
                                      partner=client_id.replace("samu7", "samuR"))
                      for name, client_id in CLIENT_IDS.items()}
-        results = {name: with_vendor_log(collect(process, RUN_LIMIT_S), sims[name], 20)
-                   for name, process in processes.items()}
-        print(f"\nmatrice Robustesse : {len(processes)} campagnes en {time.monotonic() - started:.0f} s")
-        for name, result in results.items():
-            print(f"  {name:<28} {summary(result)}")
-        yield results
+        yield collect_all(processes, sims, "matrice Robustesse", started, log_lines=20)
     finally:
         for sim in sims.values():
             sim.stop()

@@ -3,9 +3,7 @@ Without Chromium or Playwright, browser tests skip locally and FAIL under CI."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import ssl
 import subprocess
 import sys
@@ -18,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from support.ci import skip_or_fail
+from support.processes import stop_group
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -77,10 +76,5 @@ def serving_console(
             pytest.fail("la console ne répond pas sur /_stcore/health après 60 s")
         yield url
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=15)
+        stop_group(proc)
         log.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -114,3 +115,16 @@ def summary(result: dict[str, Any]) -> str:
     for scenario in result["scenarios"]:
         counts[scenario["verdict"]] = counts.get(scenario["verdict"], 0) + 1
     return f"{counts}  échecs : {'; '.join(s['name'] for s in failures(result)) or '—'}"
+
+
+def collect_all(processes: Mapping[str, subprocess.Popen[str]], vendors: Mapping[str, VendorThread],
+                title: str, started: float, *, limit_s: float = RUN_LIMIT_S,
+                log_lines: int = 25) -> dict[str, dict[str, Any]]:
+    """Every run's outcome with the end of its vendor's log, then one summary line per run on stdout
+    (`title`: the campaign's French name; `started`: `time.monotonic()` when the runs were started)."""
+    results = {name: with_vendor_log(collect(process, limit_s), vendors[name], log_lines)
+               for name, process in processes.items()}
+    print(f"\n{title} : {len(results)} campagnes en {time.monotonic() - started:.0f} s")
+    for name, result in results.items():
+        print(f"  {name:<30} {summary(result)}")
+    return results
