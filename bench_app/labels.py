@@ -22,6 +22,7 @@ VERDICT_COLOURS: dict[Verdict, tuple[str, str]] = {
     Verdict.ERROR: ("#6a1b9a", "#ffffff"),
     Verdict.TIMED_OUT: ("#ef6c00", "#ffffff"),
     Verdict.PENDING_ATTESTATION: ("#fbc02d", "#212121"),
+    Verdict.UNVERIFIABLE_REMOTE: ("#90a4ae", "#212121"),
     Verdict.NOT_APPLICABLE: ("#b0bec5", "#212121"),
     Verdict.SKIPPED: ("#cfd8dc", "#212121"),
     Verdict.BLOCKED: ("#f8bbd0", "#880e4f"),  # pale red: not passed, but the cause is a lower tier's red
@@ -34,6 +35,7 @@ VERDICT_ICONS: dict[Verdict, str] = {
     Verdict.ERROR: "⚠",
     Verdict.TIMED_OUT: "◷",
     Verdict.PENDING_ATTESTATION: "✍",
+    Verdict.UNVERIFIABLE_REMOTE: "⊘",
     Verdict.NOT_APPLICABLE: "–",
     Verdict.SKIPPED: "…",
     Verdict.BLOCKED: "⛓",
@@ -47,6 +49,7 @@ VERDICT_SHORT_FR: dict[Verdict, str] = {
     Verdict.ERROR: "erreur",
     Verdict.TIMED_OUT: "délai",
     Verdict.PENDING_ATTESTATION: "à attester",
+    Verdict.UNVERIFIABLE_REMOTE: "à distance",
     Verdict.NOT_APPLICABLE: "n/a",
     Verdict.SKIPPED: "non exécuté",
     Verdict.BLOCKED: "bloqué",
@@ -59,6 +62,10 @@ VERDICT_HELP_FR: dict[Verdict, str] = {
     Verdict.ERROR: "le banc lui-même a rencontré un problème : le logiciel n'est pas mis en cause",
     Verdict.TIMED_OUT: "le logiciel n'a pas répondu dans le délai imparti",
     Verdict.PENDING_ATTESTATION: "une personne doit vérifier à l'écran et attester le résultat",
+    Verdict.UNVERIFIABLE_REMOTE: (
+        "hub externe : la preuve (trace, API de gestion, journal du broker) est sur un hub que le banc "
+        "ne gère pas"
+    ),
     Verdict.NOT_APPLICABLE: "ce cas ne concerne pas ce logiciel",
     Verdict.SKIPPED: "non exécuté car une étape précédente n'a pas réussi",
     Verdict.BLOCKED: "échoue pour une règle déjà en échec à un palier inférieur : corrigez d'abord ce palier",

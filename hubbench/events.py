@@ -29,6 +29,9 @@ class Verdict(enum.StrEnum):
     TIMED_OUT = "timed_out"
     NOT_APPLICABLE = "not_applicable"
     PENDING_ATTESTATION = "pending_attestation"  # only a person can judge; "à attester"
+    # external-hub mode: the evidence (hub trace, management API, broker log) belongs to a hub the
+    # bench does not run; never passed, never failed: "non vérifiable à distance", with the reason
+    UNVERIFIABLE_REMOTE = "unverifiable_remote"
     SKIPPED = "skipped"  # not executed because an earlier step did not pass
     BLOCKED = "blocked"  # a prerequisite rule already failed in a lower tier: "bloqué par le palier N"
     NOT_RUN = "not_run"  # console only: no result for this cell
@@ -47,6 +50,7 @@ VERDICT_LABELS_FR: dict[Verdict, str] = {
     Verdict.FAILED: "échoué",
     Verdict.ERROR: "erreur du banc",
     Verdict.TIMED_OUT: "délai dépassé",
+    Verdict.UNVERIFIABLE_REMOTE: "non vérifiable à distance",
     Verdict.NOT_APPLICABLE: "non applicable",
     Verdict.PENDING_ATTESTATION: "à attester",
     Verdict.SKIPPED: "non exécuté",
@@ -94,6 +98,7 @@ WORST_FIRST: tuple[Verdict, ...] = (
     Verdict.TIMED_OUT,
     Verdict.BLOCKED,  # a group's own failure shows before a failure caused by a lower tier
     Verdict.PENDING_ATTESTATION,
+    Verdict.UNVERIFIABLE_REMOTE,
     Verdict.PASSED,
     Verdict.NOT_APPLICABLE,
     Verdict.SKIPPED,

@@ -22,7 +22,7 @@ from rich.table import Table
 
 from hubbench import events as ev
 from hubbench.declaration import NOT_DECLARED, load_declaration, summary_text
-from hubbench.engine import RunOptions, RunResult, Timeouts, parse_tiers, run, tier_label
+from hubbench.engine import RemoteOptions, RunOptions, RunResult, Timeouts, parse_tiers, run, tier_label
 from hubbench.errors import UsageError
 from hubbench.events import Verdict, aggregate
 from hubbench.promptapi import STEP_CONTROLS
@@ -34,6 +34,7 @@ _STYLE = {
     Verdict.ERROR: "magenta",
     Verdict.TIMED_OUT: "red",
     Verdict.PENDING_ATTESTATION: "yellow",
+    Verdict.UNVERIFIABLE_REMOTE: "blue",
     Verdict.NOT_APPLICABLE: "cyan",
     Verdict.SKIPPED: "dim",
     Verdict.BLOCKED: "dark_orange",
@@ -137,6 +138,7 @@ def summary_table(result: RunResult) -> Table:
         "Échoués",
         "Délai dépassé",
         "À attester",
+        "Non vérifiables à distance",
         "Non applicables",
         "Bloqués",
         "Erreurs",
@@ -159,6 +161,7 @@ def summary_table(result: RunResult) -> Table:
             str(count(Verdict.FAILED)),
             str(count(Verdict.TIMED_OUT)),
             str(count(Verdict.PENDING_ATTESTATION)),
+            str(count(Verdict.UNVERIFIABLE_REMOTE)),
             str(count(Verdict.NOT_APPLICABLE)),
             str(count(Verdict.BLOCKED)),
             str(count(Verdict.ERROR)),
@@ -282,6 +285,31 @@ def run_command(
     attestation_wait: Annotated[
         float, typer.Option("--attestation-wait", help="Attente d'une réponse d'attestation via l'API (s).")
     ] = 0.0,
+    hub: Annotated[
+        str | None,
+        typer.Option("--hub", help="Hub externe (que le banc ne gère pas) : amqps://HÔTE:PORT/VHOST."),
+    ] = None,
+    partner_cert: Annotated[
+        Path | None, typer.Option("--partner-cert", help="Hub externe : certificat PEM du partenaire.")
+    ] = None,
+    partner_key: Annotated[
+        Path | None, typer.Option("--partner-key", help="Hub externe : clé privée PEM du partenaire.")
+    ] = None,
+    partner_p12: Annotated[
+        Path | None, typer.Option("--partner-p12", help="Hub externe : certificat et clé en PKCS#12.")
+    ] = None,
+    partner_p12_password: Annotated[
+        str | None,
+        typer.Option("--partner-p12-password", envvar="HUBBENCH_P12_PASSWORD",
+                     help="Mot de passe du PKCS#12 (ou HUBBENCH_P12_PASSWORD)."),
+    ] = None,
+    ca: Annotated[
+        Path | None, typer.Option("--ca", help="Hub externe : AC qui a signé le certificat du hub.")
+    ] = None,
+    hub_server_name: Annotated[
+        str | None,
+        typer.Option("--hub-server-name", help="Hub externe : nom dans son certificat (défaut : l'hôte)."),
+    ] = None,
 ) -> None:
     """Lance les scénarios des paliers contre le système d'un éditeur raccordé au hub du banc."""
     if timeout is not None and timeout <= 0:
@@ -292,6 +320,13 @@ def run_command(
         raise UsageError(f"--prompt-api-port : port de 0 à 65535 attendu, reçu {prompt_api_port}")
     if attestation_wait < 0:
         raise UsageError(f"--attestation-wait : durée positive ou nulle attendue, reçu {attestation_wait:g}")
+    remote_only = (partner_cert, partner_key, partner_p12, ca, hub_server_name)
+    if hub is None and any(value is not None for value in remote_only):
+        raise UsageError("--partner-cert, --partner-key, --partner-p12, --ca et --hub-server-name "
+                         "vont avec --hub (hub externe)")
+    remote = None if hub is None else RemoteOptions(
+        hub, partner_cert, partner_key, ca, partner_p12, partner_p12_password, hub_server_name
+    )
     console = Console(stderr=True)
     with _jsonl_stream(prompts_jsonl) as stream:
         options = RunOptions(
@@ -316,6 +351,7 @@ def run_command(
             formats=tuple(format_ or ()),
             confirms=confirms,
             direct_cisu=direct_cisu,
+            remote=remote,
         )
         result = run(options)
     console.print(summary_table(result))
@@ -326,6 +362,9 @@ def run_command(
         console.print(line, highlight=False)
     for pending in result.pending:
         console.print(f"  ✎ à attester : {pending.name}", style="yellow")
+    for unverifiable in result.unverifiable:
+        console.print(f"  ⊘ non vérifiable à distance : {unverifiable.name} — {unverifiable.detail}",
+                      style=_STYLE[Verdict.UNVERIFIABLE_REMOTE], highlight=False)
     if result.provisional:
         console.print("Verdicts PROVISOIRES : validation de repli hubsante-model (pack officiel "
                       "indisponible) ; aucun certificat ne peut en être tiré.", style="bold red")

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from hubbench.engine.context import RunOptions, Timeouts
     from hubbench.engine.links import LINKS, Link, get_link, parse_tiers, tier_label
     from hubbench.engine.official_cases import OFFICIAL_TAG
+    from hubbench.engine.remote import RemoteOptions
     from hubbench.engine.runner import RunResult, run
     from hubbench.engine.scenario import ScenarioEngine, Services
 
@@ -26,6 +27,7 @@ __all__ = [
     "LINKS",
     "OFFICIAL_TAG",
     "Link",
+    "RemoteOptions",
     "RunOptions",
     "RunResult",
     "ScenarioEngine",

@@ -14,6 +14,7 @@ from hubbench.events import Listener
 from hubbench.home import BenchHome
 
 if TYPE_CHECKING:
+    from hubbench.engine.remote import RemoteOptions
     from hubbench.hub import HubSettings
     from hubbench.protocol import Provenance, SchemaPack
 
@@ -68,6 +69,7 @@ class RunOptions:
     prompts_jsonl: IO[str] | None = None
     attestation_wait: float = 0.0
     announce: Callable[[str], None] | None = None  # French lines for the user (the API's URL and token)
+    remote: RemoteOptions | None = None  # external-hub mode (`engine.remote`): a hub the bench does not run
 
 
 @dataclass

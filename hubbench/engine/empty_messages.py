@@ -12,8 +12,9 @@ import re
 from datetime import datetime
 from typing import Any
 
-from hubbench.engine.errors import CheckFailed, NotApplicable, NothingReceived
+from hubbench.engine.errors import CheckFailed, NotApplicable, NothingReceived, RemoteUnverifiable
 from hubbench.engine.observers import TracedMessage
+from hubbench.engine.remote import is_partner_view
 from hubbench.engine.scenario import ScenarioEngine
 from hubbench.protocol import (
     DecodeError,
@@ -77,6 +78,13 @@ def vendor_message(bench: ScenarioEngine, fmt: str = "json", rule: str = "") -> 
     return found[0]
 
 
+def as_published(msg: TracedMessage, what: str, rule: str = "") -> None:
+    """A check on how the vendor published (AMQP properties, routing key): on an external hub the partner
+    sees the hub's re-publication only, so it is « non vérifiable à distance »."""
+    if is_partner_view(msg):
+        raise RemoteUnverifiable(rule, f"{what} tel(le) que publié(e) par le système testé (trace du hub)")
+
+
 def charge_hub_errors(
     bench: ScenarioEngine,
     msg: TracedMessage,
@@ -100,6 +108,7 @@ def charge_hub_errors(
 
 
 def check_json_format(bench: ScenarioEngine, msg: TracedMessage, rule: str) -> None:
+    as_published(msg, "le content_type", rule)
     bench.check.that(
         msg.content_type == JSON_TYPE, rule, JSON_TYPE, str(msg.content_type), msg.distribution_id, soft=True
     )
@@ -118,6 +127,7 @@ def check_json_format(bench: ScenarioEngine, msg: TracedMessage, rule: str) -> N
 def check_xml_format(bench: ScenarioEngine, msg: TracedMessage, rule: str) -> None:
     if _body(msg).lstrip()[:1] != b"<":
         raise NotApplicable(f"{rule} : le système a répondu en JSON (format XML facultatif pour lui)")
+    as_published(msg, "le content_type et le corps XML", rule)
     bench.check.that(
         msg.content_type == XML_TYPE, rule, XML_TYPE, str(msg.content_type), msg.distribution_id, soft=True
     )
@@ -133,6 +143,7 @@ def check_xml_format(bench: ScenarioEngine, msg: TracedMessage, rule: str) -> No
 
 
 def check_persistent(bench: ScenarioEngine, msg: TracedMessage, rule: str) -> None:
+    as_published(msg, "le delivery_mode", rule)
     bench.check.that(
         msg.delivery_mode == 2,
         rule,
@@ -223,6 +234,7 @@ def check_rc_de(bench: ScenarioEngine, env: dict[str, Any], rule: str) -> None:
 
 
 def check_sender(bench: ScenarioEngine, msg: TracedMessage, rule: str) -> None:
+    as_published(msg, "la clé de routage", rule)
     view = EnvelopeView(_env_or_fail(bench, msg, rule))
     bench.check.equal(view.sender_id, msg.routing_key, rule, msg.distribution_id, soft=True)
     charge_hub_errors(bench, msg, (200,), rule)

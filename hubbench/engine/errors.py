@@ -104,6 +104,19 @@ class NotApplicable(EngineOutcome):
     verdict = Verdict.NOT_APPLICABLE
 
 
+class RemoteUnverifiable(EngineOutcome):
+    """External-hub mode: the step needs evidence only the hub's operator has (the dispatcher's trace,
+    the management API, the broker log, the dispatcher's identity); "non vérifiable à distance", never
+    passed nor failed, with the reason."""
+
+    verdict = Verdict.UNVERIFIABLE_REMOTE
+
+    def __init__(self, rule: str, needs: str) -> None:
+        super().__init__(f"Non vérifiable à distance : {rule} demande {needs}, propre au hub externe")
+        self.rule = rule
+        self.needs = needs
+
+
 class OperatorSkipped(EngineOutcome):
     """The operator chose to skip a step (official cases, "passer à l'étape suivante"): the scenario is
     "non exécuté", never passed, even when every step it did play passed."""
@@ -136,9 +149,12 @@ BENCH_EXPECTED = "étape exécutée sans erreur du banc (ce n'est pas une faute 
 
 def failure_check(exc: BaseException, fallback_rule: str) -> FailureCheck | None:
     """The check row for a step that ended with `exc`, when the exception is a failure (failed, timed
-    out, blocked, bench error) nobody recorded yet; `fallback_rule` names the step when the exception
-    cites none."""
+    out, blocked, bench error) or a remote-unverifiable check nobody recorded yet; `fallback_rule` names
+    the step when the exception cites none."""
     verdict = verdict_of(exc)
+    if isinstance(exc, RemoteUnverifiable) and not exc.recorded:
+        return FailureCheck(verdict, exc.rule or fallback_rule, f"preuve tirée de {exc.needs}",
+                            "non vérifiable à distance : le banc ne gère pas ce hub")
     if not verdict.counts_as_failure or getattr(exc, "recorded", False):
         return None
     if isinstance(exc, Blocked):

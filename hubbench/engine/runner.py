@@ -58,6 +58,11 @@ class RunResult:
         return [s for s in self.scenarios if s.verdict is Verdict.PENDING_ATTESTATION]
 
     @property
+    def unverifiable(self) -> list[ScenarioSummary]:
+        """External-hub mode: scenarios whose evidence is the hub's own (« non vérifiable à distance »)."""
+        return [s for s in self.scenarios if s.verdict is Verdict.UNVERIFIABLE_REMOTE]
+
+    @property
     def exit_code(self) -> int:
         """0: nothing failed (pending attestations listed, not failed, unless strict); 1 otherwise."""
         bad = [s for s in self.scenarios if s.verdict.counts_as_failure]
@@ -117,8 +122,21 @@ def run(
     """Run the selected scenarios; raises UsageError/SetupError (exit 2) before anything is recorded."""
     clock = clock or Clock()
     answers = load_answers(options.answers) if options.answers else None
+    remote = None
+    if options.remote is not None:
+        from hubbench.engine.remote import external_options
+
+        options, remote = external_options(options, options.remote)
     ctx = resolve(options, clock)
-    if services_factory is None:
+    if services_factory is None and remote is not None:
+        from hubbench.engine.remote import connect_remote, load_remote_context
+
+        load_remote_context(ctx)
+        services_factory = connect_remote(remote)
+        if options.announce is not None:
+            options.announce(f"Hub externe : {remote.display} (partenaire {ctx.partner_id}) — les "
+                             "vérifications côté hub seront « non vérifiables à distance »")
+    elif services_factory is None:
         from hubbench.engine.wiring import connect_services, load_context_extras
 
         load_context_extras(ctx)

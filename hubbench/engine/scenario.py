@@ -27,7 +27,8 @@ RUN_CLOSERS = "run_closers"  # in `shared`: what `on_run_end` registered, called
 class Services:
     """The run's connections to the hub, created once per run by the runner (`engine.wiring`); None when
     unavailable (unit tests, a run without a hub). `live` None: queue counts come from the management API
-    only."""
+    only. `remote_hub` (external-hub mode, `engine.remote`): the hub's URL; the hub-side services are then
+    absent and a step that needs one is "non vérifiable à distance"; `trace` is the partner's view."""
 
     partner: Partner | None = None
     injector: Injector | None = None
@@ -35,10 +36,25 @@ class Services:
     trace: TraceObserver | None = None
     broker_log: BrokerLog | None = None
     live: LiveQueues | None = None
+    remote_hub: str | None = None
 
 
-def _required(service: _T | None, name: str) -> _T:
+# What each hub-side service gives the bench, for the "non vérifiable à distance" reason.
+HUB_SIDE_EVIDENCE: dict[str, str] = {
+    "management": "l'API de gestion du broker (connexions, consommateurs, statistiques des files)",
+    "broker_log": "le journal du broker (refus d'accès)",
+    "live": "les files du système testé vues par le broker",
+    "injector": "l'identité du dispatcher (dépôt direct dans les files du système testé)",
+    "trace": "la trace du dispatcher",
+}
+
+
+def _required(service: _T | None, name: str, remote_hub: str | None = None) -> _T:
     if service is None:
+        if remote_hub is not None and name in HUB_SIDE_EVIDENCE:
+            from hubbench.engine.errors import RemoteUnverifiable
+
+            raise RemoteUnverifiable("", f"{HUB_SIDE_EVIDENCE[name]} ({remote_hub})")
         raise RuntimeError(f"service du banc indisponible : {name}")
     return service
 
@@ -81,24 +97,24 @@ class ScenarioEngine:
 
     @property
     def injector(self) -> Injector:
-        return _required(self.services.injector, "injector")
+        return _required(self.services.injector, "injector", self.services.remote_hub)
 
     @property
     def management(self) -> ManagementObserver:
-        return _required(self.services.management, "management")
+        return _required(self.services.management, "management", self.services.remote_hub)
 
     @property
     def trace(self) -> TraceObserver:
-        return _required(self.services.trace, "trace")
+        return _required(self.services.trace, "trace", self.services.remote_hub)
 
     @property
     def broker_log(self) -> BrokerLog:
-        return _required(self.services.broker_log, "broker_log")
+        return _required(self.services.broker_log, "broker_log", self.services.remote_hub)
 
     @property
     def live(self) -> LiveQueues:
         """The AMQP view of the vendor's queues, where a step needs it (`services.live` where optional)."""
-        return _required(self.services.live, "live")
+        return _required(self.services.live, "live", self.services.remote_hub)
 
     @contextmanager
     def prompt(

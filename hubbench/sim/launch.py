@@ -62,14 +62,17 @@ def build_vendor(
     vhost: str = DEFAULT_VHOST,
     settings: HubSettings | None = None,
     on_log: Callable[[LogEntry], None] | None = None,
+    prompts_home: BenchHome | None = None,
 ) -> ReferenceVendor:
+    """The vendor of `home`'s hub; it follows the runs of the bench home `prompts_home` (default: the
+    same home; another one when the bench runs against this hub as an external hub, `run --hub`)."""
     creds = credentials_of(home, client_id)
     settings = settings or HubSettings.load(home)
     return ReferenceVendor(
         client_id,
         profile,
         connector(creds, settings, vhost),
-        prompts=PromptListener(home.root, client_id, vhost),
+        prompts=PromptListener((prompts_home or home).root, client_id, vhost),
         xml_line=line_of(vhost_map(home).get(vhost, "3")),
         on_log=on_log,
         desk=case_desk(home, client_id, profile, vhost),

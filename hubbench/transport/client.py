@@ -32,6 +32,7 @@ from hubbench.transport.tls import Identity, connection_parameters, quiet_pika
 from hubbench.vhosts import DEFAULT_VHOST
 
 QUEUE_KINDS = ("message", "ack", "info")
+LOG_LIMIT = 20_000  # deliveries an inbox remembers (a run's messages, well within memory)
 _CONNECTION_LOST = (pex.AMQPConnectionError, pex.ConnectionWrongStateError, pex.StreamLostError, OSError)
 _LOGIN_REFUSED = (pex.ProbableAuthenticationError, pex.ProbableAccessDeniedError, pex.AuthenticationError)
 
@@ -273,6 +274,7 @@ class Inbox:
         self.received = 0
         self.error: BaseException | None = None
         self._buffer: list[Delivery] = []
+        self._log: list[Delivery] = []  # every delivery, taken or not (bounded: `LOG_LIMIT`)
         self._cond = threading.Condition()
         self._stop = threading.Event()
         self._ready = threading.Event()
@@ -354,6 +356,11 @@ class Inbox:
         with self._cond:
             return list(self._buffer)
 
+    def log(self) -> list[Delivery]:
+        """Every delivery received so far (the last `LOG_LIMIT`), taken or not, oldest first."""
+        with self._cond:
+            return list(self._log)
+
     def drain(self) -> list[Delivery]:
         with self._cond:
             taken, self._buffer = self._buffer, []
@@ -419,6 +426,8 @@ class Inbox:
         )
         with self._cond:
             self._buffer.append(delivery)
+            self._log.append(delivery)
+            del self._log[:-LOG_LIMIT]
             self.received += 1
             self._cond.notify_all()
         if self.ack_mode is AckMode.ON_STORE:

@@ -46,6 +46,19 @@ def verdict_of(scenario: ScenarioView) -> Verdict:
     return scenario.verdict or Verdict.NOT_RUN
 
 
+def unverifiable_checks(scenario: ScenarioView) -> list[dict[str, str]]:
+    """External-hub mode: the checks whose evidence only the hub's operator has, with the reason."""
+    return [
+        {"rule": c.rule, "needs": c.expected, "reason": c.received}
+        for c in scenario.checks
+        if c.verdict is Verdict.UNVERIFIABLE_REMOTE
+    ]
+
+
+def unverifiable_lines(scenario: ScenarioView) -> list[str]:
+    return [f"Non vérifiable à distance : {c['rule']} ({c['needs']})" for c in unverifiable_checks(scenario)]
+
+
 def verdict_text(scenario: ScenarioView) -> str:
     """The scenario's verdict in French; « bloqué par le palier N » for a blocked one."""
     verdict = verdict_of(scenario)

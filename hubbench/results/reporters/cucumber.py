@@ -37,6 +37,7 @@ _STATUS = {
     Verdict.TIMED_OUT: "failed",
     Verdict.BLOCKED: "failed",
     Verdict.PENDING_ATTESTATION: "pending",
+    Verdict.UNVERIFIABLE_REMOTE: "undefined",
     Verdict.SKIPPED: "skipped",
     Verdict.NOT_APPLICABLE: "skipped",
     Verdict.NOT_RUN: "skipped",

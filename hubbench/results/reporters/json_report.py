@@ -1,7 +1,8 @@
 """hubbench's own run report: the stored run as JSON (run, scenarios → steps → checks, prompts,
 exchanged messages, attestations, overrides). Message bodies are health data: left out unless asked.
-Top level: `pack` (tag, source, checksum, provisional, reason) and `provisional` (every verdict of the run
-rests on provisional validation)."""
+Top level: `pack` (tag, source, checksum, provisional, reason), `provisional` (every verdict of the run
+rests on provisional validation) and `remote_unverifiable` (external-hub mode: each check « non vérifiable
+à distance », its scenario, rule and what evidence it needs)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from hubbench.results.reporters._common import RunSource, load_run, prepare
+from hubbench.results.reporters._common import RunSource, load_run, prepare, unverifiable_checks
 from hubbench.results.views import as_dict
 
 REPORT_FORMAT = "hubbench-run-report/1"
@@ -27,8 +28,11 @@ def json_report(store: RunSource, run_id: str, *, include_bodies: bool = False) 
                 for s in detail.scenarios
             ],
         )
+    remote = [{"scenario_id": s.scenario_id, "scenario": s.name, "tier": s.tier, **check}
+              for s in detail.scenarios for check in unverifiable_checks(s)]
     return {"format": REPORT_FORMAT, "generated_at": datetime.now(UTC).isoformat(),
-            "provisional": detail.run.provisional, "pack": detail.run.pack, **as_dict(detail)}
+            "provisional": detail.run.provisional, "pack": detail.run.pack,
+            "remote_unverifiable": remote, **as_dict(detail)}
 
 
 def write_json(store: RunSource, run_id: str, path: str | Path, *, include_bodies: bool = False) -> Path:

@@ -3,7 +3,8 @@
 failed / timed out → <failure> whose message is "Attendu : … — Reçu : … — Règle : …"; blocked by a
 lower tier → <failure type="blocked"> whose message is « Bloqué par le palier N (cause première : …) »;
 bench error → <error>; pending attestation → <skipped message="à attester">; skipped / not applicable
-→ <skipped> (its message gives the reason, e.g. « non déclaré : … »). Each suite's properties carry the
+→ <skipped> (its message gives the reason, e.g. « non déclaré : … »); « non vérifiable à distance »
+(external hub) → <skipped> whose text lists each unverifiable check. Each suite's properties carry the
 run's declaration and the pack's provenance (pack_tag, pack_source, pack_checksum, provisional); on
 provisional validation each testcase carries `verdict = "… (provisoire)"` and says why in system-out.
 """
@@ -23,6 +24,7 @@ from hubbench.results.reporters._common import (
     load_run,
     pack_properties,
     prepare,
+    unverifiable_lines,
     verdict_of,
     verdict_text,
 )
@@ -52,7 +54,8 @@ def _testcase(suite: ET.Element, scenario: ScenarioView, provisional: bool) -> s
         reasons = {s.detail for s in scenario.steps if s.verdict is Verdict.NOT_APPLICABLE and s.detail}
         message = verdict_text(scenario) + (f" — {' ; '.join(sorted(reasons))}" if reasons else "")
         element = ET.SubElement(case, "skipped", message=message)
-        element.text = "\n".join(a.question for a in scenario.attestations if a.status == "pending") or None
+        pending = [a.question for a in scenario.attestations if a.status == "pending"]
+        element.text = "\n".join([*pending, *unverifiable_lines(scenario)]) or None
     if provisional:  # every verdict of the run rests on provisional validation
         props = ET.SubElement(case, "properties")
         ET.SubElement(props, "property", name="verdict", value=f"{verdict.label_fr} (provisoire)")
