@@ -154,15 +154,7 @@ def _verdicts(result: dict[str, Any]) -> dict[str, Verdict]:
     return {s["name"]: Verdict(s["verdict"]) for s in result["scenarios"]}
 
 
-# Since main's 15-NexSIS CISU flows (health LRM kinds converted by the hub), the driver's corrections on
-# 15-NexSIS are not published (tiers 4-6 time out): left open, see the branch's report.
-NEXSIS_GAP = pytest.mark.xfail(reason="pilote documenté : corrections 15-NexSIS (flux CISU)", strict=False)
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=NEXSIS_GAP) if RUNS[name][1] == "15-NexSIS" else name
-    for name, (variant, *_) in RUNS.items() if variant == "conforme"
-])
+@pytest.mark.parametrize("name", [name for name, (variant, *_) in RUNS.items() if variant == "conforme"])
 def test_documented_driver_passes_tiers_1_to_7(runs: dict[str, dict[str, Any]], name: str) -> None:
     result = runs[name]
     verdicts = _verdicts(result)
