@@ -121,6 +121,7 @@ def test_tiers_1_to_3_well_behaved_vendor(live_hub: Any) -> None:
             home=hub.home.root,
             timeouts=Timeouts.fast(),
             listeners=[vendor.on_event],
+            confirms=True,  # the vendor publishes with confirms: declared, so the optional check runs
         )
         result = run(options)
     finally:

@@ -3,7 +3,8 @@
 Usage: python engine_process.py VENDOR CLIENT_ID LINK TIERS [--vhost V] [--partner P] [--names FILTER]
 [--answers FILE] [--prompts-jsonl FILE] (HUBBENCH_HOME and HUBBENCH_PACK_SOURCE set by the caller, see
 support/runs.py; --prompts-jsonl: the prompt stream of `hubbench run --prompts-jsonl`). Prints one JSON line:
-{"run_id", "verdict", "seconds", "scenarios": [{scenario_id, name, tier, tags, verdict, detail}],
+{"run_id", "verdict", "seconds",
+"scenarios": [{scenario_id, name, tier, tags, verdict, detail, blocked_by_tier}],
 "skipped_checks": [{scenario, rule, received}]}.
 """
 
@@ -55,7 +56,8 @@ def main() -> None:
         "verdict": result.verdict.value,
         "seconds": round(time.monotonic() - started, 1),
         "scenarios": [{"scenario_id": s.scenario_id, "name": s.name, "tier": s.tier, "tags": list(s.tags),
-                       "verdict": s.verdict.value, "detail": s.detail} for s in result.scenarios],
+                       "verdict": s.verdict.value, "detail": s.detail, "blocked_by_tier": s.blocked_by_tier}
+                      for s in result.scenarios],
         "skipped_checks": skipped,
     }))
 
