@@ -8,17 +8,16 @@ has always exercised (JSON and XML) and no optional feature (origin « implicite
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from hubbench.declaration.model import Declaration, Format, Role
 from hubbench.errors import UsageError
+from hubbench.structured_files import read_structured_file
 
 IMPLICIT_FORMATS: tuple[Format, ...] = (Format.JSON, Format.XML)
 
@@ -49,16 +48,7 @@ class RunDeclaration:
 
 
 def load_declaration(path: Path) -> Declaration:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"Fichier de déclaration illisible : {path} ({exc})") from exc
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise UsageError(f"Fichier de déclaration corrompu : {path} ({first})") from exc
-    return parse_declaration(data, source=str(path))
+    return parse_declaration(read_structured_file(path, "de déclaration"), source=str(path))
 
 
 def parse_declaration(data: Any, *, source: str = "déclaration") -> Declaration:

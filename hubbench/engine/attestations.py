@@ -27,17 +27,15 @@ the case label in lower-case ASCII words joined by "-", as in the case's attesta
 from __future__ import annotations
 
 import enum
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from hubbench.engine.errors import AttestationNeeded, CheckFailed
 from hubbench.errors import UsageError
 from hubbench.events import AttestationAnswered, AttestationRequested, Event, Verdict
+from hubbench.structured_files import read_structured_file
 
 _SYNONYMS = {
     "valid": "valid",
@@ -86,16 +84,7 @@ class AnswersFile:
 
 def load_answers(path: Path) -> AnswersFile:
     """Read and validate an answers file; any problem is a one-line `UsageError`."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"Fichier de réponses illisible : {path} ({exc})") from exc
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise UsageError(f"Fichier de réponses corrompu : {path} ({first})") from exc
-    return parse_answers(data, source=str(path))
+    return parse_answers(read_structured_file(path, "de réponses"), source=str(path))
 
 
 def parse_answers(data: Any, *, source: str = "réponses") -> AnswersFile:
