@@ -20,6 +20,8 @@ Prints tables, then one JSON line {"suite_s_1": …, "suite_s_30": …, "suite_t
 from __future__ import annotations
 
 import argparse
+import cProfile
+import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -38,6 +40,8 @@ from hubbench.campaigns.demo import (
     start_simulators,
 )
 from hubbench.campaigns.demo import stop_simulators as stop_sims
+from hubbench.campaigns.session import CampaignOutcome, run_session
+from hubbench.campaigns.session_file import Campaign, SessionPlan, SessionVendor
 from hubbench.engine.links import LINKS, get_link, parse_tiers
 from hubbench.home import HOME_ENV, BenchHome
 from hubbench.hub.supervision import start_dispatcher, stop_dispatcher
@@ -68,11 +72,50 @@ def campaign(hub: Hub, jobs: list[tuple[DemoVendor, str]], tiers: str, log_dir: 
         stop_sims(sims)
 
 
+class _Quiet:
+    """A session listener that says nothing (the bench prints its tables at the end)."""
+
+    def campaign_event(self, campaign: Campaign, event: object) -> None:
+        pass
+
+    def campaign_done(self, outcome: CampaignOutcome) -> None:
+        pass
+
+
+def session_campaign(hub: Hub, jobs: list[tuple[DemoVendor, str]], tiers: str) -> list[RunOutcome]:
+    """Every (vendor, link) run in this process (`hubbench session run`'s runner); outcomes in job order."""
+    campaigns = tuple(
+        Campaign(SessionVendor(name=v.name, client_id=v.client_id, profile=v.profile), link,
+                 parse_tiers(tiers), None, None)
+        for v, link in jobs
+    )
+    plan = SessionPlan("bench", True, 0, None, campaigns, REPO)
+    result = run_session(plan, _Quiet(), home=hub.home)
+    by_key = {(v.client_id, link): v for v, link in jobs}
+    outcomes = []
+    for o in result.outcomes:
+        log = hub.home.runs_dir / f"{o.campaign.vendor.client_id}-{o.campaign.link}.session.log"
+        log.write_text(_session_log(o), encoding="utf-8")
+        outcomes.append(RunOutcome(by_key[(o.campaign.vendor.client_id, o.campaign.link)], o.campaign.link,
+                                   o.exit_code, o.duration_s, log))
+    return outcomes
+
+
+def _session_log(outcome: CampaignOutcome) -> str:
+    if outcome.error:
+        return f"Erreur : {outcome.error}\n"
+    scenarios = outcome.result.scenarios if outcome.result else []
+    return "".join(f"{s.verdict.label_fr} : palier {s.tier} — {s.name} {s.detail}\n" for s in scenarios)
+
+
 def timed(
-    hub: Hub, jobs: list[tuple[DemoVendor, str]], tiers: str, log_dir: Path
+    hub: Hub, jobs: list[tuple[DemoVendor, str]], tiers: str, log_dir: Path, mode: str = "process"
 ) -> tuple[float, list[RunOutcome]]:
     started = time.monotonic()
-    outcomes = campaign(hub, jobs, tiers, log_dir)
+    if mode == "session":
+        outcomes = session_campaign(hub, jobs, tiers)
+    else:
+        outcomes = campaign(hub, jobs, tiers, log_dir)
     elapsed = time.monotonic() - started
     for outcome in outcomes:
         if outcome.exit_code != 0:  # a figure only counts when every run passed: say why one did not
@@ -177,6 +220,13 @@ def main() -> int:
     parser.add_argument("--scale-link", default="15-15")
     parser.add_argument("--skip-suite", action="store_true", help="only the scaling part")
     parser.add_argument(
+        "--mode",
+        choices=("session", "process"),
+        default="session",
+        help="scaling: one process for all vendors (session runner) or one `hubbench run` each",
+    )
+    parser.add_argument("--profile", default="", metavar="FILE", help="cProfile the last scale round to FILE")
+    parser.add_argument(
         "--breakdown",
         type=int,
         default=0,
@@ -201,6 +251,7 @@ def main() -> int:
     }
     with private_hub("hubbench-suite-", (5960, 5999), vhosts, ttl_ms=60_000) as hub:
         start_dispatcher(hub.home, hub.settings)
+        os.environ.update({**pack_source_env(), HOME_ENV: str(hub.home.root)})  # the session's runs
         try:
             register_vendors(hub.home, hub.settings, vendors, vhosts, lambda _line: None)
             log_dir = hub.home.runs_dir / "bench"
@@ -225,10 +276,15 @@ def main() -> int:
                     breakdown(hub.home, args.breakdown, launched, outcomes)
             rows = []
             base = None
-            for count in counts:
-                elapsed, outcomes = timed(
-                    hub, [(v, args.scale_link) for v in vendors[:count]], tiers_arg(scale_tiers), log_dir
-                )
+            for index, count in enumerate(counts):
+                jobs = [(v, args.scale_link) for v in vendors[:count]]
+                profiler = cProfile.Profile() if args.profile and index == len(counts) - 1 else None
+                if profiler:
+                    profiler.enable()
+                elapsed, outcomes = timed(hub, jobs, tiers_arg(scale_tiers), log_dir, args.mode)
+                if profiler:
+                    profiler.disable()
+                    profiler.dump_stats(args.profile)
                 base = base or elapsed
                 slowest = max(o.duration_s for o in outcomes)
                 rows.append(
@@ -250,12 +306,11 @@ def main() -> int:
             )
         finally:
             stop_dispatcher(hub.home)
-    if len(counts) > 1 and f"suite_s_{counts[0]}" in summary:
-        summary["suite_scale_ratio"] = round(
-            float(summary[f"suite_s_{counts[-1]}"])  # type: ignore[arg-type]
-            / float(summary[f"suite_s_{counts[0]}"]),
-            2,
-        )  # type: ignore[arg-type]
+    base_s = summary.get(f"suite_s_{counts[0]}") if counts else None
+    for count, key in ((30, "suite_scale_ratio"), (100, "suite_scale_ratio_100")):
+        if isinstance(base_s, float) and isinstance(summary.get(f"suite_s_{count}"), float):
+            summary[key] = round(float(summary[f"suite_s_{count}"]) / base_s, 2)  # type: ignore[arg-type]
+    summary["scale_mode"] = args.mode
     emit(summary)
     return 0
 

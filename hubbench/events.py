@@ -133,6 +133,7 @@ class RunStarted(Event):
     partner_ids: tuple[str, ...] = ()  # the bench's partner client ids the run talks with
     declaration: dict[str, Any] | None = None  # `RunDeclaration.to_json()`: origin, links, features
     pack: dict[str, Any] | None = None  # the vhost's pack provenance (`protocol.provenance.Provenance`)
+    session_id: str | None = None  # `hubbench session run`: the session the run belongs to
 
 
 @dataclass(frozen=True)

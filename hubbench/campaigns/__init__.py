@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from hubbench._lazy import lazy_face
 
 if TYPE_CHECKING:
+    from hubbench.campaigns.session import CampaignOutcome, SessionResult, run_session
+    from hubbench.campaigns.session_file import Campaign, SessionPlan, load_session, session_schema
     from hubbench.campaigns.demo import (
         DEMO_VENDORS,
         FEATURES_DIR,
@@ -31,6 +33,13 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "Campaign",
+    "CampaignOutcome",
+    "SessionPlan",
+    "SessionResult",
+    "load_session",
+    "run_session",
+    "session_schema",
     "DEMO_VENDORS",
     "FEATURES_DIR",
     "SHARED_PACKS",

@@ -32,6 +32,8 @@ COMMANDS = (
                 "ligne 3.x)."),
     LazyCommand("run", "hubbench.cli.run",
                 "Lance les scénarios des paliers contre le système d'un éditeur raccordé au hub du banc."),
+    LazyCommand("session", "hubbench.cli.session",
+                "Sessions de recette : plusieurs éditeurs en un seul processus."),
     LazyCommand("sim", "hubbench.cli.sim",
                 "Fait tourner un vendeur de référence (conforme ou fautif) branché sur le hub local."),
     LazyCommand("demo", "hubbench.cli.demo",

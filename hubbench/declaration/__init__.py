@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         effective_declaration,
         load_declaration,
         parse_declaration,
+        validation_error_fr,
     )
     from hubbench.declaration.model import (
         DIRECT_CISU_LINKS,
@@ -55,6 +56,7 @@ __all__ = [
     "not_declared",
     "parse_declaration",
     "summary_text",
+    "validation_error_fr",
 ]
 
 __getattr__, __dir__ = lazy_face(__name__, __file__)

@@ -58,6 +58,11 @@ def parse_declaration(data: Any, *, source: str = "déclaration") -> Declaration
         raise UsageError(f"Déclaration invalide : {source} — {_first_error(exc)}") from exc
 
 
+def validation_error_fr(exc: ValidationError) -> str:
+    """The first error of a pydantic validation, in one French line (« où : quoi (valeur) »)."""
+    return _first_error(exc)
+
+
 def _first_error(exc: ValidationError) -> str:
     error = exc.errors()[0]
     where = ".".join(str(part) for part in error.get("loc", ())) or "racine"

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from hubbench.engine.links import LINKS, Link, get_link, parse_tiers, tier_label
     from hubbench.engine.official_cases import OFFICIAL_TAG
     from hubbench.engine.remote import RemoteOptions
+    from hubbench.engine.results_thread import SharedResults
     from hubbench.engine.runner import RunResult, run
     from hubbench.engine.scenario import ScenarioEngine, Services
 
@@ -32,6 +33,7 @@ __all__ = [
     "RunResult",
     "ScenarioEngine",
     "Services",
+    "SharedResults",
     "Timeouts",
     "get_link",
     "parse_tiers",

@@ -70,6 +70,7 @@ class RunOptions:
     attestation_wait: float = 0.0
     announce: Callable[[str], None] | None = None  # French lines for the user (the API's URL and token)
     remote: RemoteOptions | None = None  # external-hub mode (`engine.remote`): a hub the bench does not run
+    session_id: str | None = None  # the acceptance session the run belongs to (`hubbench session run`)
 
 
 @dataclass

@@ -66,3 +66,30 @@ class StoreListener:
         closer = getattr(self.store, "close", None)
         if callable(closer):
             closer()
+
+
+class SharedResults:
+    """One results writer for many runs of one process (`hubbench session run`): each run gets a view
+    (`for_run()`) whose `close()` waits until the run's events are written, without closing the writer."""
+
+    def __init__(self, db_url: str) -> None:
+        self.listener = StoreListener.open(db_url)
+
+    def for_run(self) -> _RunView:
+        return _RunView(self.listener)
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+class _RunView:
+    def __init__(self, listener: StoreListener) -> None:
+        self._listener = listener
+        self.errors: list[Exception] = []
+
+    def __call__(self, event: Event) -> None:
+        self._listener(event)
+
+    def close(self) -> None:
+        if not self._listener.flush():
+            self.errors.append(TimeoutError(f"résultats non écrits en {CLOSE_LIMIT_S:g} s"))

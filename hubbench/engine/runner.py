@@ -169,6 +169,7 @@ def run(
             partner_ids=(ctx.partner_id,),
             declaration=ctx.declaration.to_json() if ctx.declaration else None,
             pack=ctx.provenance.as_json() if ctx.provenance is not None else None,
+            session_id=options.session_id,
         )
     )
     interrupted = False

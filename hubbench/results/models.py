@@ -114,6 +114,8 @@ class Run(Base):
     # The vhost's pack provenance {tag, source, checksum, provisional, reason, vhost, available}
     # (protocol.provenance); NULL for runs recorded before it was carried.
     pack: Mapped[dict[str, Any] | None]
+    # `hubbench session run`: the acceptance session the run belongs to; NULL for a lone `hubbench run`.
+    session_id: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 def _run_fk() -> Mapped[str]:

@@ -106,6 +106,7 @@ class ResultsStore:
                 partner_ids=list(e.partner_ids),
                 declaration=dict(e.declaration) if e.declaration else None,
                 pack=e.pack,
+                session_id=e.session_id,
                 started_at=e.at,
                 status="running",
                 interrupted=False,

@@ -1,0 +1,181 @@
+"""`hubbench session run FILE.yaml`: many vendors' campaigns in ONE process, side by side.
+
+Each (vendor, link) campaign is `engine.run` in a thread of a small pool: the imports (pytest,
+SQLAlchemy, the steps and features), the hub's settings and one results writer (`SharedResults`)
+are shared, where one `hubbench run` process per campaign pays them each time. Every run is stored
+with the session's id (`runs.session_id`; `hubbench results --session ID`). Vendors with a reference
+`profile` are played by the bench itself (registered on the hub, simulators as threads), as the
+demo does. Progress goes to the caller's `SessionListener`; the result holds a vendor × link × tier
+matrix and the session's exit code (as `hubbench run`: 0 nothing failed, 1 otherwise, 2 set-up error).
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from hubbench import events as ev
+from hubbench.campaigns.demo import DemoVendor, partner_id_for
+from hubbench.campaigns.session_file import Campaign, SessionPlan
+from hubbench.engine import RunOptions, RunResult, SharedResults, Timeouts, run
+from hubbench.errors import BenchError
+from hubbench.events import Verdict, aggregate
+from hubbench.home import BenchHome
+
+
+class SessionListener(Protocol):
+    """What the session says while it runs (the CLI's live lines per vendor)."""
+
+    def campaign_event(self, campaign: Campaign, event: ev.Event) -> None: ...
+
+    def campaign_done(self, outcome: CampaignOutcome) -> None: ...
+
+
+@dataclass
+class CampaignOutcome:
+    campaign: Campaign
+    run_id: str | None = None
+    exit_code: int = 2
+    duration_s: float = 0.0
+    result: RunResult | None = None
+    error: str = ""  # the French line of a set-up error (the campaign did not run)
+
+    def tier_cells(self, tiers: Sequence[int]) -> dict[int, str]:
+        """Tier → French label of its aggregated verdict (« non exécuté » when the tier did not run)."""
+        cells = {}
+        scenarios = self.result.scenarios if self.result else []
+        for tier in tiers:
+            mine = [s for s in scenarios if s.tier == tier]
+            verdict = aggregate([s.verdict for s in mine])
+            if verdict is Verdict.BLOCKED:
+                cells[tier] = ev.blocked_label(min((s.blocked_by_tier for s in mine if s.blocked_by_tier),
+                                                   default=None))
+            else:
+                cells[tier] = verdict.label_fr
+        return cells
+
+
+@dataclass
+class SessionResult:
+    session_id: str
+    outcomes: list[CampaignOutcome] = field(default_factory=list)
+    duration_s: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return max((o.exit_code for o in self.outcomes), default=1)
+
+    @property
+    def tiers(self) -> list[int]:
+        return sorted({t for o in self.outcomes for t in o.campaign.tiers})
+
+
+def new_session_id() -> str:
+    return f"session-{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
+
+
+def reference_vendors(plan: SessionPlan) -> list[DemoVendor]:
+    """The vendors the bench plays itself (a `profile`), on the links the session runs for them."""
+    links: dict[str, list[str]] = {}
+    for c in plan.campaigns:
+        if c.vendor.profile:
+            links.setdefault(c.vendor.client_id, []).append(c.link)
+    return [DemoVendor(v.name, v.client_id, v.profile or "", _vhosts(v.client_id, links, plan))
+            for v in plan.vendors if v.profile]
+
+
+def _vhosts(client_id: str, links: dict[str, list[str]], plan: SessionPlan) -> tuple[tuple[str, str], ...]:
+    return tuple((c.link, _vhost(c)) for c in plan.campaigns
+                 if c.vendor.client_id == client_id and c.link in links.get(client_id, []))
+
+
+def _vhost(c: Campaign) -> str:
+    from hubbench.declaration import declared_vhost
+    from hubbench.engine import get_link
+
+    return declared_vhost(c.declaration, c.link) or get_link(c.link).default_vhost
+
+
+def run_session(plan: SessionPlan, listener: SessionListener, *, home: BenchHome | None = None,
+                session_id: str | None = None, say: Callable[[str], None] = lambda _line: None
+                ) -> SessionResult:
+    """Every campaign of `plan` against the bench's running hub; simulators for reference vendors."""
+    from hubbench.campaigns.demo import register_vendors, start_simulators, stop_simulators
+    from hubbench.hub import HubNode, HubSettings
+
+    home = (home or BenchHome.from_env()).ensure()
+    result = SessionResult(session_id or new_session_id())
+    settings = HubSettings.load(home)
+    if not HubNode(home, settings).is_running():
+        from hubbench.errors import SetupError
+
+        raise SetupError(f"Le hub du banc n'est pas démarré ({home.root})", hint="lancez `hubbench hub up`")
+    references = reference_vendors(plan)
+    register_vendors(home, settings, references, [], say)
+    sims = start_simulators(home, settings, references, sorted({c.link for c in plan.campaigns}), say)
+    shared = SharedResults(home.db_url)
+    started = time.monotonic()
+    try:
+        workers = plan.parallel or len(plan.campaigns)
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="session") as pool:
+            result.outcomes = list(pool.map(
+                lambda c: _campaign(c, plan, result.session_id, home, shared, listener), plan.campaigns))
+    finally:
+        stop_simulators(sims)
+        shared.close()
+    result.duration_s = time.monotonic() - started
+    return result
+
+
+def _campaign(campaign: Campaign, plan: SessionPlan, session_id: str, home: BenchHome,
+              shared: SharedResults, listener: SessionListener) -> CampaignOutcome:
+    outcome = CampaignOutcome(campaign)
+    vendor = campaign.vendor
+    started = time.monotonic()
+    options = RunOptions(
+        vendor=vendor.name,
+        client_id=vendor.client_id,
+        link=campaign.link,
+        vhost=_vhost(campaign),
+        tiers=campaign.tiers,
+        answers=campaign.answers,
+        partner_id=vendor.partner_id or partner_id_for(DemoVendor(vendor.name, vendor.client_id, ""),
+                                                       campaign.link),
+        timeout=plan.timeout,
+        timeouts=Timeouts.fast() if plan.fast else Timeouts(),
+        home=home.root,
+        listeners=[_Forward(campaign, listener)],
+        declaration=campaign.declaration,
+        session_id=session_id,
+    )
+    try:
+        outcome.result = run(options, store=shared.for_run())
+        outcome.run_id = outcome.result.run_id
+        outcome.exit_code = outcome.result.exit_code
+    except BenchError as exc:
+        outcome.error = exc.message
+        outcome.exit_code = exc.exit_code
+    except Exception as exc:  # one campaign's bench fault never stops the others: reported on its row
+        outcome.error = f"{type(exc).__name__} : {exc}"
+        outcome.exit_code = 2
+    outcome.duration_s = time.monotonic() - started
+    listener.campaign_done(outcome)
+    return outcome
+
+
+class _Forward:
+    """A run's listener that tags its events with the campaign (events of all runs share the threads)."""
+
+    def __init__(self, campaign: Campaign, listener: SessionListener) -> None:
+        self.campaign = campaign
+        self.listener = listener
+        self._lock = threading.Lock()
+
+    def __call__(self, event: ev.Event) -> None:
+        with self._lock:
+            self.listener.campaign_event(self.campaign, event)
