@@ -306,7 +306,7 @@ def main() -> int:
             )
         finally:
             stop_dispatcher(hub.home)
-    base_s = summary.get(f"suite_s_{counts[0]}") if counts else None
+    base_s = summary.get("suite_s_1")
     for count, key in ((30, "suite_scale_ratio"), (100, "suite_scale_ratio_100")):
         if isinstance(base_s, float) and isinstance(summary.get(f"suite_s_{count}"), float):
             summary[key] = round(float(summary[f"suite_s_{count}"]) / base_s, 2)  # type: ignore[arg-type]

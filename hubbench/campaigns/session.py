@@ -81,17 +81,12 @@ def new_session_id() -> str:
 
 def reference_vendors(plan: SessionPlan) -> list[DemoVendor]:
     """The vendors the bench plays itself (a `profile`), on the links the session runs for them."""
-    links: dict[str, list[str]] = {}
+    vhosts: dict[str, list[tuple[str, str]]] = {}
     for c in plan.campaigns:
         if c.vendor.profile:
-            links.setdefault(c.vendor.client_id, []).append(c.link)
-    return [DemoVendor(v.name, v.client_id, v.profile or "", _vhosts(v.client_id, links, plan))
+            vhosts.setdefault(c.vendor.client_id, []).append((c.link, _vhost(c)))
+    return [DemoVendor(v.name, v.client_id, v.profile or "", tuple(vhosts[v.client_id]))
             for v in plan.vendors if v.profile]
-
-
-def _vhosts(client_id: str, links: dict[str, list[str]], plan: SessionPlan) -> tuple[tuple[str, str], ...]:
-    return tuple((c.link, _vhost(c)) for c in plan.campaigns
-                 if c.vendor.client_id == client_id and c.link in links.get(client_id, []))
 
 
 def _vhost(c: Campaign) -> str:

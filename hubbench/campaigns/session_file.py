@@ -110,7 +110,8 @@ class SessionPlan:
 
     @property
     def vendors(self) -> list[SessionVendor]:
-        return list(dict.fromkeys(c.vendor for c in self.campaigns))
+        unique = {c.vendor.client_id: c.vendor for c in self.campaigns}  # file order (clientId unique)
+        return list(unique.values())
 
 
 def load_session(path: Path) -> SessionPlan:

@@ -1,5 +1,6 @@
-"""`hubbench results purge | export`: retention of the results database (message bodies are health data)
-and the reports of a stored run, written after the fact.
+"""`hubbench results list | purge | export`: the stored runs (of a session, `--session ID`), retention of
+the results database (message bodies are health data) and the reports of a stored run, written after the
+fact.
 
 The age comes from `--older-than DAYS`, else from `[results] retention_days` of config.toml. By default
 only message bodies are erased (trace and exchanged messages keep their metadata, verdicts stay whole);
@@ -75,6 +76,29 @@ def export(
         raise UsageError("Aucun rapport demandé : --junit, --cucumber-json, --json ou --pdf FICHIER")
     for path in export_run(BenchHome.from_env().db_url, run_id, targets):
         typer.echo(f"Rapport écrit : {path}")
+
+
+@results_app.command("list")
+def list_command(
+    session_id: str | None = typer.Option(None, "--session", help="Les exécutions d'une session."),
+    vendor: str | None = typer.Option(None, "--vendor", help="Les exécutions d'un éditeur."),
+    limit: int = typer.Option(50, "--limit", min=1, help="Nombre maximal d'exécutions."),
+) -> None:
+    """Liste les exécutions enregistrées (les plus récentes d'abord), d'une session ou d'un éditeur."""
+    from hubbench.results import ResultsStore
+
+    store = ResultsStore(BenchHome.from_env().db_url)
+    try:
+        runs = store.list_runs(session_id=session_id, vendor=vendor, limit=limit)
+    finally:
+        store.close()
+    if not runs:
+        typer.echo("Aucune exécution enregistrée" + (f" pour la session {session_id}" if session_id else ""))
+        return
+    for run in runs:
+        verdict = run.verdict.label_fr if run.verdict else run.status
+        typer.echo(f"{run.run_id}  {run.started_at:%Y-%m-%d %H:%M}  {run.vendor} ({run.client_id})  "
+                   f"{run.link}  {verdict}" + (f"  session {run.session_id}" if run.session_id else ""))
 
 
 def register(app: typer.Typer) -> None:

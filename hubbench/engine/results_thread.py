@@ -11,11 +11,12 @@ the database) has the whole of the prompt's delay to act, however busy the datab
 from __future__ import annotations
 
 import threading
-from queue import SimpleQueue
+from queue import Empty, SimpleQueue
 
 from hubbench.events import Event, Listener, PromptShown
 
 CLOSE_LIMIT_S = 120.0  # writing the events still queued at the end of a run never takes longer
+BATCH_LIMIT = 200  # events queued while the writer was busy go in one transaction, this many at most
 
 
 class StoreListener:
@@ -46,14 +47,39 @@ class StoreListener:
         return written.wait(timeout) if self._thread.is_alive() else False
 
     def _write(self) -> None:
-        while (item := self._queue.get()) is not None:
+        pending: list[Event | threading.Event | None] = []
+        while True:
+            item = pending.pop() if pending else self._queue.get()
+            if item is None:
+                return
             if isinstance(item, threading.Event):
                 item.set()
                 continue
-            try:
-                self.store(item)
-            except Exception as exc:  # a store error must never break a run: reported at the end
-                self.errors.append(exc)
+            batch = [item]  # the backlog up to the next barrier, written in one transaction
+            while len(batch) < BATCH_LIMIT:
+                try:
+                    following = self._queue.get_nowait()
+                except Empty:
+                    break
+                if not isinstance(following, Event):  # a flush barrier or the end: after this batch
+                    pending.append(following)
+                    break
+                batch.append(following)
+            self._store(batch)
+
+    def _store(self, batch: list[Event]) -> None:
+        write_many = getattr(self.store, "write_many", None)
+        try:
+            if write_many is not None and len(batch) > 1:
+                self.errors.extend(write_many(batch))
+                return
+            for event in batch:
+                try:
+                    self.store(event)
+                except Exception as exc:  # a store error must never break a run: reported at the end
+                    self.errors.append(exc)
+        except Exception as exc:
+            self.errors.append(exc)
 
     def close(self) -> None:
         """Write every queued event, then close the store."""

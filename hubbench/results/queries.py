@@ -68,6 +68,7 @@ def run_summary(run: Run) -> RunSummary:
         counts=dict(run.counts or {}),
         declaration=run.declaration,
         pack=run.pack,
+        session_id=run.session_id,
     )
 
 
@@ -81,10 +82,12 @@ def list_runs(
     until: datetime | None = None,
     status: str | None = None,
     limit: int | None = None,
+    session_id: str | None = None,
 ) -> list[RunSummary]:
-    """Runs, newest first; `since`/`until` bound the start time."""
+    """Runs, newest first; `since`/`until` bound the start time; `session_id`: one session's runs."""
     query = select(Run).order_by(Run.started_at.desc(), Run.id)
-    for column, value in ((Run.vendor, vendor), (Run.link, link), (Run.vhost, vhost), (Run.status, status)):
+    for column, value in ((Run.vendor, vendor), (Run.link, link), (Run.vhost, vhost), (Run.status, status),
+                          (Run.session_id, session_id)):
         if value is not None:
             query = query.where(column == value)
     if since is not None:

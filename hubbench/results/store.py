@@ -91,6 +91,26 @@ class ResultsStore:
         with self.db.writing() as session:
             handler(session, event)
 
+    def write_many(self, events: Sequence[ev.Event]) -> list[Exception]:
+        """Several events in ONE transaction (a busy writer's backlog: many runs of one session); if the
+        transaction fails, each event again on its own, so only the faulty ones are lost (returned)."""
+        batchable = len(events) > 1 and all(type(e) in self._handlers for e in events)
+        if batchable:
+            try:
+                with self.db.writing() as session:
+                    for event in events:
+                        self._handlers[type(event)](session, event)
+                return []
+            except Exception:  # noqa: S110 — replayed one by one below, errors reported there
+                pass
+        errors: list[Exception] = []
+        for event in events:
+            try:
+                self(event)
+            except Exception as exc:
+                errors.append(exc)
+        return errors
+
     def _run_started(self, session: Session, e: ev.RunStarted) -> None:
         pid = os.getpid()
         session.add(

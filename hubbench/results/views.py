@@ -47,6 +47,7 @@ class RunSummary:
     counts: dict[str, int]
     declaration: dict[str, Any] | None = None  # `RunDeclaration.to_json()`; None before declarations
     pack: dict[str, Any] | None = None  # pack provenance (protocol.provenance); None for older runs
+    session_id: str | None = None  # `hubbench session run`: the session of the run; None for a lone run
 
     @property
     def provisional(self) -> bool:

@@ -1,0 +1,115 @@
+"""`hubbench session run FILE.yaml`: three reference vendors (one faulty) in ONE process on a real TLS hub
+(verdicts, session ids in the results store), and the file's errors in one French line each."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hubbench.campaigns import load_session, session_schema
+from hubbench.errors import UsageError
+from hubbench.results import open_database
+from hubbench.results.models import Run
+from support.dispatcher import process_env
+from support.hub import HubFixture
+
+REPO = Path(__file__).resolve().parents[2]
+CLI = [sys.executable, "-c", "from hubbench.cli import main; main()"]
+
+
+def write(tmp_path: Path, data: object, name: str = "session.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def vendor(name: str, client_id: str, **more: object) -> dict[str, object]:
+    return {"name": name, "clientId": client_id, "links": ["15-15"], **more}
+
+
+# ----------------------------------------------------------------------------------------- the file
+def test_the_committed_schema_is_the_models() -> None:
+    committed = json.loads((REPO / "schemas" / "session.schema.json").read_text(encoding="utf-8"))
+    assert committed == session_schema(), "schemas/session.schema.json à régénérer"
+
+
+def test_a_valid_file_gives_one_campaign_per_link(tmp_path: Path) -> None:
+    (tmp_path / "answers.yaml").write_text("{}\n", encoding="utf-8")
+    declared = {"links": {"15-15": {"roles": ["lrm"]}, "15-SMUR": {"roles": ["tablette"]}}}
+    path = write(tmp_path, {"name": "Recette", "tiers": "1-2", "vendors": [
+        vendor("A", "fr.health.samu440", links=[], declaration=declared, answers="answers.yaml"),
+        vendor("B", "fr.health.samu441", tiers="1-3,R"),
+    ]})
+    plan = load_session(path)
+    assert [(c.vendor.name, c.link, c.tiers) for c in plan.campaigns] == [
+        ("A", "15-15", (1, 2)), ("A", "15-SMUR", (1, 2)), ("B", "15-15", (1, 2, 3, 8))]
+    assert plan.campaigns[0].answers == (tmp_path / "answers.yaml").resolve()
+    assert plan.name == "Recette" and [v.name for v in plan.vendors] == ["A", "B"]
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    ({"vendors": []}, "vendors : liste vide"),
+    ({"vendors": [vendor("A", "fr.health.samu440", colour="bleu")]}, "vendors.0.colour : clé inconnue"),
+    ({"vendors": [vendor("A", "x"), vendor("B", "x")]}, "clientId en double : x"),
+    ({"vendors": [vendor("A", "fr.health.samu440", tiers="9")]}, "Paliers"),
+    ({"vendors": [vendor("A", "fr.health.samu440", links=["15-99"])]}, "liaison inconnue '15-99'"),
+    ({"vendors": [vendor("A", "fr.health.samu440", links=[])]}, "aucune liaison à tester"),
+    ({"vendors": [vendor("A", "fr.health.samu440", profile="parfait")]}, "profil de référence inconnu"),
+    ({"vendors": [vendor("A", "fr.health.samu440", answers="absent.yaml")]}, "fichier introuvable"),
+    ({"vendors": [vendor("A", "fr.health.samu440", declaration={"links": {"15-15": {"roles": ["tablette"]}}})]},
+     "rôle 'tablette' impossible"),
+])
+def test_a_bad_file_is_one_french_line(tmp_path: Path, data: object, expected: str) -> None:
+    with pytest.raises(UsageError) as error:
+        load_session(write(tmp_path, data))
+    assert error.value.message.startswith("Fichier de session invalide")
+    assert expected in error.value.message
+
+
+def test_the_cli_says_a_bad_file_without_a_traceback(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("vendors: [\n", encoding="utf-8")
+    for path, expected in ((broken, "Fichier de session corrompu"), (tmp_path / "none.yaml", "illisible")):
+        done = subprocess.run([*CLI, "session", "run", str(path)], capture_output=True, text=True,
+                              timeout=60, check=False)
+        assert done.returncode == 2
+        assert expected in done.stderr and "Traceback" not in done.stderr
+
+
+# ------------------------------------------------------------------------------------- a real session
+@pytest.mark.broker
+def test_a_session_runs_three_vendors_in_one_process(live_hub: HubFixture, tmp_path: Path) -> None:
+    base = random.randrange(100, 900)
+    ids = [f"fr.health.samu7{base + i:03d}" for i in range(3)]
+    profiles = ["conforme", "conforme", "sans-ack"]  # « sans-ack »: the tier 2 fault
+    vendors = [vendor(f"Session {profile} {i}", client_id, profile=profile, partnerId=f"fr.health.samuS{i}{base}")
+               for i, (client_id, profile) in enumerate(zip(ids, profiles, strict=True))]
+    path = write(tmp_path, {"name": "Recette test", "tiers": "1-3", "fast": True, "vendors": vendors})
+    done = subprocess.run([*CLI, "session", "run", str(path)], capture_output=True, text=True, timeout=240,
+                          check=False, env=process_env(live_hub))
+    assert done.returncode == 1, done.stderr[-3000:]  # the faulty vendor fails: the session does
+    assert "Traceback" not in done.stderr
+    db = open_database(live_hub.home.db_url)
+    try:
+        with db.reading() as session:
+            runs = {r.client_id: r for r in session.query(Run).filter(Run.client_id.in_(ids)).all()}
+    finally:
+        db.dispose()
+    assert sorted(runs) == sorted(ids)
+    session_ids = {r.session_id for r in runs.values()}
+    assert len(session_ids) == 1 and None not in session_ids
+    session_id = session_ids.pop()
+    assert session_id in done.stdout and session_id in done.stderr  # the matrix's title, the last line
+    assert [runs[i].verdict for i in ids] == ["passed", "passed", "failed"]
+    rows = {line.split("│")[1].strip(): line for line in done.stdout.splitlines() if "│ Session" in line}
+    assert "Échoué" in rows["Session sans-ack 2"] and "Échoué" not in rows["Session conforme 0"]
+    listed = subprocess.run([*CLI, "results", "list", "--session", session_id], capture_output=True,
+                            text=True, timeout=60, check=False, env=process_env(live_hub))
+    assert listed.returncode == 0, listed.stderr
+    assert all(runs[i].id in listed.stdout for i in ids)
