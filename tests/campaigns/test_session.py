@@ -7,13 +7,17 @@ import json
 import random
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 import yaml
 
 from hubbench.campaigns import load_session, session_schema
+from hubbench.engine import SharedResults
+from hubbench.engine.results_thread import StoreListener
 from hubbench.errors import UsageError
+from hubbench.events import Event, RunFinished, Verdict
 from hubbench.results import open_database
 from hubbench.results.models import Run
 from support.dispatcher import process_env
@@ -113,3 +117,41 @@ def test_a_session_runs_three_vendors_in_one_process(live_hub: HubFixture, tmp_p
                             text=True, timeout=60, check=False, env=process_env(live_hub))
     assert listed.returncode == 0, listed.stderr
     assert all(runs[i].id in listed.stdout for i in ids)
+
+
+# ------------------------------------------------------------------------------- one results writer
+class SlowStore:
+    """Blocks on its first event until released, then records how the writer hands events over."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.entered = threading.Event()
+        self.calls: list[list[str]] = []
+
+    def __call__(self, event: Event) -> None:
+        if not self.calls:
+            self.entered.set()
+            assert self.release.wait(30)
+        self.calls.append([event.run_id])
+
+    def write_many(self, events: list[Event]) -> list[Exception]:
+        self.calls.append([e.run_id for e in events])
+        return []
+
+
+def test_the_shared_writer_writes_a_backlog_in_one_transaction() -> None:
+    store = SlowStore()
+    shared = SharedResults.__new__(SharedResults)
+    shared.listener = StoreListener(store)
+    first, second = shared.for_run(), shared.for_run()
+    finished = {"verdict": Verdict.PASSED, "counts": {}}
+    first(RunFinished("run-a", **finished))  # type: ignore[arg-type]
+    assert store.entered.wait(30)
+    for run_id in ("run-b", "run-c", "run-d"):  # queued while the writer is busy with run-a
+        second(RunFinished(run_id, **finished))  # type: ignore[arg-type]
+    store.release.set()
+    first.close()  # waits for what was queued, without closing the shared writer
+    assert store.calls == [["run-a"], ["run-b", "run-c", "run-d"]]
+    second(RunFinished("run-e", **finished))  # type: ignore[arg-type]
+    shared.close()
+    assert store.calls[-1] == ["run-e"] and first.errors == []
