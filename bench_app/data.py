@@ -123,6 +123,7 @@ class ConsoleData:
         since: datetime | None = None,
         until: datetime | None = None,
         limit: int | None = None,
+        session_id: str | None = None,
     ) -> list[RunSummary]:
         scope = self.vendor_scope
         if scope is not None:
@@ -130,7 +131,8 @@ class ConsoleData:
                 return []
             vendor = scope
         return self.store.list_runs(
-            vendor=vendor, link=link, vhost=vhost, status=status, since=since, until=until, limit=limit
+            vendor=vendor, link=link, vhost=vhost, status=status, since=since, until=until, limit=limit,
+            session_id=session_id,
         )
 
     def matrix(self, flt: MatrixFilter) -> list[MatrixRow]:

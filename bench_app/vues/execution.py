@@ -87,6 +87,12 @@ def progress() -> None:
     st.caption(f"État au {fmt_time(now, seconds=True)}")
     running = data.runs(status="running")
     prompts = data.open_prompts()
+    sessions = sorted({r.session_id for r in running if r.session_id})
+    if sessions:  # `hubbench session run`: one session's campaigns, or every run
+        chosen = st.selectbox("Session de recette", ["Toutes les exécutions", *sessions], key="x_session")
+        if chosen in sessions:
+            running = [r for r in running if r.session_id == chosen]
+            st.write(f"Session `{chosen}` : {len(running)} campagne(s) en cours")
     if not running:
         st.info("Aucune exécution en cours.")
     for run in running:
@@ -97,6 +103,7 @@ def progress() -> None:
             st.markdown(
                 f"**{run.vendor}** · lien {run.link} · paliers {', '.join(map(str, run.tiers))} · "
                 f"démarrée le {fmt_time(run.started_at, seconds=True)} · `{run.run_id}`"
+                + (f" · session `{run.session_id}`" if run.session_id else "")
             )
             if run.provisional:
                 st.error("Validation PROVISOIRE sur ce vhost : chaque verdict sera provisoire, sans "

@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING
 from hubbench._lazy import lazy_face
 
 if TYPE_CHECKING:
-    from hubbench.campaigns.session import CampaignOutcome, SessionResult, run_session
-    from hubbench.campaigns.session_file import Campaign, SessionPlan, load_session, session_schema
     from hubbench.campaigns.demo import (
         DEMO_VENDORS,
         FEATURES_DIR,
@@ -31,25 +29,27 @@ if TYPE_CHECKING:
         vendors_on_hub,
         verdict_matrix,
     )
+    from hubbench.campaigns.session import CampaignOutcome, SessionResult, run_session
+    from hubbench.campaigns.session_file import Campaign, SessionPlan, load_session, session_schema
 
 __all__ = [
-    "Campaign",
-    "CampaignOutcome",
-    "SessionPlan",
-    "SessionResult",
-    "load_session",
-    "run_session",
-    "session_schema",
     "DEMO_VENDORS",
     "FEATURES_DIR",
     "SHARED_PACKS",
+    "Campaign",
+    "CampaignOutcome",
     "DemoVendor",
     "MatrixLine",
     "RunOutcome",
+    "SessionPlan",
+    "SessionResult",
     "check_links",
     "hub_up",
+    "load_session",
     "register_vendors",
     "run_all",
+    "run_session",
+    "session_schema",
     "start_simulators",
     "stop_simulators",
     "tiers_text",

@@ -72,7 +72,8 @@ class SessionFile(BaseModel):
     version: Literal[1] = 1
     name: str = Field(default="", description="Nom de la session (affiché, conservé avec chaque exécution).")
     tiers: str = Field(default="1-3", description="Paliers par défaut des éditeurs.")
-    fast: bool = Field(default=False, description="Délais courts (systèmes automatisés, vendeurs de référence).")
+    fast: bool = Field(default=False,
+                       description="Délais courts (systèmes automatisés, vendeurs de référence).")
     parallel: int = Field(default=0, ge=0, le=200,
                           description="Campagnes menées en même temps (0 : toutes).")
     timeout: float | None = Field(default=None, gt=0, description="Délai des invites opérateur (s).")

@@ -89,7 +89,9 @@ def matrix_table(result: SessionResult) -> Table:
 
 
 def run_command(
-    file: Annotated[Path, typer.Argument(help="Fichier de session (YAML/JSON ; schemas/session.schema.json).")],
+    file: Annotated[
+        Path, typer.Argument(help="Fichier de session (YAML/JSON ; schemas/session.schema.json).")
+    ],
     fast: Annotated[
         bool, typer.Option("--fast", help="Délais courts (systèmes automatisés), quel que soit le fichier.")
     ] = False,

@@ -101,7 +101,7 @@ class ResultsStore:
                     for event in events:
                         self._handlers[type(event)](session, event)
                 return []
-            except Exception:  # noqa: S110 — replayed one by one below, errors reported there
+            except Exception:
                 pass
         errors: list[Exception] = []
         for event in events:

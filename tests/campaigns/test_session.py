@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from support.dispatcher import process_env
+from support.hub import HubFixture
 
 from hubbench.campaigns import load_session, session_schema
 from hubbench.engine import SharedResults
@@ -20,8 +22,6 @@ from hubbench.errors import UsageError
 from hubbench.events import Event, RunFinished, Verdict
 from hubbench.results import open_database
 from hubbench.results.models import Run
-from support.dispatcher import process_env
-from support.hub import HubFixture
 
 REPO = Path(__file__).resolve().parents[2]
 CLI = [sys.executable, "-c", "from hubbench.cli import main; main()"]
@@ -66,7 +66,8 @@ def test_a_valid_file_gives_one_campaign_per_link(tmp_path: Path) -> None:
     ({"vendors": [vendor("A", "fr.health.samu440", links=[])]}, "aucune liaison à tester"),
     ({"vendors": [vendor("A", "fr.health.samu440", profile="parfait")]}, "profil de référence inconnu"),
     ({"vendors": [vendor("A", "fr.health.samu440", answers="absent.yaml")]}, "fichier introuvable"),
-    ({"vendors": [vendor("A", "fr.health.samu440", declaration={"links": {"15-15": {"roles": ["tablette"]}}})]},
+    ({"vendors": [vendor("A", "fr.health.samu440",
+                         declaration={"links": {"15-15": {"roles": ["tablette"]}}})]},
      "rôle 'tablette' impossible"),
 ])
 def test_a_bad_file_is_one_french_line(tmp_path: Path, data: object, expected: str) -> None:
@@ -92,7 +93,8 @@ def test_a_session_runs_three_vendors_in_one_process(live_hub: HubFixture, tmp_p
     base = random.randrange(100, 900)
     ids = [f"fr.health.samu7{base + i:03d}" for i in range(3)]
     profiles = ["conforme", "conforme", "sans-ack"]  # « sans-ack »: the tier 2 fault
-    vendors = [vendor(f"Session {profile} {i}", client_id, profile=profile, partnerId=f"fr.health.samuS{i}{base}")
+    vendors = [vendor(f"Session {profile} {i}", client_id, profile=profile,
+                      partnerId=f"fr.health.samuS{i}{base}")
                for i, (client_id, profile) in enumerate(zip(ids, profiles, strict=True))]
     path = write(tmp_path, {"name": "Recette test", "tiers": "1-3", "fast": True, "vendors": vendors})
     done = subprocess.run([*CLI, "session", "run", str(path)], capture_output=True, text=True, timeout=240,

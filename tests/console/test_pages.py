@@ -341,3 +341,24 @@ def test_a_provisional_run_is_marked_in_every_page_and_refused_a_certificate(fil
     at.selectbox(key="c_vendor").select(vendor).run()
     assert any("Certificat refusé" in e.value and "provisoires" in e.value for e in at.error)
     assert not [b for b in at.get("download_button") if "certificat" in str(b.proto.label).lower()]
+
+
+def test_live_page_shows_one_session_of_many_runs(filled: Filled) -> None:
+    from hubbench import events as ev
+    from hubbench.results.store import ResultsStore
+
+    store = ResultsStore(filled.url)
+    runs = (("run-s1", "Éditeur S1", "session-a"), ("run-s2", "Éditeur S2", "session-a"),
+            ("run-seul", "Éditeur Seul", None))
+    for run_id, vendor, session_id in runs:
+        store(ev.RunStarted(run_id=run_id, vendor=vendor, client_id="fr.health.samu771", link="15-15",
+                            vhost="15-15_v1.5", tiers=(1,), pack_tag="1.0", bench_version="0.1.0",
+                            session_id=session_id))
+    store.close()
+    at = page("execution")
+    text = all_text(at)
+    assert all(name in text for name in ("Éditeur S1", "Éditeur S2", "Éditeur Seul"))
+    at.selectbox(key="x_session").select("session-a").run()
+    text = all_text(at)
+    assert "Éditeur S1" in text and "Éditeur S2" in text and "Éditeur Seul" not in text
+    assert "2 campagne(s) en cours" in text
