@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from hubbench import events as ev
 from hubbench.campaigns.demo import DemoVendor, partner_id_for
@@ -26,6 +26,9 @@ from hubbench.engine import RunOptions, RunResult, SharedResults, Timeouts, run
 from hubbench.errors import BenchError
 from hubbench.events import Verdict, aggregate
 from hubbench.home import BenchHome
+
+if TYPE_CHECKING:
+    from hubbench.hub import HubSettings
 
 
 class SessionListener(Protocol):
@@ -112,6 +115,7 @@ def run_session(plan: SessionPlan, listener: SessionListener, *, home: BenchHome
         raise SetupError(f"Le hub du banc n'est pas démarré ({home.root})", hint="lancez `hubbench hub up`")
     references = reference_vendors(plan)
     register_vendors(home, settings, references, [], say)
+    register_partners(home, settings, plan.campaigns)
     sims = start_simulators(home, settings, references, sorted({c.link for c in plan.campaigns}), say)
     shared = SharedResults(home.db_url)
     started = time.monotonic()
@@ -127,6 +131,31 @@ def run_session(plan: SessionPlan, listener: SessionListener, *, home: BenchHome
     return result
 
 
+def partner_of(campaign: Campaign) -> str | None:
+    vendor = campaign.vendor
+    return vendor.partner_id or partner_id_for(DemoVendor(vendor.name, vendor.client_id, ""), campaign.link)
+
+
+def register_partners(home: BenchHome, settings: HubSettings, campaigns: Sequence[Campaign]) -> None:
+    """The bench's partner client of every campaign, registered one after the other before the runs
+    start (as each run would at its start: dozens at once would flood the node's management API)."""
+    from hubbench.engine import get_link
+    from hubbench.hub import ClientRegistry
+
+    registry = ClientRegistry(home, settings)
+    for campaign in campaigns:
+        partner = partner_of(campaign)
+        if partner is None:  # the engine's default (15-NexSIS): registered by the run itself
+            continue
+        entry = registry.get(partner)
+        vhost = _vhost(campaign)
+        if entry is not None and not entry.revoked and vhost in entry.vhosts:
+            continue
+        kept = entry.vhosts if entry is not None and not entry.revoked else ()
+        registry.add(partner, vhosts=sorted({vhost, *kept}),
+                     use_xml=not get_link(campaign.link).health_partner, editor="hubbench")
+
+
 def _campaign(campaign: Campaign, plan: SessionPlan, session_id: str, home: BenchHome,
               shared: SharedResults, listener: SessionListener) -> CampaignOutcome:
     outcome = CampaignOutcome(campaign)
@@ -139,8 +168,7 @@ def _campaign(campaign: Campaign, plan: SessionPlan, session_id: str, home: Benc
         vhost=_vhost(campaign),
         tiers=campaign.tiers,
         answers=campaign.answers,
-        partner_id=vendor.partner_id or partner_id_for(DemoVendor(vendor.name, vendor.client_id, ""),
-                                                       campaign.link),
+        partner_id=partner_of(campaign),
         timeout=plan.timeout,
         timeouts=Timeouts.fast() if plan.fast else Timeouts(),
         home=home.root,

@@ -44,7 +44,7 @@ class ManagementObserver:
     def connections(self) -> list[dict[str, Any]]:
         return [
             c
-            for c in self.api.connections()
+            for c in self.api.connections_of(self.vendor_id)
             if c.get("user") == self.vendor_id and c.get("vhost") == self.vhost
         ]
 

@@ -127,6 +127,14 @@ class ManagementClient:
     def connections(self) -> list[dict[str, Any]]:
         return self._objects("/connections")
 
+    def connections_of(self, username: str) -> list[dict[str, Any]]:
+        """The open connections of one user (`/connections/username/…`, RabbitMQ ≥ 3.9): with a whole
+        session's vendors on the node, listing every connection on each probe costs the node dearly."""
+        found = self.request("GET", f"/connections/username/{self.q(username)}", missing_ok=True)
+        if found is None:  # an older node without that resource
+            return [c for c in self.connections() if c.get("user") == username]
+        return list(found)
+
     def connection(self, name: str) -> dict[str, Any] | None:
         return self._maybe_object(f"/connections/{self.q(name)}")
 

@@ -9,6 +9,8 @@ never altered.
 
 from __future__ import annotations
 
+import functools
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -29,8 +31,15 @@ def config(conn: Connection | None = None) -> Config:
     return alembic_config
 
 
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    """The package's revisions, read once per process (each open of a database asks for them: a session
+    opens dozens)."""
+    return ScriptDirectory.from_config(config())
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(config()).get_current_head()
+    head = _scripts().get_current_head()
     assert head is not None, "no revision in hubbench/results/migrations/versions"
     return head
 
@@ -42,8 +51,7 @@ def current_revisions(conn: Connection) -> tuple[str, ...]:
 
 def upgrade(conn: Connection) -> None:
     """Upgrade to head; a revision unknown to this bench → SetupError (exit 2), the database untouched."""
-    settings = config(conn)
-    script = ScriptDirectory.from_config(settings)
+    script = _scripts()
     current = current_revisions(conn)
     head = script.get_current_head()
     if current == (head,):
@@ -58,4 +66,4 @@ def upgrade(conn: Connection) -> None:
                 hint="mettez hubbench à jour (pipx upgrade hubbench), ou choisissez une autre base "
                 "(HUBBENCH_DB_URL)",
             ) from exc
-    command.upgrade(settings, "head")
+    command.upgrade(config(conn), "head")
