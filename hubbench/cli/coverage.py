@@ -23,6 +23,7 @@ WRITE_HELP = "Écrit docs/couverture.md et docs/couverture.json."
 CHECK_HELP = ("Code 1 si la documentation n'est pas à jour, si un scénario cite une exigence inconnue ou si "
               "une case n'a ni scénario ni raison.")
 FOLDER_HELP = "Dossier de la documentation (par défaut : docs/ du dépôt)."
+SCENARIOS_HELP = "Dossier des scénarios et de exigences.yaml (par défaut : ceux du banc)."
 
 
 def _docs_dir(folder: Path | None) -> Path:
@@ -56,9 +57,10 @@ def coverage_command(
     write: Annotated[bool, typer.Option("--ecrire", help=WRITE_HELP)] = False,
     check: Annotated[bool, typer.Option("--verifier", help=CHECK_HELP)] = False,
     folder: Annotated[Path | None, typer.Option("--dossier", help=FOLDER_HELP)] = None,
+    scenarios: Annotated[Path, typer.Option("--scenarios", help=SCENARIOS_HELP)] = FEATURES_DIR,
 ) -> None:
     """Couverture des exigences (DST, DSF, recette) par les scénarios : liaison × rôle × palier."""
-    coverage = coverage_of(FEATURES_DIR)
+    coverage = coverage_of(scenarios)
     if write:
         docs = _docs_dir(folder)
         docs.mkdir(parents=True, exist_ok=True)
