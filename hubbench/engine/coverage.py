@@ -1,12 +1,13 @@
 """Which scenarios check each requirement item: `features/exigences.yaml` joined with the `@exigence-<id>`
 tags of `features/*.feature`, per link × role × tier. Pure: files in, values out (no broker, no run).
 
-A cell (item × link × role) is « vérifié » when a machine-checked scenario that applies to that link and
-role cites the item, « à attester » when only scenarios with a person's attestation step do, both when
-both kinds do. A cell that no scenario covers shows the item's `statut` (« en cours », « non couvert »)
-and its `raison`; without one it is an error of the file (`Coverage.unexplained`). Scenarios win over
-the statut: an item whose every cell is covered while it still carries a statut is listed in
-`Coverage.stale_status`, for a person to remove the statut.
+A cell (item × link × role) is « vérifié » when a scenario that applies to that link and role and checks
+by machine cites the item, « à attester » when only scenarios with a person's attestation step do, both
+when both kinds do. A scenario checks by machine when one of its « Quand » / « Alors » steps (and their
+« Et ») is not an attestation; its « Soit » steps only set the scene. A cell that no scenario covers
+shows the item's `statut` (« en cours », « non couvert ») and its `raison`; without one it is an error
+of the file (`Coverage.unexplained`). Scenarios win over the statut: an item whose every cell is
+covered while it still carries a statut is listed in `Coverage.stale_status`, for a person to remove it.
 
 A scenario applies to a link as the engine selects it (`engine/plugin.py`, `selected`): tagged
 `@tous-liens` or with the link's name; one tagged with a kind of LRM (`@lrm-sante`, `@lrm-direct-cisu`)
@@ -71,6 +72,7 @@ class ScenarioRef:
     name: str
     tags: frozenset[str]
     attestation: bool  # one of its steps is a person's attestation
+    machine: bool = True  # one of its action or outcome steps is checked by the bench itself
 
     @property
     def label(self) -> str:
@@ -196,6 +198,20 @@ def _tag_names(node: dict[str, Any]) -> set[str]:
     return {tag["name"].lstrip("@") for tag in node.get("tags", [])}
 
 
+def _kinds(scenario: dict[str, Any]) -> tuple[bool, bool]:
+    """(has an attestation step, has a machine-checked « Quand » / « Alors » step)."""
+    attestation = machine = False
+    kind = "Context"
+    for step in scenario.get("steps", []):
+        if step.get("keywordType") != "Conjunction":
+            kind = step.get("keywordType", "Outcome")
+        if ATTESTATION_STEP.match(step["text"]):
+            attestation = True
+        elif kind != "Context":
+            machine = True
+    return attestation, machine
+
+
 def parse_feature(text: str, name: str) -> list[ScenarioRef]:
     """The scenarios of one feature file, each with its effective tags (feature, rule, scenario, examples)."""
     try:
@@ -214,8 +230,7 @@ def parse_feature(text: str, name: str) -> list[ScenarioRef]:
                 tags = inherited | _tag_names(scenario)
                 for examples in scenario.get("examples", []):
                     tags |= _tag_names(examples)
-                attestation = any(ATTESTATION_STEP.match(step["text"]) for step in scenario.get("steps", []))
-                found.append(ScenarioRef(name, scenario["name"], frozenset(tags), attestation))
+                found.append(ScenarioRef(name, scenario["name"], frozenset(tags), *_kinds(scenario)))
 
     walk(feature.get("children", []), _tag_names(feature))
     return found
@@ -230,7 +245,7 @@ def read_scenarios(features_dir: Path) -> tuple[ScenarioRef, ...]:
 
 
 def _cell(requirement: Requirement, link: str, role: str, scenarios: list[ScenarioRef]) -> Cell:
-    machine = any(not s.attestation for s in scenarios)
+    machine = any(s.machine for s in scenarios)
     person = any(s.attestation for s in scenarios)
     if machine or person:
         state = (CellState.VERIFIED_AND_ATTESTED if machine and person

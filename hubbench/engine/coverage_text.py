@@ -15,13 +15,14 @@ from hubbench.engine.coverage import Cell, CellState, Coverage, Requirement
 from hubbench.engine.links import tier_label
 
 STATES = tuple(CellState)
-RULE_FR = (
-    "Une case (exigence × liaison × rôle) est « vérifié » quand un scénario vérifié par la machine la cite "
-    "(étiquette `@exigence-<id>`) et s'applique à cette liaison et à ce rôle, « à attester » quand seuls des "
-    "scénarios avec une attestation d'une personne la citent, « vérifié et à attester » quand les deux la "
-    "citent. Les scénarios priment sur le statut du fichier d'exigences : le statut (« en cours », « non "
-    "couvert ») et sa raison ne s'affichent que pour une case qu'aucun scénario ne couvre."
-)
+RULE_FR = " ".join((
+    "Une case (exigence × liaison × rôle) est « vérifié » quand un scénario qui s'applique à cette",
+    "liaison et à ce rôle la cite (étiquette `@exigence-<id>`) et la vérifie par la machine (une de ses",
+    "étapes « Quand » ou « Alors » n'est pas une attestation), « à attester » quand seuls des scénarios",
+    "avec une attestation d'une personne la citent, « vérifié et à attester » quand les deux la citent.",
+    "Les scénarios priment sur le statut du fichier d'exigences : le statut (« en cours », « non couvert »)",
+    "et sa raison ne s'affichent que pour une case qu'aucun scénario ne couvre.",
+))
 
 
 def _role(role: str) -> str:

@@ -38,6 +38,12 @@ Fonctionnalité: Exemple
   Scénario: Attesté
     Alors une personne atteste "cle" : une question [règle]
 
+  @15-15 @exigence-b
+  Scénario: Mixte
+    Soit le dossier initial partagé par le partenaire
+    Quand le banc joue les étapes du cas
+    Alors une personne atteste les valeurs affichées
+
   @15-NexSIS @lrm-sante @exigence-c
   Plan du Scénario: Réception <x>
     Quand le partenaire envoie <x>
@@ -58,8 +64,8 @@ def _items(*extra: dict[str, Any]) -> dict[str, Any]:
     base = [
         {"id": "a", "source": "DST 1.2 §3.3.1", "palier": 4, "liaisons": ["15-15", "15-SMUR"],
          "roles": ["lrm"], "texte": "A"},
-        {"id": "b", "source": "cahier de recette 2023 §4.2", "palier": 4, "liaisons": ["15-15"],
-         "texte": "B"},
+        {"id": "b", "source": "cahier de recette 2023 §4.2", "palier": 4, "liaisons": ["15-15", "15-SMUR"],
+         "roles": ["lrm"], "texte": "B"},
         {"id": "c", "source": "DSF 15-NexSIS §6.3", "palier": 5, "liaisons": "toutes", "roles": ["lrm"],
          "texte": "C", "statut": "en cours", "raison": "scénario en cours d'ajout"},
         {"id": "d", "source": "DSF 15-NexSIS §5.3", "palier": "R", "liaisons": ["15-NexSIS"], "texte": "D",
@@ -74,8 +80,11 @@ def _coverage(*extra: dict[str, Any]) -> Any:
 
 def test_scenarios_carry_their_inherited_tags_and_attestations() -> None:
     scenarios = {s.name: s for s in parse_feature(FEATURE, "exemple.feature")}
-    assert set(scenarios) == {"Vérifié par la machine", "Attesté", "Réception <x>", "Tablette"}
-    assert scenarios["Attesté"].attestation and not scenarios["Vérifié par la machine"].attestation
+    assert set(scenarios) == {"Vérifié par la machine", "Attesté", "Mixte", "Réception <x>", "Tablette"}
+    kinds = {name: (s.attestation, s.machine) for name, s in scenarios.items()}
+    assert kinds["Attesté"] == (True, False)  # its « Soit » (the Contexte's) only sets the scene
+    assert kinds["Vérifié par la machine"] == (False, True)
+    assert kinds["Mixte"] == (True, True)
     assert scenarios["Réception <x>"].requirement_ids == ["c", "d"]  # the examples' tags count
     assert {"role-tablette", "role-lrm", "palier-4", "15-SMUR"} <= scenarios["Tablette"].tags
     assert scenarios["Tablette"].label == "exemple.feature › Tablette"
@@ -100,7 +109,8 @@ def test_each_cell_has_its_state_scenarios_or_reason() -> None:
     assert [s.name for s in cells["a", "15-15", "lrm"].scenarios] == ["Vérifié par la machine", "Attesté"]
     assert cells["a", "15-SMUR", "lrm"].state is CellState.TO_ATTEST
     assert ("a", "15-SMUR", "tablette") not in cells  # the item names the LRM role only
-    assert cells["b", "15-15", "lrm"].state is CellState.TO_ATTEST
+    assert cells["b", "15-15", "lrm"].state is CellState.VERIFIED_AND_ATTESTED  # « Mixte »
+    assert cells["b", "15-SMUR", "lrm"].state is CellState.TO_ATTEST
     assert cells["c", "15-NexSIS", "lrm"].state is CellState.VERIFIED  # scenarios win over « en cours »
     assert cells["c", "15-15", "lrm"].state is CellState.IN_PROGRESS
     assert cells["c", "15-15", "lrm"].reason == "scénario en cours d'ajout"
@@ -145,7 +155,7 @@ def test_renderings_are_french_deterministic_and_agree() -> None:
     data = coverage_json(coverage)
     assert json.loads(json.dumps(data)) == data
     row = next(r for r in data["synthese"] if (r["liaison"], r["role"], r["palier"]) == ("15-15", "lrm", 4))
-    assert row["vérifié et à attester"] == 1 and row["à attester"] == 1
+    assert row["vérifié et à attester"] == 2 and row["à attester"] == 0
     assert data["etiquettes_inconnues"] == [{"id": "inconnue", "scenario": "exemple.feature › Tablette"}]
     text = render_text(coverage)
     assert text.splitlines()[-1].startswith("Total : ") and f"{len(coverage.cells)} cases" in text
