@@ -133,7 +133,10 @@ class ManagementClient:
         found = self.request("GET", f"/connections/username/{self.q(username)}", missing_ok=True)
         if found is None:  # an older node without that resource
             return [c for c in self.connections() if c.get("user") == username]
-        return list(found)
+        # That listing holds names only (name, node, user, vhost): each connection's details (TLS, peer
+        # certificate, client properties) come from its own resource; one closed meanwhile is left out.
+        details = (self.connection(str(c.get("name"))) for c in found)
+        return [c for c in details if c is not None]
 
     def connection(self, name: str) -> dict[str, Any] | None:
         return self._maybe_object(f"/connections/{self.q(name)}")
