@@ -7,7 +7,8 @@ hub_start.py, dispatch_throughput.py and suite_walltime.py with defaults sized t
 budget on a 2-core machine (`--quick`: fewer messages, rounds and vendors). Each script gets what is left
 of the budget as its time limit; one that fails or overruns is reported and the others still run.
 The last line is JSON: dispatch_msgs_s, forwarder_msgs_s, dispatch_ratio, p99_added_ms,
-validate_msgs_s, suite_s_1, suite_s_30, hub_up_s and the rest of every script's figures.
+validate_msgs_s, suite_s_1, suite_s_30, suite_s_100, suite_scale_ratio (30 ÷ 1), suite_scale_ratio_100
+(100 ÷ 1), hub_up_s and the rest of every script's figures.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ GOALS = [  # (figure, goal, holds(value))
     ("p99_added_ms", "< 5 ms à 200 msgs/s", lambda v: v < 5),
     ("suite_tiers_s", "paliers 1–7 × 3 liaisons < 60 s", lambda v: v < 60),
     ("suite_scale_ratio", "30 vendeurs < 3 × un seul", lambda v: v < 3),
+    ("suite_scale_ratio_100", "100 vendeurs < 8 × un seul", lambda v: v < 8),
     ("hub_up_s", "hub up à froid < 15 s", lambda v: v < 15),
 ]
 
@@ -37,13 +39,13 @@ def plan(quick: bool) -> list[tuple[str, list[str], float]]:
             ("validate_speed.py", ["--seconds", "0.2", "--rounds", "1"], 0.10),
             ("hub_start.py", ["--rounds", "1"], 0.20),
             ("dispatch_throughput.py", ["--messages", "1000", "--paced", "200", "--rounds", "1"], 0.30),
-            ("suite_walltime.py", ["--scale", "1,10,30"], 0.40),
+            ("suite_walltime.py", ["--scale", "1,10,30,100"], 0.40),
         ]
     return [
         ("validate_speed.py", ["--seconds", "0.3", "--rounds", "3"], 0.10),
         ("hub_start.py", ["--rounds", "1"], 0.15),
         ("dispatch_throughput.py", ["--messages", "2000", "--paced", "400", "--rounds", "2"], 0.35),
-        ("suite_walltime.py", ["--scale", "1,10,30"], 0.40),
+        ("suite_walltime.py", ["--scale", "1,10,30,100"], 0.40),
     ]
 
 

@@ -1,7 +1,8 @@
 """Suite wall time: tiers 1–7 on the three links for one conforming reference vendor, then N vendors at once.
 
     .venv/bin/python bench/suite_walltime.py [--tiers 1-7] [--links 15-15,15-SMUR,15-NexSIS]
-        [--scale 1,10,30] [--scale-tiers 1-3] [--scale-link 15-15] [--breakdown 12]
+        [--scale 1,10,30,100] [--scale-tiers 1-3] [--scale-link 15-15] [--mode session|process]
+        [--breakdown 12] [--profile FILE]
 
 Everything runs on the bench's own node in a temporary home (free ports in 5960–5999) with its
 dispatcher. Each (vendor, link) campaign is one `hubbench run` subprocess with its own partner id (as
@@ -10,8 +11,12 @@ the runs' prompts. Only the tiers that have a feature file at run time are run (
 
 1. `suite`: one vendor, the requested tiers, the three links at once; wall time of the slowest link
    (and each link's own time).
-2. `scale`: 1, 10, 30 vendors at once on one hub, each running `--scale-tiers` on `--scale-link`;
-   wall time of the whole group, and its ratio to one vendor alone.
+2. `scale`: 1, 10, 30, 100 vendors at once on one hub, each running `--scale-tiers` on `--scale-link`;
+   wall time of the whole group, and its ratio to one vendor alone (`suite_scale_ratio`: 30 ÷ 1,
+   `suite_scale_ratio_100`: 100 ÷ 1). `--mode session` (default): every campaign a thread of THIS
+   process, as `hubbench session run` runs them (`campaigns/session.py`: shared imports, partners
+   registered first, one results writer); `--mode process`: one `hubbench run` subprocess each.
+   `--profile FILE`: cProfile of the last round (main thread only: use py-spy for the runs' threads).
 `--breakdown N` also prints, for the suite's runs, the N longest scenarios and steps of each link (from
 the results database of the temporary home: where the wall time goes).
 Prints tables, then one JSON line {"suite_s_1": …, "suite_s_30": …, "suite_tiers_s": …, …}.
@@ -215,7 +220,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tiers", default="1-7")
     parser.add_argument("--links", default=",".join(LINKS))
-    parser.add_argument("--scale", default="1,10,30", help="vendor counts run at once")
+    parser.add_argument("--scale", default="1,10,30,100", help="vendor counts run at once")
     parser.add_argument("--scale-tiers", default="1-3")
     parser.add_argument("--scale-link", default="15-15")
     parser.add_argument("--skip-suite", action="store_true", help="only the scaling part")

@@ -118,13 +118,18 @@ def run_session(plan: SessionPlan, listener: SessionListener, *, home: BenchHome
     register_partners(home, settings, plan.campaigns)
     sims = start_simulators(home, settings, references, sorted({c.link for c in plan.campaigns}), say)
     shared = SharedResults(home.db_url)
+    stop = threading.Event()
     started = time.monotonic()
+    pool = ThreadPoolExecutor(max_workers=plan.parallel or len(plan.campaigns), thread_name_prefix="session")
     try:
-        workers = plan.parallel or len(plan.campaigns)
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="session") as pool:
-            result.outcomes = list(pool.map(
-                lambda c: _campaign(c, plan, result.session_id, home, shared, listener), plan.campaigns))
+        futures = [pool.submit(_campaign, c, plan, result.session_id, home, shared, listener, stop)
+                   for c in plan.campaigns]
+        result.outcomes = [future.result() for future in futures]
+    except BaseException:  # Ctrl-C, SIGTERM: every run ends after its current scenario, as interrupted
+        stop.set()
+        raise
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         stop_simulators(sims)
         shared.close()
     result.duration_s = time.monotonic() - started
@@ -157,7 +162,7 @@ def register_partners(home: BenchHome, settings: HubSettings, campaigns: Sequenc
 
 
 def _campaign(campaign: Campaign, plan: SessionPlan, session_id: str, home: BenchHome,
-              shared: SharedResults, listener: SessionListener) -> CampaignOutcome:
+              shared: SharedResults, listener: SessionListener, stop: threading.Event) -> CampaignOutcome:
     outcome = CampaignOutcome(campaign)
     vendor = campaign.vendor
     started = time.monotonic()
@@ -175,6 +180,7 @@ def _campaign(campaign: Campaign, plan: SessionPlan, session_id: str, home: Benc
         listeners=[_Forward(campaign, listener)],
         declaration=campaign.declaration,
         session_id=session_id,
+        stop=stop,
     )
     try:
         outcome.result = run(options, store=shared.for_run())

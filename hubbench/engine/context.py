@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -71,6 +72,7 @@ class RunOptions:
     announce: Callable[[str], None] | None = None  # French lines for the user (the API's URL and token)
     remote: RemoteOptions | None = None  # external-hub mode (`engine.remote`): a hub the bench does not run
     session_id: str | None = None  # the acceptance session the run belongs to (`hubbench session run`)
+    stop: threading.Event | None = None  # set: the run ends after its current scenario, as interrupted
 
 
 @dataclass

@@ -175,7 +175,9 @@ def run(
     interrupted = False
     try:
         with _sigterm_as_interrupt():
-            code = pytest.main(_pytest_args(steps_dir), plugins=[plugin, *_step_modules(steps_dir)])
+            extra = [] if options.stop is None else [_StopBetweenScenarios(options.stop)]
+            code = pytest.main(_pytest_args(steps_dir),
+                               plugins=[plugin, *extra, *_step_modules(steps_dir)])
         interrupted = plugin.interrupted or code == pytest.ExitCode.INTERRUPTED
         if not interrupted and not plugin.input_errors and not options.names:
             plugin.report_tiers_without_scenarios()
@@ -214,6 +216,19 @@ def run(
             for exc in [*(exc for _, exc in bus.listener_errors), *getattr(store, "errors", [])]
         ],
     )
+
+
+class _StopBetweenScenarios:
+    """Ends the pytest session after the current scenario once `stop` is set (a run in a thread cannot
+    get Ctrl-C: `hubbench session run` sets it for every run); the run is then marked interrupted."""
+
+    def __init__(self, stop: threading.Event) -> None:
+        self.stop = stop
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
+        if self.stop.is_set():
+            item.session.shouldstop = "exécution interrompue"
 
 
 def _open_prompt_api(options: RunOptions, ctx: RunContext, feed: PromptFeed) -> RunApi | None:

@@ -395,3 +395,17 @@ def test_checks_already_recorded_are_not_repeated(steps_dir: Path, tmp_path: Pat
         ("Attestation — premier", Verdict.PASSED),
         ("Attestation — second", Verdict.FAILED),
     ]
+
+
+def test_a_stop_request_ends_the_run_after_its_current_scenario(steps_dir: Path, tmp_path: Path) -> None:
+    """A run in a thread of `hubbench session run` never gets Ctrl-C: the session sets `stop`, the run
+    ends after the scenario in progress and is stored as interrupted."""
+    import threading
+
+    stop = threading.Event()
+    stop.set()
+    events, result = _run(steps_dir, tmp_path, names=("tout va bien", "palier deux"), stop=stop)
+    finished = [e for e in events if isinstance(e, ScenarioFinished)]
+    assert len(finished) == 1 and finished[0].verdict is Verdict.PASSED
+    assert isinstance(events[-1], RunFinished) and events[-1].interrupted
+    assert getattr(result, "interrupted", None) is True

@@ -147,3 +147,16 @@ def test_for_client_uses_registry_credentials(hub_node: HubFixture) -> None:
     assert client.credentials.cert == hub_node.pki.credentials(entry.client_id).cert
     with client:
         assert client.publish({"ok": True}) is True
+
+
+def test_a_users_connections_come_with_their_tls_details(hub_node: HubFixture) -> None:
+    """`connections_of` (one user's connections, as a session's runs probe them) gives the same details
+    as the whole listing: TLS, peer certificate, client properties."""
+    sender = hub_node.unique_id()
+    other = hub_node.client(hub_node.unique_id(), connection_name="autre")
+    client = hub_node.client(sender, connection_name=f"{sender}-pub")
+    assert client.publish({"n": 1}) is True and other.publish({"n": 1}) is True
+    mine = poll_until(lambda: hub_node.api.connections_of(sender), timeout=WAIT_S, what="connexion")
+    assert [c["user"] for c in mine] == [sender]
+    assert mine[0]["ssl"] is True and mine[0]["peer_cert_subject"]
+    assert mine[0]["client_properties"]["connection_name"] == f"{sender}-pub"
