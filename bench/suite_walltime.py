@@ -45,7 +45,7 @@ from hubbench.campaigns.demo import (
     start_simulators,
 )
 from hubbench.campaigns.demo import stop_simulators as stop_sims
-from hubbench.campaigns.session import CampaignOutcome, run_session
+from hubbench.campaigns.session import CampaignOutcome, register_partners, run_session
 from hubbench.campaigns.session_file import Campaign, SessionPlan, SessionVendor
 from hubbench.engine.links import LINKS, get_link, parse_tiers
 from hubbench.home import HOME_ENV, BenchHome
@@ -77,6 +77,56 @@ def campaign(hub: Hub, jobs: list[tuple[DemoVendor, str]], tiers: str, log_dir: 
         stop_sims(sims)
 
 
+CPU_SPLITS: list[tuple[int, dict[str, float]]] = []
+
+
+def _proc_cpu_s(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _hub_pids(root: Path) -> dict[str, list[int]]:
+    """The node (beam) and dispatcher processes of the temporary home, by kind."""
+    found: dict[str, list[int]] = {"rabbitmq": [], "dispatcher": []}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if str(root) not in cmdline:
+            continue
+        if "beam.smp" in cmdline:
+            found["rabbitmq"].append(int(entry.name))
+        elif "hubbench.hub.dispatcher" in cmdline:
+            found["dispatcher"].append(int(entry.name))
+    return found
+
+
+class CpuClock:
+    """CPU seconds used during a round by this process (runs, simulators, results writer), the node
+    and the dispatcher: where the two cores go."""
+
+    def __init__(self, root: Path) -> None:
+        self.pids = _hub_pids(root)
+        self.start = self._now()
+
+    def _now(self) -> dict[str, float]:
+        usage = os.times()
+        now = {"banc (ce processus)": usage.user + usage.system}
+        for kind, pids in self.pids.items():
+            now[kind] = sum(_proc_cpu_s(pid) for pid in pids)
+        return now
+
+    def split(self) -> dict[str, float]:
+        end = self._now()
+        return {kind: round(end[kind] - self.start[kind], 1) for kind in end}
+
+
 class _Quiet:
     """A session listener that says nothing (the bench prints its tables at the end)."""
 
@@ -95,7 +145,10 @@ def session_campaign(hub: Hub, jobs: list[tuple[DemoVendor, str]], tiers: str) -
         for v, link in jobs
     )
     plan = SessionPlan("bench", True, 0, None, campaigns, REPO)
+    register_partners(hub.home, hub.settings, campaigns)  # as `hubbench clients add` before a session
+    cpu = CpuClock(hub.home.root)
     result = run_session(plan, _Quiet(), home=hub.home)
+    CPU_SPLITS.append((len(jobs), cpu.split()))
     by_key = {(v.client_id, link): v for v, link in jobs}
     outcomes = []
     for o in result.outcomes:
@@ -303,6 +356,15 @@ def main() -> int:
                 )
                 summary[f"suite_s_{count}"] = round(elapsed, 2)
                 summary[f"suite_not_passed_{count}"] = sum(o.exit_code != 0 for o in outcomes)
+            if CPU_SPLITS:
+                kinds = list(CPU_SPLITS[0][1])
+                print_table(
+                    "Temps CPU par round (s ; 2 cœurs) : qui consomme",
+                    ["vendeurs", *kinds, "total"],
+                    [[n, *(split[k] for k in kinds), round(sum(split.values()), 1)]
+                     for n, split in CPU_SPLITS],
+                )
+                summary["suite_cpu_s"] = {str(n): split for n, split in CPU_SPLITS}
             print_table(
                 f"Montée en charge : paliers {tiers_arg(scale_tiers)} sur {args.scale_link}, N vendeurs "
                 "conformes en même temps sur un hub",

@@ -29,6 +29,9 @@ from hubbench.home import BenchHome
 
 if TYPE_CHECKING:
     from hubbench.hub import HubSettings
+    from hubbench.sim import VendorThread
+
+SIM_STARTS = 8  # reference simulators connecting at once
 
 
 class SessionListener(Protocol):
@@ -103,7 +106,7 @@ def run_session(plan: SessionPlan, listener: SessionListener, *, home: BenchHome
                 session_id: str | None = None, say: Callable[[str], None] = lambda _line: None
                 ) -> SessionResult:
     """Every campaign of `plan` against the bench's running hub; simulators for reference vendors."""
-    from hubbench.campaigns.demo import register_vendors, start_simulators, stop_simulators
+    from hubbench.campaigns.demo import register_vendors, stop_simulators
     from hubbench.hub import HubNode, HubSettings
 
     home = (home or BenchHome.from_env()).ensure()
@@ -116,7 +119,7 @@ def run_session(plan: SessionPlan, listener: SessionListener, *, home: BenchHome
     references = reference_vendors(plan)
     register_vendors(home, settings, references, [], say)
     register_partners(home, settings, plan.campaigns)
-    sims = start_simulators(home, settings, references, sorted({c.link for c in plan.campaigns}), say)
+    sims = start_references(home, settings, references, say)
     shared = SharedResults(home.db_url)
     stop = threading.Event()
     started = time.monotonic()
@@ -134,6 +137,36 @@ def run_session(plan: SessionPlan, listener: SessionListener, *, home: BenchHome
         shared.close()
     result.duration_s = time.monotonic() - started
     return result
+
+
+def start_references(home: BenchHome, settings: HubSettings, vendors: Sequence[DemoVendor],
+                     say: Callable[[str], None]) -> list[VendorThread]:
+    """One simulator per (reference vendor, link), a few connecting at once (one after the other, a
+    hundred take as long as their runs)."""
+    from hubbench.sim import VendorThread, build_vendor, get_profile
+
+    def start(vendor: DemoVendor, vhost: str) -> VendorThread:
+        profile = get_profile(vendor.profile)
+        sim = build_vendor(home, vendor.client_id, profile, vhost=vhost, settings=settings)
+        return VendorThread(sim).start()
+
+    jobs = [(vendor, vhost) for vendor in vendors for _link, vhost in vendor.vhosts]
+    threads: list[VendorThread] = []
+    with ThreadPoolExecutor(max_workers=SIM_STARTS, thread_name_prefix="sim-start") as pool:
+        futures = [pool.submit(start, *job) for job in jobs]
+        errors = []
+        for future in futures:
+            try:
+                threads.append(future.result())
+            except BaseException as exc:
+                errors.append(exc)
+    if errors:
+        for thread in threads:
+            thread.stop()
+        raise errors[0]
+    if jobs:
+        say(f"{len(threads)} simulateur(s) de référence démarré(s)")
+    return threads
 
 
 def partner_of(campaign: Campaign) -> str | None:

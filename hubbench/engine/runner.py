@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import os
 import secrets
 import signal
 import sys
@@ -176,7 +177,10 @@ def run(
     try:
         with _sigterm_as_interrupt():
             extra = [] if options.stop is None else [_StopBetweenScenarios(options.stop)]
-            code = pytest.main(_pytest_args(steps_dir),
+            threaded = threading.current_thread() is not threading.main_thread()
+            if threaded:
+                _thread_safe_current_test_var()
+            code = pytest.main(_pytest_args(steps_dir, threaded=threaded),
                                plugins=[plugin, *extra, *_step_modules(steps_dir)])
         interrupted = plugin.interrupted or code == pytest.ExitCode.INTERRUPTED
         if not interrupted and not plugin.input_errors and not options.names:
@@ -248,8 +252,31 @@ def _open_store(options: RunOptions, ctx: RunContext) -> Callable[[Event], None]
     return StoreListener.open(options.db_url or ctx.home.db_url)
 
 
-def _pytest_args(steps_dir: Path) -> list[str]:
-    return [
+def _thread_safe_current_test_var() -> None:
+    """pytest sets and pops `PYTEST_CURRENT_TEST` (one process-wide variable) around each test: two
+    runs in threads of one process (`hubbench session run`) race on the pop (KeyError). The pop is
+    made tolerant, once per process; nothing of the bench reads that variable."""
+    import _pytest.runner as pytest_runner
+
+    original = pytest_runner._update_current_test_var
+    if getattr(original, "hubbench_tolerant", False):
+        return
+
+    def update(item: pytest.Item, when: Any) -> None:
+        if when is None:
+            os.environ.pop("PYTEST_CURRENT_TEST", None)
+        else:
+            original(item, when)
+
+    update.hubbench_tolerant = True  # type: ignore[attr-defined]
+    pytest_runner._update_current_test_var = update
+
+
+def _pytest_args(steps_dir: Path, *, threaded: bool = False) -> list[str]:
+    """pytest's arguments; `threaded` (a run in a thread, among others): without the plugins that
+    swap process-wide state around each test (warnings filters, root logger, fault handler)."""
+    shared_state = ["-p", "no:warnings", "-p", "no:logging", "-p", "no:faulthandler"] if threaded else []
+    return [*shared_state,
         str(steps_dir),
         "-c",
         str(steps_dir / "pytest.ini"),
