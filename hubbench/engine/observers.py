@@ -51,6 +51,13 @@ class ManagementObserver:
     def consumers(self) -> dict[str, list[dict[str, Any]]]:
         """Consumers on each of the vendor's queues (by queue name)."""
         found: dict[str, list[dict[str, Any]]] = {name: [] for name in self.queue_names()}
+        # Each queue's own resource lists its consumers: with a whole session's vendors on the vhost,
+        # listing every consumer of the vhost on each probe costs the node dearly.
+        details = [self.api.queue(self.vhost, name) for name in found]
+        if all(d is not None and "consumer_details" in d for d in details):
+            for queue_name, detail in zip(found, details, strict=True):
+                found[queue_name] = list((detail or {}).get("consumer_details") or [])
+            return found
         for consumer in self.api.consumers(self.vhost):
             name = (consumer.get("queue") or {}).get("name")
             if name in found:
