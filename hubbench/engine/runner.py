@@ -176,12 +176,15 @@ def run(
     interrupted = False
     try:
         with _sigterm_as_interrupt():
-            extra = [] if options.stop is None else [_StopBetweenScenarios(options.stop)]
+            extra: list[object] = [] if options.stop is None else [_StopBetweenScenarios(options.stop)]
             threaded = threading.current_thread() is not threading.main_thread()
             if threaded:
                 _thread_safe_current_test_var()
+                extra.append(_SerialCollection())
+            with _COLLECTION_LOCK:
+                step_modules = _step_modules(steps_dir)
             code = pytest.main(_pytest_args(steps_dir, threaded=threaded),
-                               plugins=[plugin, *extra, *_step_modules(steps_dir)])
+                               plugins=[plugin, *extra, *step_modules])
         interrupted = plugin.interrupted or code == pytest.ExitCode.INTERRUPTED
         if not interrupted and not plugin.input_errors and not options.names:
             plugin.report_tiers_without_scenarios()
@@ -220,6 +223,19 @@ def run(
             for exc in [*(exc for _, exc in bus.listener_errors), *getattr(store, "errors", [])]
         ],
     )
+
+
+_COLLECTION_LOCK = threading.Lock()
+
+
+class _SerialCollection:
+    """Runs in threads of one process collect one at a time: the first imports the features' test
+    module, and another collecting meanwhile would find it half-executed (a few scenarios only)."""
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_collection(self, session: pytest.Session) -> Any:
+        with _COLLECTION_LOCK:
+            return (yield)
 
 
 class _StopBetweenScenarios:
