@@ -116,7 +116,11 @@ def _private_file(path: Path) -> None:
 def _create_tables(database: Database) -> None:
     """Bring the schema to this bench's revision (schema.upgrade), safe when several processes open a
     database at once: SQLite serialises on BEGIN IMMEDIATE, PostgreSQL on a transaction-level advisory
-    lock."""
+    lock. A database already at this revision is only read: the runs of one session open the same
+    database dozens of times at once, and SQLite has one write lock."""
+    with database.engine.connect() as conn:
+        if schema.current_revisions(conn) == (schema.head_revision(),):
+            return
     with database.write_connection() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_DDL_LOCK_KEY})
