@@ -78,6 +78,7 @@ def campaign(hub: Hub, jobs: list[tuple[DemoVendor, str]], tiers: str, log_dir: 
 
 
 CPU_SPLITS: list[tuple[int, dict[str, float]]] = []
+SET_UP_S: list[tuple[int, float]] = []  # simulators started and clients registered, before the runs
 
 
 def _proc_cpu_s(pid: int) -> float:
@@ -147,8 +148,10 @@ def session_campaign(hub: Hub, jobs: list[tuple[DemoVendor, str]], tiers: str) -
     plan = SessionPlan("bench", True, 0, None, campaigns, REPO)
     register_partners(hub.home, hub.settings, campaigns)  # as `hubbench clients add` before a session
     cpu = CpuClock(hub.home.root)
+    started = time.monotonic()
     result = run_session(plan, _Quiet(), home=hub.home)
     CPU_SPLITS.append((len(jobs), cpu.split()))
+    SET_UP_S.append((len(jobs), round(time.monotonic() - started - result.duration_s, 1)))
     by_key = {(v.client_id, link): v for v, link in jobs}
     outcomes = []
     for o in result.outcomes:
@@ -365,6 +368,7 @@ def main() -> int:
                      for n, split in CPU_SPLITS],
                 )
                 summary["suite_cpu_s"] = {str(n): split for n, split in CPU_SPLITS}
+                summary["suite_setup_s"] = {str(n): s for n, s in SET_UP_S}
             print_table(
                 f"Montée en charge : paliers {tiers_arg(scale_tiers)} sur {args.scale_link}, N vendeurs "
                 "conformes en même temps sur un hub",

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from hubbench.hub import HubSettings
     from hubbench.sim import VendorThread
 
-SIM_STARTS = 8  # reference simulators connecting at once
+SIM_STARTS = 16  # reference simulators connecting at once
 
 
 class SessionListener(Protocol):
