@@ -187,6 +187,8 @@ def register_partners(home: BenchHome, settings: HubSettings, campaigns: Sequenc
             continue
         entry = registry.get(partner)
         vhost = _vhost(campaign)
+        if vhost not in settings.vhosts:  # the run says so on its row (« Vhost inconnu du hub »)
+            continue
         if entry is not None and not entry.revoked and vhost in entry.vhosts:
             continue
         kept = entry.vhosts if entry is not None and not entry.revoked else ()
