@@ -9,6 +9,7 @@ vendor sends are always well-formed, so a sending fault shows on the prompted me
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -30,6 +31,7 @@ from hubbench.sim.case_store import FUNCTIONAL_KINDS
 from hubbench.sim.profiles import DeliveryMode, Profile, SenderIdentity, Settle
 
 JSON = "application/json"
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
 MAX_SEND_COUNT = 100  # a prompt never makes the vendor send more than this at once
 
 Integrate = Callable[[dict[str, Any]], str]  # functional message → log line (French)
@@ -116,6 +118,19 @@ def longest_string(body: bytes) -> int:
         return max((len(text) for text in _strings(json.loads(body))), default=0)
     except (ValueError, UnicodeDecodeError):
         return 0
+
+
+def far_date_in_model(body: bytes) -> bool:
+    """A model message (not free `customContent`) with a date-time before 1900 or after 2100 (the
+    `rejette-dates-limites` profile's date parser refuses them)."""
+    try:
+        message = json.loads(body)["content"][0]["jsonContent"]["embeddedJsonContent"]["message"]
+    except (ValueError, UnicodeDecodeError, KeyError, IndexError, TypeError):
+        return False
+    if not isinstance(message, dict) or "customContent" in message:
+        return False
+    years = [int(t[:4]) for t in _strings(message) if _DATE_TIME.match(t)]
+    return any(year < 1900 or year > 2100 for year in years)
 
 
 def unusual_text(body: bytes) -> bool:

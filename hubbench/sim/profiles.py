@@ -78,6 +78,7 @@ class Profile:
     resend_unconfirmed: bool = True  # re-sends, same distributionID, what the hub did not confirm
     crash_on_long_string: int = 0  # > 0: the process dies on a string value longer than this
     stall_on_unusual_text: bool = False  # stops consuming .message after a string with unusual characters
+    reject_far_dates: bool = False  # rejects, unanswered, a model message dated before 1900 or after 2100
 
     @property
     def is_fault(self) -> bool:
@@ -251,6 +252,16 @@ _FAULTS: tuple[Profile, ...] = (
         broken_rule="Robustesse — DST 1.2 §3.3.1 (acquittement après traitement) ; bonne pratique : "
                     "un message inhabituel mais valide ne bloque pas la file",
         stall_on_unusual_text=True,
+    ),
+    # -- robustness: consumer fuzzing from the official schemas (issue 18) --
+    Profile(
+        name="rejette-dates-limites",
+        summary="Rejette sans réponse (ni RC-REF ni erreur) un message du modèle daté avant 1900 ou après "
+                "2100, dates pourtant valides du schéma.",
+        broken_rule="Robustesse — DST 1.2 §3.3.1 (acquittement après traitement), §3.4.6 (RC-REF) ; bonne "
+                    "pratique : un message valide du schéma, même inhabituel, est intégré ou refusé par un "
+                    "message d'erreur",
+        reject_far_dates=True,
     ),
 )
 

@@ -31,6 +31,7 @@ from hubbench.sim.behaviour import (
     Outgoing,
     VendorState,
     build_sends,
+    far_date_in_model,
     handle_delivery,
     longest_string,
     unusual_text,
@@ -216,7 +217,8 @@ class ReferenceVendor:
         def on_delivery(channel: BlockingChannel, method: Basic.Deliver, props: BasicProperties,
                         body: bytes) -> None:
             self.stats.deliveries[suffix] += 1
-            if self._falls_over(channel, suffix, body):
+            assert method.delivery_tag is not None  # pika sets it on every basic.deliver
+            if self._falls_over(channel, suffix, body, method.delivery_tag):
                 return
             handling = handle_delivery(self.profile, self.client_id, self.state, suffix, body,
                                        props.content_type, integrate=self._integrate if self.desk else None,
@@ -228,12 +230,11 @@ class ReferenceVendor:
                 self.note(f"RC-REF envoyé à {_recipient(reply)} : {reply.distribution_id}")
             if handling.integrated_id:
                 self.state.integrated.add(handling.integrated_id)
-            assert method.delivery_tag is not None  # pika sets it on every basic.deliver
             self._settle(channel, method.delivery_tag, handling.settle)
 
         return on_delivery
 
-    def _falls_over(self, channel: BlockingChannel, suffix: str, body: bytes) -> bool:
+    def _falls_over(self, channel: BlockingChannel, suffix: str, body: bytes, tag: int) -> bool:
         """The robustness fault profiles' reaction to an unusual delivery (True: not handled)."""
         limit = self.profile.crash_on_long_string
         if limit and suffix == "message" and longest_string(body) > limit:
@@ -242,6 +243,10 @@ class ReferenceVendor:
         if self.profile.stall_on_unusual_text and suffix == "message" and unusual_text(body):
             self.note("texte inhabituel : la consommation de .message s'arrête")
             channel.basic_cancel(self._message_tag)
+            return True
+        if self.profile.reject_far_dates and suffix == "message" and far_date_in_model(body):
+            self.note("date avant 1900 ou après 2100 : message rejeté sans réponse")
+            self._settle(channel, tag, Settle.REJECT)
             return True
         return False
 

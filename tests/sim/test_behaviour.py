@@ -52,7 +52,8 @@ def _deliver(profile: str, suffix: str, env_or_body: dict | bytes, state: Vendor
 
 def test_each_fault_profile_changes_exactly_one_rule() -> None:
     faults = [p for p in PROFILES.values() if p.is_fault]
-    assert len(faults) == 23  # 10 technical (tiers 1–3) + 9 functional (tiers 4–7) + 4 Robustesse
+    technical, functional, robustness, consumer_fuzz = 10, 9, 4, 1  # tiers 1–3, 4–7, Robustesse, issue 18
+    assert len(faults) == technical + functional + robustness + consumer_fuzz
     changed_fields = []
     for profile in faults:
         changed = [f for f in _RULE_FIELDS if getattr(profile, f) != getattr(CONFORME, f)]
@@ -192,5 +193,6 @@ def test_robustness_faults_recognise_their_unusual_messages() -> None:
     assert longest_string(b"{illisible") == 0
     robustness = [p for p in PROFILES.values() if p.broken_rule.startswith("Robustesse — ")]
     assert {p.name for p in robustness} == {
-        "perd-non-confirmes", "sans-reconnexion", "meurt-sur-chaine-longue", "arret-sur-texte-inhabituel"}
+        "perd-non-confirmes", "sans-reconnexion", "meurt-sur-chaine-longue", "arret-sur-texte-inhabituel",
+        "rejette-dates-limites"}
     assert all(p.tier == 8 for p in robustness)
