@@ -75,12 +75,12 @@ def _send(bench: ScenarioEngine, use_case: dict[str, Any], fmt: str) -> str:
 
 
 def unanswered(bench: ScenarioEngine, ids: list[str], timeout: float) -> list[str]:
-    """Of `ids`, those the vendor has answered neither with an RC-REF nor with an error message within
-    `timeout`, in the order given."""
+    """Of `ids`, those the vendor has answered neither with an RC-REF nor with an error message of its own
+    within `timeout`, in the order given (the hub's error 500 for a rejected delivery does not count)."""
     pending, deadline = set(ids), Deadline.after(bench.ctx.clock, timeout)
 
-    def answer(received: Received) -> bool:
-        return _answered_id(received) in pending
+    def answer(received: Received) -> bool:  # the hub's own error (a rejected delivery) is no answer
+        return received.view.sender_id == bench.ctx.client_id and _answered_id(received) in pending
 
     while pending and not deadline.expired():
         found = bench.partner.wait_for(bench.scenario_id, "RC-REF ou erreur", answer, deadline.remaining(),
@@ -112,9 +112,9 @@ def _fail(bench: ScenarioEngine, rule: str, number: int, seed: int, sent: list[t
     shrunk = ""
     if alive:
         smaller, calls = _shrink(bench, smallest, fmt)
-        if smaller is not smallest:
-            shrunk = f" ; réduit en {calls} essai(s) à : {describe(smaller)}"
-            smallest = smaller
+        found = f"réduit à : {describe(smaller)}" if smaller is not smallest else "rien de plus petit n'échoue"
+        shrunk = f" ; réduction contre le système, {calls} essai(s) : {found}"
+        smallest = smaller
         bench.memo["fuzz_evidence"] = smallest
     state = ("la sonde a reçu son RC-REF : le système consomme encore" if alive
              else "la sonde est restée sans RC-REF : la file du système est bloquée")
