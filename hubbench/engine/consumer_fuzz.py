@@ -20,7 +20,7 @@ from hubbench.engine.errors import CheckFailed
 from hubbench.engine.partner import Received
 from hubbench.engine.scenario import ScenarioEngine
 from hubbench.engine.schema_fuzz import SchemaStrategies, describe, draw, is_valid, minimise, size_of
-from hubbench.protocol import custom_content_use_case
+from hubbench.protocol import Format, custom_content_use_case
 
 BATCHES, BATCH_SIZE = 3, 8
 MINIMISE_CALLS, MINIMISE_S = 12, 25.0  # bounds of the live shrinking
@@ -54,7 +54,7 @@ def fuzz_from_schema(bench: ScenarioEngine, rule: str) -> None:
     cases = [uc for uc in drawn if is_valid(pack, uc)]
     counts = stats(bench)
     counts.seeds.append(seed)
-    fmt = "xml" if xml else "json"
+    fmt: Format = "xml" if xml else "json"
     for number in range(1, BATCHES + 1):
         chunk = sorted(cases[(number - 1) * BATCH_SIZE: number * BATCH_SIZE], key=size_of)
         sent = [(uc, _send(bench, uc, fmt)) for uc in chunk]
@@ -66,12 +66,12 @@ def fuzz_from_schema(bench: ScenarioEngine, rule: str) -> None:
             counts.unanswered += len(missing)
             _fail(bench, rule, number, seed, sent, probe, missing, fmt)
     bench.check.that(True, rule, "une réponse (RC-REF ou erreur) à chaque message généré et à chaque sonde",
-                     f"{counts.sent} messages générés depuis le pack {pack.label} en {BATCHES} lots "
+                     f"{counts.sent} messages générés envoyés (pack {pack.label}) en {BATCHES} lots "
                      f"(graine {seed}, {fmt.upper()}), tous acquittés")
 
 
-def _send(bench: ScenarioEngine, use_case: dict[str, Any], fmt: str) -> str:
-    return bench.partner.send(bench.scenario_id, bench.partner.build(use_case), fmt="xml" if fmt == "xml" else "json")
+def _send(bench: ScenarioEngine, use_case: dict[str, Any], fmt: Format) -> str:
+    return bench.partner.send(bench.scenario_id, bench.partner.build(use_case), fmt=fmt)
 
 
 def unanswered(bench: ScenarioEngine, ids: list[str], timeout: float) -> list[str]:
@@ -102,7 +102,7 @@ def _answered_id(received: Received) -> str | None:
 
 
 def _fail(bench: ScenarioEngine, rule: str, number: int, seed: int, sent: list[tuple[dict[str, Any], str]],
-          probe: str, missing: list[str], fmt: str) -> None:
+          probe: str, missing: list[str], fmt: Format) -> None:
     alive = probe not in missing
     failing = [(uc, dist_id) for uc, dist_id in sent if dist_id in missing]
     if not failing:
@@ -112,7 +112,7 @@ def _fail(bench: ScenarioEngine, rule: str, number: int, seed: int, sent: list[t
     shrunk = ""
     if alive:
         smaller, calls = _shrink(bench, smallest, fmt)
-        found = f"réduit à : {describe(smaller)}" if smaller is not smallest else "rien de plus petit n'échoue"
+        found = "rien de plus petit n'échoue" if smaller is smallest else f"réduit à : {describe(smaller)}"
         shrunk = f" ; réduction contre le système, {calls} essai(s) : {found}"
         smallest = smaller
         bench.memo["fuzz_evidence"] = smallest
@@ -121,13 +121,14 @@ def _fail(bench: ScenarioEngine, rule: str, number: int, seed: int, sent: list[t
     raise CheckFailed(
         rule,
         "un RC-REF (ou un message d'erreur) pour chaque message valide du schéma, puis pour la sonde",
-        f"lot {number} (graine {seed}) : {len(missing) - (0 if alive else 1)} message(s) sans réponse ; le plus "
+        f"lot {number} (graine {seed}) : {stats(bench).sent} messages générés envoyés, "
+        f"{len(missing) - (0 if alive else 1)} sans réponse ; le plus "
         f"petit : {describe(failing[0][0])}{shrunk} ; {state}",
         dist_id,
     )
 
 
-def _shrink(bench: ScenarioEngine, use_case: dict[str, Any], fmt: str) -> tuple[dict[str, Any], int]:
+def _shrink(bench: ScenarioEngine, use_case: dict[str, Any], fmt: Format) -> tuple[dict[str, Any], int]:
     """The smallest variant the live vendor still leaves unanswered (bounded in calls and seconds)."""
     pack, deadline = bench.ctx.require_pack(), Deadline.after(bench.ctx.clock, MINIMISE_S)
     counts = stats(bench)

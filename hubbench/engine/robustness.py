@@ -13,8 +13,8 @@ from __future__ import annotations
 import random
 
 from hubbench.engine.adversarial import FuzzCase, batch
-from hubbench.engine.consumer_fuzz import fuzz_from_schema as fuzz_from_schema  # for the steps
 from hubbench.engine.clock import Deadline, poll_until
+from hubbench.engine.consumer_fuzz import fuzz_from_schema as fuzz_from_schema  # for the steps
 from hubbench.engine.errors import CheckFailed, TimedOut
 from hubbench.engine.observers import LIVE_POLL_S
 from hubbench.engine.partner import Received

@@ -79,6 +79,8 @@ class VendorStats:
     rc_refs_sent: int = 0
     messages_sent: int = 0
     prompts_done: int = 0
+    recoveries: int = 0  # sessions opened again after a lost connection (bench/reliability.py)
+    dropped: int = 0  # unconfirmed messages abandoned after a loss (`perd-non-confirmes`)
 
 
 class _Restart(Exception):
@@ -117,6 +119,7 @@ class ReferenceVendor:
         self._outbox: deque[Outgoing] = deque()  # to publish; left when the hub has confirmed it
         self._consume_channel: BlockingChannel | None = None
         self._message_tag = ""
+        self._lost = False  # the last session ended with a lost connection
 
     # -- log ---------------------------------------------------------------------------------------
     def note(self, text: str) -> None:
@@ -168,8 +171,10 @@ class ReferenceVendor:
 
     def _after_loss(self, exc: BaseException) -> bool:
         """What the profile does when an open connection is lost; False: it never reconnects."""
+        self._lost = True
         if self._outbox and not self.profile.resend_unconfirmed:
             self.note(f"connexion perdue : {len(self._outbox)} message(s) non confirmé(s) abandonné(s)")
+            self.stats.dropped += len(self._outbox)
             self._outbox.clear()
         if not self.profile.reconnect:
             self.note(f"connexion perdue ({_describe(exc)}) : pas de reconnexion")
@@ -181,6 +186,8 @@ class ReferenceVendor:
         try:
             self._open_channels(connection)
             self.stats.connections += 1
+            self.stats.recoveries += int(self._lost)
+            self._lost = False
             self.connected.set()
             via = f" par {self._via[0]}:{self._via[1]}" if self._via else ""
             self.note(f"connecté au hub{via}, consommation de .message, .ack et .info")
