@@ -21,9 +21,9 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hubbench.engine import LINKS, get_link
+from hubbench.engine import LINKS, get_link, parse_tiers
 from hubbench.errors import UsageError
-from hubbench.events import Verdict, blocked_label
+from hubbench.events import OPTIONAL_TIER_NAMES_FR, Verdict, blocked_label
 from hubbench.home import PACK_SOURCE_ENV, BenchHome
 from hubbench.hub import ChildGroup, ClientRegistry, HubNode, HubSettings, start_dispatcher
 from hubbench.resources import FEATURES_DIR as FEATURES_DIR  # re-exported by the face
@@ -43,6 +43,7 @@ class DemoVendor:
     client_id: str
     profile: str
     vhosts: tuple[tuple[str, str], ...] = ()  # (link, vhost): only those links; () = all, default vhosts
+    tiers: str = ""  # its own tiers ("R": the optional Robustesse tier only); "" = the demo's
 
     def links_among(self, links: Sequence[str]) -> list[str]:
         own = dict(self.vhosts)
@@ -64,7 +65,17 @@ DEMO_VENDORS: tuple[DemoVendor, ...] = (
     # 15-NexSIS for both kinds of LRM: Démo A speaks RS-EDA (the hub converts its cases), E is directCISU.
     DemoVendor("Démo E — LRM conforme directCISU", "fr.health.samu906", "conforme-direct-cisu",
                (("15-NexSIS", get_link("15-NexSIS").default_vhost),)),
+    # The optional Robustesse tier (issue 18): its own column; this vendor abandons, after a cut, the
+    # messages the hub had not confirmed.
+    DemoVendor("Démo R — perd les non confirmés", "fr.health.samu918", "perd-non-confirmes",
+               (("15-15", get_link("15-15").default_vhost),), tiers="R"),
 )
+
+
+def optional_tiers(vendors: Sequence[DemoVendor]) -> list[int]:
+    """The optional tiers some vendor runs (`DemoVendor.tiers`): extra columns of the matrix."""
+    found = {t for v in vendors if v.tiers for t in parse_tiers(v.tiers)}
+    return sorted(found & set(OPTIONAL_TIER_NAMES_FR))
 
 
 @dataclass(frozen=True)
@@ -190,7 +201,7 @@ def run_all(home: BenchHome, vendors: Sequence[DemoVendor], links: Sequence[str]
     children = ChildGroup()
     pool = ThreadPoolExecutor(max_workers=max(1, parallel))
     try:
-        futures = [pool.submit(run_campaign, vendor, link, tiers, env, log_dir, children)
+        futures = [pool.submit(run_campaign, vendor, link, vendor.tiers or tiers, env, log_dir, children)
                    for vendor, link in jobs]
         for done, future in enumerate(as_completed(futures), start=1):
             outcome = future.result()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from hubbench.campaigns import demo
 from hubbench.engine.links import LINKS
+from hubbench.events import ROBUSTNESS_TIER
 from hubbench.hub.settings import DEFAULT_VHOSTS
 from hubbench.protocol.packs import VHOST_PACKS
 from hubbench.sim.profiles import PROFILES
@@ -31,7 +32,7 @@ def test_demo_vendors_cover_a_technical_and_a_functional_fault() -> None:
 
 
 def test_the_conforming_vendor_also_runs_on_the_3x_line_as_its_own_row() -> None:
-    line3 = [v for v in demo.DEMO_VENDORS if "15-15" in dict(v.vhosts)]
+    line3 = [v for v in demo.DEMO_VENDORS if "15-15" in dict(v.vhosts) and not v.tiers]  # not Démo R
     assert [v.profile for v in line3] == ["conforme"]
     vendor = line3[0]
     assert vendor.links_among(list(LINKS)) == ["15-15", "15-SMUR"]  # the links with official test cases
@@ -46,7 +47,8 @@ def test_vendors_whose_vhosts_the_hub_lacks_are_left_out_with_a_message() -> Non
     said: list[str] = []
     old_hub = ["15-15_v1.5", "15-smur_v1.4", "15-nexsis_v1.8"]
     kept = demo.vendors_on_hub(demo.DEMO_VENDORS, list(LINKS), old_hub, said.append)
-    assert [v.profile for v in kept if v.vhosts] == ["conforme-direct-cisu"]  # its NexSIS vhost is there
+    # its NexSIS vhost is there, and Démo R's 15-15 one
+    assert [v.profile for v in kept if v.vhosts] == ["conforme-direct-cisu", "perd-non-confirmes"]
     assert len(kept) == len(demo.DEMO_VENDORS) - 1
     assert len(said) == 1 and "15-15_v2.1" in said[0] and "absent" in said[0]
     said.clear()
@@ -60,3 +62,12 @@ def test_the_demo_shows_both_kinds_of_lrm_on_nexsis() -> None:
     on_nexsis = [v for v in demo.DEMO_VENDORS if "15-NexSIS" in v.links_among(list(LINKS))]
     kinds = {PROFILES[v.profile].direct_cisu for v in on_nexsis if not PROFILES[v.profile].is_fault}
     assert kinds == {True, False}
+
+
+def test_the_demo_shows_the_robustness_column() -> None:
+    """Démo R runs the optional Robustesse tier alone, on 15-15, with a robustness fault profile."""
+    (robust,) = [v for v in demo.DEMO_VENDORS if v.tiers]
+    assert robust.tiers == "R" and robust.client_id == "fr.health.samu918"
+    assert PROFILES[robust.profile].tier == ROBUSTNESS_TIER and robust.links_among(list(LINKS)) == ["15-15"]
+    assert demo.optional_tiers(demo.DEMO_VENDORS) == [ROBUSTNESS_TIER]
+    assert demo.optional_tiers([v for v in demo.DEMO_VENDORS if not v.tiers]) == []
