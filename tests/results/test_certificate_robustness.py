@@ -13,8 +13,8 @@ WHEN = datetime(2026, 12, 5, tzinfo=UTC)
 def _certificate(tiers: dict[int, Verdict]) -> Certificate:
     return Certificate(vendor="Démo R", client_id="fr.health.samu650", link="15-15", vhost="15-15_v1.5",
                        run_id="run-robustesse", pack_tag="1.3.0", pack_source="locale",
-                       pack_checksum="0" * 64, bench_version="0", run_date=WHEN, issued_at=WHEN, tiers=tiers, official_cases=[],
-                       evidence_sha256="1" * 64)
+                       pack_checksum="0" * 64, bench_version="0", run_date=WHEN, issued_at=WHEN,
+                       tiers=tiers, official_cases=[], evidence_sha256="1" * 64)
 
 
 def test_the_robustness_line_shows_when_the_tier_ran() -> None:
