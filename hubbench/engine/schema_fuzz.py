@@ -224,7 +224,7 @@ def size_of(use_case: Json) -> int:
 def describe(use_case: dict[str, Json]) -> str:
     """French, one line: the use case, its size, what is unusual in it."""
     key = next(iter(use_case), "?")
-    texts = list(_strings(use_case))
+    texts = list(strings(use_case))
     longest = max((len(t) for t in texts), default=0)
     unusual = sum(1 for t in texts if any(ord(c) > 0xFFFF or not c.isprintable() for c in t))
     dates = sorted({t[:4] for t in texts if DATE_TIME.match(t)})
@@ -302,7 +302,7 @@ def _without(value: Json, path: tuple[Any, ...]) -> Json:
     return out
 
 
-def _strings(value: Json) -> Iterator[str]:
+def strings(value: Json) -> Iterator[str]:
     for _, node in _paths(value):
         if isinstance(node, str):
             yield node

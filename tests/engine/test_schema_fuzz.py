@@ -18,13 +18,14 @@ from hubbench.engine.schema_fuzz import (
     long_text,
     minimise,
     size_of,
+    strings,
 )
 from hubbench.protocol import build_message
 from hubbench.protocol.packs import load_pack
 from hubbench.sim.behaviour import far_date_in_model
 
 MODELS = Path(__file__).resolve().parents[2] / "../shared/hubsante-models"
-COUNT = 40
+COUNT = 25
 
 
 def _pack(folder: str):  # type: ignore[no-untyped-def]
@@ -45,8 +46,8 @@ def test_generated_use_cases_are_valid_against_the_official_pack(folder: str) ->
 
 def test_values_are_adversarial() -> None:
     pack = _pack("official-2.4.0")
-    drawn = draw(SchemaStrategies(pack).use_case("createCaseHealth"), 80, seed=3)
-    texts = [t for uc in drawn for t in _strings(uc)]
+    drawn = draw(SchemaStrategies(pack).use_case("createCaseHealth"), 50, seed=3)
+    texts = [t for uc in drawn for t in strings(uc)]
     assert max(len(t) for t in texts) > 2000  # long free texts
     assert any(ord(c) > 0xFFFF for t in texts for c in t)  # outside the Basic Multilingual Plane
     years = {int(t[:4]) for t in texts if DATE_TIME.match(t)}
@@ -61,16 +62,16 @@ def test_minimise_keeps_a_failing_example_and_shrinks_it() -> None:
     such text (just over the limit after halving stops) and drops every optional field."""
     pack = _pack("official-2.4.0")
     strategy = SchemaStrategies(pack).use_case("createCaseHealth")
-    big = max(draw(strategy, 60, seed=5), key=lambda uc: max(len(t) for t in _strings(uc)))
+    big = max(draw(strategy, 30, seed=5), key=lambda uc: max(len(t) for t in strings(uc)))
 
     def fails(uc: dict) -> bool:
-        return any(len(t) > 2000 for t in _strings(uc))
+        return any(len(t) > 2000 for t in strings(uc))
 
     assert fails(big)
     smallest, calls = minimise(big, fails, lambda uc: is_valid(pack, uc), budget=400)
     assert fails(smallest) and is_valid(pack, smallest)
     assert size_of(smallest) < size_of(big) and calls <= 400
-    assert max(len(t) for t in _strings(smallest)) < 2 * max(len(t) for t in _strings(big))
+    assert max(len(t) for t in strings(smallest)) < 2 * max(len(t) for t in strings(big))
 
 
 def test_minimise_stops_at_its_budget() -> None:
@@ -86,7 +87,7 @@ def test_minimise_stops_at_its_budget() -> None:
 def test_the_far_dates_profile_recognises_its_messages() -> None:
     pack = _pack("official-2.4.0")
     far = next(uc for uc in draw(SchemaStrategies(pack).use_case("createCaseHealth"), 20, seed=2)
-               if any(DATE_TIME.match(t) and not 1900 <= int(t[:4]) <= 2100 for t in _strings(uc)))
+               if any(DATE_TIME.match(t) and not 1900 <= int(t[:4]) <= 2100 for t in strings(uc)))
     body = json.dumps(build_message("fr.health.samu640", "fr.health.samu641", far)).encode()
     assert far_date_in_model(body)
     free = build_message("fr.health.samu640", "fr.health.samu641",
@@ -94,12 +95,3 @@ def test_the_far_dates_profile_recognises_its_messages() -> None:
     assert not far_date_in_model(json.dumps(free).encode()) and not far_date_in_model(b"<xml/>")
     assert long_text(2001) and len(long_text(2001)) == 2001
 
-
-def _strings(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return []
