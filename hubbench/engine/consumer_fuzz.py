@@ -23,8 +23,9 @@ from hubbench.engine.schema_fuzz import SchemaStrategies, describe, draw, is_val
 from hubbench.protocol import Format, custom_content_use_case
 
 BATCHES, BATCH_SIZE = 3, 8
-MINIMISE_CALLS, MINIMISE_S = 12, 25.0  # bounds of the live shrinking
-MINIMISE_WAIT_S = 3.0  # an answer expected within this while shrinking (a late one: not the smallest)
+MINIMISE_CALLS, MINIMISE_S = 8, 12.0  # bounds of the live shrinking
+MINIMISE_WAIT_S = 2.0  # an answer expected within this while shrinking (a late one: not the smallest)
+GONE_KEY = "gone_after_fault"  # in `bench.shared`: the vendor did not come back after a fault (or a fuzz)
 STATS_KEY = "consumer_fuzz"  # in `bench.shared`: the run's `FuzzStats` (bench/reliability.py reads it)
 XML_USE_CASES = ("customContent",)  # an XML link: the partner's free content, adversarial values
 
@@ -104,6 +105,8 @@ def _answered_id(received: Received) -> str | None:
 def _fail(bench: ScenarioEngine, rule: str, number: int, seed: int, sent: list[tuple[dict[str, Any], str]],
           probe: str, missing: list[str], fmt: Format) -> None:
     alive = probe not in missing
+    if not alive:  # its queue no longer moves: the next scenarios fail at once instead of prompting again
+        bench.shared[GONE_KEY] = bench.scenario_id.split("::", 1)[-1]
     failing = [(uc, dist_id) for uc, dist_id in sent if dist_id in missing]
     if not failing:
         raise CheckFailed(rule, "une réponse à la sonde après chaque lot (la file du système avance)",
