@@ -48,7 +48,7 @@ def stats(bench: ScenarioEngine) -> FuzzStats:
 def fuzz_from_schema(bench: ScenarioEngine, rule: str) -> None:
     pack = bench.ctx.require_pack()
     xml = not bench.ctx.link.health_partner
-    strategies = SchemaStrategies(pack)
+    strategies = SchemaStrategies(pack, xml=xml)
     keys = [k for k in XML_USE_CASES if k in pack.kinds()] if xml else []
     seed = random.Random(f"{bench.ctx.run_id}:schema").randrange(2**32)
     drawn = draw(strategies.use_case(keys[0] if keys else None), BATCHES * BATCH_SIZE, seed=seed)

@@ -63,8 +63,12 @@ def long_text(length: int) -> str:
     return (_LONG_SENTENCE * (length // len(_LONG_SENTENCE) + 1))[:length]
 
 
-def _free_text() -> st.SearchStrategy[str]:
-    unusual = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=30)
+def _free_text(xml: bool = False) -> st.SearchStrategy[str]:
+    """Plain, unusual (rare scripts, invisible controls), random Unicode, or long; for XML, only the
+    characters XML 1.0 allows (no C0 control but tab, newline, carriage return)."""
+    chars = st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"] if xml else ["Cs"],
+                          exclude_characters="\ufffe\uffff" if xml else "")
+    unusual = st.text(chars, min_size=1, max_size=30)
     return st.one_of(st.sampled_from(PLAIN_TEXTS), st.sampled_from(UNUSUAL_TEXTS), unusual,
                      st.integers(*LONG_TEXT).map(long_text))
 
@@ -98,8 +102,9 @@ def _ascii_pattern(pattern: str) -> str:
 class SchemaStrategies:
     """Strategies for the use cases of one pack (built once per use case and mode)."""
 
-    def __init__(self, pack: SchemaPack) -> None:
+    def __init__(self, pack: SchemaPack, *, xml: bool = False) -> None:
         self.pack = pack
+        self.xml = xml  # the messages go as XML: texts limited to the characters XML allows
         self._kinds = pack.kinds()
 
     def use_cases(self) -> list[str]:
@@ -162,13 +167,14 @@ class SchemaStrategies:
             return st.from_regex(_ascii_pattern(pattern), fullmatch=True)
         if "maxLength" in schema:  # the maximum length itself, or any text cut to it
             most = int(schema["maxLength"])
-            return st.one_of(st.just(long_text(most)), _free_text().map(lambda t: t[:most]))
-        return _free_text()
+            return st.one_of(st.just(long_text(most)), _free_text(self.xml).map(lambda t: t[:most]))
+        return _free_text(self.xml)
 
     def _object(self, schema: Schema, file: str, depth: int, mode: str) -> st.SearchStrategy[Json]:
         props: dict[str, Schema] = schema.get("properties") or {}
         if not props:  # a free object (customMap, customContent…): a few adversarial entries
-            return st.dictionaries(st.from_regex(r"[a-zA-Z][a-zA-Z0-9_]{0,11}", fullmatch=True), _free_text(),
+            return st.dictionaries(st.from_regex(r"[a-zA-Z][a-zA-Z0-9_]{0,11}", fullmatch=True),
+                                   _free_text(self.xml),
                                    max_size=4)
         required = set(schema.get("required") or ())
         optional = [] if depth >= MAX_DEPTH or mode == MODES[0] else [k for k in props if k not in required]

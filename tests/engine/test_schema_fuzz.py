@@ -20,7 +20,7 @@ from hubbench.engine.schema_fuzz import (
     size_of,
     strings,
 )
-from hubbench.protocol import build_message
+from hubbench.protocol import build_message, decode, encode, validator_for
 from hubbench.protocol.packs import load_pack
 from hubbench.sim.behaviour import far_date_in_model
 
@@ -95,3 +95,14 @@ def test_the_far_dates_profile_recognises_its_messages() -> None:
     assert not far_date_in_model(json.dumps(free).encode()) and not far_date_in_model(b"<xml/>")
     assert long_text(2001) and len(long_text(2001)) == 2001
 
+
+
+def test_xml_messages_for_xml_partners_survive_the_round_trip() -> None:
+    """On a link whose partner speaks XML, the free content goes as XML: only characters XML allows,
+    decoded back to the same valid message."""
+    pack = _pack("official-1.3.0")
+    for use_case in draw(SchemaStrategies(pack, xml=True).use_case("customContent"), 20, seed=4):
+        env = build_message("fr.health.samu642", "fr.health.samu643", use_case)
+        body, content_type = encode(env, "xml", pack=pack)
+        back = decode(body, content_type, pack)
+        assert back == env and validator_for(pack).validate_message(back).valid
