@@ -79,7 +79,7 @@ def _run_id(report: Path) -> str | None:
     except (OSError, ValueError):
         return None
     run = data.get("run")
-    return str(run["id"]) if isinstance(run, dict) and run.get("id") else None
+    return str(run["run_id"]) if isinstance(run, dict) and run.get("run_id") else None
 
 
 class _Beat(threading.Thread):

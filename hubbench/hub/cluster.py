@@ -20,6 +20,7 @@ import secrets
 import signal
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +99,25 @@ class ClusterMember(HubNode):
         return pid
 
 
+def _each(members: list[ClusterMember], action: Callable[[ClusterMember], object]) -> None:
+    """`action` on every member at once (one thread each); the first error is raised once all are done."""
+    errors: list[BaseException] = []
+
+    def one(member: ClusterMember) -> None:
+        try:
+            action(member)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one, args=(m,), daemon=True) for m in members]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
 class HubCluster:
     def __init__(self, home: BenchHome, settings: HubSettings, nodes: int | None = None) -> None:
         count = nodes or int(cluster_state(home).get("nodes", 0)) or settings.nodes
@@ -137,21 +157,7 @@ class HubCluster:
         return {**self.status(), "already_running": False, "elapsed_s": round(elapsed, 2)}
 
     def _start_joiners(self, say: Progress) -> None:
-        errors: list[BaseException] = []
-
-        def boot(member: ClusterMember) -> None:
-            try:
-                member.start(progress=say)
-            except BaseException as exc:
-                errors.append(exc)
-
-        threads = [threading.Thread(target=boot, args=(m,), daemon=True) for m in self.members[1:]]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        if errors:
-            raise errors[0]
+        _each(self.members[1:], lambda member: member.start(progress=say))
 
     def _wait_joined(self, say: Progress) -> None:
         api = self.management()
@@ -181,8 +187,10 @@ class HubCluster:
 
     # -- stop, kill ---------------------------------------------------------------------------------
     def stop(self, progress: Progress | None = None) -> bool:
-        """Stop every member, the joiners first (member 0 last: it stops the epmd it started)."""
-        stopped = [m.stop(progress=progress) for m in reversed(self.members)]
+        """Stop every member, the joiners first, together (member 0 last: it stops the epmd it started)."""
+        stopped: list[bool] = []
+        _each(self.members[1:], lambda member: stopped.append(member.stop(progress=progress)))
+        stopped.append(self.members[0].stop(progress=progress))
         state_file(self.home).unlink(missing_ok=True)
         return any(stopped)
 
