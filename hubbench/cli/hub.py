@@ -112,8 +112,9 @@ def up(
     if install:
         _install_broker()
     home, settings = _context()
-    if (nodes or settings.nodes) > 1:
-        _up_cluster(home, HubCluster(home, settings, nodes or settings.nodes))
+    wanted = nodes or int(cluster_state(home).get("nodes", 0)) or settings.nodes  # a running cluster stays
+    if wanted > 1:
+        _up_cluster(home, HubCluster(home, settings, wanted))
         return
     node = HubNode(home, settings)
     if engine is not None and not node.is_running():

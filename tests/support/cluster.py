@@ -63,8 +63,8 @@ def open_cluster(root: Path, nodes: int = 3, vhosts: tuple[str, ...] = (VHOST,),
     home = BenchHome(root).ensure()
     for attempt in (1, 2):
         amqps, management, dist = _cluster_ports(nodes)
-        chosen = HubSettings(amqps_port=amqps, management_port=management, dist_port=dist,
-                             message_ttl_ms=TEST_TTL_MS, vhosts=vhosts, node_port_step=STEP, **settings)
+        chosen = HubSettings(amqps_port=amqps, management_port=management, dist_port=dist, vhosts=vhosts,
+                             node_port_step=STEP, **{"message_ttl_ms": TEST_TTL_MS, **settings})
         write_hub_config(home, chosen)
         cluster = HubCluster(home, chosen, nodes)
         try:
