@@ -52,6 +52,8 @@ COMMANDS = (
     LazyCommand("worker", "hubbench.cli.worker",
                 "Prend les campagnes d'une session dans la base partagée et les exécute (comme hubbench "
                 "run)."),
+    LazyCommand("couverture", "hubbench.cli.coverage",
+                "Couverture des exigences (DST, DSF, recette) par les scénarios : liaison × rôle × palier."),
 )
 
 app = typer.Typer(
