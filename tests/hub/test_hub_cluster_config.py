@@ -45,8 +45,8 @@ def test_quorum_queues_only_on_a_cluster() -> None:
     settings = HubSettings(vhosts=("15-15_v1.5",))
     single = build_definitions(settings, "pw", [GRANT])
     assert {q["name"]: q["arguments"] for q in single["queues"]} == {
-        name: {} for name in ("dispatch", "dispatch.dlq", "fr.health.samu440.message", "fr.health.samu440.ack",
-                              "fr.health.samu440.info")}
+        name: {} for name in ("dispatch", "dispatch.dlq", "fr.health.samu440.message",
+                              "fr.health.samu440.ack", "fr.health.samu440.info")}
     assert all(set(p["definition"]) == {"message-ttl", "dead-letter-exchange"} for p in single["policies"])
     clustered = build_definitions(settings, "pw", [GRANT], quorum=True)
     assert {q["arguments"].get("x-queue-type") for q in clustered["queues"]} == {"quorum"}
