@@ -142,6 +142,15 @@ def test_the_three_nodes_form_one_cluster_with_quorum_queues(cluster: ClusterFix
     # one dispatcher worker per node, each on its own node
     nodes = sorted(c["node"] for c in cluster.hub.api.connections() if c.get("user") == DISPATCHER_USER)
     assert nodes == sorted(m.settings.node_name for m in cluster.cluster.members)
+    # `hubbench hub status` lists the nodes
+    shown = subprocess.run([sys.executable, "-c", "from hubbench.cli import main; main()", "hub", "status"],
+                           env=process_env(cluster.hub), capture_output=True, text=True, timeout=60,
+                           check=False)
+    assert shown.returncode == 0, shown.stderr
+    for index, member in enumerate(cluster.cluster.members, start=1):
+        assert f"Nœud {index}     : {member.settings.node_name} (en marche) · amqps " \
+               f"{member.settings.amqps_port}" in shown.stdout, shown.stdout
+    assert shown.stdout.count("· dans le cluster") == 3, shown.stdout
 
 
 def test_a_node_killed_during_a_session_loses_nothing_and_changes_no_verdict(

@@ -7,7 +7,8 @@ import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
+from support.postgres import pg_schema_url
 
 from hubbench.results import (
     CampaignSpec,
@@ -16,6 +17,7 @@ from hubbench.results import (
     claim_campaign,
     enqueue_campaigns,
     finish_campaign,
+    open_database,
     requeue_stale_campaigns,
     session_counts,
 )
@@ -86,3 +88,27 @@ def test_stale_campaign_goes_back_to_the_queue(database: Database) -> None:
     assert again is not None and again.id == claimed.id and again.attempts == 2
     assert not finish_campaign(database, claimed.id, "mort", exit_code=0, run_id="trop-tard")
     assert campaign_heartbeat(database, claimed.id, "vivant")
+
+
+def test_a_locked_campaign_is_skipped_not_waited_for() -> None:
+    """PostgreSQL (SQLite has no row locks: BEGIN IMMEDIATE serialises its claimers): while another
+    transaction holds the oldest campaign's row, a claim takes the next one at once (SKIP LOCKED)."""
+    with pg_schema_url() as url:
+        database = open_database(url)
+        try:
+            _skip_locked(database)
+        finally:
+            database.dispose()
+
+
+def _skip_locked(database: Database) -> None:
+    first, second = enqueue_campaigns(database, "verrou", _specs(2))
+    got: list[int | None] = []
+    with database.engine.connect() as holder, holder.begin():
+        holder.execute(select(QueuedCampaign.id).where(QueuedCampaign.id == first).with_for_update())
+        claimer = threading.Thread(target=lambda: got.append(getattr(claim_campaign(database, "w", "verrou"),
+                                                                     "id", None)))
+        claimer.start()
+        claimer.join(timeout=20)
+        assert not claimer.is_alive(), "la réclamation attend le verrou au lieu de le sauter"
+    assert got == [second]
