@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         vendors_on_hub,
         verdict_matrix,
     )
+    from hubbench.campaigns.worker import WorkerOptions, work
 
 __all__ = [
     "DEMO_VENDORS",
@@ -38,6 +39,7 @@ __all__ = [
     "DemoVendor",
     "MatrixLine",
     "RunOutcome",
+    "WorkerOptions",
     "check_links",
     "hub_up",
     "optional_tiers",
@@ -49,6 +51,7 @@ __all__ = [
     "tiers_with_scenarios",
     "vendors_on_hub",
     "verdict_matrix",
+    "work",
 ]
 
 __getattr__, __dir__ = lazy_face(__name__, __file__)
