@@ -51,7 +51,8 @@ def fuzz_from_schema(bench: ScenarioEngine, rule: str) -> None:
     strategies = SchemaStrategies(pack, xml=xml)
     keys = [k for k in XML_USE_CASES if k in pack.kinds()] if xml else []
     seed = random.Random(f"{bench.ctx.run_id}:schema").randrange(2**32)
-    drawn = draw(strategies.use_case(keys[0] if keys else None), BATCHES * BATCH_SIZE, seed=seed)
+    drawn = draw(strategies.use_case(keys[0] if keys else None), BATCHES * BATCH_SIZE, seed=seed,
+                 storage=bench.ctx.home.root / "hypothesis")  # never a stray .hypothesis/ where run starts
     cases = [uc for uc in drawn if is_valid(pack, uc)]
     counts = stats(bench)
     counts.seeds.append(seed)

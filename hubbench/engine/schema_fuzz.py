@@ -19,11 +19,13 @@ import copy
 import json
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from hubbench.protocol import SchemaPack, validator_for
 
@@ -207,8 +209,12 @@ def _merge(base: Schema, extra: Schema) -> Schema:
     return merged
 
 
-def draw(strategy: st.SearchStrategy[Any], count: int, *, seed: int) -> list[Any]:
-    """`count` values drawn by hypothesis in drawing order, reproducible with `seed` (no database)."""
+def draw(strategy: st.SearchStrategy[Any], count: int, *, seed: int, storage: Path | None = None
+         ) -> list[Any]:
+    """`count` values drawn by hypothesis in drawing order, reproducible with `seed` (no database);
+    `storage`: where hypothesis keeps its caches (default `.hypothesis/` in the working directory)."""
+    if storage is not None:
+        set_hypothesis_home_dir(str(storage))
     drawn: list[Any] = []
 
     @hypothesis_seed(seed)
