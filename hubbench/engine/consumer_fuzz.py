@@ -26,7 +26,7 @@ BATCHES, BATCH_SIZE = 3, 8
 MINIMISE_CALLS, MINIMISE_S = 8, 12.0  # bounds of the live shrinking
 MINIMISE_WAIT_S = 2.0  # an answer expected within this while shrinking (a late one: not the smallest)
 GONE_KEY = "gone_after_fault"  # in `bench.shared`: the vendor did not come back after a fault (or a fuzz)
-STATS_KEY = "consumer_fuzz"  # in `bench.shared`: the run's `FuzzStats` (bench/reliability.py reads it)
+STATS_KEY = "consumer_fuzz"  # in `bench.shared`: the run-wide `FuzzStats` (counts in the verdicts)
 XML_USE_CASES = ("customContent",)  # an XML link: the partner's free content, adversarial values
 
 
