@@ -36,7 +36,7 @@ from hubbench.vhosts import DEFAULT_LINK, LINK_VHOSTS
 PackLoader = Callable[[], SchemaPack]
 
 FUNCTIONAL_ACTIONS = frozenset({"send_create_case", "send_case_update", "answer_owner_transfer", "send_emsi",
-                                "send_official_step", "open_case"})
+                                "send_official_step", "open_case", "send_smur_message"})
 # Vhost perimeter ("15-smur" of `15-smur_v1.4`) → link.
 VHOST_LINKS = {vhost.split("_", 1)[0].lower(): link for link, vhost in LINK_VHOSTS.items()}
 # Observation time of `location.geometry`: `obsDatime` on the 1.x line, `datetime` from 2.x (RS-EDA and
@@ -106,6 +106,7 @@ class CaseDesk:
             note = f"{key} de {sender} pour {case_id} : second dossier local ouvert ({case.case_id})"
         else:
             case.updates += 1
+            case.health_updates += key == "createCaseHealthUpdate"
             CaseStore.share(case, sender)
             _integrate(case, key, body)
             note = f"dossier {case.case_id} mis à jour par {sender} ({key})"
@@ -152,6 +153,7 @@ class CaseDesk:
             "answer_owner_transfer": self._owner_answer,
             "send_emsi": self._emsi,
             "send_official_step": self._official_step,
+            "send_smur_message": self._smur_message,
         }
         if action not in handlers:
             raise ValueError(f"action « {action} » inconnue")
@@ -279,6 +281,30 @@ class CaseDesk:
             jsonpath.set_value(use_case, jsonpath.parse(change.path), change.value)
             note += f", {change.path} ressaisi « {change.value} »"
         return use_case, note
+
+    def _smur_message(self, recipient: str, parameters: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
+        """A tablet's message to its LRM (RS-SR, RS-URL, RS-BPV, RS-RPIS, GEO-POS) on a case it received:
+        the operator's values (`content`), the case's caseId written where the message has one."""
+        raw_content = parameters.get("content")
+        content: Mapping[str, Any] = raw_content if isinstance(raw_content, Mapping) else {}
+        key = _text(parameters, "use_case") or use_case_key(content)
+        if key is None:
+            raise ValueError("paramètre « use_case » absent de la consigne")
+        body = _unwrap(content, key)
+        case = self._case_for(parameters, recipient)
+        case_id = case.case_id
+        note = f"message {key} de la tablette sur le dossier {case_id}"
+        if case.health_updates and not self.profile.keep_case_id_after_update:
+            case_id = f"{self.own_id}.{self.store.new_local_number()}"
+            note += f", envoyé sous un nouveau caseId {case_id}"
+        if "caseId" in body:
+            body["caseId"] = case_id
+        if key == "resourcesStatus" and self.profile.smur_status:
+            state = body.get("state")
+            (state if isinstance(state, dict) else body)["status"] = self.profile.smur_status
+            note += f", statut « {self.profile.smur_status} »"
+        CaseStore.share(case, recipient)
+        return {key: body}, note
 
     # -- helpers ------------------------------------------------------------------------------------
     def _own_model(self) -> str | None:

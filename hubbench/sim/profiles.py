@@ -78,6 +78,11 @@ class Profile:
     resend_unconfirmed: bool = True  # re-sends, same distributionID, what the hub did not confirm
     crash_on_long_string: int = 0  # > 0: the process dies on a string value longer than this
     stall_on_unusual_text: bool = False  # stops consuming .message after a string with unusual characters
+    # -- tablet role on 15-SMUR (`--role tablette`; tiers 4–6 of the tablet, `engine.tablet`) --
+    roles: tuple[str, ...] = ()  # declared roles on its link (the run's `--role`); () = implicit (LRM)
+    rc_ref_skip_kinds: frozenset[str] = frozenset()  # message kinds it never sends an RC-REF for
+    smur_status: str = ""  # "": the resource status its operator enters (RS-SR); else always this one
+    keep_case_id_after_update: bool = True  # its messages on a case updated by RS-EDA-MAJ keep the caseId
 
     @property
     def is_fault(self) -> bool:
@@ -254,7 +259,42 @@ _FAULTS: tuple[Profile, ...] = (
     ),
 )
 
-PROFILES: dict[str, Profile] = {p.name: p for p in (CONFORME, CONFORME_DIRECT_CISU, *_FAULTS)}
+# -- tablet role on 15-SMUR (`engine.tablet`): a conforming tablet and one fault per tier it adds --
+TABLET = ("tablette",)
+CONFORME_TABLETTE = Profile(
+    name="conforme-tablette",
+    summary="Tablette SMUR conforme (15-SMUR, rôle tablette) : acquitte le dossier et les messages du LRM, "
+            "envoie statuts, bilans, RPIS et positions sur le dossier reçu.",
+    roles=TABLET,
+)
+_TABLET_FAULTS: tuple[Profile, ...] = (
+    Profile(
+        name="tablette-sans-rc-ref-ressources",
+        summary="Tablette qui n'envoie pas de RC-REF pour les messages de ressources du LRM (RS-RI, RS-ER).",
+        broken_rule="Palier 4 — DST 1.2 §3.3.2 (RC-REF après intégration des messages de ressources)",
+        roles=TABLET,
+        rc_ref_skip_kinds=frozenset({"resourcesInfo", "resourcesEngagement"}),
+    ),
+    Profile(
+        name="tablette-statut-invalide",
+        summary="Tablette qui envoie ses statuts de ressource (RS-SR) avec un statut hors nomenclature.",
+        broken_rule="Palier 5 — ansforge/SAMU-Hub-Modeles, src/main/resources/json-schema/RS-SR.schema.json "
+                    "(statut de la nomenclature)",
+        roles=TABLET,
+        smur_status="EN_ROUTE",
+    ),
+    Profile(
+        name="tablette-nouveau-caseid-apres-maj",
+        summary="Tablette qui, après une mise à jour RS-EDA-MAJ du dossier, envoie ses messages sous un "
+                "nouveau caseId.",
+        broken_rule="Palier 6 — DSF 15-15 §5.4 (réconciliation sur caseId)",
+        roles=TABLET,
+        keep_case_id_after_update=False,
+    ),
+)
+
+PROFILES: dict[str, Profile] = {p.name: p for p in (CONFORME, CONFORME_DIRECT_CISU, *_FAULTS,
+                                                     CONFORME_TABLETTE, *_TABLET_FAULTS)}
 
 
 def get_profile(name: str) -> Profile:

@@ -27,11 +27,11 @@ RUN_LIMIT_S = 300
 def start_run(env: Mapping[str, str], vendor: str, client_id: str, link: str, tiers: str, *,
               vhost: str | None = None, partner: str | None = None,
               names: Iterable[str] = (), answers: Path | None = None,
-              prompts_jsonl: Path | None = None) -> subprocess.Popen[str]:
+              prompts_jsonl: Path | None = None, roles: Iterable[str] = ()) -> subprocess.Popen[str]:
     """One engine run of `tiers` (e.g. "1-3") in a process of its own with the environment `env`
     (`process_env(hub)` for a test hub); read its outcome with `collect`. `answers`: the operator's
     answers file (`hubbench run --answers`); `prompts_jsonl`: where the run streams its prompts
-    (`hubbench run --prompts-jsonl`)."""
+    (`hubbench run --prompts-jsonl`); `roles`: the vendor's declared roles on the link (`--role`)."""
     args = [sys.executable, str(ENGINE_PROCESS), vendor, client_id, link, tiers]
     args += ["--vhost", vhost] if vhost else []
     args += ["--partner", partner] if partner else []
@@ -39,6 +39,8 @@ def start_run(env: Mapping[str, str], vendor: str, client_id: str, link: str, ti
     args += ["--prompts-jsonl", str(prompts_jsonl)] if prompts_jsonl else []
     for name in names:
         args += ["--names", name]
+    for role in roles:
+        args += ["--role", role]
     return subprocess.Popen(args, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
 
