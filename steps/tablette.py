@@ -16,7 +16,7 @@ def share_case(bench: ScenarioEngine, rule: str) -> None:
 
 @given(parsers.parse("le dossier partagé par le LRM du banc avec la tablette [{rule}]"))
 def shared_case(bench: ScenarioEngine, rule: str) -> None:
-    tablet.share_case(bench, rule)
+    tablet.tablet_case(bench, rule)
 
 
 @then(parsers.parse("la tablette l'acquitte (AMQP et RC-REF) sans erreur [{rule}]"))

@@ -44,7 +44,10 @@ def tablet_case(bench: ScenarioEngine, rule: str) -> tuple[CaseContext, dict[str
 
 
 def share_case(bench: ScenarioEngine, rule: str) -> None:
-    tablet_case(bench, rule)
+    """The LRM shares a new case (RS-EDA) with the tablet; its acks are checked by `check_acked`."""
+    ctx = fn.new_case(bench)
+    use_case = fn.factory(bench).create_case(ctx, link=fn.link_name(bench))
+    bench.memo["sent_id"] = fn.send_use_case(bench, use_case)
 
 
 def check_acked(bench: ScenarioEngine, rule: str) -> None:
