@@ -19,7 +19,7 @@ from support.dispatcher import process_env
 from support.hub import HubFixture
 from support.runs import collect_all, failures, start_run, start_vendor, table
 
-from hubbench.engine.links import default_partner_id, get_link
+from hubbench.engine.links import get_link
 from hubbench.engine.official_cases import case_role
 from hubbench.events import Verdict
 from hubbench.sim.launch import VendorThread
@@ -70,16 +70,6 @@ def runs(live_hub: HubFixture) -> Iterator[dict[str, dict[str, Any]]]:
     finally:
         for sim in sims.values():
             sim.stop()
-
-
-def test_the_partner_of_a_tablet_is_an_lrm() -> None:
-    link = get_link(LINK)
-    by_id = default_partner_id(link, "fr.health.samu600")  # no role declared: the id says LRM
-    assert by_id.endswith(".smur")
-    assert default_partner_id(link, "fr.health.samu600", ("tablette",)) == by_id.removesuffix(".smur")
-    assert default_partner_id(link, "fr.health.samu600", ("lrm",)).endswith(".smur")
-    assert not default_partner_id(link, "fr.health.samu600.smur", ("tablette",)).endswith(".smur")
-    assert default_partner_id(link, "fr.health.samu600.smur", ("lrm",)).endswith(".smur")
 
 
 @pytest.mark.parametrize("name", ["conforme-tablette", "conforme-tablette 2.x"])
