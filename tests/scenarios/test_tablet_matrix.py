@@ -10,6 +10,7 @@ scenarios are « non applicable » (rôle LRM non déclaré). All runs go at onc
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 from support.dispatcher import process_env
 from support.hub import HubFixture
+from support.prompt_api import validate
 from support.runs import collect_all, failures, start_run, start_vendor, table
 
 from hubbench.engine.links import get_link
@@ -57,16 +59,24 @@ def _tablet(scenario: dict[str, Any]) -> bool:
 
 
 @pytest.fixture(scope="module")
-def runs(live_hub: HubFixture) -> Iterator[dict[str, dict[str, Any]]]:
+def runs(live_hub: HubFixture,
+         tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
     sims: dict[str, VendorThread] = {}
+    streams = tmp_path_factory.mktemp("invites-tablette")
     try:
         for name, (profile, vhost, client_id) in RUNS.items():
             sims[name] = start_vendor(live_hub, client_id, profile, vhost)
         started = time.monotonic()
         processes = {name: start_run(process_env(live_hub), f"ref-tablette-{name}", client_id, LINK, TIERS,
-                                     vhost=vhost, roles=PROFILES[profile].roles)
+                                     vhost=vhost, roles=PROFILES[profile].roles,
+                                     prompts_jsonl=streams / f"{profile}-{client_id}.jsonl")
                      for name, (profile, vhost, client_id) in RUNS.items()}
-        yield collect_all(processes, sims, "matrice tablette 15-SMUR", started, limit_s=RUN_LIMIT_S)
+        results = collect_all(processes, sims, "matrice tablette 15-SMUR", started, limit_s=RUN_LIMIT_S)
+        for name, (profile, _, client_id) in RUNS.items():
+            stream = streams / f"{profile}-{client_id}.jsonl"
+            lines = stream.read_text(encoding="utf-8").splitlines() if stream.exists() else []
+            results[name]["prompt_lines"] = [json.loads(line) for line in lines]
+        yield results
     finally:
         for sim in sims.values():
             sim.stop()
@@ -116,3 +126,18 @@ def test_every_tablet_fault_is_in_the_matrix() -> None:
     tablet_faults = {n for n, p in PROFILES.items() if p.is_fault and "tablette" in p.roles}
     assert tablet_faults == set(EXPECTED_FAILURES)
     assert {PROFILES[p].tier for p in tablet_faults} == {4, 5, 6}
+
+
+def test_every_tablet_prompt_is_valid_against_the_schema(runs: dict[str, dict[str, Any]]) -> None:
+    """The tablet's prompts (`send_smur_message`, one per message kind) are what a driver reads."""
+    kinds: set[str] = set()
+    for name, result in runs.items():
+        lines = result["prompt_lines"]
+        assert lines and lines[-1]["event"] == "run_finished", name
+        for line in lines:
+            validate(line, "line")
+            prompt = line.get("prompt") or {}
+            if line["event"] == "prompt_opened" and prompt.get("action") == "send_smur_message":
+                assert prompt["case_id"] and prompt["expected"]["content"], prompt
+                kinds.add(prompt["message_kind"])
+    assert kinds == {"resourcesStatus", "documentLink", "interventionReport", "rpis", "geoPositionsUpdate"}
