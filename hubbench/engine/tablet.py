@@ -57,11 +57,7 @@ def check_acked(bench: ScenarioEngine, rule: str) -> None:
 
 def send_lrm_message(bench: ScenarioEngine, kind: str, rule: str) -> None:
     """A message an LRM sends a SMUR (resources …) about the tablet's case, when the pack defines it."""
-    factory = fn.factory(bench)
-    if kind not in factory.kinds():
-        raise NotApplicable(f"{rule} : le modèle {bench.ctx.pack_tag} du vhost n'a pas de message {kind}")
-    ctx, _ = tablet_case(bench, rule)
-    bench.memo["sent_id"] = fn.send_use_case(bench, factory.build(kind, ctx))
+    initial_reception.send_link_message(bench, kind, rule, lambda: tablet_case(bench, rule)[0])
 
 
 def resend_same(bench: ScenarioEngine, rule: str) -> None:

@@ -20,10 +20,10 @@ import pytest
 from support.ci import skip_or_fail
 from support.dispatcher import process_env
 from support.hub import HubFixture
-from support.prompt_api import validate
+from support.prompt_api import opened_prompts
 from support.runs import (
     collect_all,
-    failures,
+    failed_exactly,
     partner_for,
     start_run,
     start_vendor,
@@ -132,13 +132,8 @@ def test_conforme_passes_every_automatable_functional_check(runs: dict[str, dict
 @pytest.mark.parametrize("profile", sorted(EXPECTED_FAILURES))
 def test_functional_fault_fails_exactly_its_scenarios(runs: dict[str, dict[str, Any]], profile: str) -> None:
     result = runs[profile]
-    failed = failures(result)
-    expected = EXPECTED_FAILURES[profile]
-    assert len(failed) == len(expected), f"{profile} :\n{table(result)}"
-    for fragment in expected:
-        assert any(fragment in s["name"] for s in failed), f"{profile} ({fragment}) :\n{table(result)}"
+    failed = failed_exactly(result, profile, EXPECTED_FAILURES[profile])
     assert all(Verdict(s["verdict"]) is Verdict.FAILED for s in failed), f"{profile} :\n{table(result)}"
-    assert {s["tier"] for s in failed} == {PROFILES[profile].tier}, table(result)
     assert {1, 2, 3} <= {s["tier"] for s in result["scenarios"]}, table(result)  # tiers 1–3 ran, passed
 
 
@@ -182,12 +177,6 @@ def test_a_case_the_converter_refuses_surfaces_the_hubs_error_300(runs: dict[str
 def test_every_prompt_of_tiers_4_to_7_is_valid_against_the_schema(runs: dict[str, dict[str, Any]]) -> None:
     """Every line the engine streamed (`--prompts-jsonl`), functional actions included, matches
     schemas/prompt.schema.json."""
-    actions: set[str] = set()
-    for name, result in runs.items():
-        lines = result["prompt_lines"]
-        assert lines and lines[-1]["event"] == "run_finished", name
-        for line in lines:
-            validate(line, "line")
-            if line["event"] == "prompt_opened":
-                actions.add(line["prompt"]["action"])
+    actions = {prompt["action"] for name, result in runs.items()
+               for prompt in opened_prompts(result["prompt_lines"], name)}
     assert {"send_create_case", "send_case_update", "answer_owner_transfer", "send_emsi"} <= actions, actions

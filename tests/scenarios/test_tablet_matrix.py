@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from support.dispatcher import process_env
 from support.hub import HubFixture
-from support.prompt_api import validate
-from support.runs import collect_all, failures, start_run, start_vendor, table
+from support.prompt_api import opened_prompts
+from support.runs import collect_all, failed_exactly, start_run, start_vendor, table
 
 from hubbench.engine.links import get_link
 from hubbench.engine.official_cases import case_role
@@ -113,12 +113,7 @@ def test_conforming_tablet_passes_tiers_4_to_6(runs: dict[str, dict[str, Any]], 
 @pytest.mark.parametrize("profile", sorted(EXPECTED_FAILURES))
 def test_each_tablet_fault_fails_its_own_tier_only(runs: dict[str, dict[str, Any]], profile: str) -> None:
     result = runs[profile]
-    failed = failures(result)
-    expected = EXPECTED_FAILURES[profile]
-    assert len(failed) == len(expected), f"{profile} :\n{table(result)}"
-    for fragment in expected:
-        assert any(fragment in s["name"] for s in failed), f"{profile} ({fragment}) :\n{table(result)}"
-    assert {s["tier"] for s in failed} == {PROFILES[profile].tier}, table(result)
+    failed = failed_exactly(result, profile, EXPECTED_FAILURES[profile])
     assert all(_tablet(s) for s in failed), table(result)  # failed, or timed out for a missing RC-REF
 
 
@@ -132,12 +127,8 @@ def test_every_tablet_prompt_is_valid_against_the_schema(runs: dict[str, dict[st
     """The tablet's prompts (`send_smur_message`, one per message kind) are what a driver reads."""
     kinds: set[str] = set()
     for name, result in runs.items():
-        lines = result["prompt_lines"]
-        assert lines and lines[-1]["event"] == "run_finished", name
-        for line in lines:
-            validate(line, "line")
-            prompt = line.get("prompt") or {}
-            if line["event"] == "prompt_opened" and prompt.get("action") == "send_smur_message":
+        for prompt in opened_prompts(result["prompt_lines"], name):
+            if prompt["action"] == "send_smur_message":
                 assert prompt["case_id"] and prompt["expected"]["content"], prompt
                 kinds.add(prompt["message_kind"])
     assert kinds == {"resourcesStatus", "documentLink", "interventionReport", "rpis", "geoPositionsUpdate"}

@@ -111,6 +111,16 @@ def failures(result: dict[str, Any]) -> list[dict[str, Any]]:
     return [s for s in result["scenarios"] if Verdict(s["verdict"]).counts_as_failure]
 
 
+def failed_exactly(result: dict[str, Any], profile: str, fragments: Iterable[str]) -> list[dict[str, Any]]:
+    """The run's failing scenarios, asserted to be one per name fragment, all on `profile`'s own tier."""
+    failed, fragments = failures(result), tuple(fragments)
+    assert len(failed) == len(fragments), f"{profile} :\n{table(result)}"
+    for fragment in fragments:
+        assert any(fragment in s["name"] for s in failed), f"{profile} ({fragment}) :\n{table(result)}"
+    assert {s["tier"] for s in failed} == {PROFILES[profile].tier}, table(result)
+    return failed
+
+
 def summary(result: dict[str, Any]) -> str:
     """Verdict counts and the failing scenarios, on one line."""
     counts: dict[str, int] = {}
