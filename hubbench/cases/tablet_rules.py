@@ -31,6 +31,8 @@ CASE_ID_KINDS = frozenset({"resourcesStatus", "documentLink", "interventionRepor
 _SCHEMAS = "ansforge/SAMU-Hub-Modeles, src/main/resources/json-schema/"
 RULE_CASE = ("Palier 5 — DSF 15-SMUR (message de la tablette sur le dossier reçu du LRM : même caseId ; "
              "à vérifier) ; support Projectathon 9, p. 23")
+RULE_NO_SECOND_CASE = ("Palier 4 — cahier de recette 2023 §6.1 (un renvoi du même message n'ouvre pas de "
+                       "second dossier : la tablette reprend le caseId reçu) ; DST 1.2 §3.3.2 (renvoi)")
 RULE_RECONCILIATION = ("Palier 6 — DSF 15-SMUR (après une mise à jour RS-EDA-MAJ, la tablette garde le "
                        "caseId du dossier ; à vérifier) ; DSF 15-15 §5.4 (réconciliation sur caseId)")
 RULE_STATUS = f"Palier 5 — {_SCHEMAS}RS-SR.schema.json (statut de la ressource dans la nomenclature du vhost)"

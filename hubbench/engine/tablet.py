@@ -19,7 +19,7 @@ from hubbench.engine import functional as fn
 from hubbench.engine import initial_reception, reconciliation
 from hubbench.engine.errors import NotApplicable
 from hubbench.engine.scenario import ScenarioEngine
-from hubbench.protocol import KINDS, EnvelopeView, message_of
+from hubbench.protocol import KINDS, EnvelopeView
 
 TABLET_CASE = "tablette-dossier"  # run-wide: the case the bench's LRM shares with the tablet (tiers 4–5)
 UPDATED_CASE = "tablette-dossier-mis-a-jour"  # run-wide: the case updated by RS-EDA-MAJ (tier 6)
@@ -71,24 +71,19 @@ def check_follow_up_case(bench: ScenarioEngine, rule: str, *, updated: bool = Fa
     """The tablet's next message on the case (a resource status) names the same caseId."""
     ctx = updated_case(bench, rule) if updated else tablet_case(bench, rule)[0]
     msg = prompt_message(bench, FOLLOW_UP_KIND, ctx, rule)
-    checked = tablet_rules.RULE_RECONCILIATION if updated else tablet_rules.RULE_CASE
+    checked = tablet_rules.RULE_RECONCILIATION if updated else tablet_rules.RULE_NO_SECOND_CASE
     fn.judge(bench, tablet_rules.check_case(FOLLOW_UP_KIND, msg.body, ctx.case_id, rule=checked), [checked],
              msg.distribution_id)
 
 
 def attest_display(bench: ScenarioEngine, key: str, rule: str) -> None:
     ctx, env = tablet_case(bench, rule)
-    items = fn.value_checklist(_use_case(env))
+    view = EnvelopeView(env)
+    items = fn.value_checklist({view.kind or "": view.use_case})
     fn.attest_open_case(
         bench, key, ctx.case_id,
         f"chaque valeur du dossier {ctx.case_id} est affichée correctement par la tablette ({rule})", items,
     )
-
-
-def _use_case(env: dict[str, Any]) -> dict[str, Any]:
-    message = message_of(env)
-    key = EnvelopeView(env).kind or ""
-    return {key: message[key]} if key in message else message
 
 
 # -- tier 5: the tablet sends -------------------------------------------------------------------------

@@ -101,3 +101,4 @@ def test_every_rule_cites_its_tier_and_a_source() -> None:
         for rule in cited:
             assert rule.startswith("Palier 5 — ") and ("DSF" in rule or "ansforge/SAMU-Hub-Modeles" in rule)
     assert tr.RULE_RECONCILIATION.startswith("Palier 6 — ")
+    assert tr.RULE_NO_SECOND_CASE.startswith("Palier 4 — ")
