@@ -43,7 +43,8 @@ VHOST_LINKS = {vhost.split("_", 1)[0].lower(): link for link, vhost in LINK_VHOS
 # RC-EDA schemas). `mauvaise-version-schema` writes the other line's name: (vhost line) → (own, other).
 GEOMETRY_TIME = {"1": ("obsDatime", "datetime"), "2": ("datetime", "obsDatime"),
                  "3": ("datetime", "obsDatime")}
-CREATION_SHIFT = timedelta(hours=1)  # `creation-modifiee`: how far the corrections move `creation`
+CREATION_SHIFT = timedelta(hours=1)
+ANSWER_DETAILS = ("reason", "resources", "start_time")  # what an EMSI answer's prompt gives beside its code  # `creation-modifiee`: how far the corrections move `creation`
 
 
 def link_of_vhost(vhost: str) -> str:
@@ -240,12 +241,15 @@ class CaseDesk:
             mission_id = mission_id or f"{self.own_id}.mission.{uuid.uuid4().hex[:8]}"
         else:
             mission_id = None
+        answer = _text(parameters, "answer") or "ACCEPTE"
+        details = {key: parameters[key] for key in ANSWER_DETAILS if parameters.get(key)}
+        if not self.profile.answer_as_asked:
+            answer, details = "ACCEPTE", {}
         try:
             use_case = self._factory().emsi(
                 self._context(case), variant, sender_id=self.own_id,
-                msgtype="UPDATE" if case.emsi_started else "ALERT",
-                answer=_text(parameters, "answer") or "ACCEPTE",
-                mission_id=mission_id, local_case_id=case.local_number)
+                msgtype="UPDATE" if case.emsi_started else "ALERT", answer=answer,
+                mission_id=mission_id, local_case_id=case.local_number, details=details)
         except UsageError as exc:  # unknown variant or answer
             raise ValueError(exc.message) from exc
         case.emsi_started = True
