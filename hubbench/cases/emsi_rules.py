@@ -160,11 +160,12 @@ def check_answer_kind(emsi: Mapping[str, Any], *, answer: str, details: Mapping[
         return [_finding(RULE_REFUSAL_REASON, "le refus ne porte pas son motif", details.get("reason"),
                          mission.get("FREETEXT"))]
     if answer == "PARTIELLE":
-        engaged = mission.get("RESOURCE_ID") if isinstance(mission.get("RESOURCE_ID"), list) else []
-        missing = [r for r in details.get("resources") or () if r not in engaged]
-        if missing or not engaged:
-            return [_finding(RULE_PARTIAL_RESOURCES, "la réponse partielle ne dit pas les ressources engagées",
-                             ", ".join(details.get("resources") or ()) or "au moins une ressource",
+        raw = mission.get("RESOURCE_ID")
+        engaged: list[Any] = raw if isinstance(raw, list) else []
+        wanted: list[str] = list(details.get("resources") or ())
+        if not engaged or any(r not in engaged for r in wanted):
+            return [_finding(RULE_PARTIAL_RESOURCES, "la réponse partielle ne dit pas les ressources "
+                             "engagées", ", ".join(wanted) or "au moins une ressource",
                              ", ".join(map(str, engaged)) or None)]
     if answer == "DIVERGENTE" and not _same_time(mission.get("START_TIME"), str(details.get("start_time"))):
         return [_finding(RULE_DIVERGENT_TIME, "la réponse divergente ne porte pas l'horaire proposé",

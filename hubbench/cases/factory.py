@@ -114,6 +114,17 @@ class MessageFactory:
         raise UsageError(f"Aucun exemple officiel de type {kind!r} dans le pack {self.pack.tag}"
                          + (f" (fichier {file})" if file else ""))
 
+    def example_member(self, kind: str, member: str, ctx: CaseContext) -> Any:
+        """`member` of the first official example of `kind` that has it, carrying the identity of `ctx`."""
+        for model, files in self._examples.items():
+            for name in files:
+                example = self.material.example(model, name)
+                body = example.get(kind) if isinstance(example, dict) else None
+                if isinstance(body, dict) and member in body:
+                    return self.build(kind, ctx, file=name)[kind][member]
+        raise UsageError(f"Aucun exemple officiel de type {kind!r} avec {member!r} dans le pack "
+                         f"{self.pack.tag}")
+
     # -- generic build ---------------------------------------------------------------------------
     def build(self, kind: str, ctx: CaseContext, *, file: str | None = None) -> dict[str, Any]:
         """The example of `kind` carrying the case identity of `ctx`, dates moved to now."""

@@ -35,8 +35,9 @@ def partner_sends(bench: ScenarioEngine, variant: str, rule: str, *, mission_id:
     ctx: CaseContext = bench.memo.get("ctx") or reconciliation.share_case(bench, rule)
     first = ctx.case_id not in _exchanged(bench)
     factory = fn.factory(bench)
-    use_case = factory.emsi(ctx, variant, sender_id=bench.ctx.partner_id, msgtype="ALERT" if first else "UPDATE",
-                            mission_id=mission_id, answer=answer, details=factory.answer_details(answer))
+    use_case = factory.emsi(ctx, variant, sender_id=bench.ctx.partner_id,
+                            msgtype="ALERT" if first else "UPDATE", mission_id=mission_id, answer=answer,
+                            details=factory.answer_details(answer))
     _exchanged(bench).add(ctx.case_id)
     bench.memo["emsi"] = use_case["emsi"]
     bench.memo["sent_id"] = fn.send_use_case(bench, use_case)
@@ -100,7 +101,8 @@ def vendor_answers_dc(bench: ScenarioEngine, answer: str, rule: str) -> None:
 
 def _details_text(details: dict[str, Any]) -> str:
     """The answer's content in the operator's words (French)."""
-    parts = {"reason": "motif « {} »", "resources": "ressources engagées {}", "start_time": "horaire proposé {}"}
+    parts = {"reason": "motif « {} »", "resources": "ressources engagées {}",
+             "start_time": "horaire proposé {}"}
     said = [parts[k].format(", ".join(v) if isinstance(v, list) else v) for k, v in details.items()]
     return f" ; {' ; '.join(said)}" if said else ""
 
@@ -113,3 +115,15 @@ def partner_answers(bench: ScenarioEngine, answer: str, rule: str) -> None:
         bench.memo["ctx"] = bench.shared[VENDOR_DC]
     mission_id = missions[0] if missions else f"{bench.ctx.client_id}.mission.{answer.lower()}"
     partner_sends(bench, "RDC", rule, mission_id=mission_id, answer=answer)
+
+
+def vendor_sends_opg(bench: ScenarioEngine, rule: str) -> None:
+    """An operations report (OPG) on the vendor's DC case if any, else on a freshly shared case."""
+    ctx: CaseContext = bench.shared.get(VENDOR_DC) or reconciliation.share_case(bench, rule)
+    msg, emsi = _vendor_emsi(
+        bench, ctx, {"variant": "OPG"},
+        f"Envoyez un compte rendu d'opérations (EMSI OPG) à {bench.ctx.partner_id} pour l'affaire "
+        f"{ctx.case_id}",
+        rule,
+    )
+    fn.judge(bench, emsi_rules.check_opg(emsi), [emsi_rules.RULE_OPG_LEVEL], msg.distribution_id)

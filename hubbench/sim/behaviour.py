@@ -119,7 +119,8 @@ def rc_ref_withheld(profile: Profile, view: EnvelopeView) -> bool:
     if not isinstance(body, Mapping):
         return False
     if not profile.rc_ref_refused_answer and view.kind == "emsi":
-        missions = body.get("MISSION") if isinstance(body.get("MISSION"), list) else []
+        raw = body.get("MISSION")
+        missions: list[Any] = raw if isinstance(raw, list) else []
         names = [str(m.get("NAME", "")) for m in missions if isinstance(m, Mapping)]
         return any(n.startswith("#REPONSE_DEMANDE_CONCOURS#") and n != ACCEPTED_ANSWER for n in names)
     if not profile.rc_ref_location_update and view.kind == "createCaseHealthUpdate":
