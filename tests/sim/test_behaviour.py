@@ -52,7 +52,8 @@ def _deliver(profile: str, suffix: str, env_or_body: dict | bytes, state: Vendor
 
 def test_each_fault_profile_changes_exactly_one_rule() -> None:
     faults = [p for p in PROFILES.values() if p.is_fault]
-    assert len(faults) == 23  # 10 technical (tiers 1–3) + 9 functional (tiers 4–7) + 4 Robustesse
+    branches_6_7 = 5  # issue 14: EMSI answer kinds, field variations, ownership request, re-sharing
+    assert len(faults) == 10 + 9 + 4 + branches_6_7  # technical (1–3), functional (4–7), Robustesse
     changed_fields = []
     for profile in faults:
         changed = [f for f in _RULE_FIELDS if getattr(profile, f) != getattr(CONFORME, f)]
