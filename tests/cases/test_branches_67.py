@@ -39,7 +39,8 @@ def test_each_answer_kind_carries_its_content_and_passes_its_rules(factory: Mess
 
 
 @pytest.mark.parametrize("answer", ["REFUS", "PARTIELLE", "DIVERGENTE"])
-def test_an_accepte_written_for_another_kind_breaks_the_kind_rule(factory: MessageFactory, answer: str) -> None:
+def test_an_accepte_written_for_another_kind_breaks_the_kind_rule(factory: MessageFactory,
+                                                                   answer: str) -> None:
     emsi = factory.emsi(CaseContext.open(NEXSIS), "RDC", sender_id=SAMU, answer="ACCEPTE")["emsi"]
     (finding,) = emsi_rules.check_answer_kind(emsi, answer=answer, details=factory.answer_details(answer))
     assert finding.rule == emsi_rules.RULE_ANSWER_KIND
