@@ -19,12 +19,19 @@ import pytest
 from support.ci import skip_or_fail
 from support.dispatcher import process_env
 from support.hub import HubFixture
-from support.runs import collect_all, failures, partner_for, start_run, start_vendor, table
+from support.runs import (
+    check_fails_exactly,
+    collect_all,
+    failures,
+    partner_for,
+    start_run,
+    start_vendor,
+    table,
+)
 
 from hubbench.engine.links import get_link
 from hubbench.events import Verdict
 from hubbench.sim.launch import VendorThread
-from hubbench.sim.profiles import PROFILES
 
 # (run name, profile, link, tiers)
 RUNS: tuple[tuple[str, str, str, str], ...] = (
@@ -100,14 +107,8 @@ def test_conforme_passes_tiers_6_and_7(runs: dict[str, dict[str, Any]], name: st
 @pytest.mark.parametrize("profile", sorted(EXPECTED_FAILURES))
 def test_each_new_fault_fails_exactly_its_scenarios(runs: dict[str, dict[str, Any]], profile: str) -> None:
     result = runs[profile]
-    failed = failures(result)
-    expected = EXPECTED_FAILURES[profile]
-    assert len(failed) == len(expected), f"{profile} :\n{table(result)}"
-    for fragment in expected:
-        assert any(fragment in s["name"] for s in failed), f"{profile} ({fragment}) :\n{table(result)}"
     # a withheld RC-REF is « délai dépassé », a wrong message « échec »: both failures, never an error
-    assert all(Verdict(s["verdict"]) in FAILING for s in failed), f"{profile} :\n{table(result)}"
-    assert {s["tier"] for s in failed} == {PROFILES[profile].tier}, table(result)
+    check_fails_exactly(result, profile, EXPECTED_FAILURES[profile], verdicts=FAILING)
     assert {s["tier"] for s in result["scenarios"]} == {6, 7}, table(result)  # the other tier ran, passed
 
 

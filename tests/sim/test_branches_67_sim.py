@@ -40,12 +40,17 @@ def _valid(desk: CaseDesk, out: Outgoing) -> dict[str, Any]:
     return EnvelopeView(out.envelope).use_case
 
 
+def _received_case(profile: str, vhost: str, partner: str) -> tuple[CaseDesk, CaseContext, MessageFactory]:
+    """A desk of `profile` holding a case `partner` has just shared with it."""
+    desk = _desk(vhost, PROFILES[profile])
+    ctx, factory = CaseContext.open(partner), MessageFactory(desk.pack)
+    _deliver(desk, partner, factory.create_case(ctx, link=desk.link))
+    return desk, ctx, factory
+
+
 @pytest.mark.parametrize("profile", ["conforme", "emsi-reponse-toujours-acceptee"])
 def test_answers_of_each_kind(profile: str) -> None:
-    desk = _desk("15-nexsis_v1.8", PROFILES[profile])
-    ctx = CaseContext.open(FIRE)
-    factory = MessageFactory(desk.pack)
-    _deliver(desk, FIRE, factory.create_case(ctx, link="15-NexSIS"))
+    desk, ctx, factory = _received_case(profile, "15-nexsis_v1.8", FIRE)
     for answer in ("REFUS", "PARTIELLE", "DIVERGENTE"):
         details = factory.answer_details(answer)
         (out,) = desk.perform("send_emsi", {"recipient": FIRE, "case_id": ctx.case_id, "variant": "RDC",
@@ -59,10 +64,7 @@ def test_answers_of_each_kind(profile: str) -> None:
 
 @pytest.mark.parametrize("profile", ["conforme", "emsi-reponse-non-acceptee-ignoree"])
 def test_rc_ref_of_partner_answers(profile: str) -> None:
-    desk = _desk("15-nexsis_v1.8", PROFILES[profile])
-    ctx = CaseContext.open(FIRE)
-    factory = MessageFactory(desk.pack)
-    _deliver(desk, FIRE, factory.create_case(ctx, link="15-NexSIS"))
+    desk, ctx, factory = _received_case(profile, "15-nexsis_v1.8", FIRE)
     refs = {answer: len(_deliver(desk, FIRE, factory.emsi(ctx, "RDC", answer=answer, mission_id="DC-1",
                                                           details=factory.answer_details(answer))).replies)
             for answer in ("ACCEPTE", "REFUS", "PARTIELLE", "DIVERGENTE")}
@@ -72,10 +74,7 @@ def test_rc_ref_of_partner_answers(profile: str) -> None:
 
 @pytest.mark.parametrize("profile", ["conforme", "variation-localisation-sans-rc-ref"])
 def test_rc_ref_of_variations(profile: str) -> None:
-    desk = _desk("15-15_v1.5", PROFILES[profile])
-    ctx = CaseContext.open(SAMU)
-    factory = MessageFactory(desk.pack)
-    _deliver(desk, SAMU, factory.create_case(ctx, link="15-15"))
+    desk, ctx, factory = _received_case(profile, "15-15_v1.5", SAMU)
     refs = {field: len(_deliver(desk, SAMU, factory.correction(
         ctx, link="15-15", changes=variations.variation_changes(field, factory, ctx))).replies)
         for field in variations.FIELDS}
