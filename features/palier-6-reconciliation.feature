@@ -4,7 +4,10 @@ Fonctionnalité: Palier 6 — Réception et réconciliation
   Le partenaire partage un dossier puis le met à jour plusieurs fois sur le même caseId : chaque message
   est acquitté et les messages suivants du système reprennent ce caseId. Transfert de responsabilité
   (owner, CRRA traitant) : le partenaire demande au système de prendre son dossier en charge, l'opérateur
-  accepte (owner = son identifiant) ou refuse (owner = celui du demandeur)
+  accepte (owner = son identifiant) ou refuse (owner = celui du demandeur) ; le système demande lui-même
+  au partenaire de prendre son dossier en charge. Variations d'un champ à la fois (priorité, localisation,
+  patient, ressources), chacune acquittée ; un dossier partagé avec deux partenaires : chaque mise à jour
+  part vers les deux
   (support Projectathon 1 p. 15–16, palier 6 ; DSF 15-15 §5.3, §5.4, §6.1 ; cahier de recette 2023 §6.1).
 
   Contexte:
@@ -26,7 +29,7 @@ Fonctionnalité: Palier 6 — Réception et réconciliation
     Soit une demande de prise en charge du partenaire sur son dossier [Palier 6 — DSF 15-15 §5.3, §6.1 (demande de transfert)]
     Alors l'opérateur refuse et la réponse remet l'identifiant du demandeur en owner [Palier 6 — DSF 15-15 §5.3, §6.1 (owner : transfert refusé)]
 
-  @15-15 @exigence-dsf1515-variations-champs
+  @15-15 @15-SMUR @exigence-dsf1515-variations-champs
   Plan du Scénario: Variation du champ <champ> d'un dossier partagé
     Soit un dossier partagé par le partenaire [Palier 6 — DSF 15-15 §5.4 (partage)]
     Quand le partenaire modifie le champ <champ> du dossier [Palier 6 — DSF 15-15 §5.4 (variation sur le même caseId)]

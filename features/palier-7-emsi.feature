@@ -2,7 +2,8 @@
 @palier-7 @15-NexSIS @role-lrm
 Fonctionnalité: Palier 7 — EMSI : demande de concours, réponse, opérations
   Sur une affaire partagée au préalable, le système envoie une demande de concours (DC), répond à celle
-  du partenaire (RDC/DCR) et transmet un compte rendu d'opérations (OPG/SOM) ; il acquitte les EMSI du
+  du partenaire (RDC/DCR : ACCEPTE, REFUS avec son motif, PARTIELLE avec ses ressources, DIVERGENTE avec
+  l'horaire proposé ; il reçoit et acquitte ces réponses du partenaire) et transmet un compte rendu d'opérations (OPG/SOM) ; il acquitte les EMSI du
   partenaire. Règles : EVENT.MAIN_EVENT_ID = caseId partagé, CONTEXT.ID unique, MODE ACTUAL, MSGTYPE
   ALERT puis UPDATE, MISSION.NAME des DC et réponses, MISSION.ID de la DC repris par la réponse avec
   l'organisation qui répond, LEVEL OPR pour une OPG (schéma EMSI du dépôt ansforge/SAMU-Hub-Modeles ; support Projectathon 1 p. 15–16, palier 7 ; DSF 15-NexSIS §5.3).
