@@ -48,9 +48,9 @@ def second_partner(bench: ScenarioEngine, rule: str) -> Partner:
 
 def share_with_second(bench: ScenarioEngine, rule: str) -> None:
     """The vendor shares its case (created in tier 5, shared with the run's partner) with a second one."""
+    other = second_partner(bench, rule)  # first: on an external hub, « non vérifiable à distance » at once
     _, created = case_sending.vendor_case(bench, rule)
     case_id = created.view.case_id or ""
-    other = second_partner(bench, rule)
     msg = fn.prompted_message(
         bench,
         "share_case",
