@@ -72,8 +72,9 @@ def check_transfer_answer(bench: ScenarioEngine, decision: str, rule: str) -> No
     fn.judge(bench, findings, [rules.RULE_OWNER, rules.RULE_CASE_REUSED], msg.distribution_id)
 
 
-def send_variation(bench: ScenarioEngine, field: str, rule: str) -> None:
-    """The partner's update of the shared case changing only `field` (`cases.variations.FIELDS`)."""
+def send_variation(bench: ScenarioEngine, field: str) -> None:
+    """The partner's update of the shared case changing only `field` (`cases.variations.FIELDS`); its
+    RC-REF and AMQP ack are judged by `check_variation_acked`."""
     ctx: CaseContext = bench.memo["ctx"]
     factory = fn.factory(bench)
     changes = variations.variation_changes(field, factory, ctx)

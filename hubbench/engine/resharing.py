@@ -93,7 +93,7 @@ def check_update_reaches_both(bench: ScenarioEngine, rule: str) -> None:
     for traced in found:
         if traced.recipient_id == other.partner_id:
             _acknowledge(bench, other, traced.distribution_id)
-        elif traced.distribution_id:
+        else:
             fn.partner_acks(bench, fn.VendorMessage(traced, None))
     recipients = {m.recipient_id for m in found if m.recipient_id}
     fn.judge(bench, rules.check_reshared(recipients, partners), [rules.RULE_RESHARED],
