@@ -53,7 +53,8 @@ def _deliver(profile: str, suffix: str, env_or_body: dict | bytes, state: Vendor
 def test_each_fault_profile_changes_exactly_one_rule() -> None:
     faults = [p for p in PROFILES.values() if p.is_fault]
     technical, functional, robustness, tablet = 10, 9, 4, 3  # tiers 1–3, 4–7, Robustesse, tablet 4–6
-    assert len(faults) == technical + functional + robustness + tablet
+    branches_6_7 = 5  # issue 14: EMSI answer kinds, field variations, ownership request, re-sharing
+    assert len(faults) == technical + functional + robustness + tablet + branches_6_7
     changed_fields = []
     for profile in faults:
         changed = [f for f in _RULE_FIELDS if getattr(profile, f) != getattr(CONFORME, f)]

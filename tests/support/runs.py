@@ -111,14 +111,22 @@ def failures(result: dict[str, Any]) -> list[dict[str, Any]]:
     return [s for s in result["scenarios"] if Verdict(s["verdict"]).counts_as_failure]
 
 
-def failed_exactly(result: dict[str, Any], profile: str, fragments: Iterable[str]) -> list[dict[str, Any]]:
-    """The run's failing scenarios, asserted to be one per name fragment, all on `profile`'s own tier."""
-    failed, fragments = failures(result), tuple(fragments)
-    assert len(failed) == len(fragments), f"{profile} :\n{table(result)}"
-    for fragment in fragments:
+def check_fails_exactly(result: dict[str, Any], profile: str, fragments: Iterable[str], *,
+                        verdicts: Iterable[Verdict] = (Verdict.FAILED,)) -> None:
+    """The fault `profile`'s run failed exactly the scenarios named by `fragments` (one each), with one of
+    `verdicts`, all on the tier of the rule the profile breaks."""
+    failed, expected = failures(result), list(fragments)
+    assert len(failed) == len(expected), f"{profile} :\n{table(result)}"
+    for fragment in expected:
         assert any(fragment in s["name"] for s in failed), f"{profile} ({fragment}) :\n{table(result)}"
+    assert all(Verdict(s["verdict"]) in set(verdicts) for s in failed), f"{profile} :\n{table(result)}"
     assert {s["tier"] for s in failed} == {PROFILES[profile].tier}, table(result)
-    return failed
+
+
+def failed_exactly(result: dict[str, Any], profile: str, fragments: Iterable[str]) -> list[dict[str, Any]]:
+    """The run's failing scenarios (any failing verdict), asserted by `check_fails_exactly`."""
+    check_fails_exactly(result, profile, fragments, verdicts=tuple(Verdict))
+    return failures(result)
 
 
 def summary(result: dict[str, Any]) -> str:
