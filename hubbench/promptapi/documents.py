@@ -20,6 +20,8 @@ ACTION_KINDS: dict[str, str] = {
     "send_emsi": "emsi",
     "answer_owner_transfer": "createCaseHealthUpdate",
     "send_case_update": "createCaseHealthUpdate",
+    "request_owner_transfer": "createCaseHealthUpdate",
+    "share_case": "createCaseHealth",
 }
 # The operator's choices a prompt offers (`POST /prompts/{id}/resend|skip`), as the official test console
 # offers them on an official case step (« Renvoyer l'étape », « Passer à l'étape suivante »).

@@ -47,8 +47,9 @@ def test_vendors_whose_vhosts_the_hub_lacks_are_left_out_with_a_message() -> Non
     said: list[str] = []
     old_hub = ["15-15_v1.5", "15-smur_v1.4", "15-nexsis_v1.8"]
     kept = demo.vendors_on_hub(demo.DEMO_VENDORS, list(LINKS), old_hub, said.append)
-    # its NexSIS vhost is there, and Démo R's 15-15 one
-    assert [v.profile for v in kept if v.vhosts] == ["conforme-direct-cisu", "perd-non-confirmes"]
+    assert [v.profile for v in kept if v.vhosts] == ["conforme-direct-cisu",  # its NexSIS vhost is there
+                                                     "conforme-tablette",  # the tablet's 15-SMUR one
+                                                     "perd-non-confirmes"]  # and Démo R's 15-15 one
     assert len(kept) == len(demo.DEMO_VENDORS) - 1
     assert len(said) == 1 and "15-15_v2.1" in said[0] and "absent" in said[0]
     said.clear()
@@ -71,3 +72,12 @@ def test_the_demo_shows_the_robustness_column() -> None:
     assert PROFILES[robust.profile].tier == ROBUSTNESS_TIER and robust.links_among(list(LINKS)) == ["15-15"]
     assert demo.optional_tiers(demo.DEMO_VENDORS) == [ROBUSTNESS_TIER]
     assert demo.optional_tiers([v for v in demo.DEMO_VENDORS if not v.tiers]) == []
+
+
+def test_the_demo_shows_a_tablet_on_15_smur_with_an_lrm_partner() -> None:
+    (tablet,) = [v for v in demo.DEMO_VENDORS if "tablette" in v.roles]
+    assert tablet.client_id == "fr.health.samu908" and PROFILES[tablet.profile].roles == ("tablette",)
+    assert tablet.links_among(list(LINKS)) == ["15-SMUR"] and not PROFILES[tablet.profile].is_fault
+    partner = demo.partner_id_for(tablet, "15-SMUR")
+    assert partner is not None and not partner.endswith(".smur")  # the bench plays its LRM
+    assert str(demo.partner_id_for(demo.DEMO_VENDORS[0], "15-SMUR")).endswith(".smur")
