@@ -84,7 +84,7 @@ def _check_coords(pos: Mapping[str, Any], where: str) -> list[Finding]:
         lat = coord.get("lat") if isinstance(coord, Mapping) else None
         lon = coord.get("lon") if isinstance(coord, Mapping) else None
         if not _number_within(lat, 90) or not _number_within(lon, 180):
-            findings.append(_finding(RULE_POS_COORD, f"{where} : coordonnées hors des bornes des degrés décimaux",
+            findings.append(_finding(RULE_POS_COORD, f"{where} : coordonnées hors des bornes en degrés",
                                      "lat ∈ [−90, 90], lon ∈ [−180, 180] (nombres)", f"lat={lat}, lon={lon}"))
     return findings
 
@@ -113,8 +113,9 @@ def check_details(body: Mapping[str, Any], *, requested: Collection[str]) -> lis
     missing = sorted(set(requested) - described)
     findings: list[Finding] = []
     if missing:
+        found = ", ".join(sorted(map(str, described))) or None
         findings.append(_finding(RULE_RES_ANSWERS, f"{len(missing)} ressource(s) demandée(s) non décrite(s)",
-                                 ", ".join(sorted(requested)), ", ".join(sorted(map(str, described))) or None))
+                                 ", ".join(sorted(requested)), found))
     for resource in resources:
         if not resource.get("orgId") or not (resource.get("resourceType") or resource.get("type")):
             findings.append(_finding(RULE_RES_FIELDS, f"ressource {_id_of(resource)} incomplète",

@@ -56,8 +56,8 @@ def vendor_sends_positions(bench: ScenarioEngine, rule: str) -> None:
     if ids:
         bench.shared[VENDOR_RESOURCES] = ids
     findings = gps_rules.check_positions(msg.body, now=bench.ctx.clock.now())
-    fn.judge(bench, findings, [gps_rules.RULE_POS_PRESENT, gps_rules.RULE_POS_DATETIME, gps_rules.RULE_POS_COORD],
-             msg.distribution_id)
+    rules = [gps_rules.RULE_POS_PRESENT, gps_rules.RULE_POS_DATETIME, gps_rules.RULE_POS_COORD]
+    fn.judge(bench, findings, rules, msg.distribution_id)
 
 
 def vendor_answers_request(bench: ScenarioEngine, rule: str) -> None:

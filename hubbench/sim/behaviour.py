@@ -97,7 +97,8 @@ def handle_delivery(profile: Profile, own_id: str, state: VendorState, queue_suf
         return Handling(profile.settle_message, note=f"message {kind} de {sender} ignoré : {dist_id}")
     functional = integrate is not None and view.kind in FUNCTIONAL_KINDS
     replies = ()
-    if profile.send_rc_ref and sender != HUB_ID:
+    geo = (view.kind or "").startswith("geo")  # GEO-POS, GEO-REQ, GEO-RES (15-GPS)
+    if profile.send_rc_ref and sender != HUB_ID and (profile.ack_geo or not geo):
         replies = (_ack_reply(own_id, sender, dist_id),)
     if dist_id in state.integrated:
         if functional and not profile.duplicate_on_resend:  # the sender waits for its RC-REF again
