@@ -1,0 +1,97 @@
+"""Verdict matrix of the 15-GPS link on the real hub (TLS): the reference vendors against the engine.
+
+`conforme` (a GPS vendor in both roles: position sender and requester) runs tiers 1–7 on 15-gps_v1.0
+(1.x line) and 15-gps_v1.3 (assumed 3.x name): tiers 1–5 pass, tiers 6–7 are « non applicable » with the
+link's reason. Each GPS fault profile runs tiers 1–5 on 15-gps_v1.0 and fails scenarios of its own tier
+only. All runs go at once (one engine process each, own vendor and partner ids, `Timeouts.fast()`)
+against the session's node and its dispatcher.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from support.dispatcher import process_env
+from support.hub import HubFixture
+from support.runs import collect_all, failures, start_run, start_vendor, table
+
+from hubbench.events import Verdict
+from hubbench.sim.launch import VendorThread
+from hubbench.sim.profiles import PROFILES
+
+RUN_LIMIT_S = 300
+GPS = "15-GPS"
+# (run name, profile, vhost, tiers)
+RUNS: tuple[tuple[str, str, str, str], ...] = (
+    ("conforme 15-gps_v1.0", "conforme", "15-gps_v1.0", "1-7"),
+    ("conforme 15-gps_v1.3", "conforme", "15-gps_v1.3", "1-7"),
+    *((name, name, "15-gps_v1.0", "1-5") for name, p in PROFILES.items() if p.link == GPS),
+)
+CLIENT_IDS = {name: f"fr.health.samu{620 + i}" for i, (name, *_) in enumerate(RUNS)}
+PARTNER_IDS = {name: f"fr.health.samuG{620 + i}" for i, (name, *_) in enumerate(RUNS)}
+
+# The scenarios (fragments of their French names) each GPS fault must fail, and only those.
+EXPECTED_FAILURES: dict[str, tuple[str, ...]] = {
+    "geo-sans-rc-ref": ("Réception des positions GEO-POS", "Réception d'une demande GEO-REQ",
+                        "Réception des détails GEO-RES"),
+    "position-sans-horodatage": ("Positions GEO-POS envoyées",),
+    "coordonnees-micro-degres": ("Positions GEO-POS envoyées",),
+    "geo-req-sans-reponse": ("Réponse GEO-RES à une demande GEO-REQ",),
+    "geo-res-incomplet": ("Réponse GEO-RES à une demande GEO-REQ",),
+}
+
+pytestmark = pytest.mark.broker
+
+
+@pytest.fixture(scope="module")
+def runs(live_hub: HubFixture) -> Iterator[dict[str, dict[str, Any]]]:
+    sims: dict[str, VendorThread] = {}
+    try:
+        for name, profile, vhost, _ in RUNS:
+            sims[name] = start_vendor(live_hub, CLIENT_IDS[name], profile, vhost)
+        started = time.monotonic()
+        processes = {name: start_run(process_env(live_hub), f"ref-gps-{name}", CLIENT_IDS[name], GPS, tiers,
+                                     vhost=vhost, partner=PARTNER_IDS[name])
+                     for name, _, vhost, tiers in RUNS}
+        yield collect_all(processes, sims, "matrice 15-GPS", started, limit_s=RUN_LIMIT_S)
+    finally:
+        for sim in sims.values():
+            sim.stop()
+
+
+@pytest.mark.parametrize("name", [name for name, profile, *_ in RUNS if profile == "conforme"])
+def test_conforme_passes_tiers_1_to_5_and_6_7_are_not_applicable(runs: dict[str, dict[str, Any]],
+                                                                   name: str) -> None:
+    result = runs[name]
+    scenarios = result["scenarios"]
+    assert {s["tier"] for s in scenarios} == set(range(1, 8)), table(result)
+    assert not failures(result), table(result)
+    for tier in (4, 5):  # the GPS scenarios of both roles ran and passed
+        gps = [s for s in scenarios if s["tier"] == tier and "GEO" in s["name"]]
+        assert len(gps) == 3 and all(Verdict(s["verdict"]) is Verdict.PASSED for s in gps), table(result)
+    for tier in (6, 7):
+        (only,) = [s for s in scenarios if s["tier"] == tier]
+        assert Verdict(only["verdict"]) is Verdict.NOT_APPLICABLE, table(result)
+        assert "15-GPS" in only["detail"] and "sans objet" in only["detail"], table(result)
+    lrm = [s for s in scenarios if s["tier"] in (4, 5) and "GEO" not in s["name"]]
+    assert not lrm, table(result)  # no LRM scenario (shared case) on 15-GPS
+
+
+@pytest.mark.parametrize("profile", sorted(EXPECTED_FAILURES))
+def test_gps_fault_fails_exactly_its_scenarios_on_its_tier(runs: dict[str, dict[str, Any]],
+                                                           profile: str) -> None:
+    result = runs[profile]
+    failed = failures(result)
+    expected = EXPECTED_FAILURES[profile]
+    assert len(failed) == len(expected), f"{profile} :\n{table(result)}"
+    for fragment in expected:
+        assert any(fragment in s["name"] for s in failed), f"{profile} ({fragment}) :\n{table(result)}"
+    assert {s["tier"] for s in failed} == {PROFILES[profile].tier}, table(result)
+    assert {1, 2, 3} <= {s["tier"] for s in result["scenarios"]}, table(result)  # tiers 1–3 ran, passed
+
+
+def test_every_gps_fault_is_in_the_matrix() -> None:
+    assert {n for n, p in PROFILES.items() if p.is_fault and p.link == GPS} == set(EXPECTED_FAILURES)
