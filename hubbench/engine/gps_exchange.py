@@ -13,6 +13,7 @@ from __future__ import annotations
 from hubbench.cases import gps_messages as geo
 from hubbench.cases import gps_rules
 from hubbench.engine import functional as fn
+from hubbench.engine.errors import CheckFailed
 from hubbench.engine.scenario import ScenarioEngine
 
 RULE_SCHEMA = "Palier 5 — DSF 15-GPS (message GEO-* conforme au schéma du vhost)"
@@ -70,9 +71,12 @@ def vendor_answers_request(bench: ScenarioEngine, rule: str) -> None:
         f"Répondez à la demande GEO-REQ de {bench.ctx.partner_id} ({request_id}) par les détails des "
         f"ressources {', '.join(wanted)} (GEO-RES)",
         {"recipient": bench.ctx.partner_id, "resource_ids": wanted, "request_id": request_id},
-        (geo.GEO_RES,), rule, since=since,
+        (geo.GEO_RES, geo.GEO_POS), rule, since=since,  # positions sent instead: judged, not waited for
     )
     fn.partner_acks(bench, msg)
+    if msg.key != geo.GEO_RES:
+        raise CheckFailed(rule, f"un GEO-RES ({geo.GEO_RES}) en réponse à la GEO-REQ {request_id}",
+                          f"{geo.GEO_NAMES.get(msg.key or '', msg.key)} ({msg.key})", msg.distribution_id)
     fn.check_schema(bench, msg, RULE_SCHEMA)
     findings = gps_rules.check_details(msg.body, requested=wanted)
     fn.judge(bench, findings, [gps_rules.RULE_RES_ANSWERS, gps_rules.RULE_RES_FIELDS], msg.distribution_id)

@@ -31,9 +31,9 @@ def gps_use_case(profile: Profile, own_id: str, line: str, action: str, paramete
         wanted = asked or geo.resource_ids(recipient)
         return geo.geo_request(wanted), f"demande GEO-REQ de {len(wanted)} ressource(s)"
     if action == "answer_geo_request":
-        if not profile.answer_geo_request:
-            raise ValueError("ce système ne répond pas aux demandes GEO-REQ")
-        described = (asked or geo.resource_ids(own_id))
+        described = asked or geo.resource_ids(own_id)
+        if profile.geo_answer_kind == geo.GEO_POS:  # its positions instead of the details asked
+            return geo.geo_positions(line, described, now), "réponse à la GEO-REQ par des positions GEO-POS"
         if not profile.geo_describe_all:
             described = described[:1]
         return geo.geo_details(line, described, own_id), f"réponse GEO-RES ({len(described)} ressource(s))"

@@ -78,7 +78,7 @@ class Profile:
     ack_geo: bool = True  # RC-REF for the GEO-* messages it receives too
     geo_timestamp: bool = True  # each GEO-POS position carries its `datetime`
     geo_coord_scale: int = 1  # GEO-POS coordinates × this (1: decimal degrees)
-    answer_geo_request: bool = True  # answers a GEO-REQ with a GEO-RES
+    geo_answer_kind: str = "geoResourcesDetails"  # what it answers a GEO-REQ with (GEO-RES)
     geo_describe_all: bool = True  # its GEO-RES describes every resource asked (False: the first only)
     # -- robustness (optional Robustesse tier) --
     reconnect: bool = True  # reconnects by itself after a lost connection
@@ -283,10 +283,10 @@ _GPS_FAULTS: tuple[Profile, ...] = (
         link=GPS_LINK_NAME, geo_coord_scale=1_000_000,
     ),
     Profile(
-        name="geo-req-sans-reponse",
-        summary="Ne répond jamais par un GEO-RES aux demandes GEO-REQ du partenaire.",
+        name="geo-req-repondu-par-positions",
+        summary="Répond aux demandes GEO-REQ du partenaire par ses positions (GEO-POS), pas par un GEO-RES.",
         broken_rule="Palier 5 — DSF 15-GPS (GEO-REQ → GEO-RES)",
-        link=GPS_LINK_NAME, answer_geo_request=False,
+        link=GPS_LINK_NAME, geo_answer_kind="geoPositionsUpdate",
     ),
     Profile(
         name="geo-res-incomplet",

@@ -1,10 +1,10 @@
 """Verdict matrix of the 15-GPS link on the real hub (TLS): the reference vendors against the engine.
 
 `conforme` (a GPS vendor in both roles: position sender and requester) runs tiers 1–7 on 15-gps_v1.0
-(1.x line) and 15-gps_v1.3 (assumed 3.x name): tiers 1–5 pass, tiers 6–7 are « non applicable » with the
-link's reason. Each GPS fault profile runs tiers 1–5 on 15-gps_v1.0 and fails scenarios of its own tier
-only. All runs go at once (one engine process each, own vendor and partner ids, `Timeouts.fast()`)
-against the session's node and its dispatcher.
+(1.x line): tiers 1–5 pass, tiers 6–7 are « non applicable » with the link's reason (the 3.x line's
+15-gps_v1.3 is run by test_every_vhost.py). Each GPS fault profile runs tiers 1–5 on 15-gps_v1.0 and
+fails scenarios of its own tier only. All runs go at once (one engine process each, own vendor and
+partner ids, `Timeouts.fast()`) against the session's node and its dispatcher.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ GPS = "15-GPS"
 # (run name, profile, vhost, tiers)
 RUNS: tuple[tuple[str, str, str, str], ...] = (
     ("conforme 15-gps_v1.0", "conforme", "15-gps_v1.0", "1-7"),
-    ("conforme 15-gps_v1.3", "conforme", "15-gps_v1.3", "1-7"),
     *((name, name, "15-gps_v1.0", "1-5") for name, p in PROFILES.items() if p.link == GPS),
 )
 CLIENT_IDS = {name: f"fr.health.samu{620 + i}" for i, (name, *_) in enumerate(RUNS)}
@@ -39,7 +38,7 @@ EXPECTED_FAILURES: dict[str, tuple[str, ...]] = {
                         "Réception des détails GEO-RES"),
     "position-sans-horodatage": ("Positions GEO-POS envoyées",),
     "coordonnees-micro-degres": ("Positions GEO-POS envoyées",),
-    "geo-req-sans-reponse": ("Réponse GEO-RES à une demande GEO-REQ",),
+    "geo-req-repondu-par-positions": ("Réponse GEO-RES à une demande GEO-REQ",),
     "geo-res-incomplet": ("Réponse GEO-RES à une demande GEO-REQ",),
 }
 
