@@ -47,7 +47,8 @@ class Link:
 NON_HEALTH_LINKS = frozenset({"15-NexSIS"})  # the partner is a fire-service actor
 # 15-GPS (DSF 15-GPS; GEO-POS, GEO-REQ, GEO-RES schemas of `ansforge/SAMU-Hub-Modeles`): positions and
 # resource details of vehicles, no case shared; tiers 1–3 and the optional Robustesse tier are the
-# technical ones of every link, tiers 4–5 its own (`features/gps.feature`).
+# technical ones of every link, tiers 4–5 its own (`features/gps-palier-4-reception.feature`,
+# `features/gps-palier-5-envoi.feature`).
 GPS_NOT_APPLICABLE: tuple[tuple[int, str], ...] = (
     (6, "sans objet sur 15-GPS : aucun dossier partagé, donc ni réconciliation ni cas de test officiel "
         "(la liaison échange des positions GEO-POS et des détails de ressources GEO-REQ/GEO-RES)"),

@@ -33,7 +33,7 @@ VENDOR = "fr.health.samu770"
 PARTNER = "fr.health.samubanc1"
 # `direct_cisu` is what the vendor declares (registered with it), not a behaviour: a profile may change it
 _RULE_FIELDS = {f.name for f in dataclasses.fields(CONFORME)} - {
-    "name", "summary", "broken_rule", "direct_cisu"}
+    "name", "summary", "broken_rule", "direct_cisu", "link"}
 
 
 def _body(env: dict) -> bytes:
@@ -52,7 +52,8 @@ def _deliver(profile: str, suffix: str, env_or_body: dict | bytes, state: Vendor
 
 def test_each_fault_profile_changes_exactly_one_rule() -> None:
     faults = [p for p in PROFILES.values() if p.is_fault]
-    assert len(faults) == 23  # 10 technical (tiers 1–3) + 9 functional (tiers 4–7) + 4 Robustesse
+    technical, functional, robustness, gps = 10, 9, 4, 5  # tiers 1–3, 4–7, Robustesse, 15-GPS (4–5)
+    assert len(faults) == technical + functional + robustness + gps
     changed_fields = []
     for profile in faults:
         changed = [f for f in _RULE_FIELDS if getattr(profile, f) != getattr(CONFORME, f)]
