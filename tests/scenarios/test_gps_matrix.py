@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from support.dispatcher import process_env
 from support.hub import HubFixture
-from support.runs import collect_all, failures, start_run, start_vendor, table
+from support.runs import assert_caught_on_its_tier, collect_all, failures, start_run, start_vendor, table
 
 from hubbench.events import Verdict
 from hubbench.sim.launch import VendorThread
@@ -82,14 +82,7 @@ def test_conforme_passes_tiers_1_to_5_and_6_7_are_not_applicable(runs: dict[str,
 @pytest.mark.parametrize("profile", sorted(EXPECTED_FAILURES))
 def test_gps_fault_fails_exactly_its_scenarios_on_its_tier(runs: dict[str, dict[str, Any]],
                                                            profile: str) -> None:
-    result = runs[profile]
-    failed = failures(result)
-    expected = EXPECTED_FAILURES[profile]
-    assert len(failed) == len(expected), f"{profile} :\n{table(result)}"
-    for fragment in expected:
-        assert any(fragment in s["name"] for s in failed), f"{profile} ({fragment}) :\n{table(result)}"
-    assert {s["tier"] for s in failed} == {PROFILES[profile].tier}, table(result)
-    assert {1, 2, 3} <= {s["tier"] for s in result["scenarios"]}, table(result)  # tiers 1–3 ran, passed
+    assert_caught_on_its_tier(runs[profile], profile, EXPECTED_FAILURES[profile])
 
 
 def test_every_gps_fault_is_in_the_matrix() -> None:

@@ -109,6 +109,17 @@ def failures(result: dict[str, Any]) -> list[dict[str, Any]]:
     return [s for s in result["scenarios"] if Verdict(s["verdict"]).counts_as_failure]
 
 
+def assert_caught_on_its_tier(result: dict[str, Any], profile: str, fragments: tuple[str, ...]) -> None:
+    """The fault `profile` fails exactly the scenarios named by `fragments`, all on the tier of the rule
+    it breaks, and tiers 1–3 ran."""
+    failed = failures(result)
+    assert len(failed) == len(fragments), f"{profile} :\n{table(result)}"
+    for fragment in fragments:
+        assert any(fragment in s["name"] for s in failed), f"{profile} ({fragment}) :\n{table(result)}"
+    assert {s["tier"] for s in failed} == {PROFILES[profile].tier}, table(result)
+    assert {1, 2, 3} <= {s["tier"] for s in result["scenarios"]}, table(result)
+
+
 def summary(result: dict[str, Any]) -> str:
     """Verdict counts and the failing scenarios, on one line."""
     counts: dict[str, int] = {}
