@@ -9,6 +9,7 @@ partner ids, `Timeouts.fast()`) against the session's node and its dispatcher.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 from support.dispatcher import process_env
 from support.hub import HubFixture
+from support.prompt_api import validate
 from support.runs import assert_caught_on_its_tier, collect_all, failures, start_run, start_vendor, table
 
 from hubbench.events import Verdict
@@ -25,8 +27,9 @@ from hubbench.sim.profiles import PROFILES
 RUN_LIMIT_S = 300
 GPS = "15-GPS"
 # (run name, profile, vhost, tiers)
+CONFORME = "conforme 15-gps_v1.0"
 RUNS: tuple[tuple[str, str, str, str], ...] = (
-    ("conforme 15-gps_v1.0", "conforme", "15-gps_v1.0", "1-7"),
+    (CONFORME, "conforme", "15-gps_v1.0", "1-7"),
     *((name, name, "15-gps_v1.0", "1-5") for name, p in PROFILES.items() if p.link == GPS),
 )
 CLIENT_IDS = {name: f"fr.health.samu{620 + i}" for i, (name, *_) in enumerate(RUNS)}
@@ -46,16 +49,22 @@ pytestmark = pytest.mark.broker
 
 
 @pytest.fixture(scope="module")
-def runs(live_hub: HubFixture) -> Iterator[dict[str, dict[str, Any]]]:
+def runs(live_hub: HubFixture,
+         tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
     sims: dict[str, VendorThread] = {}
+    stream = tmp_path_factory.mktemp("invites-gps") / "conforme.jsonl"
     try:
         for name, profile, vhost, _ in RUNS:
             sims[name] = start_vendor(live_hub, CLIENT_IDS[name], profile, vhost)
         started = time.monotonic()
         processes = {name: start_run(process_env(live_hub), f"ref-gps-{name}", CLIENT_IDS[name], GPS, tiers,
-                                     vhost=vhost, partner=PARTNER_IDS[name])
+                                     vhost=vhost, partner=PARTNER_IDS[name],
+                                     prompts_jsonl=stream if name == CONFORME else None)
                      for name, _, vhost, tiers in RUNS}
-        yield collect_all(processes, sims, "matrice 15-GPS", started, limit_s=RUN_LIMIT_S)
+        results = collect_all(processes, sims, "matrice 15-GPS", started, limit_s=RUN_LIMIT_S)
+        lines = stream.read_text(encoding="utf-8").splitlines() if stream.exists() else []
+        results[CONFORME]["prompt_lines"] = [json.loads(line) for line in lines]
+        yield results
     finally:
         for sim in sims.values():
             sim.stop()
@@ -87,3 +96,20 @@ def test_gps_fault_fails_exactly_its_scenarios_on_its_tier(runs: dict[str, dict[
 
 def test_every_gps_fault_is_in_the_matrix() -> None:
     assert {n for n, p in PROFILES.items() if p.is_fault and p.link == GPS} == set(EXPECTED_FAILURES)
+
+
+def test_the_gps_prompts_are_valid_against_the_prompt_schema(runs: dict[str, dict[str, Any]]) -> None:
+    """The three GPS actions, streamed by the conforming run (`--prompts-jsonl`), match
+    schemas/prompt.schema.json (link 15-GPS, `expected.resource_ids`)."""
+    lines = runs[CONFORME]["prompt_lines"]
+    assert lines and lines[-1]["event"] == "run_finished"
+    opened = []
+    for line in lines:
+        validate(line, "line")
+        if line["event"] == "prompt_opened":
+            opened.append(line["prompt"])
+    gps = {p["action"]: p for p in opened if p["action"].startswith(("send_geo", "answer_geo"))}
+    assert set(gps) == {"send_geo_positions", "send_geo_request", "answer_geo_request"}
+    assert {p["link"] for p in gps.values()} == {"15-GPS"}
+    assert gps["answer_geo_request"]["expected"]["resource_ids"]
+    assert gps["send_geo_request"]["message_kind"] == "geoResourcesRequest"
