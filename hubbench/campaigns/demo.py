@@ -45,6 +45,7 @@ class DemoVendor:
     client_id: str
     profile: str
     vhosts: tuple[tuple[str, str], ...] = ()  # (link, vhost): only those links; () = the LRM links
+    roles: tuple[str, ...] = ()  # declared roles on its links (`--role`); () = implicit (LRM)
 
     def links_among(self, links: Sequence[str]) -> list[str]:
         """Its links among `links`: its own when it names them, else the LRM links (an LRM is not a
@@ -68,6 +69,9 @@ DEMO_VENDORS: tuple[DemoVendor, ...] = (
     # 15-NexSIS for both kinds of LRM: Démo A speaks RS-EDA (the hub converts its cases), E is directCISU.
     DemoVendor("Démo E — LRM conforme directCISU", "fr.health.samu906", "conforme-direct-cisu",
                (("15-NexSIS", get_link("15-NexSIS").default_vhost),)),
+    # A SMUR tablet (15-SMUR only, declared `tablette`): the bench plays its LRM on tiers 4–6.
+    DemoVendor("Démo T — tablette conforme", "fr.health.samu908", "conforme-tablette",
+               (("15-SMUR", get_link("15-SMUR").default_vhost),), roles=("tablette",)),
     # 15-GPS: a position sender and requester (both roles), tiers 1–5 (6–7 « non applicable »).
     DemoVendor("Démo G — GPS conforme", "fr.health.samu907", "conforme",
                ((GPS_LINK, get_link(GPS_LINK).default_vhost),)),
@@ -155,14 +159,15 @@ def stop_simulators(threads: Sequence[VendorThread]) -> None:
 def partner_id_for(vendor: DemoVendor, link: str) -> str | None:
     """A partner id of the run's own, valid for the hub (SAMU codes are 1 to 5 characters).
 
-    `samuP<last 3 digits of the vendor's code>`, a SMUR tablet below it on 15-SMUR; on 15-NexSIS the
-    engine's default fire-service id is used.
+    `samuP<last 3 digits of the vendor's code>`, a SMUR tablet below it on 15-SMUR (the SAMU itself, an
+    LRM, for a vendor declared `tablette`); on 15-NexSIS the engine's default fire-service id is used.
     """
     if link == "15-NexSIS":
         return None
     code = "P" + "".join(ch for ch in vendor.client_id if ch.isdigit())[-3:]
     partner = f"fr.health.samu{code}"
-    return f"{partner}.smur" if link == "15-SMUR" else partner
+    tablet = "tablette" in vendor.roles  # a tablet's partner is its LRM
+    return f"{partner}.smur" if link == "15-SMUR" and not tablet else partner
 
 
 def run_campaign(vendor: DemoVendor, link: str, tiers: str, env: dict[str, str], log_dir: Path,
@@ -177,6 +182,8 @@ def run_campaign(vendor: DemoVendor, link: str, tiers: str, env: dict[str, str],
     partner = partner_id_for(vendor, link)
     if partner:
         command += ["--partner-id", partner]
+    for role in vendor.roles:
+        command += ["--role", role]
     started = time.monotonic()
     with open(log, "wb") as out:
         code = (children or ChildGroup()).run(command, env=env, stdout=out, stderr=subprocess.STDOUT,

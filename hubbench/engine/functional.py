@@ -83,9 +83,13 @@ def link_name(bench: ScenarioEngine) -> str:
 
 def send_use_case(bench: ScenarioEngine, use_case: dict[str, Any]) -> str:
     """The partner sends `use_case` to the vendor; returns its distributionID; remembers the case id."""
+    return send_envelope(bench, bench.partner.build(use_case))
+
+
+def send_envelope(bench: ScenarioEngine, env: dict[str, Any]) -> str:
+    """The partner sends `env` as it is (sent again: same distributionID); counted for the AMQP-ack check."""
     bench.memo.setdefault("amqp_base", technical_messages._baseline(bench, "message"))
     bench.memo["amqp_count"] = bench.memo.get("amqp_count", 0) + 1
-    env = bench.partner.build(use_case)
     dist_id = bench.partner.send(bench.scenario_id, env)
     case_id = EnvelopeView(env).case_id
     if case_id:

@@ -4,6 +4,7 @@ apply (15-GPS: the technical tiers 1–3 of every link, its own tiers 4–5, tie
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from hubbench.errors import UsageError
@@ -12,6 +13,7 @@ from hubbench.events import tier_label as tier_label  # re-exported for the engi
 from hubbench.vhosts import GPS_LINK, LINK_VHOSTS
 
 ALL_LINKS_TAG = "tous-liens"  # a scenario tagged so applies to every link (technical tiers 1–3)
+LRM_ROLE, TABLET_ROLE = "lrm", "tablette"  # declared roles on 15-SMUR (`hubbench.declaration.Role`)
 
 # Optional tiers, run only when asked for: beyond the Projectathon's seven, they carry a number of their
 # own in results and a name in reports (`hubbench.events`); here, how a run chooses them.
@@ -71,17 +73,20 @@ def get_link(name: str) -> Link:
     )
 
 
-def default_partner_id(link: Link, vendor_client_id: str) -> str:
+def default_partner_id(link: Link, vendor_client_id: str, roles: Collection[str] = ()) -> str:
     """The bench's counterpart for this vendor on this link, unique per vendor.
 
-    15-15: a SAMU; 15-SMUR: a tablet for an LRM, an LRM for a tablet (client id containing "smur");
+    15-15: a SAMU; 15-SMUR: by the vendor's declared role (`roles`), a tablet for an LRM and an LRM for a
+    tablet; with no role declared (or both), by its client id (one containing "smur" is a tablet);
     15-NexSIS: a fire-service actor (non-health); 15-GPS: a SAMU (the other end of the positions).
     """
     code = "b" + hashlib.sha256(vendor_client_id.encode("utf-8")).hexdigest()[:4]  # CRRA-like, 5 chars
     if link.name == "15-NexSIS":
         return f"fr.fire.nexsis.sdis{code}"
     samu = f"fr.health.samu{code}"
-    if link.name == "15-SMUR" and "smur" not in vendor_client_id.lower():
+    declared = set(roles) & {TABLET_ROLE, LRM_ROLE}
+    tablet = declared == {TABLET_ROLE} if len(declared) == 1 else "smur" in vendor_client_id.lower()
+    if link.name == "15-SMUR" and not tablet:
         return f"{samu}.smur"
     return samu
 

@@ -20,6 +20,8 @@ ACTION_KINDS: dict[str, str] = {
     "send_emsi": "emsi",
     "answer_owner_transfer": "createCaseHealthUpdate",
     "send_case_update": "createCaseHealthUpdate",
+    "request_owner_transfer": "createCaseHealthUpdate",
+    "share_case": "createCaseHealth",
     # 15-GPS (GEO-POS, GEO-REQ, GEO-RES)
     "send_geo_positions": "geoPositionsUpdate",
     "send_geo_request": "geoResourcesRequest",

@@ -47,7 +47,8 @@ def test_vendors_whose_vhosts_the_hub_lacks_are_left_out_with_a_message() -> Non
     said: list[str] = []
     old_hub = ["15-15_v1.5", "15-smur_v1.4", "15-nexsis_v1.8"]
     kept = demo.vendors_on_hub(demo.DEMO_VENDORS, list(LINKS), old_hub, said.append)
-    assert [v.profile for v in kept if v.vhosts] == ["conforme-direct-cisu"]  # its NexSIS vhost is there
+    assert [v.profile for v in kept if v.vhosts] == ["conforme-direct-cisu",  # its NexSIS vhost is there
+                                                     "conforme-tablette"]  # and the tablet's 15-SMUR one
     assert len(kept) == len(demo.DEMO_VENDORS) - 2  # no 3.x line, no 15-GPS on that hub
     assert len(said) == 2 and "15-15_v2.1" in said[0] and "absent" in said[0] and "15-gps_v1.0" in said[1]
     said.clear()
@@ -63,6 +64,13 @@ def test_the_demo_shows_both_kinds_of_lrm_on_nexsis() -> None:
     assert kinds == {True, False}
 
 
+def test_the_demo_shows_a_tablet_on_15_smur_with_an_lrm_partner() -> None:
+    (tablet,) = [v for v in demo.DEMO_VENDORS if "tablette" in v.roles]
+    assert tablet.client_id == "fr.health.samu908" and PROFILES[tablet.profile].roles == ("tablette",)
+    assert tablet.links_among(list(LINKS)) == ["15-SMUR"] and not PROFILES[tablet.profile].is_fault
+    partner = demo.partner_id_for(tablet, "15-SMUR")
+    assert partner is not None and not partner.endswith(".smur")  # the bench plays its LRM
+    assert str(demo.partner_id_for(demo.DEMO_VENDORS[0], "15-SMUR")).endswith(".smur")
 def test_the_demo_shows_a_gps_vendor_on_15_gps_only() -> None:
     """Démo G is a conforming GPS actor (both roles) on 15-GPS; the LRM vendors never run there."""
     gps = [v for v in demo.DEMO_VENDORS if "15-GPS" in v.links_among(list(LINKS))]
