@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from support.dispatcher import process_env
 from support.hub import HubFixture
-from support.prompt_api import validate
+from support.prompt_api import opened_prompts
 from support.runs import collect_all, failed_exactly, failures, start_run, start_vendor, table
 
 from hubbench.events import Verdict
@@ -62,8 +63,7 @@ def runs(live_hub: HubFixture,
                                      prompts_jsonl=stream if name == CONFORME else None)
                      for name, _, vhost, tiers in RUNS}
         results = collect_all(processes, sims, "matrice 15-GPS", started, limit_s=RUN_LIMIT_S)
-        lines = stream.read_text(encoding="utf-8").splitlines() if stream.exists() else []
-        results[CONFORME]["prompt_lines"] = [json.loads(line) for line in lines]
+        results[CONFORME]["prompt_stream"] = stream
         yield results
     finally:
         for sim in sims.values():
@@ -103,13 +103,9 @@ def test_every_gps_fault_is_in_the_matrix() -> None:
 def test_the_gps_prompts_are_valid_against_the_prompt_schema(runs: dict[str, dict[str, Any]]) -> None:
     """The three GPS actions, streamed by the conforming run (`--prompts-jsonl`), match
     schemas/prompt.schema.json (link 15-GPS, `expected.resource_ids`)."""
-    lines = runs[CONFORME]["prompt_lines"]
-    assert lines and lines[-1]["event"] == "run_finished"
-    opened = []
-    for line in lines:
-        validate(line, "line")
-        if line["event"] == "prompt_opened":
-            opened.append(line["prompt"])
+    stream: Path = runs[CONFORME]["prompt_stream"]
+    lines = stream.read_text(encoding="utf-8").splitlines() if stream.exists() else []
+    opened = opened_prompts([json.loads(line) for line in lines], CONFORME)
     gps = {p["action"]: p for p in opened if p["action"].startswith(("send_geo", "answer_geo"))}
     assert set(gps) == {"send_geo_positions", "send_geo_request", "answer_geo_request"}
     assert {p["link"] for p in gps.values()} == {"15-GPS"}
