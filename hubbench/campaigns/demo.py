@@ -3,6 +3,7 @@
 Tier 6 plays the official test cases of each vhost's pack (15-15_v1.5: tag 1.3.0, ten 15-15 cases;
 15-smur_v1.4 publishes none for 15-SMUR, said once). The conforming vendor also runs as a separate
 product on the 3.x-line vhosts of 15-15 and 15-SMUR, where the pack (3.4.1) has the 10 + 4 cases.
+The LRM vendors run on the LRM links; « Démo G » is a GPS actor (positions) on 15-GPS only.
 
 Each run is a `hubbench run` subprocess (the engine runs pytest in-process, one run per process),
 with its own partner id, so runs proceed side by side; the simulators run as threads of the demo
@@ -30,6 +31,7 @@ from hubbench.resources import FEATURES_DIR as FEATURES_DIR  # re-exported by th
 from hubbench.resources import shared_packs
 from hubbench.results import matrix, open_database
 from hubbench.sim import VendorThread, build_vendor, get_profile
+from hubbench.vhosts import GPS_LINK, LRM_LINKS
 
 SHARED_PACKS = shared_packs() or Path("/nonexistent/shared/hubsante-models")  # checkout only
 RUN_LIMIT_S = 900.0  # one run never takes longer than this (prompts use short timeouts)
@@ -42,13 +44,15 @@ class DemoVendor:
     name: str  # vendor (product) name as the runs and the console show it
     client_id: str
     profile: str
-    vhosts: tuple[tuple[str, str], ...] = ()  # (link, vhost): only those links; () = all, default vhosts
+    vhosts: tuple[tuple[str, str], ...] = ()  # (link, vhost): only those links; () = the LRM links
     tiers: str = ""  # its own tiers ("R": the optional Robustesse tier only); "" = the demo's
     roles: tuple[str, ...] = ()  # declared roles on its links (`--role`); () = implicit (LRM)
 
     def links_among(self, links: Sequence[str]) -> list[str]:
+        """Its links among `links`: its own when it names them, else the LRM links (an LRM is not a
+        15-GPS actor)."""
         own = dict(self.vhosts)
-        return [link for link in links if not own or link in own]
+        return [link for link in links if link in own or (not own and link in LRM_LINKS)]
 
     def vhost_for(self, link: str) -> str:
         return dict(self.vhosts).get(link) or get_link(link).default_vhost
@@ -69,6 +73,9 @@ DEMO_VENDORS: tuple[DemoVendor, ...] = (
     # A SMUR tablet (15-SMUR only, declared `tablette`): the bench plays its LRM on tiers 4–6.
     DemoVendor("Démo T — tablette conforme", "fr.health.samu908", "conforme-tablette",
                (("15-SMUR", get_link("15-SMUR").default_vhost),), roles=("tablette",)),
+    # 15-GPS: a position sender and requester (both roles), tiers 1–5 (6–7 « non applicable »).
+    DemoVendor("Démo G — GPS conforme", "fr.health.samu907", "conforme",
+               ((GPS_LINK, get_link(GPS_LINK).default_vhost),)),
     # The optional Robustesse tier (issue 18): its own column; this vendor abandons, after a cut, the
     # messages the hub had not confirmed.
     DemoVendor("Démo R — perd les non confirmés", "fr.health.samu918", "perd-non-confirmes",

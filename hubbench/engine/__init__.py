@@ -9,7 +9,7 @@ public as modules on purpose, for the steps (`steps/`), which are one-line calls
 `connection`, `technical_messages`, `empty_messages`, `initial_reception`, `case_sending`,
 `reconciliation`, `resharing`, `emsi_exchange`, `official_cases` and `robustness` (the optional
 Robustesse tier) (`from hubbench.engine import connection`); `tablet` holds tiers 4–6 of the tablet role
-on 15-SMUR.
+on 15-SMUR, `gps_exchange` tiers 4–5 of 15-GPS.
 """
 
 from typing import TYPE_CHECKING

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from hubbench.cases import CaseContext, CaseStep, MessageFactory, expected_values
@@ -160,13 +161,15 @@ def prompted_message(
     rule: str,
     *,
     controllable: bool = False,
+    since: datetime | None = None,
 ) -> VendorMessage:
     """Prompt the operator, then take the vendor's first new message of one of `kinds` from the trace.
 
     `controllable`: the operator may end the wait through the prompt API (resend / skip an official case
-    step): `StepInterrupted` is raised when no message came before the choice."""
+    step): `StepInterrupted` is raised when no message came before the choice. `since`: a message the
+    vendor published from then on counts (an answer it sends by itself, before the prompt opens)."""
     used = shared_set(bench, "trace_rows")
-    since = bench.ctx.clock.now()
+    since = since or bench.ctx.clock.now()
 
     def wanted(m: TracedMessage) -> bool:
         return str(m.id) not in used and not empty_messages._is_ack(m) and m.kind in kinds

@@ -24,8 +24,9 @@ from hubbench.vhosts import LINK_VHOSTS
 # The vhosts of the 1.0, 2.0 and 3.0 model lines (one dispatcher per vhost: `dispatcher.vhost`,
 # `ansforge/SAMU-Hub-Sante` `hub/dispatcher/src/main/java/com/hubsante/hub/config/HubConfiguration.java`;
 # lines ↔ DSF versions: `ansforge/SAMU-Hub-Modeles` README "Correspondance DSF - librairie").
-# The 3.x names (15-15_v2.1, 15-smur_v1.7) are ASSUMED from the naming pattern: unverified, no public
-# source names them; `[assumed_vhosts]` of config.toml renames them (`protocol.packs.assumed_vhosts`).
+# The 3.x names (15-15_v2.1, 15-smur_v1.7, 15-gps_v1.3) are ASSUMED from the naming pattern: unverified,
+# no public source names them; `[assumed_vhosts]` of config.toml renames them
+# (`protocol.packs.assumed_vhosts`).
 # The official test cases are published for that line only. The 3.x NexSIS name is unknown.
 DEFAULT_VHOSTS: tuple[str, ...] = (
     *LINK_VHOSTS.values(),  # the 1.0 line
@@ -34,6 +35,7 @@ DEFAULT_VHOSTS: tuple[str, ...] = (
     "15-nexsis_v1.9",
     "15-15_v2.1",
     "15-smur_v1.7",
+    "15-gps_v1.3",  # 15-GPS on the 3.x line (assumed name, like the other 3.x ones)
 )
 PRODUCTION_TTL_MS = 86_400_000  # DST 1.2 §2.2.4: 24 h
 WILDCARDS = ("0.0.0.0", "::")

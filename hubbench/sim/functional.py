@@ -30,6 +30,7 @@ from hubbench.errors import UsageError
 from hubbench.protocol import EnvelopeView, SchemaPack, case_id_of, format_datetime, use_case_key
 from hubbench.sim.behaviour import Outgoing, wrap
 from hubbench.sim.case_store import CREATE_KINDS, CaseStore, LocalCase, OwnerRequest
+from hubbench.sim.gps import GPS_ACTIONS, gps_use_case
 from hubbench.sim.profiles import Profile
 from hubbench.vhosts import DEFAULT_LINK, LINK_VHOSTS
 
@@ -37,7 +38,7 @@ PackLoader = Callable[[], SchemaPack]
 
 FUNCTIONAL_ACTIONS = frozenset({"send_create_case", "send_case_update", "answer_owner_transfer", "send_emsi",
                                 "send_official_step", "open_case", "send_smur_message",
-                                "request_owner_transfer", "share_case"})
+                                "request_owner_transfer", "share_case", *GPS_ACTIONS})
 # Vhost perimeter ("15-smur" of `15-smur_v1.4`) → link.
 VHOST_LINKS = {vhost.split("_", 1)[0].lower(): link for link, vhost in LINK_VHOSTS.items()}
 # Observation time of `location.geometry`: `obsDatime` on the 1.x line, `datetime` from 2.x (RS-EDA and
@@ -149,6 +150,11 @@ class CaseDesk:
         recipient = _text(parameters, "recipient")
         if not recipient:
             raise ValueError("paramètre « recipient » absent de la consigne")
+        if action in GPS_ACTIONS:  # 15-GPS: no case, positions and resource details
+            use_case, note = gps_use_case(self.profile, self.own_id, self.pack.line, action, parameters,
+                                          self.clock())
+            out = wrap(self.profile, self.own_id, recipient, use_case)
+            return Action((out,), f"{note} → {recipient} : {out.distribution_id}")
         handlers = {
             "send_create_case": self._create_case,
             "send_case_update": self._case_update,

@@ -78,6 +78,12 @@ class Profile:
     # -- kind of LRM on 15-NexSIS (`engine.lrm`) --
     direct_cisu: bool = False  # declared directCISU when registered (`clients add --direct-cisu`)
     case_model: str = ""  # "": the model its operator is asked for; else always this one on 15-NexSIS
+    # -- 15-GPS (`sim.gps`) --
+    link: str = ""  # the link a fault profile is run on ("": the LRM links; "15-GPS")
+    geo_timestamp: bool = True  # each GEO-POS position carries its `datetime`
+    geo_coord_scale: int = 1  # GEO-POS coordinates × this (1: decimal degrees)
+    geo_answer_kind: str = "geoResourcesDetails"  # what it answers a GEO-REQ with (GEO-RES)
+    geo_describe_all: bool = True  # its GEO-RES describes every resource asked (False: the first only)
     # -- robustness (optional Robustesse tier) --
     reconnect: bool = True  # reconnects by itself after a lost connection
     resend_unconfirmed: bool = True  # re-sends, same distributionID, what the hub did not confirm
@@ -307,6 +313,42 @@ _FAULTS: tuple[Profile, ...] = (
     ),
 )
 
+# 15-GPS faults (issue 14): `conforme` is the conforming GPS vendor in both roles.
+GPS_LINK_NAME = "15-GPS"
+_GPS_FAULTS: tuple[Profile, ...] = (
+    Profile(
+        name="geo-sans-rc-ref",
+        summary="Acquitte (AMQP) les GEO-POS, GEO-REQ et GEO-RES reçus mais n'envoie jamais leur RC-REF.",
+        broken_rule="Palier 4 — DST 1.2 §3.3.2 (RC-REF des messages GEO-* reçus)",
+        link=GPS_LINK_NAME,
+        rc_ref_skip_kinds=frozenset({"geoPositionsUpdate", "geoResourcesRequest", "geoResourcesDetails"}),
+    ),
+    Profile(
+        name="position-sans-horodatage",
+        summary="Envoie des positions GEO-POS sans leur horodatage (datetime).",
+        broken_rule="Palier 5 — DSF 15-GPS, GEO-POS (datetime de chaque position)",
+        link=GPS_LINK_NAME, geo_timestamp=False,
+    ),
+    Profile(
+        name="coordonnees-micro-degres",
+        summary="Envoie ses coordonnées GEO-POS en micro-degrés entiers (49464944), pas en degrés décimaux.",
+        broken_rule="Palier 5 — DSF 15-GPS, GEO-POS (coord en degrés décimaux)",
+        link=GPS_LINK_NAME, geo_coord_scale=1_000_000,
+    ),
+    Profile(
+        name="geo-req-repondu-par-positions",
+        summary="Répond aux demandes GEO-REQ du partenaire par ses positions (GEO-POS), pas par un GEO-RES.",
+        broken_rule="Palier 5 — DSF 15-GPS (GEO-REQ → GEO-RES)",
+        link=GPS_LINK_NAME, geo_answer_kind="geoPositionsUpdate",
+    ),
+    Profile(
+        name="geo-res-incomplet",
+        summary="Ne décrit dans son GEO-RES que la première des ressources demandées.",
+        broken_rule="Palier 5 — DSF 15-GPS, GEO-RES (une ressource décrite par identifiant demandé)",
+        link=GPS_LINK_NAME, geo_describe_all=False,
+    ),
+)
+
 # -- tablet role on 15-SMUR (`engine.tablet`): a conforming tablet and one fault per tier it adds --
 TABLET = ("tablette",)
 CONFORME_TABLETTE = Profile(
@@ -342,7 +384,7 @@ _TABLET_FAULTS: tuple[Profile, ...] = (
 )
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (CONFORME, CONFORME_DIRECT_CISU, *_FAULTS,
-                                                     CONFORME_TABLETTE, *_TABLET_FAULTS)}
+                                                     CONFORME_TABLETTE, *_TABLET_FAULTS, *_GPS_FAULTS)}
 
 
 def get_profile(name: str) -> Profile:

@@ -155,7 +155,8 @@ def test_functional_fault_fails_exactly_its_scenarios(runs: dict[str, dict[str, 
 def test_every_functional_fault_is_in_the_matrix(runs: dict[str, dict[str, Any]]) -> None:
     """Guard on the matrix itself: each functional fault is run, and its scenarios exist in conforme's run."""
     functional = {n for n, p in PROFILES.items() if p.is_fault and 4 <= (p.tier or 0) <= 7
-                  and "tablette" not in p.roles}  # the tablet's: tests/scenarios/test_tablet_matrix.py
+                  and "tablette" not in p.roles  # the tablet's: tests/scenarios/test_tablet_matrix.py
+                  and not p.link}  # 15-GPS faults: tests/scenarios/test_gps_matrix.py
     assert set(EXPECTED_FAILURES) == {profile for _, profile, *_ in RUNS} - set(CONFORMING)
     assert functional == set(EXPECTED_FAILURES) | set(BRANCHES_6_7)
     for profile, fragments in (EXPECTED_FAILURES | BRANCHES_6_7).items():

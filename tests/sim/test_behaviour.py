@@ -33,7 +33,7 @@ VENDOR = "fr.health.samu770"
 PARTNER = "fr.health.samubanc1"
 # `direct_cisu` is what the vendor declares (registered with it), not a behaviour: a profile may change it
 _RULE_FIELDS = {f.name for f in dataclasses.fields(CONFORME)} - {
-    "name", "summary", "broken_rule", "direct_cisu", "roles"}  # declared, not behaviour
+    "name", "summary", "broken_rule", "direct_cisu", "roles", "link"}  # declared, not behaviour
 
 
 def _body(env: dict) -> bytes:
@@ -54,8 +54,9 @@ def test_each_fault_profile_changes_exactly_one_rule() -> None:
     faults = [p for p in PROFILES.values() if p.is_fault]
     technical, functional, robustness, tablet = 10, 9, 4, 3  # tiers 1–3, 4–7, Robustesse, tablet 4–6
     branches_6_7 = 5  # issue 14: EMSI answer kinds, field variations, ownership request, re-sharing
+    gps = 5  # 15-GPS, tiers 4–5 (tests/scenarios/test_gps_matrix.py)
     consumer_fuzz = 1  # issue 18: Robustesse, messages generated from the official schemas
-    assert len(faults) == technical + functional + robustness + tablet + branches_6_7 + consumer_fuzz
+    assert len(faults) == technical + functional + robustness + tablet + branches_6_7 + gps + consumer_fuzz
     changed_fields = []
     for profile in faults:
         changed = [f for f in _RULE_FIELDS if getattr(profile, f) != getattr(CONFORME, f)]
