@@ -17,6 +17,8 @@ Phases (each prints its lines; the last line is one JSON object):
 3. results safety: a writer killed mid-run leaves its run marked interrupted with its finished steps;
    two writers at once; on SQLite and, when a server answers on 127.0.0.1:5432, PostgreSQL.
 4. security: every attack of tests/security/security_attacks.py plus the ones of tests/hub.
+6. vendor (issue 18): the Robustesse tier against the reference vendors (`bench/vendor_robustness.py`):
+   network faults injected, recoveries, messages lost, fuzz messages sent, consumer failures found.
 5. bench input: broken feature file, unknown step, corrupt answers file, pack with a broken $ref,
    unknown client id → one clear French line and exit code 2.
 Ports: free ones in 6000–6099.
@@ -63,6 +65,8 @@ from security_attacks import (  # noqa: E402
     management_default_guest,
     management_wrong_password,
 )
+from support.hub import HubFixture  # noqa: E402
+from vendor_robustness import vendor_phase  # noqa: E402
 from wire import draw_cases, run_stream  # noqa: E402
 
 from hubbench.home import BenchHome  # noqa: E402
@@ -70,6 +74,7 @@ from hubbench.hub import procs  # noqa: E402
 from hubbench.hub.clients import ClientRegistry, registered_client  # noqa: E402
 from hubbench.hub.dispatcher import supervisor  # noqa: E402
 from hubbench.hub.dispatcher.pipeline import DispatchContext, Forward, Inbound, decide  # noqa: E402
+from hubbench.hub.management import ManagementClient  # noqa: E402
 from hubbench.hub.node import HubNode  # noqa: E402
 from hubbench.hub.pki import Pki  # noqa: E402
 from hubbench.hub.settings import HubSettings  # noqa: E402
@@ -515,6 +520,7 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=150.0, help="producer pace (msgs/s)")
     parser.add_argument("--fuzz-local", type=int, default=3000)
     parser.add_argument("--fuzz-wire", type=int, default=1500)
+    parser.add_argument("--vendor-limit", type=float, default=420.0, help="vendor phase bound (s)")
     args = parser.parse_args()
     if not (MODELS / "official").is_dir():
         raise SystemExit(f"modèles officiels absents : {MODELS}")
@@ -562,6 +568,17 @@ def main() -> int:
             attacks = security(home, settings, tmp)
             for name, refused, detail in attacks:
                 say(f"  {'refusé ' if refused else 'ACCEPTÉ'} {name:<45} {detail[:90]}")
+            say("== 6. éditeur : palier Robustesse contre les vendeurs de référence")
+            hub = HubFixture(home=home, settings=settings, node=node, registry=ClientRegistry(home, settings),
+                             pki=Pki(home.pki_dir), api=ManagementClient.for_home(home, settings))
+            vendor = vendor_phase(hub, VHOST, args.vendor_limit)
+            say(f"  {'pannes injectées':<28} {vendor['faults_injected']}")
+            say(f"  {'reprises (reconnexions)':<28} {vendor['recoveries']}")
+            say(f"  {'messages perdus':<28} {vendor['messages_lost']}")
+            say(f"  {'messages de fuzzing envoyés':<28} {vendor['fuzz_cases_sent']}")
+            say(f"  {'défaillances trouvées':<28} {vendor['crashes_found']}")
+            say(f"  conforme réussit : {vendor['conforme_passed']} ; profils fautifs pris : "
+                f"{vendor['faults_caught']}/{vendor['fault_profiles']} ; {vendor['seconds']} s")
         finally:
             supervisor.stop(home)
             node.stop()
@@ -596,6 +613,13 @@ def main() -> int:
         "results_backends": results["backends"],
         "input_errors_tried": len(inputs),
         "input_errors_ok": sum(1 for _, ok, _ in inputs if ok),
+        "vendor_faults_injected": vendor["faults_injected"],
+        "vendor_recoveries": vendor["recoveries"],
+        "vendor_messages_lost": vendor["messages_lost"],
+        "vendor_fuzz_cases_sent": vendor["fuzz_cases_sent"],
+        "vendor_crashes_found": vendor["crashes_found"],
+        "vendor_faults_caught": f"{vendor['faults_caught']}/{vendor['fault_profiles']}",
+        "vendor_conforme_passed": vendor["conforme_passed"],
         "wall_s": round(time.monotonic() - t0, 1),
     }
     print(json.dumps(summary, ensure_ascii=False))

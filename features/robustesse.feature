@@ -46,3 +46,7 @@ Fonctionnalité: Robustesse — pannes réseau et messages inhabituels (palier o
   @exigence-robustesse-messages-inhabituels
   Scénario: Messages inhabituels mais valides
     Alors chaque message inhabituel et chaque sonde reçoivent leur RC-REF [Robustesse — DST 1.2 §3.3.1 (acquittement après traitement), §3.4.6 (RC-REF) ; bonne pratique : un message valide, même inhabituel, ne fait ni tomber le système ni bloquer sa file]
+
+  @exigence-robustesse-fuzz-consommateur
+  Scénario: Messages générés depuis le schéma officiel
+    Alors chaque message généré depuis le schéma officiel et chaque sonde reçoivent une réponse [Robustesse — DST 1.2 §3.3.1 (acquittement après traitement), §3.4.6 (RC-REF) ; ansforge/SAMU-Hub-Modeles src/main/resources/json-schema ; bonne pratique : un message valide du schéma, même inhabituel, est intégré ou refusé par un message d'erreur, sans bloquer la file]

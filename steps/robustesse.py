@@ -70,3 +70,9 @@ def all_consumed(bench: ScenarioEngine, rule: str) -> None:
 @then(parsers.parse("chaque message inhabituel et chaque sonde reçoivent leur RC-REF [{rule}]"))
 def fuzz(bench: ScenarioEngine, rule: str) -> None:
     robustness.fuzz_consumer(bench, rule)
+
+
+@then(parsers.parse("chaque message généré depuis le schéma officiel et chaque sonde reçoivent une réponse "
+                    "[{rule}]"))
+def fuzz_from_schema(bench: ScenarioEngine, rule: str) -> None:
+    robustness.fuzz_from_schema(bench, rule)

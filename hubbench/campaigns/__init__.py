@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         RunOutcome,
         check_links,
         hub_up,
+        optional_tiers,
         register_vendors,
         run_all,
         start_simulators,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     )
     from hubbench.campaigns.session import CampaignOutcome, SessionResult, run_session
     from hubbench.campaigns.session_file import Campaign, SessionPlan, load_session, session_schema
+    from hubbench.campaigns.worker import WorkerOptions, work
 
 __all__ = [
     "DEMO_VENDORS",
@@ -43,9 +45,11 @@ __all__ = [
     "RunOutcome",
     "SessionPlan",
     "SessionResult",
+    "WorkerOptions",
     "check_links",
     "hub_up",
     "load_session",
+    "optional_tiers",
     "register_vendors",
     "run_all",
     "run_session",
@@ -56,6 +60,7 @@ __all__ = [
     "tiers_with_scenarios",
     "vendors_on_hub",
     "verdict_matrix",
+    "work",
 ]
 
 __getattr__, __dir__ = lazy_face(__name__, __file__)

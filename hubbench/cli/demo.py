@@ -14,6 +14,7 @@ from rich.table import Table
 from hubbench import campaigns as d
 from hubbench.engine import get_link, parse_tiers
 from hubbench.errors import Terminated, UsageError
+from hubbench.events import tier_label
 from hubbench.home import PACK_SOURCE_ENV, BenchHome
 from hubbench.hub import HubNode, HubSettings, run_foreground, stop_dispatcher
 from hubbench.protocol import provisional_label
@@ -25,7 +26,7 @@ def _say(text: str) -> None:
 
 def _print_matrix(lines: list[d.MatrixLine], tiers: list[int]) -> None:
     table = Table(title="Matrice des verdicts (éditeur × liaison × palier)")
-    for header in ("Éditeur", "Client", "Liaison", "Vhost", *(f"Palier {t}" for t in tiers)):
+    for header in ("Éditeur", "Client", "Liaison", "Vhost", *(tier_label(t) for t in tiers)):
         table.add_column(header)
     for line in lines:
         table.add_row(line.vendor, line.client_id, line.link, line.vhost,
@@ -75,7 +76,8 @@ def demo(
     sims = d.start_simulators(home, settings, vendors, chosen_links, _say)
     try:
         d.run_all(home, vendors, chosen_links, d.tiers_text(tier_list), parallel, _say)
-        _print_matrix(d.verdict_matrix(home, vendors, chosen_links, tier_list), tier_list)
+        columns = [*tier_list, *d.optional_tiers(vendors)]  # the Robustesse column when a vendor ran it
+        _print_matrix(d.verdict_matrix(home, vendors, chosen_links, columns), columns)
         if not no_console:
             _console(home)
     finally:

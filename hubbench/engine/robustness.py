@@ -14,6 +14,8 @@ import random
 
 from hubbench.engine.adversarial import FuzzCase, batch
 from hubbench.engine.clock import Deadline, poll_until
+from hubbench.engine.consumer_fuzz import GONE_KEY
+from hubbench.engine.consumer_fuzz import fuzz_from_schema as fuzz_from_schema  # for the steps
 from hubbench.engine.errors import CheckFailed, TimedOut
 from hubbench.engine.observers import LIVE_POLL_S
 from hubbench.engine.partner import Received
@@ -22,7 +24,6 @@ from hubbench.faults import FaultProxy
 from hubbench.protocol import custom_content_use_case
 
 PROXY_KEY = "fault_proxy"  # in `bench.shared`: the run's proxy
-GONE_KEY = "gone_after_fault"  # in `bench.shared`: the vendor did not come back after a fault
 PUBLISH_CHUNK = 300  # bytes read at once from the vendor: a publish, never a heartbeat or a basic.ack
 STALL_S = 4.0
 RESET_AFTER_BYTES = 1500  # a few deliveries' worth: the link resets in the middle of them
@@ -241,6 +242,8 @@ def _fail_fuzz(bench: ScenarioEngine, rule: str, number: int, seed: int, sent: l
                probe: str, missing: set[str]) -> None:
     culprit = next(((case, dist_id) for case, dist_id in sent if dist_id in missing), None)
     alive = "la sonde a reçu son RC-REF" if probe not in missing else "la sonde est restée sans RC-REF"
+    if probe in missing:  # its queue no longer moves: the next scenarios fail at once
+        bench.shared[GONE_KEY] = bench.scenario_id.split("::", 1)[-1]
     if culprit is None:
         raise CheckFailed(rule, "RC-REF de la sonde après chaque lot", f"lot {number} : {alive}", probe)
     case, dist_id = culprit

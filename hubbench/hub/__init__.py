@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from hubbench.hub.bundle import default_output as default_bundle_output
     from hubbench.hub.bundle import write_bundle
     from hubbench.hub.clients import ClientEntry, ClientRegistry, registered_client
+    from hubbench.hub.cluster import HubCluster, cluster_state
     from hubbench.hub.container import DockerEngine, mark_compose, start_container, write_node_files
     from hubbench.hub.management import ManagementClient
     from hubbench.hub.node import HubNode, broker_bin
@@ -35,11 +36,13 @@ __all__ = [
     "ClientEntry",
     "ClientRegistry",
     "DockerEngine",
+    "HubCluster",
     "HubNode",
     "HubSettings",
     "ManagementClient",
     "Pki",
     "broker_bin",
+    "cluster_state",
     "default_bundle_output",
     "describe_dispatcher",
     "dispatcher_health",

@@ -9,6 +9,7 @@ vendor sends are always well-formed, so a sending fault shows on the prompted me
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -30,6 +31,7 @@ from hubbench.sim.case_store import FUNCTIONAL_KINDS
 from hubbench.sim.profiles import DeliveryMode, Profile, SenderIdentity, Settle
 
 JSON = "application/json"
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
 MAX_SEND_COUNT = 100  # a prompt never makes the vendor send more than this at once
 
 Integrate = Callable[[dict[str, Any]], str]  # functional message → log line (French)
@@ -97,7 +99,8 @@ def handle_delivery(profile: Profile, own_id: str, state: VendorState, queue_suf
         return Handling(profile.settle_message, note=f"message {kind} de {sender} ignoré : {dist_id}")
     functional = integrate is not None and view.kind in FUNCTIONAL_KINDS
     replies = ()
-    if profile.send_rc_ref and sender != HUB_ID:
+    if (profile.send_rc_ref and sender != HUB_ID and view.kind not in profile.rc_ref_skip_kinds
+            and not rc_ref_withheld(profile, view)):
         replies = (_ack_reply(own_id, sender, dist_id),)
     if dist_id in state.integrated:
         if functional and not profile.duplicate_on_resend:  # the sender waits for its RC-REF again
@@ -110,12 +113,43 @@ def handle_delivery(profile: Profile, own_id: str, state: VendorState, queue_suf
     return Handling(profile.settle_message, replies, note=f"{note} : {dist_id}", integrated_id=dist_id)
 
 
+ACCEPTED_ANSWER = "#REPONSE_DEMANDE_CONCOURS#ACCEPTE#"
+
+
+def rc_ref_withheld(profile: Profile, view: EnvelopeView) -> bool:
+    """The faults that skip the RC-REF of one kind of functional message (it is still integrated)."""
+    body = view.use_case
+    if not isinstance(body, Mapping):
+        return False
+    if not profile.rc_ref_refused_answer and view.kind == "emsi":
+        raw = body.get("MISSION")
+        missions: list[Any] = raw if isinstance(raw, list) else []
+        names = [str(m.get("NAME", "")) for m in missions if isinstance(m, Mapping)]
+        return any(n.startswith("#REPONSE_DEMANDE_CONCOURS#") and n != ACCEPTED_ANSWER for n in names)
+    if not profile.rc_ref_location_update and view.kind == "createCaseHealthUpdate":
+        return set(body) - {"caseId", "senderCaseId"} == {"location"}
+    return False
+
+
 def longest_string(body: bytes) -> int:
     """Length of the longest string value of a JSON body (0 when unreadable)."""
     try:
         return max((len(text) for text in _strings(json.loads(body))), default=0)
     except (ValueError, UnicodeDecodeError):
         return 0
+
+
+def far_date_in_model(body: bytes) -> bool:
+    """A model message (not free `customContent`) with a date-time before 1900 or after 2100 (the
+    `rejette-dates-limites` profile's date parser refuses them)."""
+    try:
+        message = json.loads(body)["content"][0]["jsonContent"]["embeddedJsonContent"]["message"]
+    except (ValueError, UnicodeDecodeError, KeyError, IndexError, TypeError):
+        return False
+    if not isinstance(message, dict) or "customContent" in message:
+        return False
+    years = [int(t[:4]) for t in _strings(message) if _DATE_TIME.match(t)]
+    return any(year < 1900 or year > 2100 for year in years)
 
 
 def unusual_text(body: bytes) -> bool:

@@ -31,6 +31,7 @@ from hubbench.sim.behaviour import (
     Outgoing,
     VendorState,
     build_sends,
+    far_date_in_model,
     handle_delivery,
     longest_string,
     unusual_text,
@@ -78,6 +79,8 @@ class VendorStats:
     rc_refs_sent: int = 0
     messages_sent: int = 0
     prompts_done: int = 0
+    recoveries: int = 0  # sessions opened again after a lost connection (bench/reliability.py)
+    dropped: int = 0  # unconfirmed messages abandoned after a loss (`perd-non-confirmes`)
 
 
 class _Restart(Exception):
@@ -116,6 +119,7 @@ class ReferenceVendor:
         self._outbox: deque[Outgoing] = deque()  # to publish; left when the hub has confirmed it
         self._consume_channel: BlockingChannel | None = None
         self._message_tag = ""
+        self._lost = False  # the last session ended with a lost connection
 
     # -- log ---------------------------------------------------------------------------------------
     def note(self, text: str) -> None:
@@ -167,8 +171,10 @@ class ReferenceVendor:
 
     def _after_loss(self, exc: BaseException) -> bool:
         """What the profile does when an open connection is lost; False: it never reconnects."""
+        self._lost = True
         if self._outbox and not self.profile.resend_unconfirmed:
             self.note(f"connexion perdue : {len(self._outbox)} message(s) non confirmé(s) abandonné(s)")
+            self.stats.dropped += len(self._outbox)
             self._outbox.clear()
         if not self.profile.reconnect:
             self.note(f"connexion perdue ({_describe(exc)}) : pas de reconnexion")
@@ -180,6 +186,8 @@ class ReferenceVendor:
         try:
             self._open_channels(connection)
             self.stats.connections += 1
+            self.stats.recoveries += int(self._lost)
+            self._lost = False
             self.connected.set()
             via = f" par {self._via[0]}:{self._via[1]}" if self._via else ""
             self.note(f"connecté au hub{via}, consommation de .message, .ack et .info")
@@ -216,7 +224,8 @@ class ReferenceVendor:
         def on_delivery(channel: BlockingChannel, method: Basic.Deliver, props: BasicProperties,
                         body: bytes) -> None:
             self.stats.deliveries[suffix] += 1
-            if self._falls_over(channel, suffix, body):
+            assert method.delivery_tag is not None  # pika sets it on every basic.deliver
+            if self._falls_over(channel, suffix, body, method.delivery_tag):
                 return
             handling = handle_delivery(self.profile, self.client_id, self.state, suffix, body,
                                        props.content_type, integrate=self._integrate if self.desk else None,
@@ -228,12 +237,11 @@ class ReferenceVendor:
                 self.note(f"RC-REF envoyé à {_recipient(reply)} : {reply.distribution_id}")
             if handling.integrated_id:
                 self.state.integrated.add(handling.integrated_id)
-            assert method.delivery_tag is not None  # pika sets it on every basic.deliver
             self._settle(channel, method.delivery_tag, handling.settle)
 
         return on_delivery
 
-    def _falls_over(self, channel: BlockingChannel, suffix: str, body: bytes) -> bool:
+    def _falls_over(self, channel: BlockingChannel, suffix: str, body: bytes, tag: int) -> bool:
         """The robustness fault profiles' reaction to an unusual delivery (True: not handled)."""
         limit = self.profile.crash_on_long_string
         if limit and suffix == "message" and longest_string(body) > limit:
@@ -242,6 +250,10 @@ class ReferenceVendor:
         if self.profile.stall_on_unusual_text and suffix == "message" and unusual_text(body):
             self.note("texte inhabituel : la consommation de .message s'arrête")
             channel.basic_cancel(self._message_tag)
+            return True
+        if self.profile.reject_far_dates and suffix == "message" and far_date_in_model(body):
+            self.note("date avant 1900 ou après 2100 : message rejeté sans réponse")
+            self._settle(channel, tag, Settle.REJECT)
             return True
         return False
 

@@ -33,7 +33,7 @@ VENDOR = "fr.health.samu770"
 PARTNER = "fr.health.samubanc1"
 # `direct_cisu` is what the vendor declares (registered with it), not a behaviour: a profile may change it
 _RULE_FIELDS = {f.name for f in dataclasses.fields(CONFORME)} - {
-    "name", "summary", "broken_rule", "direct_cisu"}
+    "name", "summary", "broken_rule", "direct_cisu", "roles", "link"}  # declared, not behaviour
 
 
 def _body(env: dict) -> bytes:
@@ -52,7 +52,11 @@ def _deliver(profile: str, suffix: str, env_or_body: dict | bytes, state: Vendor
 
 def test_each_fault_profile_changes_exactly_one_rule() -> None:
     faults = [p for p in PROFILES.values() if p.is_fault]
-    assert len(faults) == 23  # 10 technical (tiers 1–3) + 9 functional (tiers 4–7) + 4 Robustesse
+    technical, functional, robustness, tablet = 10, 9, 4, 3  # tiers 1–3, 4–7, Robustesse, tablet 4–6
+    branches_6_7 = 5  # issue 14: EMSI answer kinds, field variations, ownership request, re-sharing
+    gps = 5  # 15-GPS, tiers 4–5 (tests/scenarios/test_gps_matrix.py)
+    consumer_fuzz = 1  # issue 18: Robustesse, messages generated from the official schemas
+    assert len(faults) == technical + functional + robustness + tablet + branches_6_7 + gps + consumer_fuzz
     changed_fields = []
     for profile in faults:
         changed = [f for f in _RULE_FIELDS if getattr(profile, f) != getattr(CONFORME, f)]
@@ -192,5 +196,6 @@ def test_robustness_faults_recognise_their_unusual_messages() -> None:
     assert longest_string(b"{illisible") == 0
     robustness = [p for p in PROFILES.values() if p.broken_rule.startswith("Robustesse — ")]
     assert {p.name for p in robustness} == {
-        "perd-non-confirmes", "sans-reconnexion", "meurt-sur-chaine-longue", "arret-sur-texte-inhabituel"}
+        "perd-non-confirmes", "sans-reconnexion", "meurt-sur-chaine-longue", "arret-sur-texte-inhabituel",
+        "rejette-dates-limites"}
     assert all(p.tier == 8 for p in robustness)

@@ -24,7 +24,7 @@ from fpdf import FPDF
 from hubbench import fonts
 from hubbench.declaration import NONE_FR, features_text, link_text
 from hubbench.errors import UsageError
-from hubbench.events import Verdict, aggregate, blocked_label, tier_title
+from hubbench.events import OPTIONAL_TIER_NAMES_FR, Verdict, aggregate, blocked_label, tier_label, tier_title
 from hubbench.results.reporters._common import RunSource, load_run, prepare
 from hubbench.results.views import RunDetail, TraceView, as_dict
 
@@ -133,7 +133,9 @@ def declaration_fact(declaration: dict[str, Any] | None, link: str) -> str:
 
 
 def _facts(cert: Certificate) -> list[tuple[str, str]]:
-    passed = ", ".join(str(t) for t in cert.tiers_passed) or "aucun"
+    # an optional tier by its name (« 1, 2, 3, Robustesse »): its line shows only when the run had it
+    passed = ", ".join(tier_label(t) if t in OPTIONAL_TIER_NAMES_FR else str(t) for t in cert.tiers_passed)
+    passed = passed or "aucun"
     return [
         ("Éditeur", cert.vendor),
         ("Identifiant client", cert.client_id),

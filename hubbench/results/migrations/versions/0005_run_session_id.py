@@ -1,8 +1,8 @@
 """run session id: the acceptance session a run belongs to (`runs.session_id`, `hubbench session run`);
 NULL for a lone `hubbench run` and for runs recorded before.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-05
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
