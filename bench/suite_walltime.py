@@ -35,15 +35,9 @@ from itertools import pairwise
 from pathlib import Path
 
 from _common import REPO, Hub, emit, print_table, private_hub, require_models
+from _process_runs import RunOutcome, pack_source_env, run_campaign, start_simulators
 
-from hubbench.campaigns.demo import (
-    DemoVendor,
-    RunOutcome,
-    pack_source_env,
-    register_vendors,
-    run_campaign,
-    start_simulators,
-)
+from hubbench.campaigns.demo import DemoVendor, register_vendors
 from hubbench.campaigns.demo import stop_simulators as stop_sims
 from hubbench.campaigns.session import CampaignOutcome, register_partners, run_session
 from hubbench.campaigns.session_file import Campaign, SessionPlan, SessionVendor

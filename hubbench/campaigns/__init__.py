@@ -2,7 +2,7 @@
 reference vendors, every tier on every link, verdict matrix). The only room below the CLI that drives
 the hub, the simulators, runs and results together.
 
-Other rooms (the CLI) use the names below (`from hubbench.campaigns import run_all`), never the modules
+Other rooms (the CLI) use the names below (`from hubbench.campaigns import run_session`), never the modules
 behind them; a name is imported on first use (the face itself loads nothing heavy).
 """
 
@@ -17,20 +17,18 @@ if TYPE_CHECKING:
         SHARED_PACKS,
         DemoVendor,
         MatrixLine,
-        RunOutcome,
         check_links,
+        demo_plan,
         hub_up,
         optional_tiers,
         register_vendors,
-        run_all,
-        start_simulators,
         stop_simulators,
         tiers_text,
         tiers_with_scenarios,
         vendors_on_hub,
         verdict_matrix,
     )
-    from hubbench.campaigns.session import CampaignOutcome, SessionResult, run_session
+    from hubbench.campaigns.session import CampaignOutcome, SessionResult, new_session_id, run_session
     from hubbench.campaigns.session_file import Campaign, SessionPlan, load_session, session_schema
     from hubbench.campaigns.worker import WorkerOptions, work
 
@@ -42,19 +40,18 @@ __all__ = [
     "CampaignOutcome",
     "DemoVendor",
     "MatrixLine",
-    "RunOutcome",
     "SessionPlan",
     "SessionResult",
     "WorkerOptions",
     "check_links",
+    "demo_plan",
     "hub_up",
     "load_session",
+    "new_session_id",
     "optional_tiers",
     "register_vendors",
-    "run_all",
     "run_session",
     "session_schema",
-    "start_simulators",
     "stop_simulators",
     "tiers_text",
     "tiers_with_scenarios",

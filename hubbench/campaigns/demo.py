@@ -5,36 +5,31 @@ Tier 6 plays the official test cases of each vhost's pack (15-15_v1.5: tag 1.3.0
 product on the 3.x-line vhosts of 15-15 and 15-SMUR, where the pack (3.4.1) has the 10 + 4 cases.
 The LRM vendors run on the LRM links; « Démo G » is a GPS actor (positions) on 15-GPS only.
 
-Each run is a `hubbench run` subprocess (the engine runs pytest in-process, one run per process),
-with its own partner id, so runs proceed side by side; the simulators run as threads of the demo
-process and act on the prompts of each run through its public prompt API (docs/prompt-api.md), found in
-the discovery file the run writes in the bench home.
+The demo is ONE acceptance session (`demo_plan`, run by `campaigns/session.py` as `hubbench session run`
+does): every (vendor, link) campaign is a thread of the demo process, with its own partner id, all stored
+with the session's id; the simulators run as threads too and act on the prompts of each run through its
+public prompt API (docs/prompt-api.md).
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hubbench.campaigns.session_file import Campaign, SessionPlan, SessionVendor
 from hubbench.engine import LINKS, get_link, parse_tiers
 from hubbench.errors import UsageError
 from hubbench.events import OPTIONAL_TIER_NAMES_FR, Verdict, blocked_label
-from hubbench.home import PACK_SOURCE_ENV, BenchHome
-from hubbench.hub import ChildGroup, ClientRegistry, HubNode, HubSettings, start_dispatcher
+from hubbench.home import BenchHome
+from hubbench.hub import ClientRegistry, HubNode, HubSettings, start_dispatcher
 from hubbench.resources import FEATURES_DIR as FEATURES_DIR  # re-exported by the face
 from hubbench.resources import shared_packs
 from hubbench.results import matrix, open_database
-from hubbench.sim import VendorThread, build_vendor, get_profile
+from hubbench.sim import VendorThread, get_profile
 from hubbench.vhosts import GPS_LINK, LRM_LINKS
 
 SHARED_PACKS = shared_packs() or Path("/nonexistent/shared/hubsante-models")  # checkout only
-RUN_LIMIT_S = 900.0  # one run never takes longer than this (prompts use short timeouts)
 
 Say = Callable[[str], None]
 
@@ -89,23 +84,6 @@ def optional_tiers(vendors: Sequence[DemoVendor]) -> list[int]:
     return sorted(found & set(OPTIONAL_TIER_NAMES_FR))
 
 
-@dataclass(frozen=True)
-class RunOutcome:
-    vendor: DemoVendor
-    link: str
-    exit_code: int
-    duration_s: float
-    log: Path
-
-
-def pack_source_env() -> dict[str, str]:
-    """The environment of the runs: the bench home, and the local official packs when they exist."""
-    env = dict(os.environ)
-    if not env.get(PACK_SOURCE_ENV) and SHARED_PACKS.is_dir():
-        env[PACK_SOURCE_ENV] = str(SHARED_PACKS)
-    return env
-
-
 def hub_up(home: BenchHome, settings: HubSettings, say: Say) -> None:
     node = HubNode(home, settings)
     if node.is_running():
@@ -143,25 +121,6 @@ def register_vendors(home: BenchHome, settings: HubSettings, vendors: Sequence[D
         say(f"Client enregistré : {vendor.client_id} ({vendor.name}, profil « {vendor.profile} »)")
 
 
-def start_simulators(home: BenchHome, settings: HubSettings, vendors: Sequence[DemoVendor],
-                     links: Sequence[str], say: Say) -> list[VendorThread]:
-    threads: list[VendorThread] = []
-    try:
-        for vendor in vendors:
-            started = []
-            for link in vendor.links_among(links):
-                vhost = vendor.vhost_for(link)
-                sim = build_vendor(home, vendor.client_id, get_profile(vendor.profile), vhost=vhost,
-                                   settings=settings)
-                threads.append(VendorThread(sim).start())
-                started.append(f"{link} ({vhost})")
-            say(f"Simulateur démarré : {vendor.client_id} sur {', '.join(started)}")
-    except BaseException:
-        stop_simulators(threads)
-        raise
-    return threads
-
-
 def stop_simulators(threads: Sequence[VendorThread]) -> None:
     for thread in threads:
         thread.stop()
@@ -181,55 +140,16 @@ def partner_id_for(vendor: DemoVendor, link: str) -> str | None:
     return f"{partner}.smur" if link == "15-SMUR" and not tablet else partner
 
 
-def run_campaign(vendor: DemoVendor, link: str, tiers: str, env: dict[str, str], log_dir: Path,
-                 children: ChildGroup | None = None) -> RunOutcome:
-    log = log_dir / f"{vendor.client_id}-{link}.log"
-    command = [
-        sys.executable, "-c", "from hubbench.cli import main; main()", "run",
-        "--vendor", vendor.name, "--client-id", vendor.client_id, "--link", link, "--tiers", tiers,
-        "--vhost", vendor.vhost_for(link),
-        "--fast",  # short waits: reference vendors act within a second (the defaults are for people)
-    ]
-    partner = partner_id_for(vendor, link)
-    if partner:
-        command += ["--partner-id", partner]
-    for role in vendor.roles:
-        command += ["--role", role]
-    started = time.monotonic()
-    with open(log, "wb") as out:
-        code = (children or ChildGroup()).run(command, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                                    stdin=subprocess.DEVNULL, timeout=RUN_LIMIT_S)
-    return RunOutcome(vendor, link, -1 if code is None else code, time.monotonic() - started, log)
-
-
-def run_all(home: BenchHome, vendors: Sequence[DemoVendor], links: Sequence[str], tiers: str,
-            parallel: int, say: Say) -> list[RunOutcome]:
-    """Every (vendor, link) run, `parallel` at a time; progress line as each one ends."""
-    env = pack_source_env()
-    env["HUBBENCH_HOME"] = str(home.root)
-    log_dir = home.runs_dir / f"demo-{time.strftime('%Y%m%dT%H%M%S')}"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    jobs = [(vendor, link) for vendor in vendors for link in vendor.links_among(links)]
-    say(f"Lancement de {len(jobs)} campagnes (paliers {tiers}), {parallel} à la fois ; journaux : {log_dir}")
-    outcomes = []
-    children = ChildGroup()
-    pool = ThreadPoolExecutor(max_workers=max(1, parallel))
-    try:
-        futures = [pool.submit(run_campaign, vendor, link, vendor.tiers or tiers, env, log_dir, children)
-                   for vendor, link in jobs]
-        for done, future in enumerate(as_completed(futures), start=1):
-            outcome = future.result()
-            outcomes.append(outcome)
-            state = {0: "rien d'échoué", 1: "des scénarios ont échoué", -1: "durée limite dépassée"}.get(
-                outcome.exit_code, f"erreur (code {outcome.exit_code}, voir {outcome.log})")
-            say(f"[{done}/{len(jobs)}] {outcome.vendor.name} × {outcome.link} : {state} "
-                f"({outcome.duration_s:.0f} s)")
-    except BaseException:  # Ctrl-C or SIGTERM: the runs in flight are interrupted (their steps are kept)
-        children.stop_all()
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    return outcomes
+def demo_plan(vendors: Sequence[DemoVendor], links: Sequence[str], tiers: Sequence[int], parallel: int
+              ) -> SessionPlan:
+    """The demo as one acceptance session: a campaign per (vendor, link), played by the bench (`profile`),
+    with short waits (reference vendors act within a second; the defaults are for people)."""
+    campaigns = tuple(
+        Campaign(SessionVendor(name=v.name, clientId=v.client_id, profile=v.profile), link,
+                 tuple(parse_tiers(v.tiers)) if v.tiers else tuple(tiers), None, None,
+                 vhost=v.vhost_for(link), roles=v.roles)
+        for v in vendors for link in v.links_among(links))
+    return SessionPlan("démo", True, parallel, None, campaigns, FEATURES_DIR)
 
 
 @dataclass(frozen=True)

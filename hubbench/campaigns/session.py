@@ -99,7 +99,7 @@ def _vhost(c: Campaign) -> str:
     from hubbench.declaration import declared_vhost
     from hubbench.engine import get_link
 
-    return declared_vhost(c.declaration, c.link) or get_link(c.link).default_vhost
+    return c.vhost or declared_vhost(c.declaration, c.link) or get_link(c.link).default_vhost
 
 
 def run_session(plan: SessionPlan, listener: SessionListener, *, home: BenchHome | None = None,
@@ -171,7 +171,8 @@ def start_references(home: BenchHome, settings: HubSettings, vendors: Sequence[D
 
 def partner_of(campaign: Campaign) -> str | None:
     vendor = campaign.vendor
-    return vendor.partner_id or partner_id_for(DemoVendor(vendor.name, vendor.client_id, ""), campaign.link)
+    return vendor.partner_id or partner_id_for(DemoVendor(vendor.name, vendor.client_id, "",
+                                                          roles=campaign.roles), campaign.link)
 
 
 def register_partners(home: BenchHome, settings: HubSettings, campaigns: Sequence[Campaign]) -> None:
@@ -214,6 +215,7 @@ def _campaign(campaign: Campaign, plan: SessionPlan, session_id: str, home: Benc
         home=home.root,
         listeners=[_Forward(campaign, listener)],
         declaration=campaign.declaration,
+        roles=campaign.roles,
         session_id=session_id,
         stop=stop,
     )

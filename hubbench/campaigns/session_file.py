@@ -98,6 +98,8 @@ class Campaign:
     tiers: tuple[int, ...]
     declaration: Declaration | None
     answers: Path | None
+    vhost: str | None = None  # a vhost of its own (the demo's 3.x line); None: declared, else the default
+    roles: tuple[str, ...] = ()  # declared roles on the link (as `hubbench run --role`; the demo's tablet)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from rich.console import Console
 from rich.table import Table
 
 from hubbench import campaigns as d
-from hubbench.engine import get_link, parse_tiers
+from hubbench.cli.session import run_live
+from hubbench.engine import parse_tiers
 from hubbench.errors import Terminated, UsageError
 from hubbench.events import tier_label
 from hubbench.home import PACK_SOURCE_ENV, BenchHome
@@ -70,18 +71,21 @@ def demo(
     home = BenchHome.from_env().ensure()
     settings = HubSettings.load(home)
     d.hub_up(home, settings, _say)
-    vhosts = sorted({get_link(link).default_vhost for link in chosen_links})
     vendors = d.vendors_on_hub(d.DEMO_VENDORS, chosen_links, HubNode(home, settings).status()["vhosts"], _say)
-    d.register_vendors(home, settings, vendors, vhosts, _say)
-    sims = d.start_simulators(home, settings, vendors, chosen_links, _say)
+    plan = d.demo_plan(vendors, chosen_links, tier_list, parallel)
+    session_id = d.new_session_id()
+    _say(f"Session {session_id} : {len(plan.campaigns)} campagnes (paliers {d.tiers_text(tier_list)}), "
+         f"{parallel} à la fois, dans ce processus")
     try:
-        d.run_all(home, vendors, chosen_links, d.tiers_text(tier_list), parallel, _say)
+        result = run_live(plan, Console(stderr=True), lambda line: _say(f"  {line}"), home=home,
+                          session_id=session_id)
+        _say(f"Session {session_id} : {len(result.outcomes)} campagnes en {result.duration_s:.0f} s ; "
+             f"hubbench results list --session {session_id}")
         columns = [*tier_list, *d.optional_tiers(vendors)]  # the Robustesse column when a vendor ran it
         _print_matrix(d.verdict_matrix(home, vendors, chosen_links, columns), columns)
         if not no_console:
             _console(home)
-    finally:
-        d.stop_simulators(sims)
+    finally:  # the session stopped its simulators (and, interrupted, its runs after their current scenario)
         _say("Simulateurs arrêtés.")
         if stop_hub:
             stop_dispatcher(home)

@@ -8,6 +8,7 @@ campaign could not start (its row says why). The file's format: `schemas/session
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -18,8 +19,16 @@ from rich.table import Table
 from rich.text import Text
 
 from hubbench import events as ev
-from hubbench.campaigns import Campaign, CampaignOutcome, SessionResult, load_session, run_session
+from hubbench.campaigns import (
+    Campaign,
+    CampaignOutcome,
+    SessionPlan,
+    SessionResult,
+    load_session,
+    run_session,
+)
 from hubbench.engine import tier_label
+from hubbench.home import BenchHome
 from hubbench.protocol import provisional_label
 
 session_app = typer.Typer(help="Sessions de recette : plusieurs éditeurs en un seul processus.",
@@ -88,6 +97,16 @@ def matrix_table(result: SessionResult) -> Table:
     return table
 
 
+def run_live(plan: SessionPlan, console: Console, say: Callable[[str], None], *,
+             home: BenchHome | None = None, session_id: str | None = None) -> SessionResult:
+    """The session's campaigns with one live line each (printed as they end when not on a terminal)."""
+    lines = LiveLines(console, plan.campaigns)
+    if console.is_terminal:
+        with Live(lines, console=console, refresh_per_second=2):
+            return run_session(plan, lines, home=home, session_id=session_id, say=say)
+    return run_session(plan, lines, home=home, session_id=session_id, say=say)
+
+
 def run_command(
     file: Annotated[
         Path, typer.Argument(help="Fichier de session (YAML/JSON ; schemas/session.schema.json).")
@@ -103,18 +122,13 @@ def run_command(
 
         plan = replace(plan, fast=True)
     console = Console(stderr=True)
-    lines = LiveLines(console, plan.campaigns)
     console.print(f"[bold]Session {plan.name}[/] — {len(plan.vendors)} éditeur(s), "
                   f"{len(plan.campaigns)} campagne(s)", highlight=False)
 
     def say(line: str) -> None:
         console.print(f"  {line}", highlight=False)
 
-    if console.is_terminal:
-        with Live(lines, console=console, refresh_per_second=2):
-            result = run_session(plan, lines, say=say)
-    else:
-        result = run_session(plan, lines, say=say)
+    result = run_live(plan, console, say)
     out = Console()
     (out if out.is_terminal else Console(width=220)).print(matrix_table(result))
     console.print(f"Session {result.session_id} : {len(result.outcomes)} campagne(s) en "
