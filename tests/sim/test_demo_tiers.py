@@ -88,3 +88,17 @@ def test_the_demo_shows_a_gps_vendor_on_15_gps_only() -> None:
     assert [(v.name, v.client_id, v.profile) for v in gps] == [
         ("Démo G — GPS conforme", "fr.health.samu907", "conforme")]
     assert gps[0].links_among(list(LINKS)) == ["15-GPS"] and gps[0].vhost_for("15-GPS") in DEFAULT_VHOSTS
+
+
+def test_the_demo_is_one_session_with_a_campaign_per_row() -> None:
+    """The demo's campaigns go through the session runner: one per (vendor, link), with each vendor's own
+    vhost, roles and tiers (Démo R: Robustesse alone), short waits."""
+    plan = demo.demo_plan(demo.DEMO_VENDORS, list(LINKS), [1, 2, 3], parallel=7)
+    rows = [(v.client_id, link) for v in demo.DEMO_VENDORS for link in v.links_among(list(LINKS))]
+    assert [(c.vendor.client_id, c.link) for c in plan.campaigns] == rows and plan.fast and plan.parallel == 7
+    by_row = {(c.vendor.client_id, c.link): c for c in plan.campaigns}
+    assert by_row[("fr.health.samu918", "15-15")].tiers == (ROBUSTNESS_TIER,)
+    assert by_row[("fr.health.samu901", "15-15")].tiers == (1, 2, 3)
+    assert by_row[("fr.health.samu905", "15-15")].vhost == "15-15_v2.1"
+    tablet = by_row[("fr.health.samu908", "15-SMUR")]
+    assert tablet.roles == ("tablette",) and tablet.vendor.profile == "conforme-tablette"
