@@ -69,7 +69,7 @@ class LiveLines:
             _tier, done, _worst = self._state[key]
             self._state[key] = (f"terminé en {outcome.duration_s:.0f} s", done, verdict)
         if not self.console.is_terminal:
-            self.console.print(self._line(key), highlight=False)
+            self.console.print(self._line(key), highlight=False, soft_wrap=True)  # one line in logs
 
     def _line(self, key: tuple[str, str]) -> Text:
         tier, done, verdict = self._state[key]
