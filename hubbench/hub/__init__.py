@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from hubbench.hub.bundle import write_bundle
     from hubbench.hub.clients import ClientEntry, ClientRegistry, registered_client
     from hubbench.hub.container import DockerEngine, mark_compose, start_container, write_node_files
+    from hubbench.hub.impostor import Attempt, Forgery, ImpostorHub, forged_files
     from hubbench.hub.management import ManagementClient
     from hubbench.hub.node import HubNode, broker_bin
     from hubbench.hub.pki import DISPATCHER_CN, ClientCredentials, Pki
@@ -30,19 +31,23 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DISPATCHER_CN",
+    "Attempt",
     "ChildGroup",
     "ClientCredentials",
     "ClientEntry",
     "ClientRegistry",
     "DockerEngine",
+    "Forgery",
     "HubNode",
     "HubSettings",
+    "ImpostorHub",
     "ManagementClient",
     "Pki",
     "broker_bin",
     "default_bundle_output",
     "describe_dispatcher",
     "dispatcher_health",
+    "forged_files",
     "mark_compose",
     "pack_warnings",
     "registered_client",

@@ -101,6 +101,8 @@ def handle_delivery(profile: Profile, own_id: str, state: VendorState, queue_suf
         replies = (_ack_reply(own_id, sender, dist_id),)
     if dist_id in state.integrated:
         if functional and not profile.duplicate_on_resend:  # the sender waits for its RC-REF again
+            if not profile.reack_duplicate:
+                return Handling(profile.settle_message, note=f"{view.kind} déjà intégré, ignoré : {dist_id}")
             return Handling(profile.settle_message, replies,
                             note=f"{view.kind} déjà intégré, RC-REF renvoyé : {dist_id}")
         if not functional:

@@ -78,6 +78,10 @@ class Profile:
     resend_unconfirmed: bool = True  # re-sends, same distributionID, what the hub did not confirm
     crash_on_long_string: int = 0  # > 0: the process dies on a string value longer than this
     stall_on_unusual_text: bool = False  # stops consuming .message after a string with unusual characters
+    # -- branches of issue 14 (server trust, duplicates, refusals) --
+    verify_server_ca: bool = True  # checks the hub's certificate chains to the agreed CA (DST 1.2 §2.2)
+    verify_server_name: bool = True  # checks the hub's certificate names the host it connects to
+    reack_duplicate: bool = True  # a functional distributionID delivered again gets its RC-REF again
 
     @property
     def is_fault(self) -> bool:
@@ -254,7 +258,34 @@ _FAULTS: tuple[Profile, ...] = (
     ),
 )
 
-PROFILES: dict[str, Profile] = {p.name: p for p in (CONFORME, CONFORME_DIRECT_CISU, *_FAULTS)}
+# Faults of the branches issue 14 adds (tiers 1 and 4), in their own block.
+_BRANCH_FAULTS: tuple[Profile, ...] = (
+    Profile(
+        name="accepte-tout-serveur",
+        summary="Ne vérifie pas le certificat du hub : se connecte à un serveur de n'importe quelle "
+                "autorité.",
+        broken_rule="Palier 1 — DST 1.2 §2.2.1, §2.2.2 (certificat du hub émis par l'autorité convenue)",
+        verify_server_ca=False,
+    ),
+    Profile(
+        name="sans-verification-nom",
+        summary="Vérifie l'autorité du certificat du hub mais pas le nom : accepte un certificat d'un "
+                "autre nom.",
+        broken_rule="Palier 1 — DST 1.2 §2.2.1, §2.2.2 (nom du hub vérifié dans son certificat)",
+        verify_server_name=False,
+    ),
+    Profile(
+        name="doublon-non-reacquitte",
+        summary="Ignore en silence un message déjà intégré qui lui est relivré (même distributionID) : "
+                "pas de second RC-REF, l'émetteur le croit non délivré.",
+        broken_rule="Palier 4 — DST 1.2 §3.3.2 (un message relivré est acquitté à nouveau, intégré une fois)",
+        reack_duplicate=False,
+    ),
+)
+
+PROFILES: dict[str, Profile] = {
+    p.name: p for p in (CONFORME, CONFORME_DIRECT_CISU, *_FAULTS, *_BRANCH_FAULTS)
+}
 
 
 def get_profile(name: str) -> Profile:

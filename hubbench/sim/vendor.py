@@ -342,8 +342,29 @@ class ReferenceVendor:
                 return None
             self.stats.prompts_done += 1
             raise _Restart(0.0)
+        if action == "connect_to_untrusted_hub":
+            try:
+                address = (str(parameters["host"]), int(parameters["port"]))
+            except (KeyError, TypeError, ValueError):
+                self.note(f"consigne {label} ignorée : adresse du hub à essayer absente ou invalide")
+                return None
+            self.stats.prompts_done += 1
+            return self._try_hub(address)
         self.note(f"consigne {label} : action « {action} » non prise en charge par ce vendeur")
         return None
+
+    def _try_hub(self, address: Address) -> dict[str, Any]:
+        """One connection to another hub (the bench's impostor), with the profile's server checks."""
+        where = f"{address[0]}:{address[1]}"
+        try:
+            trial = self._connect(f"{self.connection_name} (essai {where})", address)
+        except (AMQPError, OSError) as exc:
+            self.note(f"hub {where} refusé : {_describe(exc)}")
+            return {"refused": True, "cause": _describe(exc)[:300]}
+        with contextlib.suppress(AMQPError):
+            trial.close()
+        self.note(f"hub {where} accepté")
+        return {"refused": False}
 
 
 def _sent(sends: Sequence[Outgoing]) -> dict[str, Any]:
