@@ -52,7 +52,9 @@ def _deliver(profile: str, suffix: str, env_or_body: dict | bytes, state: Vendor
 
 def test_each_fault_profile_changes_exactly_one_rule() -> None:
     faults = [p for p in PROFILES.values() if p.is_fault]
-    assert len(faults) == 23  # 10 technical (tiers 1–3) + 9 functional (tiers 4–7) + 4 Robustesse
+    # 10 technical (tiers 1–3) + 9 functional (tiers 4–7) + 4 Robustesse + 3 of issue 14's branches
+    # (accepte-tout-serveur, sans-verification-nom on tier 1; doublon-non-reacquitte on tier 4)
+    assert len(faults) == 10 + 9 + 4 + 3
     changed_fields = []
     for profile in faults:
         changed = [f for f in _RULE_FIELDS if getattr(profile, f) != getattr(CONFORME, f)]
@@ -194,3 +196,28 @@ def test_robustness_faults_recognise_their_unusual_messages() -> None:
     assert {p.name for p in robustness} == {
         "perd-non-confirmes", "sans-reconnexion", "meurt-sur-chaine-longue", "arret-sur-texte-inhabituel"}
     assert all(p.tier == 8 for p in robustness)
+
+
+def _case_message() -> dict:
+    """A functional message of a kind the vendor integrates as a case (its body is not read here)."""
+    return build_message(PARTNER, VENDOR, {"createCaseHealth": {"caseId": "fr.health.samu770.DRMFR15770A1"}})
+
+
+@pytest.mark.parametrize(("profile", "reacked"), [("conforme", True), ("doublon-non-reacquitte", False)])
+def test_a_distribution_id_delivered_again_is_reacked_unless_the_fault(profile: str, reacked: bool) -> None:
+    env, state, integrated = _case_message(), VendorState(), []
+
+    def integrate(message: dict) -> str:
+        integrated.append(message)
+        return "dossier intégré"
+
+    first = handle_delivery(get_profile(profile), VENDOR, state, "message", _body(env), "application/json",
+                            integrate=integrate)
+    assert len(first.replies) == 1 and first.integrated_id == env["distributionID"]
+    state.integrated.add(first.integrated_id)
+    again = handle_delivery(get_profile(profile), VENDOR, state, "message", _body(env), "application/json",
+                            integrate=integrate)
+    assert len(integrated) == 1 and again.integrated_id is None  # integrated once, either way
+    assert again.settle is Settle.ACK
+    assert [EnvelopeView(r.envelope).referenced_id for r in again.replies] == (
+        [env["distributionID"]] if reacked else [])
