@@ -1,0 +1,107 @@
+"""Issue 14's branches of tiers 1, 4 and 5 on the real hub: the reference vendors against the engine.
+
+`conforme` refuses both impostor hubs (another CA, a wrong name), acks again a distributionID delivered
+twice, and leaves the person-only checks (integrated once, « non délivré », the hub's error surfaced)
+pending, never passed. Each new fault fails its own scenario(s) on its own tier and nothing else:
+`accepte-tout-serveur` both impostors, `sans-verification-nom` the wrong name only,
+`doublon-non-reacquitte` the duplicate delivery. `sans-rc-ref` (tier 3) leaves the duplicate-delivery
+scenario « bloqué par le palier 3 » (it needs RC-REF), not a second independent red. All runs go at once
+(one process each, its own vendor and partner ids, `Timeouts.fast()`), filtered to the scenarios at stake.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from support.dispatcher import process_env
+from support.hub import HubFixture
+from support.runs import collect_all, failures, start_run, start_vendor, table
+
+from hubbench.engine.links import get_link
+from hubbench.events import Verdict
+from hubbench.sim.launch import VendorThread
+
+LINK = "15-15"
+IMPOSTOR = "faux hub"
+OTHER_CA, WRONG_NAME = "certificat d'une autre autorité", "certificat d'un autre nom"
+TWICE = "Un même distributionID livré deux fois"
+UNACKED, HUB_ERROR = "Acquittement retenu par le partenaire", "Erreur du hub signalée"
+RC_REF_ROOT = "Acquittement de réception finale (RC-REF)"
+
+# run name → (profile, tiers, scenario-name filters)
+RUNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "conforme": ("conforme", "1,4,5", (IMPOSTOR, TWICE, UNACKED, HUB_ERROR)),
+    "accepte-tout-serveur": ("accepte-tout-serveur", "1,4", (IMPOSTOR, TWICE)),
+    "sans-verification-nom": ("sans-verification-nom", "1,4", (IMPOSTOR, TWICE)),
+    "doublon-non-reacquitte": ("doublon-non-reacquitte", "1,4", (IMPOSTOR, TWICE)),
+    "sans-rc-ref": ("sans-rc-ref", "3,4", (RC_REF_ROOT, TWICE)),
+}
+CLIENT_IDS = {name: f"fr.health.samu{580 + i}" for i, name in enumerate(RUNS)}
+EXPECTED_FAILURES: dict[str, tuple[str, ...]] = {
+    "accepte-tout-serveur": (OTHER_CA, WRONG_NAME),
+    "sans-verification-nom": (WRONG_NAME,),
+    "doublon-non-reacquitte": (TWICE,),
+}
+RUN_LIMIT_S = 150
+
+pytestmark = pytest.mark.broker
+
+
+@pytest.fixture(scope="module")
+def runs(live_hub: HubFixture) -> Iterator[dict[str, dict[str, Any]]]:
+    vhost = get_link(LINK).default_vhost
+    sims: dict[str, VendorThread] = {}
+    try:
+        for name, (profile, _, _) in RUNS.items():
+            sims[name] = start_vendor(live_hub, CLIENT_IDS[name], profile, vhost)
+        started = time.monotonic()
+        processes = {name: start_run(process_env(live_hub), f"ref-b135-{name}", CLIENT_IDS[name], LINK, tiers,
+                                     partner=CLIENT_IDS[name].replace("samu5", "samuR"), names=names)
+                     for name, (_, tiers, names) in RUNS.items()}
+        yield collect_all(processes, sims, "branches du ticket 14", started, limit_s=RUN_LIMIT_S)
+    finally:
+        for sim in sims.values():
+            sim.stop()
+
+
+def _by_name(result: dict[str, Any], fragment: str) -> dict[str, Any]:
+    (found,) = [s for s in result["scenarios"] if fragment in s["name"]]
+    return found
+
+
+def test_conforme_refuses_the_impostors_and_leaves_the_person_checks_pending(
+        runs: dict[str, dict[str, Any]]) -> None:
+    result = runs["conforme"]
+    for fragment in (OTHER_CA, WRONG_NAME):
+        assert Verdict(_by_name(result, fragment)["verdict"]) is Verdict.PASSED, table(result)
+    for fragment in (TWICE, UNACKED, HUB_ERROR):  # an attestation is never passed by the machine
+        assert Verdict(_by_name(result, fragment)["verdict"]) is Verdict.PENDING_ATTESTATION, table(result)
+    assert not failures(result), table(result)
+
+
+@pytest.mark.parametrize("profile", sorted(EXPECTED_FAILURES))
+def test_each_new_fault_fails_its_own_scenarios_only(runs: dict[str, dict[str, Any]], profile: str) -> None:
+    result = runs[profile]
+    failed = failures(result)
+    expected = EXPECTED_FAILURES[profile]
+    assert len(failed) == len(expected), f"{profile} :\n{table(result)}"
+    assert all(any(fragment in s["name"] for s in failed) for fragment in expected), table(result)
+    assert all(Verdict(s["verdict"]) is Verdict.FAILED for s in failed), table(result)
+    assert {s["tier"] for s in failed} == {1 if profile != "doublon-non-reacquitte" else 4}, table(result)
+    assert {s["tier"] for s in result["scenarios"]} == {1, 4}, table(result)
+
+
+def test_an_impostor_failure_says_what_the_impostor_saw(runs: dict[str, dict[str, Any]]) -> None:
+    detail = _by_name(runs["sans-verification-nom"], WRONG_NAME)["detail"]
+    assert "certificat accepté" in detail and "en-tête AMQP" in detail, detail
+
+
+def test_the_duplicate_delivery_is_blocked_by_tier_3_without_rc_ref(runs: dict[str, dict[str, Any]]) -> None:
+    result = runs["sans-rc-ref"]
+    root, twice = _by_name(result, RC_REF_ROOT), _by_name(result, TWICE)
+    assert Verdict(root["verdict"]) in (Verdict.FAILED, Verdict.TIMED_OUT), table(result)
+    assert Verdict(twice["verdict"]) is Verdict.BLOCKED, table(result)
+    assert twice["blocked_by_tier"] == 3 and "bloqué par le palier 3" in twice["detail"], table(result)
