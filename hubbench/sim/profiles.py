@@ -82,6 +82,8 @@ class Profile:
     verify_server_ca: bool = True  # checks the hub's certificate chains to the agreed CA (DST 1.2 §2.2)
     verify_server_name: bool = True  # checks the hub's certificate names the host it connects to
     reack_duplicate: bool = True  # a functional distributionID delivered again gets its RC-REF again
+    refuse_in_rc_ref: bool = True  # a message it cannot accept gets an RC-REF `refused` + errorDistributionID
+    error_cause: bool = True  # its own error message about a refused message says why
 
     @property
     def is_fault(self) -> bool:
@@ -280,6 +282,21 @@ _BRANCH_FAULTS: tuple[Profile, ...] = (
                 "pas de second RC-REF, l'émetteur le croit non délivré.",
         broken_rule="Palier 4 — DST 1.2 §3.3.2 (un message relivré est acquitté à nouveau, intégré une fois)",
         reack_duplicate=False,
+    ),
+    Profile(
+        name="rc-ref-refus-absent",
+        summary="Acquitte un message non conforme qu'il refuse par un RC-REF ordinaire (sans « refused » ni "
+                "lien vers son message d'erreur).",
+        broken_rule="Palier 3 — ansforge/SAMU-Hub-Modeles RC-REF.schema.json (refused, errorDistributionID "
+                    "d'un message refusé)",
+        refuse_in_rc_ref=False,
+    ),
+    Profile(
+        name="erreur-editeur-sans-cause",
+        summary="Envoie, pour un message non conforme qu'il refuse, un message d'erreur à la cause vide.",
+        broken_rule="Palier 3 — ansforge/SAMU-Hub-Modeles RS-ERROR.schema.json (errorCause, "
+                    "referencedDistributionID du message d'erreur)",
+        error_cause=False,
     ),
 )
 

@@ -26,7 +26,7 @@ from pika.exceptions import AMQPError
 from pika.spec import Basic, BasicProperties
 
 from hubbench.errors import BenchError
-from hubbench.protocol import EnvelopeView, SchemaPack
+from hubbench.protocol import EnvelopeView, SchemaPack, validator_for
 from hubbench.sim.behaviour import (
     Outgoing,
     VendorState,
@@ -218,12 +218,16 @@ class ReferenceVendor:
             self.stats.deliveries[suffix] += 1
             if self._falls_over(channel, suffix, body):
                 return
+            pack = self._xml_pack(body, props.content_type)
             handling = handle_delivery(self.profile, self.client_id, self.state, suffix, body,
                                        props.content_type, integrate=self._integrate if self.desk else None,
-                                       pack=self._xml_pack(body, props.content_type))
+                                       pack=pack, screen=self._screen if self.desk and not pack else None)
             self.note(handling.note + (" (redélivré)" if method.redelivered else ""))
             for reply in handling.replies:
                 self._publish(reply)
+                if reply.envelope.get("distributionKind") == "Error":
+                    self.note(f"message d'erreur envoyé à {_recipient(reply)} : {reply.distribution_id}")
+                    continue
                 self.stats.rc_refs_sent += 1
                 self.note(f"RC-REF envoyé à {_recipient(reply)} : {reply.distribution_id}")
             if handling.integrated_id:
@@ -251,6 +255,18 @@ class ReferenceVendor:
             return self.desk.receive(env)
         except Exception as exc:  # one unreadable case must not stop the product: logged, acknowledged
             return f"intégration impossible ({type(exc).__name__}: {exc})"
+
+    def _screen(self, env: dict[str, Any]) -> str | None:
+        """Why a received JSON message cannot be accepted: invalid against the vhost's schemas (None: it
+        can, or the pack is not to be had; XML bodies are read with the pack's types and not screened)."""
+        assert self.desk is not None
+        try:
+            report = validator_for(self.desk.pack).validate_message(env)
+        except BenchError:
+            return None
+        if report.valid:
+            return None
+        return "message non conforme au schéma : " + "; ".join(i.message for i in report.errors[:3])[:500]
 
     def _xml_pack(self, body: bytes, content_type: str | None) -> SchemaPack | None:
         """The vhost's pack to read an XML body (15-NexSIS partners write XML); None for JSON."""
