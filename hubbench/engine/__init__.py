@@ -8,7 +8,8 @@ them; a name is imported on first use (the face itself does not load pytest). Th
 public as modules on purpose, for the steps (`steps/`), which are one-line calls into them:
 `connection`, `technical_messages`, `empty_messages`, `initial_reception`, `case_sending`,
 `reconciliation`, `emsi_exchange`, `official_cases`, `server_trust` (tier 1's impostor hub),
-`delivery_status` (tier 5's withheld ack) and `robustness` (the optional Robustesse tier)
+`refusals` (tier 3: a message to refuse), `delivery_status` (tier 5: withheld ack) and `robustness`
+(the optional Robustesse tier)
 (`from hubbench.engine import connection`).
 """
 

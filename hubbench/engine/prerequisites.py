@@ -6,8 +6,9 @@ préfixé par l'émetteur » for the distributionID, DST 1.2 §3.4.3; tier 3 « 
 finale (RC-REF) », DST 1.2 §3.3.2). When it fails (or times out), the run remembers it; a check of a
 higher tier that fails for that very reason (the engine names the prerequisite where the check is made:
 `Checker.that(..., prerequisite=…)`, or the exception's `prerequisite`) is recorded « bloqué par le
-palier N » with a link to the root scenario, instead of a fourth independent red. A blocked check is
-never a pass: the scenario is BLOCKED, which fails the run like any failure.
+palier N » (a check of the root's own tier too, when played after the root) with a link to the root
+scenario, instead of a fourth independent red. A blocked check is never a pass: the scenario is
+BLOCKED, which fails the run like any failure.
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ class Ledger:
                 self.failed.setdefault(key, RootFailure(key, scenario_id, name, tier))
 
     def blocking(self, key: str | None) -> RootFailure | None:
-        """The failed root of `key` in a lower tier than the one being played, if any."""
+        """The failed root of `key` in a lower tier than the one being played, or earlier in the same tier
+        (a root is recorded when its scenario closes: a later scenario of its tier that needs the rule, such
+        as tier 3's refusal by RC-REF, `engine/refusals.py`, is blocked by it too), if any."""
         root = self.failed.get(key) if key else None
-        return root if root is not None and root.tier < self.current_tier else None
+        return root if root is not None and root.tier <= self.current_tier else None

@@ -66,7 +66,11 @@ EXPECTED_FAILURE: dict[str, str | tuple[str, ...]] = {
     "accepte-tout-serveur": ("faux hub au certificat d'une autre autorité",
                              "faux hub au certificat d'un autre nom"),
     "sans-verification-nom": "faux hub au certificat d'un autre nom",
+    # issue 14's tier-3 branches: a message the vendor must refuse
+    "rc-ref-refus-absent": "Message non conforme refusé par un RC-REF",
+    "erreur-editeur-sans-cause": "Message non conforme : message d'erreur du système",
 }
+REFUSED_RC_REF = "Message non conforme refusé par un RC-REF « refused »"
 
 pytestmark = pytest.mark.broker
 
@@ -148,7 +152,12 @@ def test_fault_profile_fails_exactly_its_scenario(runs: dict[str, dict[str, Any]
         assert any(fragment in s["name"] for s in failing), f"{profile} :\n{_table(result)}"
     assert all(Verdict(s["verdict"]) is not Verdict.ERROR for s in failing), f"{profile} :\n{_table(result)}"
     assert {s["tier"] for s in failing} == {_tier(profile)}, _table(result)
-    assert not _blocked(result), f"{profile} :\n{_table(result)}"  # nothing below tier 3 to block it
+    # nothing below tier 3 to block it; a later scenario of the root's own tier may be (tier 3's refusal
+    # by RC-REF after « Acquittement de réception finale (RC-REF) » failed)
+    blocked = _blocked(result)
+    assert all(s["blocked_by_tier"] == _tier(profile) == s["tier"] for s in blocked), _table(result)
+    expected_blocked = [REFUSED_RC_REF] if profile == "sans-rc-ref" else []
+    assert [s["name"] for s in blocked] == expected_blocked, f"{profile} :\n{_table(result)}"
 
 
 @pytest.mark.parametrize("profile", sorted(CASCADES))

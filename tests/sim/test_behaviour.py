@@ -52,9 +52,10 @@ def _deliver(profile: str, suffix: str, env_or_body: dict | bytes, state: Vendor
 
 def test_each_fault_profile_changes_exactly_one_rule() -> None:
     faults = [p for p in PROFILES.values() if p.is_fault]
-    # 10 technical (tiers 1–3) + 9 functional (tiers 4–7) + 4 Robustesse + 3 of issue 14's branches
-    # (accepte-tout-serveur, sans-verification-nom on tier 1; doublon-non-reacquitte on tier 4)
-    assert len(faults) == 10 + 9 + 4 + 3
+    # 10 technical (tiers 1–3) + 9 functional (tiers 4–7) + 4 Robustesse + 5 of issue 14's branches
+    # (accepte-tout-serveur, sans-verification-nom on tier 1; rc-ref-refus-absent,
+    # erreur-editeur-sans-cause on tier 3; doublon-non-reacquitte on tier 4)
+    assert len(faults) == 10 + 9 + 4 + 5
     changed_fields = []
     for profile in faults:
         changed = [f for f in _RULE_FIELDS if getattr(profile, f) != getattr(CONFORME, f)]
@@ -221,3 +222,38 @@ def test_a_distribution_id_delivered_again_is_reacked_unless_the_fault(profile: 
     assert again.settle is Settle.ACK
     assert [EnvelopeView(r.envelope).referenced_id for r in again.replies] == (
         [env["distributionID"]] if reacked else [])
+
+
+def _refused(profile: str) -> tuple[dict, list[dict]]:
+    """(the refused message, the vendor's replies) for a message its screen finds invalid."""
+    env = _functional()
+    handling = handle_delivery(get_profile(profile), VENDOR, VendorState(), "message", _body(env),
+                               "application/json", screen=lambda _env: "champ racine interdit")
+    assert handling.settle is Settle.ACK and handling.integrated_id is None  # handled, never integrated
+    return env, [reply.envelope for reply in handling.replies]
+
+
+@pytest.mark.parametrize("line", ["1", "3"])
+def test_a_refused_message_gets_an_error_message_and_a_refusing_rc_ref(line: str) -> None:
+    env, (error, ack) = _refused("conforme")
+    assert error["distributionKind"] == "Error" and ack["distributionKind"] == "Ack"
+    cause = EnvelopeView(error).message["error"]
+    assert cause["referencedDistributionID"] == env["distributionID"] and cause["errorCause"]
+    reference = EnvelopeView(ack).message["reference"]
+    assert reference == {"distributionID": env["distributionID"], "refused": True,
+                         "errorDistributionID": error["distributionID"]}
+    from hubbench.protocol.validator import validator_for
+
+    validator = validator_for(official_pack(line))
+    assert validator.validate_message(error).valid and validator.validate_message(ack).valid
+
+
+def test_the_refusal_faults_break_one_part_each() -> None:
+    _, (error, ack) = _refused("rc-ref-refus-absent")
+    assert EnvelopeView(ack).message["reference"].keys() == {"distributionID"}
+    assert EnvelopeView(error).message["error"]["errorCause"]
+    _, (error, ack) = _refused("erreur-editeur-sans-cause")
+    assert EnvelopeView(error).message["error"]["errorCause"] == ""
+    assert EnvelopeView(ack).message["reference"]["refused"] is True
+    _, replies = _refused("sans-rc-ref")  # never any RC-REF, but its error message still goes
+    assert [r["distributionKind"] for r in replies] == ["Error"]
