@@ -43,7 +43,7 @@ Fonctionnalité: Palier 3 — Envoi de messages vides
     Quand le partenaire envoie un message vide au système
     Alors le système renvoie un RC-REF qui le référence [Palier 3 — DST 1.2 §3.3.2, §3.4.6 (RC-REF après intégration)]
 
-  @exigence-dst-rc-ref-etapes
+  @exigence-dst-rc-ref-etapes @apres-prealable-rc-ref
   Scénario: Message non conforme refusé par un RC-REF « refused »
     Quand le partenaire remet au système un message non conforme au schéma
     Alors le système le refuse par un RC-REF « refused » lié à son message d'erreur [Palier 3 — DST 1.2 §3.3.2, ansforge/SAMU-Hub-Modeles RC-REF.schema.json (refused, errorDistributionID ; step ERREUR en 3.x ; à vérifier)]
