@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from support.dispatcher import process_env
 from support.hub import HubFixture
-from support.runs import collect_all, failures, start_run, start_vendor, table
+from support.runs import collect_all, failed_exactly, failures, start_run, start_vendor, table
 
 from hubbench.engine.links import get_link
 from hubbench.events import Verdict
@@ -97,11 +97,7 @@ def test_conforme_refuses_the_impostors_and_leaves_the_person_checks_pending(
 @pytest.mark.parametrize("profile", sorted(EXPECTED_FAILURES))
 def test_each_new_fault_fails_its_own_scenarios_only(runs: dict[str, dict[str, Any]], profile: str) -> None:
     result = runs[profile]
-    failed = failures(result)
-    expected = EXPECTED_FAILURES[profile]
-    assert len(failed) == len(expected), f"{profile} :\n{table(result)}"
-    assert all(any(fragment in s["name"] for s in failed) for fragment in expected), table(result)
-    assert all(Verdict(s["verdict"]) is Verdict.FAILED for s in failed), table(result)
+    failed = failed_exactly(result, profile, EXPECTED_FAILURES[profile])
     assert {s["tier"] for s in failed} == {OWN_TIER[profile]}, table(result)
     ran = {int(tier) for tier in RUNS[profile][1].split(",")}
     assert {s["tier"] for s in result["scenarios"]} == ran, table(result)

@@ -23,7 +23,7 @@ from support.hub import HubFixture
 from support.prompt_api import validate
 from support.runs import (
     collect_all,
-    failures,
+    failed_exactly,
     partner_for,
     start_run,
     start_vendor,
@@ -134,12 +134,7 @@ def test_conforme_passes_every_automatable_functional_check(runs: dict[str, dict
 @pytest.mark.parametrize("profile", sorted(EXPECTED_FAILURES))
 def test_functional_fault_fails_exactly_its_scenarios(runs: dict[str, dict[str, Any]], profile: str) -> None:
     result = runs[profile]
-    failed = failures(result)
-    expected = EXPECTED_FAILURES[profile]
-    assert len(failed) == len(expected), f"{profile} :\n{table(result)}"
-    for fragment in expected:
-        assert any(fragment in s["name"] for s in failed), f"{profile} ({fragment}) :\n{table(result)}"
-    assert all(Verdict(s["verdict"]) is Verdict.FAILED for s in failed), f"{profile} :\n{table(result)}"
+    failed = failed_exactly(result, profile, EXPECTED_FAILURES[profile])
     assert {s["tier"] for s in failed} == {PROFILES[profile].tier}, table(result)
     assert {1, 2, 3} <= {s["tier"] for s in result["scenarios"]}, table(result)  # tiers 1–3 ran, passed
 

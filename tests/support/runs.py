@@ -109,6 +109,16 @@ def failures(result: dict[str, Any]) -> list[dict[str, Any]]:
     return [s for s in result["scenarios"] if Verdict(s["verdict"]).counts_as_failure]
 
 
+def failed_exactly(result: dict[str, Any], profile: str, expected: Iterable[str]) -> list[dict[str, Any]]:
+    """The run's failures, asserted to be one scenario per `expected` fragment of their names, all FAILED."""
+    failed, fragments = failures(result), list(expected)
+    assert len(failed) == len(fragments), f"{profile} :\n{table(result)}"
+    for fragment in fragments:
+        assert any(fragment in s["name"] for s in failed), f"{profile} ({fragment}) :\n{table(result)}"
+    assert all(Verdict(s["verdict"]) is Verdict.FAILED for s in failed), f"{profile} :\n{table(result)}"
+    return failed
+
+
 def summary(result: dict[str, Any]) -> str:
     """Verdict counts and the failing scenarios, on one line."""
     counts: dict[str, int] = {}
