@@ -233,7 +233,7 @@ def _refused(profile: str) -> tuple[dict, list[dict]]:
     return env, [reply.envelope for reply in handling.replies]
 
 
-@pytest.mark.parametrize("line", ["1", "3"])
+@pytest.mark.parametrize("line", ["1", "2", "3"])
 def test_a_refused_message_gets_an_error_message_and_a_refusing_rc_ref(line: str) -> None:
     env, (error, ack) = _refused("conforme")
     assert error["distributionKind"] == "Error" and ack["distributionKind"] == "Ack"
