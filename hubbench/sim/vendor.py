@@ -26,7 +26,7 @@ from pika.exceptions import AMQPError
 from pika.spec import Basic, BasicProperties
 
 from hubbench.errors import BenchError
-from hubbench.protocol import EnvelopeView, SchemaPack, validator_for
+from hubbench.protocol import ENVELOPE_SCHEMA, EnvelopeView, SchemaPack, validator_for
 from hubbench.sim.behaviour import (
     Outgoing,
     VendorState,
@@ -257,16 +257,18 @@ class ReferenceVendor:
             return f"intégration impossible ({type(exc).__name__}: {exc})"
 
     def _screen(self, env: dict[str, Any]) -> str | None:
-        """Why a received JSON message cannot be accepted: invalid against the vhost's schemas (None: it
-        can, or the pack is not to be had; XML bodies are read with the pack's types and not screened)."""
+        """Why a received JSON message cannot be accepted: its EDXL-DE envelope is invalid against the
+        vhost's schema (None: it can, or the pack is not to be had). The content is not screened: the hub
+        validated it, or converted it (a converted case is delivered as the converter wrote it); XML
+        bodies are read with the pack's types and not screened."""
         assert self.desk is not None
         try:
-            report = validator_for(self.desk.pack).validate_message(env)
-        except BenchError:
+            issues = validator_for(self.desk.pack).validate_against(ENVELOPE_SCHEMA, env)
+        except (BenchError, KeyError, OSError):
             return None
-        if report.valid:
+        if not issues:
             return None
-        return "message non conforme au schéma : " + "; ".join(i.message for i in report.errors[:3])[:500]
+        return "enveloppe non conforme au schéma : " + "; ".join(i.message for i in issues[:3])[:500]
 
     def _xml_pack(self, body: bytes, content_type: str | None) -> SchemaPack | None:
         """The vhost's pack to read an XML body (15-NexSIS partners write XML); None for JSON."""
