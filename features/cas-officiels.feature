@@ -9,6 +9,7 @@ Fonctionnalité: Cas de test officiels du pack du vhost
   et comparées automatiquement. Un pack qui ne publie aucun cas pour la liaison donne un seul scénario
   « non applicable » qui dit pourquoi.
 
+  @exigence-ans-cas-officiels
   Scénario: Cas officiel <cas>
     Soit le cas de test officiel "<cas>" du pack du vhost
     Quand le banc joue les étapes du cas [Cas officiel — runner officiel, étape send (comparaison JSONPath avec le JDD)]

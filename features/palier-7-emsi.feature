@@ -10,17 +10,21 @@ Fonctionnalité: Palier 7 — EMSI : demande de concours, réponse, opérations
   Contexte:
     Soit le système de l'éditeur est connecté au hub
 
+  @exigence-dsfnexsis-demande-concours @exigence-dsfnexsis-affaire-partagee @exigence-emsi-contexte
   Scénario: Demande de concours envoyée par le système (DC)
     Alors le système envoie une demande de concours sur une affaire partagée [Palier 7 — DSF 15-NexSIS §5.3 (partnerRequest)]
 
+  @exigence-dsfnexsis-reception-emsi @exigence-dsfnexsis-reponse-accepte @exigence-emsi-contexte
   Scénario: Réponse à une demande de concours du partenaire (RDC)
     Quand le partenaire envoie une demande de concours EMSI DC
     Alors le système l'acquitte (AMQP et RC-REF) sans erreur [Palier 7 — DST 1.2 §3.3.2 (acquittement de la DC)]
     Et l'opérateur répond ACCEPTE en reprenant la mission de la demande [Palier 7 — DSF 15-NexSIS §5.3 (partnerRequestAnswer)]
 
+  @exigence-dsfnexsis-compte-rendu-operations @exigence-dsfnexsis-affaire-partagee @exigence-emsi-contexte
   Scénario: Compte rendu d'opérations envoyé par le système (OPG)
     Alors le système envoie un compte rendu d'opérations sur une affaire partagée [Palier 7 — DSF 15-NexSIS §5.3 (operationReport)]
 
+  @exigence-dsfnexsis-reception-emsi
   Plan du Scénario: Réception d'un EMSI <variante> du partenaire
     Quand le partenaire envoie un EMSI <variante>
     Alors le système l'acquitte (AMQP et RC-REF) sans erreur [Palier 7 — DST 1.2 §3.3.1, §3.3.2 (acquittement des EMSI)]
@@ -31,5 +35,6 @@ Fonctionnalité: Palier 7 — EMSI : demande de concours, réponse, opérations
       | RDC      |
       | OPG      |
 
+  @exigence-recette-emsi-visibles
   Scénario: Demandes de concours présentées aux utilisateurs
     Alors une personne atteste "emsi-visibles" : la demande de concours est notifiée, la réponse est traitée et la trace est gardée jusqu'à la réponse du partenaire [Palier 7 — cahier de recette 2023 §7.3–10.2]

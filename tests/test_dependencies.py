@@ -29,6 +29,7 @@ DISTRIBUTION_OF = {
     "yaml": "pyyaml",
     "fpdf": "fpdf2",
     "argon2": "argon2-cffi",
+    "gherkin": "gherkin-official",
 }
 
 

@@ -46,6 +46,8 @@ COMMANDS = (
                 "Packs de schémas officiels : vhost → pack, cache hors ligne, sommes de contrôle."),
     LazyCommand("results", "hubbench.cli.results",
                 "Base de résultats : rapports après coup, rétention des données de santé."),
+    LazyCommand("couverture", "hubbench.cli.coverage",
+                "Couverture des exigences (DST, DSF, recette) par les scénarios : liaison × rôle × palier."),
 )
 
 app = typer.Typer(

@@ -19,6 +19,8 @@ from hubbench._lazy import lazy_face
 
 if TYPE_CHECKING:
     from hubbench.engine.context import RunOptions, Timeouts
+    from hubbench.engine.coverage import Coverage, coverage_of
+    from hubbench.engine.coverage_text import render_json, render_markdown, render_text
     from hubbench.engine.links import LINKS, Link, get_link, parse_tiers, tier_label
     from hubbench.engine.official_cases import OFFICIAL_TAG
     from hubbench.engine.remote import RemoteOptions
@@ -40,5 +42,6 @@ __all__ = [
     "run",
     "tier_label",
 ]
+__all__ += ["Coverage", "coverage_of", "render_json", "render_markdown", "render_text"]  # hubbench couverture
 
 __getattr__, __dir__ = lazy_face(__name__, __file__)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -8,23 +7,17 @@ from typing import Any
 
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:  # bench_app is not an installed package
     sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).parent))
 
+from live_prompt import live  # noqa: E402, F401  (a fixture for the step-control pages)
 from runs_fixture import Filled, populate  # noqa: E402
 from support.browser import need_browser, serving_console  # noqa: E402
 from support.hub import pick_free_ports  # noqa: E402
 from support.postgres import pg_schema_url  # noqa: E402
-
-APP = REPO / "bench_app" / "app.py"
-_CELL = re.compile(
-    r'class="hb-cell hb-(?P<verdict>[a-z_]+)" data-vendor="(?P<vendor>[^"]+)" '
-    r'data-link="(?P<link>[^"]+)" data-tier="(?P<tier>\d)"'
-)
 
 
 def _use_db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, url: str) -> Filled:
@@ -53,43 +46,6 @@ def console_url(filled: Filled, tmp_path: Path) -> Iterator[str]:
     args = ["--port", str(port), "--db", filled.url, "--home", str(tmp_path / "home")]
     with serving_console(args, f"http://127.0.0.1:{port}", tmp_path / "console.log") as url:
         yield url
-
-
-def page(name: str, **query: str) -> AppTest:
-    """The console app on one of its pages, after a first run."""
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    if name != "matrice":
-        at.switch_page(f"vues/{name}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def matrix_cells(at: AppTest) -> dict[tuple[str, str, int], str]:
-    cells: dict[tuple[str, str, int], str] = {}
-    for md in at.markdown:
-        for m in _CELL.finditer(md.value):
-            cells[(m["vendor"], m["link"], int(m["tier"]))] = m["verdict"]
-    return cells
-
-
-def all_text(at: AppTest) -> str:
-    parts: list[Any] = []
-    for kind in (
-        "markdown",
-        "caption",
-        "error",
-        "warning",
-        "info",
-        "success",
-        "title",
-        "header",
-        "subheader",
-    ):
-        parts += [el.value for el in at.get(kind)]
-    return "\n".join(str(p) for p in parts)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from runs_fixture import CONFORME, ENVELOPPE, SANS_ACK, Filled
 from sqlalchemy import select
-from test_cli_users import HUBBENCH
+from support.processes import HUBBENCH
 
 from bench_app.data import AccessDenied, ConsoleData, MatrixFilter
 from bench_app.launcher import RunRequest, authorize

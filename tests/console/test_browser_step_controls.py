@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from support.browser import CHROMIUM, FLAGS
 from support.prompt_api import FakeRun
-from test_step_controls_page import live  # noqa: F401  (`live`: a fixture)
 
 from hubbench.engine.attestations import StepControl
 from hubbench.engine.clock import Clock, poll_until
@@ -15,7 +14,7 @@ from hubbench.engine.clock import Clock, poll_until
 pytestmark = pytest.mark.browser
 
 
-def test_skip_button_in_chromium(console_url: str, live: tuple[FakeRun, str],  # noqa: F811
+def test_skip_button_in_chromium(console_url: str, live: tuple[FakeRun, str],
                                  tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 

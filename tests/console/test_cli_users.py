@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from support.processes import HUBBENCH
 
 from hubbench.hub.pki import Pki, san_names
 
-HUBBENCH = [
-    sys.executable,
-    "-c",
-    "import sys; from hubbench.cli import main; sys.argv[0] = 'hubbench'; main()",
-]
 PASSWORD = "un mot de passe assez long"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
-from conftest import all_text, matrix_cells, page
+from console_pages import all_text, matrix_cells, page
 from runs_fixture import (
     ATTESTATION_ID,
     ENVELOPE_ERROR_MESSAGE,

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import matrix_cells, page
+from console_pages import matrix_cells, page
 from support.hub import HubFixture
 from support.runs import start_vendor
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 import ssl
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from support.ci import skip_or_fail
-from support.processes import stop_group
+from support.processes import HUBBENCH, stop_group
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -28,11 +27,6 @@ FLAGS = [
     "--disable-dev-shm-usage",
     "--disable-component-update",
     "--disable-sync",
-]
-HUBBENCH = [
-    sys.executable,
-    "-c",
-    "import sys; from hubbench.cli import main; sys.argv[0] = 'hubbench'; main()",
 ]
 
 def need_browser() -> None:

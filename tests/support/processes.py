@@ -6,7 +6,16 @@ import contextlib
 import os
 import signal
 import subprocess
+import sys
 from typing import Any
+
+# `hubbench` as a subprocess of this interpreter (no installed entry point needed; the program name reads
+# `hubbench` in its messages).
+HUBBENCH = [
+    sys.executable,
+    "-c",
+    "import sys; from hubbench.cli import main; sys.argv[0] = 'hubbench'; main()",
+]
 
 
 def stop_group(process: subprocess.Popen[Any], sig: int = signal.SIGTERM, wait_s: float = 15.0) -> None:
