@@ -82,7 +82,8 @@ class BenchHome:
 class BenchConfig:
     """Settings read from `<home>/config.toml`; every key is optional.
 
-    [hub]      amqps_port, management_port, dist_port, host, message_ttl_ms, dispatcher_workers,
+    [hub]      amqps_port, management_port, dist_port, host, message_ttl_ms, dispatcher_workers, nodes,
+               node_port_step (a cluster on this machine: `hub up --nodes N`),
                listen = ["<IP>", …], public_names = ["<name or IP>", …]   (a hub on the network)
     [packs]    source = URL template or directory (default: the official GitHub repository)
     [vhosts]   "<vhost>" = "<pack tag>"   (adds to or overrides the built-in vhost → pack map)

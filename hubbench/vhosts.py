@@ -11,7 +11,10 @@ LINK_VHOSTS: dict[str, str] = {
     "15-15": "15-15_v1.5",
     "15-SMUR": "15-smur_v1.4",
     "15-NexSIS": "15-nexsis_v1.8",
+    "15-GPS": "15-gps_v1.0",
 }
 LINK_NAMES: tuple[str, ...] = tuple(LINK_VHOSTS)
+GPS_LINK = "15-GPS"  # positions (GEO-POS, GEO-REQ, GEO-RES): no case, no LRM (its own tiers 4–5)
+LRM_LINKS: tuple[str, ...] = tuple(name for name in LINK_NAMES if name != GPS_LINK)  # links an LRM is on
 DEFAULT_LINK = "15-15"
 DEFAULT_VHOST = LINK_VHOSTS[DEFAULT_LINK]

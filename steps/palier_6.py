@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from hubbench.engine import ScenarioEngine, reconciliation
+from hubbench.engine import ScenarioEngine, reconciliation, resharing
 
 
 @given(parsers.parse("un dossier partagé par le partenaire [{rule}]"))
@@ -35,3 +35,30 @@ def accepted(bench: ScenarioEngine, rule: str) -> None:
 @then(parsers.parse("l'opérateur refuse et la réponse remet l'identifiant du demandeur en owner [{rule}]"))
 def refused(bench: ScenarioEngine, rule: str) -> None:
     reconciliation.check_transfer_answer(bench, "refuse", rule)
+
+
+@when(parsers.parse("le partenaire modifie le champ {field} du dossier [{rule}]"))
+def variation(bench: ScenarioEngine, field: str, rule: str) -> None:
+    del rule  # cited by the feature; the send itself is judged by the next step
+    reconciliation.send_variation(bench, field)
+
+
+@then(parsers.parse("le système acquitte la variation (AMQP et RC-REF) [{rule}]"))
+def variation_acked(bench: ScenarioEngine, rule: str) -> None:
+    reconciliation.check_variation_acked(bench, rule)
+
+
+@then(parsers.parse("l'opérateur demande au partenaire de prendre en charge son dossier et la demande le "
+                    "désigne en owner [{rule}]"))
+def owner_request(bench: ScenarioEngine, rule: str) -> None:
+    reconciliation.vendor_requests_transfer(bench, rule)
+
+
+@given(parsers.parse("le dossier du système partagé aussi avec un second partenaire [{rule}]"))
+def shared_twice(bench: ScenarioEngine, rule: str) -> None:
+    resharing.share_with_second(bench, rule)
+
+
+@then(parsers.parse("la mise à jour suivante du système parvient aux deux partenaires [{rule}]"))
+def reaches_both(bench: ScenarioEngine, rule: str) -> None:
+    resharing.check_update_reaches_both(bench, rule)

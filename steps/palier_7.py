@@ -24,6 +24,11 @@ def vendor_rdc(bench: ScenarioEngine, answer: str, rule: str) -> None:
     emsi_exchange.vendor_answers_dc(bench, answer, rule)
 
 
+@when(parsers.parse("le partenaire répond {answer} à la demande de concours du système"))
+def partner_answer(bench: ScenarioEngine, answer: str) -> None:
+    emsi_exchange.partner_answers(bench, answer, PARTNER_RULE)
+
+
 @then(parsers.parse("le système envoie un compte rendu d'opérations sur une affaire partagée [{rule}]"))
 def vendor_opg(bench: ScenarioEngine, rule: str) -> None:
     emsi_exchange.vendor_sends_opg(bench, rule)

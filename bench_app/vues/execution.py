@@ -33,9 +33,11 @@ with st.form("lancer"):
     fast = st.checkbox("Délais courts (système automatisé, ex. éditeur de référence)", value=False)
     st.markdown("**Déclaration du système sur ce lien** (hors déclaration : « non applicable »)")
     d1, d2, d3 = st.columns(3)
-    roles = d1.multiselect("Rôle(s)", [Role.LRM.value, Role.TABLETTE.value], default=[Role.LRM.value],
+    roles = d1.multiselect("Rôle(s)", [r.value for r in Role], default=[],
                            format_func=lambda r: ROLE_LABELS_FR[Role(r)],
-                           help="15-15 et 15-NexSIS : LRM ; 15-SMUR : LRM, tablette ou les deux")
+                           help="vide : rôle implicite du lien (LRM ; 15-GPS : émetteur et demandeur de "
+                                "positions) ; 15-SMUR : LRM, tablette ou les deux ; 15-GPS : "
+                                "émetteur de positions, demandeur de positions ou les deux")
     formats = d2.multiselect("Formats", [f.value for f in Format], default=[f.value for f in Format],
                              format_func=lambda f: FORMAT_LABELS_FR[Format(f)])
     confirms = d3.checkbox("Confirmations de publication (optionnel)", value=False)

@@ -12,7 +12,7 @@ from hubbench.declaration import link_text
 
 st.title("Matrice de conformité")
 st.write(
-    "Chaque ligne est un éditeur, chaque colonne un palier d'un lien (15-15, 15-SMUR, 15-NexSIS). "
+    "Chaque ligne est un éditeur, chaque colonne un palier d'un lien (15-15, 15-SMUR, 15-NexSIS, 15-GPS). "
     "La couleur donne le résultat de la dernière exécution ; cliquez une case pour voir le détail. "
     "« bloqué par le palier N » : l'échec vient d'une règle déjà en échec au palier N, à corriger d'abord."
 )

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         vendors_on_hub,
         verdict_matrix,
     )
+    from hubbench.campaigns.worker import WorkerOptions, work
 
 __all__ = [
     "DEMO_VENDORS",
@@ -37,6 +38,7 @@ __all__ = [
     "DemoVendor",
     "MatrixLine",
     "RunOutcome",
+    "WorkerOptions",
     "check_links",
     "hub_up",
     "register_vendors",
@@ -47,6 +49,7 @@ __all__ = [
     "tiers_with_scenarios",
     "vendors_on_hub",
     "verdict_matrix",
+    "work",
 ]
 
 __getattr__, __dir__ = lazy_face(__name__, __file__)

@@ -3,6 +3,7 @@
 Tier 6 plays the official test cases of each vhost's pack (15-15_v1.5: tag 1.3.0, ten 15-15 cases;
 15-smur_v1.4 publishes none for 15-SMUR, said once). The conforming vendor also runs as a separate
 product on the 3.x-line vhosts of 15-15 and 15-SMUR, where the pack (3.4.1) has the 10 + 4 cases.
+The LRM vendors run on the LRM links; « Démo G » is a GPS actor (positions) on 15-GPS only.
 
 Each run is a `hubbench run` subprocess (the engine runs pytest in-process, one run per process),
 with its own partner id, so runs proceed side by side; the simulators run as threads of the demo
@@ -30,6 +31,7 @@ from hubbench.resources import FEATURES_DIR as FEATURES_DIR  # re-exported by th
 from hubbench.resources import shared_packs
 from hubbench.results import matrix, open_database
 from hubbench.sim import VendorThread, build_vendor, get_profile
+from hubbench.vhosts import GPS_LINK, LRM_LINKS
 
 SHARED_PACKS = shared_packs() or Path("/nonexistent/shared/hubsante-models")  # checkout only
 RUN_LIMIT_S = 900.0  # one run never takes longer than this (prompts use short timeouts)
@@ -42,11 +44,14 @@ class DemoVendor:
     name: str  # vendor (product) name as the runs and the console show it
     client_id: str
     profile: str
-    vhosts: tuple[tuple[str, str], ...] = ()  # (link, vhost): only those links; () = all, default vhosts
+    vhosts: tuple[tuple[str, str], ...] = ()  # (link, vhost): only those links; () = the LRM links
+    roles: tuple[str, ...] = ()  # declared roles on its links (`--role`); () = implicit (LRM)
 
     def links_among(self, links: Sequence[str]) -> list[str]:
+        """Its links among `links`: its own when it names them, else the LRM links (an LRM is not a
+        15-GPS actor)."""
         own = dict(self.vhosts)
-        return [link for link in links if not own or link in own]
+        return [link for link in links if link in own or (not own and link in LRM_LINKS)]
 
     def vhost_for(self, link: str) -> str:
         return dict(self.vhosts).get(link) or get_link(link).default_vhost
@@ -64,6 +69,12 @@ DEMO_VENDORS: tuple[DemoVendor, ...] = (
     # 15-NexSIS for both kinds of LRM: Démo A speaks RS-EDA (the hub converts its cases), E is directCISU.
     DemoVendor("Démo E — LRM conforme directCISU", "fr.health.samu906", "conforme-direct-cisu",
                (("15-NexSIS", get_link("15-NexSIS").default_vhost),)),
+    # A SMUR tablet (15-SMUR only, declared `tablette`): the bench plays its LRM on tiers 4–6.
+    DemoVendor("Démo T — tablette conforme", "fr.health.samu908", "conforme-tablette",
+               (("15-SMUR", get_link("15-SMUR").default_vhost),), roles=("tablette",)),
+    # 15-GPS: a position sender and requester (both roles), tiers 1–5 (6–7 « non applicable »).
+    DemoVendor("Démo G — GPS conforme", "fr.health.samu907", "conforme",
+               ((GPS_LINK, get_link(GPS_LINK).default_vhost),)),
 )
 
 
@@ -148,14 +159,15 @@ def stop_simulators(threads: Sequence[VendorThread]) -> None:
 def partner_id_for(vendor: DemoVendor, link: str) -> str | None:
     """A partner id of the run's own, valid for the hub (SAMU codes are 1 to 5 characters).
 
-    `samuP<last 3 digits of the vendor's code>`, a SMUR tablet below it on 15-SMUR; on 15-NexSIS the
-    engine's default fire-service id is used.
+    `samuP<last 3 digits of the vendor's code>`, a SMUR tablet below it on 15-SMUR (the SAMU itself, an
+    LRM, for a vendor declared `tablette`); on 15-NexSIS the engine's default fire-service id is used.
     """
     if link == "15-NexSIS":
         return None
     code = "P" + "".join(ch for ch in vendor.client_id if ch.isdigit())[-3:]
     partner = f"fr.health.samu{code}"
-    return f"{partner}.smur" if link == "15-SMUR" else partner
+    tablet = "tablette" in vendor.roles  # a tablet's partner is its LRM
+    return f"{partner}.smur" if link == "15-SMUR" and not tablet else partner
 
 
 def run_campaign(vendor: DemoVendor, link: str, tiers: str, env: dict[str, str], log_dir: Path,
@@ -170,6 +182,8 @@ def run_campaign(vendor: DemoVendor, link: str, tiers: str, env: dict[str, str],
     partner = partner_id_for(vendor, link)
     if partner:
         command += ["--partner-id", partner]
+    for role in vendor.roles:
+        command += ["--role", role]
     started = time.monotonic()
     with open(log, "wb") as out:
         code = (children or ChildGroup()).run(command, env=env, stdout=out, stderr=subprocess.STDOUT,

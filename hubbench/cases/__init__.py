@@ -4,7 +4,8 @@ rules, the message factory, case ids, and the functional rules of tiers 4–7. N
 Other rooms use the names below (`from hubbench.cases import MessageFactory`), never the modules behind
 them; a name is imported on first use (the face itself loads nothing heavy). Three modules are public as
 modules on purpose, used as namespaces: `hubbench.cases.jsonpath` (`jsonpath.get`, `jsonpath.set_value`…)
-and the checking code `hubbench.cases.rules` / `hubbench.cases.emsi_rules` (`rules.check_case_id`…). The
+and the checking code `hubbench.cases.rules` / `hubbench.cases.emsi_rules` / `hubbench.cases.gps_rules`
+(`rules.check_case_id`…); `hubbench.cases.gps_messages` builds the 15-GPS GEO-* messages. The
 checking code stays out of this face: only the engine imports it, and a contract proves the reference
 vendors (sim) never reach it, so a fault is never hidden by the code that judges it.
 """

@@ -3,13 +3,15 @@
 Sources: DSF 15-NexSIS §5.3; tier 7 of the Projectathon tier list (support Projectathon 1, p. 15–16)
 and the ANS cahier de recette 2023 §7–§10; the descriptions of the EMSI schema (`ansforge/SAMU-Hub-Modeles`,
 `src/main/resources/json-schema/EMSI.schema.json`: MISSION.NAME, MISSION.ID, MISSION.ORG_ID,
-CONTEXT.ID/MODE/MSGTYPE/LEVEL).
+CONTEXT.ID/MODE/MSGTYPE/LEVEL; for the answer kinds MISSION.FREETEXT, RESOURCE_ID and START_TIME, whose
+use per kind is à vérifier against DSF 15-NexSIS §5.3).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
+from datetime import datetime
 from typing import Any
 
 from hubbench.cases.rules import Finding, _finding
@@ -25,6 +27,15 @@ RULE_DC_NAME = "Palier 7 — DSF 15-NexSIS §5.3 (MISSION.NAME de la demande de 
 RULE_ANSWER_NAME = "Palier 7 — DSF 15-NexSIS §5.3 (MISSION.NAME de la réponse à demande de concours)"
 RULE_ANSWER_MISSION = "Palier 7 — DSF 15-NexSIS §5.3 (réponse : MISSION.ID de la demande)"
 RULE_ANSWER_ORG = "Palier 7 — DSF 15-NexSIS §5.3 (réponse : MISSION.ORG_ID = organisation qui répond)"
+RULE_ANSWER_KIND = "Palier 7 — DSF 15-NexSIS §5.3 (réponse : code de réponse choisi par l'opérateur)"
+RULE_REFUSAL_REASON = "Palier 7 — DSF 15-NexSIS §5.3 (réponse REFUS : motif en MISSION.FREETEXT, à vérifier)"
+RULE_PARTIAL_RESOURCES = ("Palier 7 — DSF 15-NexSIS §5.3 (réponse PARTIELLE : ressources engagées en "
+                          "MISSION.RESOURCE_ID, à vérifier)")
+RULE_DIVERGENT_TIME = ("Palier 7 — DSF 15-NexSIS §5.3, EMSI MISSION.START_TIME (réponse DIVERGENTE : "
+                       "horaire proposé)")
+# The content rule of each answer kind besides its code (ACCEPTE: none more).
+ANSWER_CONTENT_RULES = {"REFUS": RULE_REFUSAL_REASON, "PARTIELLE": RULE_PARTIAL_RESOURCES,
+                        "DIVERGENTE": RULE_DIVERGENT_TIME}
 RULE_OPG_LEVEL = "Palier 7 — EMSI CONTEXT.LEVEL (OPR avec une opération OPG)"
 
 
@@ -118,6 +129,48 @@ def check_dc_answer(emsi: Mapping[str, Any], *, dc_ids: Collection[str], answere
             findings.append(_finding(RULE_ANSWER_ORG, "MISSION.ORG_ID n'est pas l'organisation qui répond",
                                      answerer_id, mission.get("ORG_ID")))
     return findings
+
+
+def _answers(emsi: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [m for m in _missions(emsi) if str(m.get("NAME", "")).startswith("#REPONSE_DEMANDE_CONCOURS#")]
+
+
+def answer_codes(emsi: Mapping[str, Any]) -> list[str]:
+    """The answer codes of a message's answer missions (`#REPONSE_DEMANDE_CONCOURS#{code}#`)."""
+    return [match.group(1) for m in _answers(emsi) if (match := ANSWER_NAME.match(str(m.get("NAME"))))]
+
+
+def _same_time(found: Any, wanted: str) -> bool:
+    try:
+        return isinstance(found, str) and datetime.fromisoformat(found) == datetime.fromisoformat(wanted)
+    except ValueError:
+        return False
+
+
+def check_answer_kind(emsi: Mapping[str, Any], *, answer: str, details: Mapping[str, Any]) -> list[Finding]:
+    """The answer carries the code the operator chose, and what that code asks for: REFUS the reason
+    given (MISSION.FREETEXT), PARTIELLE the resources engaged (MISSION.RESOURCE_ID), DIVERGENTE the
+    arrival time proposed (MISSION.START_TIME)."""
+    codes = answer_codes(emsi)
+    if answer not in codes:
+        return [_finding(RULE_ANSWER_KIND, "la réponse ne porte pas le code choisi par l'opérateur",
+                         f"#REPONSE_DEMANDE_CONCOURS#{answer}#", ", ".join(codes) or None)]
+    mission = next(m for m in _answers(emsi) if str(m.get("NAME")) == f"#REPONSE_DEMANDE_CONCOURS#{answer}#")
+    if answer == "REFUS" and str(details.get("reason", "")) not in str(mission.get("FREETEXT") or ""):
+        return [_finding(RULE_REFUSAL_REASON, "le refus ne porte pas son motif", details.get("reason"),
+                         mission.get("FREETEXT"))]
+    if answer == "PARTIELLE":
+        raw = mission.get("RESOURCE_ID")
+        engaged: list[Any] = raw if isinstance(raw, list) else []
+        wanted: list[str] = list(details.get("resources") or ())
+        if not engaged or any(r not in engaged for r in wanted):
+            return [_finding(RULE_PARTIAL_RESOURCES, "la réponse partielle ne dit pas les ressources "
+                             "engagées", ", ".join(wanted) or "au moins une ressource",
+                             ", ".join(map(str, engaged)) or None)]
+    if answer == "DIVERGENTE" and not _same_time(mission.get("START_TIME"), str(details.get("start_time"))):
+        return [_finding(RULE_DIVERGENT_TIME, "la réponse divergente ne porte pas l'horaire proposé",
+                         details.get("start_time"), mission.get("START_TIME"))]
+    return []
 
 
 def check_opg(emsi: Mapping[str, Any]) -> list[Finding]:

@@ -32,6 +32,11 @@ NEXSIS_LINK = "15-NexSIS"
 # EMSI variants → example file (case-insensitive name) of `examples/EMSI/`.
 EMSI_EXAMPLES = {"DC": "emsi-dc-message.json", "RDC": "emsi-rdc-message.json", "OPG": "emsi-opg-message.json"}
 DC_ANSWERS = ("ACCEPTE", "REFUS", "PARTIELLE", "DIVERGENTE")
+# What a non-ACCEPTE answer to a DC carries on its answer mission (EMSI schema, MISSION.FREETEXT,
+# RESOURCE_ID, START_TIME; DSF 15-NexSIS §5.3, à vérifier): a refusal its reason, a partial answer the
+# resources it engages, a divergent answer the arrival time it proposes (`MessageFactory.answer_details`).
+ANSWER_FIELDS = {"reason": "FREETEXT", "resources": "RESOURCE_ID", "start_time": "START_TIME"}
+DIVERGENT_DELAY = timedelta(minutes=45)
 
 # Operational fields changed by a tier-6 variation, per update kind (values valid on every line).
 OPERATIONAL_CHANGES: Mapping[str, Mapping[str, Any]] = {
@@ -109,6 +114,17 @@ class MessageFactory:
         raise UsageError(f"Aucun exemple officiel de type {kind!r} dans le pack {self.pack.tag}"
                          + (f" (fichier {file})" if file else ""))
 
+    def example_member(self, kind: str, member: str, ctx: CaseContext) -> Any:
+        """`member` of the first official example of `kind` that has it, carrying the identity of `ctx`."""
+        for model, files in self._examples.items():
+            for name in files:
+                example = self.material.example(model, name)
+                body = example.get(kind) if isinstance(example, dict) else None
+                if isinstance(body, dict) and member in body:
+                    return self.build(kind, ctx, file=name)[kind][member]
+        raise UsageError(f"Aucun exemple officiel de type {kind!r} avec {member!r} dans le pack "
+                         f"{self.pack.tag}")
+
     # -- generic build ---------------------------------------------------------------------------
     def build(self, kind: str, ctx: CaseContext, *, file: str | None = None) -> dict[str, Any]:
         """The example of `kind` carrying the case identity of `ctx`, dates moved to now."""
@@ -153,13 +169,25 @@ class MessageFactory:
                                            "owner": answerer_id if accept else ctx.owner}}
 
     # -- tier 7: EMSI ----------------------------------------------------------------------------
+    def answer_details(self, answer: str) -> dict[str, Any]:
+        """What an answer of kind `answer` carries besides its code: REFUS its reason, PARTIELLE the
+        resources it engages, DIVERGENTE the arrival time it proposes; ACCEPTE nothing more."""
+        if answer == "REFUS":
+            return {"reason": "Refus : aucun moyen disponible sur le secteur"}
+        if answer == "PARTIELLE":
+            return {"resources": ["VSAV1"]}
+        if answer == "DIVERGENTE":
+            return {"start_time": format_datetime(self.clock().replace(microsecond=0) + DIVERGENT_DELAY)}
+        return {}
+
     def emsi(self, ctx: CaseContext, variant: str, *, sender_id: str | None = None, msgtype: str = "ALERT",
              context_id: str | None = None, answer: str = "ACCEPTE", mission_id: str | None = None,
-             local_case_id: str | None = None) -> dict[str, Any]:
+             local_case_id: str | None = None, details: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """EMSI DC / RDC / OPG about the case of `ctx`, written by `sender_id` (default: ctx sender).
 
         For RDC, `mission_id` is the DC's MISSION.ID and `answer` one of ACCEPTE, REFUS, PARTIELLE,
-        DIVERGENTE; the mission's ORG_ID is the answering organisation.
+        DIVERGENTE; the mission's ORG_ID is the answering organisation; `details` (`answer_details`): the
+        answer's reason, resources or proposed time, written on the answer mission.
         """
         if variant not in EMSI_EXAMPLES:
             raise UsageError(f"Variante EMSI inconnue : {variant!r} (attendu DC, RDC ou OPG)")
@@ -181,6 +209,10 @@ class MessageFactory:
             missions[0]["ORG_ID"] = author
             if mission_id:
                 missions[0]["ID"] = mission_id
+            for key, field in ANSWER_FIELDS.items():
+                if details and details.get(key):
+                    value = details[key]
+                    missions[0][field] = list(value) if isinstance(value, (list, tuple)) else value
         elif variant == "DC" and mission_id:
             missions[0]["ID"] = mission_id
         if variant == "OPG":

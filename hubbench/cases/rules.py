@@ -33,6 +33,8 @@ RULE_NEW_DISTRIBUTION_ID = "Palier 5 — DST 1.2 §3.4.3 (distributionID nouveau
 RULE_UPDATE_KIND = "Palier 5 — DSF 15-15 §5.4 / DSF 15-NexSIS (message de mise à jour)"
 RULE_OWNER = "Palier 6 — DSF 15-15 §5.3, §6.1 (owner : transfert de responsabilité)"
 RULE_CASE_REUSED = "Palier 6 — DSF 15-15 §5.4 (réconciliation sur caseId)"
+RULE_OWNER_REQUEST = "Palier 6 — DSF 15-15 §5.3, §6.1 (demande de transfert : owner = CRRA sollicité)"
+RULE_RESHARED = "Palier 6 — DSF 15-15 §5.4 (mise à jour repartagée à tous les partenaires)"
 
 
 @dataclass(frozen=True)
@@ -143,3 +145,22 @@ def check_owner_answer(body: Mapping[str, Any], *, requester_id: str, answerer_i
     expected_owner = wanted[expected] if expected else f"{answerer_id} (accepte) ou {requester_id} (refuse)"
     return [_finding(RULE_OWNER, "owner de la réponse à la demande de transfert incorrect", expected_owner,
                      body.get("owner"))]
+
+
+def check_owner_request(body: Mapping[str, Any], *, case_id: str, target_id: str) -> list[Finding]:
+    """The owner of a case asks `target_id` to take it over: an update of that case naming the target as
+    owner (DSF 15-15 §5.3: the sender writes the CRRA it asks)."""
+    findings = check_case_reused(body, {case_id})
+    if body.get("owner") != target_id:
+        findings.append(_finding(RULE_OWNER_REQUEST, "la demande de transfert ne désigne pas le CRRA "
+                                 "sollicité en owner", target_id, body.get("owner")))
+    return findings
+
+
+def check_reshared(recipients: Collection[str], partners: Collection[str]) -> list[Finding]:
+    """An update of a case reaches every partner the case was shared with (DSF 15-15 §5.4)."""
+    missing = sorted(set(partners) - set(recipients))
+    if not missing:
+        return []
+    return [_finding(RULE_RESHARED, "la mise à jour n'a pas été envoyée à tous les partenaires du dossier",
+                     ", ".join(sorted(partners)), ", ".join(sorted(recipients)) or None)]

@@ -46,6 +46,12 @@ COMMANDS = (
                 "Packs de schémas officiels : vhost → pack, cache hors ligne, sommes de contrôle."),
     LazyCommand("results", "hubbench.cli.results",
                 "Base de résultats : rapports après coup, rétention des données de santé."),
+    # cluster & shared queue (several bench hosts on one PostgreSQL database)
+    LazyCommand("campaigns", "hubbench.cli.campaigns",
+                "File de campagnes d'une session (base partagée, hubbench worker)."),
+    LazyCommand("worker", "hubbench.cli.worker",
+                "Prend les campagnes d'une session dans la base partagée et les exécute (comme hubbench "
+                "run)."),
     LazyCommand("couverture", "hubbench.cli.coverage",
                 "Couverture des exigences (DST, DSF, recette) par les scénarios : liaison × rôle × palier."),
 )

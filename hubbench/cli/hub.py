@@ -14,9 +14,11 @@ from hubbench.errors import SetupError, UsageError
 from hubbench.home import BenchHome
 from hubbench.hub import (
     DockerEngine,
+    HubCluster,
     HubNode,
     HubSettings,
     broker_bin,
+    cluster_state,
     describe_dispatcher,
     mark_compose,
     pack_warnings,
@@ -82,6 +84,11 @@ def _print_status(status: dict[str, Any]) -> None:
     typer.echo(f"AMQPS      : {', '.join(status['listeners'])} · nom public {status['public_name']}")
     if status["certificate_names"]:
         typer.echo(f"Certificat : {', '.join(status['certificate_names'])}")
+    for row in status.get("cluster", []):
+        alive = "en marche" if row["running"] else "ARRÊTÉ"
+        joined = " · dans le cluster" if row["in_cluster"] else " · hors cluster"
+        typer.echo(f"Nœud {row['index'] + 1}     : {row['node']} ({alive}) · amqps {row['ports']['amqps']} · "
+                   f"gestion {row['ports']['management']}{joined}")
     typer.echo(f"Vhosts     : {', '.join(status['vhosts'])}")
     typer.echo(f"Clients    : {len(status['clients'])} actif(s)")
     typer.echo(f"Dispatcher : {describe_dispatcher(status['dispatcher'])}")
@@ -92,14 +99,23 @@ def _print_status(status: dict[str, Any]) -> None:
 def up(
     install: bool = typer.Option(False, "--install", help="Installer rabbitmq-server s'il manque (root)."),
     docker: bool = typer.Option(False, "--docker", help="Utiliser un moteur Docker (s'il répond)."),
+    nodes: int = typer.Option(0, "--nodes", min=0, max=7,
+                              help="Cluster RabbitMQ de N nœuds sur cette machine (files quorum, un worker "
+                                   "dispatcher par nœud) ; par défaut [hub] nodes, 1."),
 ) -> None:
     """Démarre le hub (nœud TLS + dispatcher) ; sans effet s'il tourne déjà."""
     if docker and install:
         raise UsageError("--docker et --install s'excluent : le conteneur apporte son propre RabbitMQ.")
+    if docker and nodes > 1:
+        raise UsageError("--docker et --nodes s'excluent : le cluster tourne sur cette machine.")
     engine = DockerEngine.connect() if docker else None  # no engine: a clear error before anything starts
     if install:
         _install_broker()
     home, settings = _context()
+    wanted = nodes or int(cluster_state(home).get("nodes", 0)) or settings.nodes  # a running cluster stays
+    if wanted > 1:
+        _up_cluster(home, HubCluster(home, settings, wanted))
+        return
     node = HubNode(home, settings)
     if engine is not None and not node.is_running():
         result = start_container(node, engine, _say)
@@ -124,6 +140,28 @@ def up(
     _print_status(status)
 
 
+def _up_cluster(home: BenchHome, cluster: HubCluster) -> None:
+    result = cluster.start(progress=_say)
+    _say("Démarrage du dispatcher (un worker par nœud)…")
+    try:
+        health = start_dispatcher(home, cluster.settings)
+    except KeyboardInterrupt:
+        if not result.get("already_running"):
+            cluster.stop(progress=_say)
+        raise
+    _say(f"Dispatcher : {describe_dispatcher(health)}")
+    status = _with_packs(home, cluster.status())
+    done = "déjà en marche" if result.get("already_running") else f"prêt en {result['elapsed_s']:.1f} s"
+    typer.echo(f"Hub (cluster de {len(cluster.members)} nœuds) {done} : {status['node']}.")
+    _print_status(status)
+
+
+def _current_status(home: BenchHome, settings: HubSettings) -> dict[str, Any]:
+    if cluster_state(home):
+        return HubCluster(home, settings).status()
+    return HubNode(home, settings).status()
+
+
 @hub_app.command("docker-files")
 def docker_files(
     target: Annotated[Path, typer.Argument(help="Dossier du volume partagé avec le service rabbitmq.")],
@@ -140,7 +178,11 @@ def down() -> None:
     """Arrête le dispatcher puis le nœud ; ne laisse aucun processus derrière."""
     home, settings = _context()
     stop_dispatcher(home)
-    if HubNode(home, settings).stop(progress=_say):
+    if cluster_state(home):
+        stopped = HubCluster(home, settings).stop(progress=_say)
+    else:
+        stopped = HubNode(home, settings).stop(progress=_say)
+    if stopped:
         typer.echo("Hub arrêté.")
     else:
         typer.echo("Aucun hub ne tournait.")
@@ -150,7 +192,7 @@ def down() -> None:
 def status(as_json: bool = typer.Option(False, "--json", help="Sortie JSON.")) -> None:
     """État du hub : nœud, ports, vhosts, clients, dispatcher."""
     home, settings = _context()
-    current = _with_packs(home, HubNode(home, settings).status())
+    current = _with_packs(home, _current_status(home, settings))
     if as_json:
         typer.echo(json.dumps(current, ensure_ascii=False))
     else:

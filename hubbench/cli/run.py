@@ -215,7 +215,7 @@ def require_client_of(vendor: str, client_id: str) -> None:
 def run_command(
     vendor: Annotated[str, typer.Option("--vendor", help="Nom de l'éditeur / du produit testé.")],
     client_id: Annotated[str, typer.Option("--client-id", help="Identifiant client du système testé.")],
-    link: Annotated[str, typer.Option("--link", help="Liaison : 15-15, 15-SMUR ou 15-NexSIS.")],
+    link: Annotated[str, typer.Option("--link", help="Liaison : 15-15, 15-SMUR, 15-NexSIS ou 15-GPS.")],
     vhost: Annotated[
         str | None, typer.Option("--vhost", help="Vhost (défaut : celui de la liaison).")
     ] = None,

@@ -2,8 +2,9 @@
 
 The run's effective declaration: the file's (origin « fichier »), completed or overridden for the run's
 link by the flags (`--role`, `--format`, `--confirms`, `--direct-cisu`; origin « options » without a
-file), or, when nothing is declared, the implicit one: LRM on the run's link with the formats the bench
-has always exercised (JSON and XML) and no optional feature (origin « implicite »).
+file), or, when nothing is declared, the implicit one: LRM on the run's link (15-GPS: both position
+roles) with the formats the bench has always exercised (JSON and XML) and no optional feature (origin
+« implicite »).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from hubbench.declaration.model import Declaration, Format, Role
+from hubbench.declaration.model import LINK_ROLES, Declaration, Format, Role
 from hubbench.errors import UsageError
 from hubbench.structured_files import read_structured_file
 
@@ -95,7 +96,8 @@ def effective_declaration(
             f"Liaison {link} absente de la déclaration (liaisons déclarées : {declared_links})",
             hint="ajoutez-la au fichier ou donnez --role",
         )
-    entry = dict(entry or {"roles": [Role.LRM.value], "vhosts": [vhost],
+    implicit_roles = LINK_ROLES[link] if Role.LRM not in LINK_ROLES.get(link, (Role.LRM,)) else (Role.LRM,)
+    entry = dict(entry or {"roles": [r.value for r in implicit_roles], "vhosts": [vhost],
                            "formats": [f.value for f in IMPLICIT_FORMATS]})
     if roles:
         entry["roles"] = list(roles)

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from hubbench.vhosts import LINK_NAMES
+from hubbench.vhosts import GPS_LINK, LINK_NAMES
 
 
 class Role(enum.StrEnum):
@@ -31,8 +31,7 @@ class Format(enum.StrEnum):
     XML = "xml"
 
 
-GPS_LINK = "15-GPS"  # declared today; the hub creates its vhosts later (issue 14, item 3)
-DECLARABLE_LINKS: tuple[str, ...] = (*LINK_NAMES, GPS_LINK)
+DECLARABLE_LINKS: tuple[str, ...] = LINK_NAMES
 LINK_ROLES: dict[str, tuple[Role, ...]] = {
     "15-15": (Role.LRM,),
     "15-SMUR": (Role.LRM, Role.TABLETTE),

@@ -20,6 +20,7 @@ from hubbench.engine.scenario import ScenarioEngine
 EMSI_CASES = "palier7-affaires-emsi"  # caseIds with an EMSI already exchanged (MSGTYPE ALERT → UPDATE)
 CONTEXT_IDS = "palier7-context-ids"
 VENDOR_DC = "palier7-dc-editeur"
+VENDOR_DC_MISSIONS = "palier7-dc-editeur-missions"
 RULE_SCHEMA = "Palier 7 — DSF 15-NexSIS §5.3 (EMSI conforme au schéma du vhost)"
 
 
@@ -27,12 +28,16 @@ def _exchanged(bench: ScenarioEngine) -> set[str]:
     return fn.shared_set(bench, EMSI_CASES)
 
 
-def partner_sends(bench: ScenarioEngine, variant: str, rule: str, *, mission_id: str | None = None) -> None:
-    """The partner shares a case (if the scenario has none) and sends an EMSI of `variant` about it."""
+def partner_sends(bench: ScenarioEngine, variant: str, rule: str, *, mission_id: str | None = None,
+                  answer: str = "ACCEPTE") -> None:
+    """The partner shares a case (if the scenario has none) and sends an EMSI of `variant` about it (an
+    RDC: the answer `answer` with its content)."""
     ctx: CaseContext = bench.memo.get("ctx") or reconciliation.share_case(bench, rule)
     first = ctx.case_id not in _exchanged(bench)
-    use_case = fn.factory(bench).emsi(ctx, variant, sender_id=bench.ctx.partner_id,
-                                      msgtype="ALERT" if first else "UPDATE", mission_id=mission_id)
+    factory = fn.factory(bench)
+    use_case = factory.emsi(ctx, variant, sender_id=bench.ctx.partner_id,
+                            msgtype="ALERT" if first else "UPDATE", mission_id=mission_id, answer=answer,
+                            details=factory.answer_details(answer))
     _exchanged(bench).add(ctx.case_id)
     bench.memo["emsi"] = use_case["emsi"]
     bench.memo["sent_id"] = fn.send_use_case(bench, use_case)
@@ -70,6 +75,7 @@ def vendor_sends_dc(bench: ScenarioEngine, rule: str) -> None:
         rule,
     )
     bench.shared[VENDOR_DC] = ctx
+    bench.shared[VENDOR_DC_MISSIONS] = sorted(emsi_rules.dc_mission_ids(emsi))
     fn.judge(bench, emsi_rules.check_dc(emsi), [emsi_rules.RULE_DC_NAME], msg.distribution_id)
 
 
@@ -78,14 +84,37 @@ def vendor_answers_dc(bench: ScenarioEngine, answer: str, rule: str) -> None:
     ctx: CaseContext = bench.memo["ctx"]
     dc_ids = emsi_rules.dc_mission_ids(bench.memo["emsi"])
     mission_id = next(iter(sorted(dc_ids)), "")
+    details = fn.factory(bench).answer_details(answer)
     msg, emsi = _vendor_emsi(
-        bench, ctx, {"variant": "RDC", "mission_id": mission_id, "answer": answer},
-        f"Répondez {answer} à la demande de concours {mission_id} de {bench.ctx.partner_id} (EMSI RDC)",
+        bench, ctx, {"variant": "RDC", "mission_id": mission_id, "answer": answer, **details},
+        f"Répondez {answer} à la demande de concours {mission_id} de {bench.ctx.partner_id} (EMSI RDC)"
+        + _details_text(details),
         rule,
     )
     findings = emsi_rules.check_dc_answer(emsi, dc_ids=dc_ids, answerer_id=bench.ctx.client_id)
+    findings += emsi_rules.check_answer_kind(emsi, answer=answer, details=details)
+    content_rule = emsi_rules.ANSWER_CONTENT_RULES.get(answer)
+    kind_rules = [emsi_rules.RULE_ANSWER_KIND, *([content_rule] if content_rule else [])]
     fn.judge(bench, findings, [emsi_rules.RULE_ANSWER_NAME, emsi_rules.RULE_ANSWER_MISSION,
-                               emsi_rules.RULE_ANSWER_ORG], msg.distribution_id)
+                               emsi_rules.RULE_ANSWER_ORG, *kind_rules], msg.distribution_id)
+
+
+def _details_text(details: dict[str, Any]) -> str:
+    """The answer's content in the operator's words (French)."""
+    parts = {"reason": "motif « {} »", "resources": "ressources engagées {}",
+             "start_time": "horaire proposé {}"}
+    said = [parts[k].format(", ".join(v) if isinstance(v, list) else v) for k, v in details.items()]
+    return f" ; {' ; '.join(said)}" if said else ""
+
+
+def partner_answers(bench: ScenarioEngine, answer: str, rule: str) -> None:
+    """The partner answers `answer` (with its content) to the vendor's DC of this run if any, else to a
+    DC of its own on a freshly shared case; the vendor must ack and RC-REF it like any EMSI."""
+    missions: list[str] = bench.shared.get(VENDOR_DC_MISSIONS) or []
+    if VENDOR_DC in bench.shared and missions:
+        bench.memo["ctx"] = bench.shared[VENDOR_DC]
+    mission_id = missions[0] if missions else f"{bench.ctx.client_id}.mission.{answer.lower()}"
+    partner_sends(bench, "RDC", rule, mission_id=mission_id, answer=answer)
 
 
 def vendor_sends_opg(bench: ScenarioEngine, rule: str) -> None:

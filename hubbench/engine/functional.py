@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from hubbench.cases import CaseContext, CaseStep, MessageFactory, expected_values
@@ -82,9 +83,13 @@ def link_name(bench: ScenarioEngine) -> str:
 
 def send_use_case(bench: ScenarioEngine, use_case: dict[str, Any]) -> str:
     """The partner sends `use_case` to the vendor; returns its distributionID; remembers the case id."""
+    return send_envelope(bench, bench.partner.build(use_case))
+
+
+def send_envelope(bench: ScenarioEngine, env: dict[str, Any]) -> str:
+    """The partner sends `env` as it is (sent again: same distributionID); counted for the AMQP-ack check."""
     bench.memo.setdefault("amqp_base", technical_messages._baseline(bench, "message"))
     bench.memo["amqp_count"] = bench.memo.get("amqp_count", 0) + 1
-    env = bench.partner.build(use_case)
     dist_id = bench.partner.send(bench.scenario_id, env)
     case_id = EnvelopeView(env).case_id
     if case_id:
@@ -156,13 +161,15 @@ def prompted_message(
     rule: str,
     *,
     controllable: bool = False,
+    since: datetime | None = None,
 ) -> VendorMessage:
     """Prompt the operator, then take the vendor's first new message of one of `kinds` from the trace.
 
     `controllable`: the operator may end the wait through the prompt API (resend / skip an official case
-    step): `StepInterrupted` is raised when no message came before the choice."""
+    step): `StepInterrupted` is raised when no message came before the choice. `since`: a message the
+    vendor published from then on counts (an answer it sends by itself, before the prompt opens)."""
     used = shared_set(bench, "trace_rows")
-    since = bench.ctx.clock.now()
+    since = since or bench.ctx.clock.now()
 
     def wanted(m: TracedMessage) -> bool:
         return str(m.id) not in used and not empty_messages._is_ack(m) and m.kind in kinds

@@ -8,6 +8,7 @@ message about it); what its UI shows becomes a checklist a person attests, value
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from hubbench.cases import OPERATIONAL_CHANGES, CaseContext, rules
@@ -142,10 +143,12 @@ def attest_display(bench: ScenarioEngine, key: str, rule: str) -> None:
     )
 
 
-def send_link_message(bench: ScenarioEngine, kind: str, rule: str) -> None:
-    """Another message of the link (resources, documents, positions …) about the run's shared case."""
+def send_link_message(bench: ScenarioEngine, kind: str, rule: str,
+                      case: Callable[[], CaseContext] | None = None) -> None:
+    """Another message of the link (resources, documents, positions …) about the run's shared case (or
+    the one `case` gives), when the vhost's pack defines it."""
     factory = fn.factory(bench)
     if kind not in factory.kinds():
         raise NotApplicable(f"{rule} : le modèle {bench.ctx.pack_tag} du vhost n'a pas de message {kind}")
-    ctx, _ = partner_case(bench, rule)
+    ctx = case() if case is not None else partner_case(bench, rule)[0]
     bench.memo["sent_id"] = fn.send_use_case(bench, factory.build(kind, ctx))

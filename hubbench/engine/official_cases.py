@@ -99,10 +99,42 @@ def _load(ctx: RunContext) -> list[OfficialCase] | str:
 
 
 def find_case(bench: ScenarioEngine, label: str) -> OfficialCase:
+    """The case of that label, played only in the vendor's declared role (NotApplicable otherwise)."""
     for case in link_cases(bench):
         if case.label == label:
+            reason = outside_declared_role(bench.ctx, case.label)
+            if reason is not None:
+                raise NotApplicable(reason)
             return case
     raise NotApplicable(f"Le cas « {label} » n'existe pas dans le pack {bench.ctx.pack_tag} du vhost")
+
+
+# The vendor's role in a 15-SMUR case, read from the case's label in test_cases.json (« L'éditeur est le
+# logiciel SMUR » / « L'éditeur est le LRM ou l'ORU … »): each case is published once per role.
+CASE_ROLES: tuple[tuple[str, str], ...] = (("editeur est le logiciel smur", "tablette"),
+                                           ("editeur est le lrm", "lrm"))
+ROLE_NAMES_FR = {"tablette": "tablette (logiciel SMUR)", "lrm": "LRM"}
+
+
+def case_role(label: str) -> str | None:
+    """The role the vendor plays in an official case ("lrm", "tablette"), None when the label says none."""
+    ascii_text = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"\s+", " ", ascii_text)
+    text = text.replace("l'", "").replace("’", "")
+    for phrase, role in CASE_ROLES:
+        if phrase in text:
+            return role
+    return None
+
+
+def outside_declared_role(ctx: RunContext, label: str) -> str | None:
+    """The « non déclaré » reason when the case plays the vendor in a role it does not declare (15-SMUR)."""
+    role = case_role(label)
+    entry = ctx.declaration.declaration.link(ctx.link.name) if ctx.declaration is not None else None
+    if role is None or entry is None or role in {r.value for r in entry.roles}:
+        return None
+    return (f"non déclaré : rôle {ROLE_NAMES_FR[role]} non déclaré sur {ctx.link.name} (dans ce cas "
+            f"officiel l'éditeur joue le rôle {ROLE_NAMES_FR[role]})")
 
 
 # -- playing a case -----------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from hubbench.declaration import not_declared
 from hubbench.engine.attestations import Attestor
 from hubbench.engine.context import RunContext
 from hubbench.engine.errors import Blocked, FailureCheck, blocked_from, describe, failure_check, verdict_of
-from hubbench.engine.links import ALL_LINKS_TAG, OPTIONAL_TIER_TAGS, tier_label
+from hubbench.engine.links import ALL_LINKS_TAG, LINKS, OPTIONAL_TIER_TAGS, tier_label
 from hubbench.engine.lrm import LRM_TAGS, lrm_tag
 from hubbench.engine.prerequisites import Ledger, RootFailure, after_roots_of
 from hubbench.engine.prompts import Prompter
@@ -77,8 +77,11 @@ def selected(tags: set[str] | frozenset[str], tiers: tuple[int, ...], link_tag: 
     of LRM (`engine.lrm`) only for that kind, on 15-NexSIS."""
     tier = tier_of(tags)
     kinds = tags & LRM_TAGS
-    return (tier is not None and tier in tiers and (ALL_LINKS_TAG in tags or link_tag in tags)
-            and (not kinds or lrm in kinds))
+    if tier is None or tier not in tiers:
+        return False
+    link = LINKS.get(link_tag)
+    shared = ALL_LINKS_TAG in tags and (link is None or link.shares(tier))
+    return (shared or link_tag in tags) and (not kinds or lrm in kinds)
 
 
 @dataclass
@@ -418,10 +421,16 @@ class EnginePlugin:
             tags = (f"palier-{tier}", link)
             self.emit(ScenarioStarted(self.ctx.run_id, scenario_id=scenario_id, feature=f"palier-{tier}",
                                       name=name, tier=tier, link=link, tags=tags))
+            reason = self.ctx.link.reason_not_applicable(tier)
+            if reason:  # the link says why (15-GPS, tiers 6–7): one step carries the reason
+                self.emit(StepStarted(self.ctx.run_id, scenario_id=scenario_id, index=0, keyword="Alors",
+                                      text=f"palier non applicable sur {link}"))
+                self.emit(StepFinished(self.ctx.run_id, scenario_id=scenario_id, index=0,
+                                       verdict=Verdict.NOT_APPLICABLE, detail=reason))
             self.emit(ScenarioFinished(self.ctx.run_id, scenario_id=scenario_id,
                                        verdict=Verdict.NOT_APPLICABLE, duration_s=0.0))
             self.summaries.append(ScenarioSummary(scenario_id, name, tier, Verdict.NOT_APPLICABLE,
-                                                  "palier sans objet sur cette liaison", tags))
+                                                  reason or "palier sans objet sur cette liaison", tags))
 
     def _close_scenario(self, current: _Current, verdict: Verdict) -> None:
         root = current.root if verdict is Verdict.BLOCKED else None

@@ -4,14 +4,17 @@ Projectathon 1, p. 15–16).
 The partner shares a case then sends updates with variations on the same caseId: each is acked; the
 vendor's later message about the case reuses that caseId. Transfer of responsibility (`owner`, CRRA
 traitant): the partner asks the vendor to take its case over; the vendor's operator accepts or refuses
-(prompt `answer_owner_transfer`) and the answer must carry the expected owner.
+(prompt `answer_owner_transfer`) and the answer must carry the expected owner. Variations of one
+operational field at a time (`cases.variations`: priority, location, patient, resources), each acked;
+the vendor asks the partner to take over its own case (prompt `request_owner_transfer`, DSF 15-15 §5.3).
+Re-sharing to a second partner is `engine.resharing`.
 """
 
 from __future__ import annotations
 
-from hubbench.cases import CaseContext, rules
+from hubbench.cases import CaseContext, rules, variations
+from hubbench.engine import case_sending, initial_reception
 from hubbench.engine import functional as fn
-from hubbench.engine import initial_reception
 from hubbench.engine.scenario import ScenarioEngine
 
 NEXSIS = "15-NexSIS"
@@ -67,3 +70,36 @@ def check_transfer_answer(bench: ScenarioEngine, decision: str, rule: str) -> No
                                         expected=decision)
     findings += rules.check_case_reused(msg.body, {ctx.case_id})
     fn.judge(bench, findings, [rules.RULE_OWNER, rules.RULE_CASE_REUSED], msg.distribution_id)
+
+
+def send_variation(bench: ScenarioEngine, field: str) -> None:
+    """The partner's update of the shared case changing only `field` (`cases.variations.FIELDS`); its
+    RC-REF and AMQP ack are judged by `check_variation_acked`."""
+    ctx: CaseContext = bench.memo["ctx"]
+    factory = fn.factory(bench)
+    changes = variations.variation_changes(field, factory, ctx)
+    bench.memo["sent_id"] = fn.send_use_case(bench, factory.correction(ctx, link=fn.link_name(bench),
+                                                                       changes=changes))
+
+
+def check_variation_acked(bench: ScenarioEngine, rule: str) -> None:
+    fn.wait_rc_ref(bench, bench.memo["sent_id"], f"{rule} — {fn.RULE_RC_REF}")
+    fn.check_amqp_acked(bench, f"{rule} — {fn.RULE_AMQP_ACK}")
+
+
+def vendor_requests_transfer(bench: ScenarioEngine, rule: str) -> None:
+    """The vendor's operator asks the partner to take over the vendor's own case (shared in tier 5)."""
+    _, created = case_sending.vendor_case(bench, rule)
+    case_id = created.view.case_id or ""
+    partner = bench.ctx.partner_id
+    msg = fn.prompted_message(
+        bench,
+        "request_owner_transfer",
+        f"Demandez à {partner} de prendre en charge votre dossier {case_id} (transfert de responsabilité)",
+        {"recipient": partner, "case_id": case_id, "target": partner},
+        ("createCaseHealthUpdate",),
+        rule,
+    )
+    fn.partner_acks(bench, msg)
+    fn.judge(bench, rules.check_owner_request(msg.body, case_id=case_id, target_id=partner),
+             [rules.RULE_OWNER_REQUEST, rules.RULE_CASE_REUSED], msg.distribution_id)

@@ -87,14 +87,16 @@ def resolve(options: RunOptions, clock: Clock) -> RunContext:
         raise UsageError(
             f"Paliers invalides : {options.tiers} (de 1 à 7, plus {ROBUSTNESS_TIER} : Robustesse)"
         )
-    partner_id = options.partner_id or default_partner_id(link, options.client_id)
-    if partner_id == options.client_id:
-        raise UsageError("--partner-id doit différer de --client-id")
     vhost = options.vhost or declared_vhost(options.declaration, link.name) or link.default_vhost
     declaration = effective_declaration(
         options.declaration, link.name, vhost, roles=options.roles, formats=options.formats,
         confirms=options.confirms, direct_cisu=options.direct_cisu,
     )
+    entry = declaration.declaration.link(link.name) if declaration.origin != "implicite" else None
+    roles = tuple(role.value for role in entry.roles) if entry is not None else ()
+    partner_id = options.partner_id or default_partner_id(link, options.client_id, roles)
+    if partner_id == options.client_id:
+        raise UsageError("--partner-id doit différer de --client-id")
     home = BenchHome.from_env(options.home).ensure()
     return RunContext(
         run_id=options.run_id or new_run_id(clock),

@@ -70,8 +70,26 @@ class HubServices(Services):
                     part.close()
 
 
+def connect_partner(ctx: RunContext, emit: Callable[[Event], None], partner_id: str) -> Partner:
+    """A bench partner `partner_id` on the run's vhost, registered on the hub when it is not yet (the
+    run's partner; tier 6's second partner, `engine.resharing`)."""
+    from hubbench.hub import ClientRegistry, registered_client
+
+    settings = ctx.settings
+    if settings is None:  # `load_context_extras` comes first
+        raise SetupError("Réglages du hub non chargés avant la connexion du banc au hub")
+    registry = ClientRegistry(ctx.home, settings)
+    entry = registry.get(partner_id)
+    if entry is None or entry.revoked or ctx.vhost not in entry.vhosts:
+        vhosts = sorted({ctx.vhost, *(entry.vhosts if entry and not entry.revoked else ())})
+        registry.add(partner_id, vhosts=vhosts, use_xml=not ctx.link.health_partner, editor="hubbench")
+    client = registered_client(ctx.home, settings, partner_id, ctx.vhost,
+                               connection_name=f"{partner_id}-banc-{ctx.run_id}")
+    return Partner(partner_id, ctx.client_id, client, client.inbox(), emit, ctx.run_id, ctx.pack)
+
+
 def connect_services(ctx: RunContext, emit: Callable[[Event], None]) -> HubServices:
-    from hubbench.hub import DISPATCHER_CN, ClientRegistry, HubNode, ManagementClient, Pki, registered_client
+    from hubbench.hub import DISPATCHER_CN, ClientRegistry, HubNode, ManagementClient, Pki
     from hubbench.results import open_database
     from hubbench.transport import HubClient
 
@@ -89,24 +107,9 @@ def connect_services(ctx: RunContext, emit: Callable[[Event], None]) -> HubServi
         raise UsageError(
             f"Le client {ctx.client_id} n'a pas accès au vhost {ctx.vhost} ({', '.join(vendor.vhosts)})"
         )
-    partner_entry = registry.get(ctx.partner_id)
-    if partner_entry is None or partner_entry.revoked or ctx.vhost not in partner_entry.vhosts:
-        vhosts = sorted(
-            {ctx.vhost, *(partner_entry.vhosts if partner_entry and not partner_entry.revoked else ())}
-        )
-        registry.add(ctx.partner_id, vhosts=vhosts, use_xml=not ctx.link.health_partner, editor="hubbench")
     services = HubServices()
     try:
-        client = registered_client(
-            ctx.home,
-            settings,
-            ctx.partner_id,
-            ctx.vhost,
-            connection_name=f"{ctx.partner_id}-banc-{ctx.run_id}",
-        )
-        services.partner = Partner(
-            ctx.partner_id, ctx.client_id, client, client.inbox(), emit, ctx.run_id, ctx.pack
-        )
+        services.partner = connect_partner(ctx, emit, ctx.partner_id)
         dispatcher = Pki(ctx.home.pki_dir).ensure_identity(DISPATCHER_CN)
         injector_client = HubClient(
             DISPATCHER_CN,

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from hubbench.hub.bundle import default_output as default_bundle_output
     from hubbench.hub.bundle import write_bundle
     from hubbench.hub.clients import ClientEntry, ClientRegistry, registered_client
+    from hubbench.hub.cluster import HubCluster, cluster_state
     from hubbench.hub.container import DockerEngine, mark_compose, start_container, write_node_files
     from hubbench.hub.impostor import Attempt, Forgery, ImpostorHub, forged_files
     from hubbench.hub.management import ManagementClient
@@ -38,12 +39,14 @@ __all__ = [
     "ClientRegistry",
     "DockerEngine",
     "Forgery",
+    "HubCluster",
     "HubNode",
     "HubSettings",
     "ImpostorHub",
     "ManagementClient",
     "Pki",
     "broker_bin",
+    "cluster_state",
     "default_bundle_output",
     "describe_dispatcher",
     "dispatcher_health",

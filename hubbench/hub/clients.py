@@ -171,7 +171,7 @@ class ClientRegistry:
                 dropped = [v for v in previous.vhosts if v not in chosen]
                 if dropped:
                     topology.remove_client(api, client_id, dropped)
-            topology.apply_client(api, ClientGrant(client_id, chosen))
+            topology.apply_client(api, ClientGrant(client_id, chosen), quorum=self._clustered())
         return entry
 
     def revoke(self, client_id: str) -> ClientEntry:
@@ -189,6 +189,11 @@ class ClientRegistry:
 
             topology.remove_client(api, client_id, entry.vhosts)
         return entry
+
+    def _clustered(self) -> bool:
+        from hubbench.hub.cluster import cluster_state
+
+        return bool(cluster_state(self.home))
 
     def _live_api(self) -> ManagementClient | None:
         from hubbench.hub.node import HubNode

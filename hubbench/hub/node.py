@@ -48,10 +48,13 @@ def _quiet(_: str) -> None:
 
 
 class HubNode:
-    def __init__(self, home: BenchHome, settings: HubSettings | None = None) -> None:
+    quorum_queues = False  # a cluster member's topology is quorum (hub/cluster.py)
+
+    def __init__(self, home: BenchHome, settings: HubSettings | None = None, directory: Path | None = None
+                 ) -> None:
         self.home = home
         self.settings = settings or HubSettings.load(home)
-        self.dir = home.node_dir
+        self.dir = directory or home.node_dir
         self.pki = Pki(home.pki_dir)
         self._process: subprocess.Popen[bytes] | None = None
 
@@ -186,9 +189,10 @@ class HubNode:
         self.pki.ensure_identity(PROBE_CN)
         self.pki.ensure_identity(DISPATCHER_CN)
         registry = ClientRegistry(self.home, s)
-        definitions = build_definitions(s, admin_password(self.home), registry.grants())
+        built = build_definitions(s, admin_password(self.home), registry.grants(), quorum=self.quorum_queues)
+        definitions = self._shape_definitions(built)
         defs_path = self.dir / "definitions.json"
-        defs_path.write_text(json.dumps(definitions, indent=1), encoding="utf-8")
+        defs_path.write_text(json.dumps(definitions or {}, indent=1), encoding="utf-8")
         os.chmod(defs_path, 0o600)
         (self.dir / "enabled_plugins").write_text("[rabbitmq_management,rabbitmq_auth_mechanism_ssl].\n")
         conf = [
@@ -205,7 +209,7 @@ class HubNode:
             "ssl_cert_login_from = common_name",
             f"management.tcp.ip = {s.host}",
             f"management.tcp.port = {s.management_port}",
-            f"load_definitions = {defs_path}",
+            *([f"load_definitions = {defs_path}"] if definitions is not None else []),
             "collect_statistics_interval = 1000",
             # The management plugin keeps 5 s samples by default, so counters (acks, ready, consumers)
             # showed 3-5 s late whatever the interval above: keep 1 s samples for the last minute.
@@ -214,8 +218,17 @@ class HubNode:
             "management.sample_retention_policies.detailed.10 = 1",
             "log.console = false",
             "log.file.level = info",
+            *self._extra_conf(),
         ]
         (self.dir / "rabbitmq.conf").write_text("\n".join(conf) + "\n", encoding="utf-8")
+
+    def _shape_definitions(self, definitions: dict[str, Any]) -> dict[str, Any] | None:
+        """The definitions this node loads at boot (None: none; a cluster member joins instead)."""
+        return definitions
+
+    def _extra_conf(self) -> list[str]:
+        """Lines added to rabbitmq.conf (a cluster member's peer discovery)."""
+        return []
 
     def _env(self) -> dict[str, str]:
         s = self.settings

@@ -24,8 +24,9 @@ from hubbench.vhosts import LINK_VHOSTS
 # The vhosts of the 1.0, 2.0 and 3.0 model lines (one dispatcher per vhost: `dispatcher.vhost`,
 # `ansforge/SAMU-Hub-Sante` `hub/dispatcher/src/main/java/com/hubsante/hub/config/HubConfiguration.java`;
 # lines ↔ DSF versions: `ansforge/SAMU-Hub-Modeles` README "Correspondance DSF - librairie").
-# The 3.x names (15-15_v2.1, 15-smur_v1.7) are ASSUMED from the naming pattern: unverified, no public
-# source names them; `[assumed_vhosts]` of config.toml renames them (`protocol.packs.assumed_vhosts`).
+# The 3.x names (15-15_v2.1, 15-smur_v1.7, 15-gps_v1.3) are ASSUMED from the naming pattern: unverified,
+# no public source names them; `[assumed_vhosts]` of config.toml renames them
+# (`protocol.packs.assumed_vhosts`).
 # The official test cases are published for that line only. The 3.x NexSIS name is unknown.
 DEFAULT_VHOSTS: tuple[str, ...] = (
     *LINK_VHOSTS.values(),  # the 1.0 line
@@ -34,6 +35,7 @@ DEFAULT_VHOSTS: tuple[str, ...] = (
     "15-nexsis_v1.9",
     "15-15_v2.1",
     "15-smur_v1.7",
+    "15-gps_v1.3",  # 15-GPS on the 3.x line (assumed name, like the other 3.x ones)
 )
 PRODUCTION_TTL_MS = 86_400_000  # DST 1.2 §2.2.4: 24 h
 WILDCARDS = ("0.0.0.0", "::")
@@ -69,6 +71,8 @@ class HubSettings:
     listen: tuple[str, ...] = ()  # AMQPS listen addresses besides `host` (e.g. a LAN IP, 0.0.0.0)
     public_names: tuple[str, ...] = ()  # names / IPs vendors use (certificate SAN, client URLs)
     cisu_conversion: bool = True  # the dispatcher converts health ⇄ CISU cases like the real hub (conversion)
+    nodes: int = 1  # > 1: a RabbitMQ cluster on this machine (hub/cluster.py), one dispatcher worker per node
+    node_port_step: int = 10  # member i (0-based) listens on each port + i × step
 
     def __post_init__(self) -> None:
         if not self.dist_port:
@@ -85,6 +89,10 @@ class HubSettings:
             raise UsageError(
                 f"[hub] dispatcher_workers : entier ≥ 1 attendu, reçu {self.dispatcher_workers!r}"
             )
+        if not isinstance(self.nodes, int) or not 1 <= self.nodes <= 7:
+            raise UsageError(f"[hub] nodes : entier entre 1 et 7 attendu, reçu {self.nodes!r}")
+        if not isinstance(self.node_port_step, int) or self.node_port_step < 1:
+            raise UsageError(f"[hub] node_port_step : entier ≥ 1 attendu, reçu {self.node_port_step!r}")
         if not isinstance(self.cisu_conversion, bool):
             raise UsageError(f"[hub] cisu_conversion : true ou false attendu, reçu {self.cisu_conversion!r}")
         if not self.vhosts or not all(isinstance(v, str) and v for v in self.vhosts):
@@ -126,6 +134,11 @@ class HubSettings:
     @property
     def ports(self) -> dict[str, int]:
         return {"amqps": self.amqps_port, "management": self.management_port, "dist": self.dist_port}
+
+    def member_ports(self, index: int) -> dict[str, int]:
+        """The ports of cluster member `index` (0 = the main node, on the configured ports)."""
+        shift = index * self.node_port_step
+        return {name: port + shift for name, port in self.ports.items()}
 
     @classmethod
     def from_config(cls, config: BenchConfig) -> HubSettings:

@@ -66,8 +66,25 @@ def password_hash(password: str) -> str:
     return base64.b64encode(salt + hashlib.sha256(salt + password.encode()).digest()).decode()
 
 
-def _policies(settings: HubSettings, vhost: str) -> list[dict[str, Any]]:
-    definition = {"message-ttl": settings.message_ttl_ms, "dead-letter-exchange": DLX}
+# Quorum queues on a cluster (`hub up --nodes N`): RabbitMQ 3.10 gives them message TTL (queue-wide and
+# per-message, expired at the head of the queue) and at-least-once dead-lettering, which needs
+# `overflow = reject-publish` (RabbitMQ docs "Quorum Queues", "Dead Letter Exchanges"). So the whole
+# topology can be quorum: `dispatch`, `dispatch.dlq` and every client queue, with the same TTL → DLX →
+# `dispatch.dlq` → 500 path as the single node; nothing acked by the broker is lost when one node of
+# three dies. A single node keeps classic queues (unchanged behaviour). The real hub's queue types are
+# not published (its public definitions.json declares classic queues for its tests).
+QUORUM = {"x-queue-type": "quorum"}
+QUORUM_DEAD_LETTERING = {"dead-letter-strategy": "at-least-once", "overflow": "reject-publish"}
+
+
+def queue_arguments(quorum: bool) -> dict[str, Any]:
+    return dict(QUORUM) if quorum else {}
+
+
+def _policies(settings: HubSettings, vhost: str, quorum: bool = False) -> list[dict[str, Any]]:
+    definition: dict[str, Any] = {"message-ttl": settings.message_ttl_ms, "dead-letter-exchange": DLX}
+    if quorum:
+        definition.update(QUORUM_DEAD_LETTERING)
     return [
         {"vhost": vhost, "name": "dead-lettering", "pattern": r"^.*\.(?:ack|message)$",
          "apply-to": "queues", "definition": dict(definition), "priority": 0},
@@ -81,8 +98,9 @@ def _exchange(vhost: str, name: str, kind: str) -> dict[str, Any]:
             "internal": False, "arguments": {}}
 
 
-def _queue(vhost: str, name: str) -> dict[str, Any]:
-    return {"name": name, "vhost": vhost, "durable": True, "auto_delete": False, "arguments": {}}
+def _queue(vhost: str, name: str, quorum: bool = False) -> dict[str, Any]:
+    return {"name": name, "vhost": vhost, "durable": True, "auto_delete": False,
+            "arguments": queue_arguments(quorum)}
 
 
 def _binding(vhost: str, source: str, queue: str, key: str) -> dict[str, Any]:
@@ -91,9 +109,10 @@ def _binding(vhost: str, source: str, queue: str, key: str) -> dict[str, Any]:
 
 
 def build_definitions(
-    settings: HubSettings, admin_password: str, clients: Iterable[ClientGrant]
+    settings: HubSettings, admin_password: str, clients: Iterable[ClientGrant], *, quorum: bool = False
 ) -> dict[str, Any]:
-    """The whole hub as one definitions document (notes appendix C shape, plus topic permissions)."""
+    """The whole hub as one definitions document (notes appendix C shape, plus topic permissions);
+    `quorum`: every queue a quorum queue (a cluster, see QUORUM above)."""
     grants = list(clients)
     users: list[dict[str, Any]] = [
         {"name": ADMIN_USER, "password_hash": password_hash(admin_password),
@@ -112,9 +131,9 @@ def build_definitions(
         perms.append({"user": DISPATCHER_USER, "vhost": vhost, **DISPATCHER_PERMISSIONS})
         exchanges += [_exchange(vhost, HUBSANTE, "topic"), _exchange(vhost, DISTRIBUTION, "direct"),
                       _exchange(vhost, DLX, "fanout")]
-        queues += [_queue(vhost, DISPATCH), _queue(vhost, DISPATCH_DLQ)]
+        queues += [_queue(vhost, DISPATCH, quorum), _queue(vhost, DISPATCH_DLQ, quorum)]
         bindings += [_binding(vhost, HUBSANTE, DISPATCH, "#"), _binding(vhost, DLX, DISPATCH_DLQ, "")]
-        policies += _policies(settings, vhost)
+        policies += _policies(settings, vhost, quorum)
     perms.append({"user": PROBE_USER, "vhost": settings.vhosts[0], **PROBE_PERMISSIONS})
     for grant in grants:
         users.append({"name": grant.client_id, "password_hash": "", "tags": []})
@@ -123,7 +142,7 @@ def build_definitions(
             topic_perms.append({"user": grant.client_id, "vhost": vhost,
                                 **client_topic_permissions(grant.client_id)})
             for queue in client_queues(grant.client_id):
-                queues.append(_queue(vhost, queue))
+                queues.append(_queue(vhost, queue, quorum))
                 bindings.append(_binding(vhost, DISTRIBUTION, queue, queue))
     return {
         "rabbit_version": RABBIT_VERSION,
@@ -141,7 +160,7 @@ def build_definitions(
     }
 
 
-def apply_client(api: ManagementClient, grant: ClientGrant) -> None:
+def apply_client(api: ManagementClient, grant: ClientGrant, *, quorum: bool = False) -> None:
     """Create the client's user, permissions and queues on the running node (idempotent)."""
     api.put(f"/users/{api.q(grant.client_id)}", {"password_hash": "", "tags": ""})
     for vhost in grant.vhosts:
@@ -150,7 +169,7 @@ def apply_client(api: ManagementClient, grant: ClientGrant) -> None:
                 client_topic_permissions(grant.client_id))
         for queue in client_queues(grant.client_id):
             api.put(f"/queues/{api.q(vhost)}/{api.q(queue)}", {"durable": True, "auto_delete": False,
-                                                              "arguments": {}})
+                                                              "arguments": queue_arguments(quorum)})
             api.post(f"/bindings/{api.q(vhost)}/e/{DISTRIBUTION}/q/{api.q(queue)}",
                      {"routing_key": queue, "arguments": {}})
 

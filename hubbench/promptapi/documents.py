@@ -20,12 +20,19 @@ ACTION_KINDS: dict[str, str] = {
     "send_emsi": "emsi",
     "answer_owner_transfer": "createCaseHealthUpdate",
     "send_case_update": "createCaseHealthUpdate",
+    "request_owner_transfer": "createCaseHealthUpdate",
+    "share_case": "createCaseHealth",
+    # 15-GPS (GEO-POS, GEO-REQ, GEO-RES)
+    "send_geo_positions": "geoPositionsUpdate",
+    "send_geo_request": "geoResourcesRequest",
+    "answer_geo_request": "geoResourcesDetails",
 }
 # The operator's choices a prompt offers (`POST /prompts/{id}/resend|skip`), as the official test console
 # offers them on an official case step (« Renvoyer l'étape », « Passer à l'étape suivante »).
 STEP_CONTROLS: dict[str, tuple[str, ...]] = {"send_official_step": ("resend", "skip")}
 # Parameters that carry the values the vendor's message must hold (shown as `expected`).
-EXPECTED_KEYS = ("content", "changes", "decision", "test_case", "step_id", "down_s", "host", "port", "url")
+EXPECTED_KEYS = ("content", "changes", "decision", "test_case", "step_id", "down_s", "host", "port", "url",
+                 "resource_ids")
 
 
 @dataclass(frozen=True)

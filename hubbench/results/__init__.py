@@ -29,6 +29,12 @@ if TYPE_CHECKING:
         Role,
         parse_role,
     )
+    from hubbench.results.campaigns import CampaignSpec, Claimed, session_counts, session_rows
+    from hubbench.results.campaigns import claim as claim_campaign
+    from hubbench.results.campaigns import enqueue as enqueue_campaigns
+    from hubbench.results.campaigns import finish as finish_campaign
+    from hubbench.results.campaigns import heartbeat as campaign_heartbeat
+    from hubbench.results.campaigns import requeue_stale as requeue_stale_campaigns
     from hubbench.results.db import Database, open_database
     from hubbench.results.models import Run
     from hubbench.results.queries import (
@@ -77,7 +83,9 @@ __all__ = [
     "Account",
     "AccountStore",
     "AttestationView",
+    "CampaignSpec",
     "Certificate",
+    "Claimed",
     "Database",
     "ItemAnswer",
     "MatrixRow",
@@ -96,16 +104,23 @@ __all__ = [
     "TraceWriter",
     "as_dict",
     "build_certificate",
+    "campaign_heartbeat",
     "certificate_html",
     "certificate_pdf",
+    "claim_campaign",
     "cucumber_features",
+    "enqueue_campaigns",
     "evidence_hash",
     "export_run",
+    "finish_campaign",
     "matrix",
     "open_database",
     "open_prompts",
     "parse_role",
+    "requeue_stale_campaigns",
     "run_certificate",
+    "session_counts",
+    "session_rows",
     "trace_published_by",
     "write_certificate_pdf",
     "write_cucumber_json",

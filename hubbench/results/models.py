@@ -253,5 +253,30 @@ class ConsoleAccount(Base):
     created_at: Mapped[datetime]
 
 
+class QueuedCampaign(Base):
+    """One campaign (a vendor × link × tiers run) of a session's queue, taken by `hubbench worker` on
+    any bench host (`results/campaigns.py`: claimed with SELECT … FOR UPDATE SKIP LOCKED)."""
+
+    __tablename__ = "campaign_queue"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    session: Mapped[str] = mapped_column(String(255), index=True)  # a plain session id (any string)
+    vendor: Mapped[str] = mapped_column(String(255))
+    client_id: Mapped[str] = mapped_column(String(255))
+    link: Mapped[str] = mapped_column(String(64))
+    tiers: Mapped[str] = mapped_column(String(64))
+    options: Mapped[dict[str, Any] | None]  # extra `hubbench run` options: {"declaration": path, …}
+    state: Mapped[str] = mapped_column(String(16), index=True)  # queued | running | done | failed
+    attempts: Mapped[int] = mapped_column(Integer)
+    worker: Mapped[str | None] = mapped_column(String(255))
+    enqueued_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    run_id: Mapped[str | None] = mapped_column(String(64))
+    exit_code: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(Text)
+
+
 Index("ix_scenario_results_run_tier", ScenarioResult.run_id, ScenarioResult.tier)
 Index("ix_runs_vendor_link_started", Run.vendor, Run.link, Run.started_at)

@@ -126,7 +126,8 @@ def handle_delivery(profile: Profile, own_id: str, state: VendorState, queue_suf
                         note=f"message de {sender} refusé ({cause}) : {dist_id}")
     functional = integrate is not None and view.kind in FUNCTIONAL_KINDS
     replies = ()
-    if profile.send_rc_ref and sender != HUB_ID:
+    if (profile.send_rc_ref and sender != HUB_ID and view.kind not in profile.rc_ref_skip_kinds
+            and not rc_ref_withheld(profile, view)):
         replies = (_ack_reply(own_id, sender, dist_id),)
     if dist_id in state.integrated:
         if functional and not profile.duplicate_on_resend:  # the sender waits for its RC-REF again
@@ -139,6 +140,24 @@ def handle_delivery(profile: Profile, own_id: str, state: VendorState, queue_suf
     note = integrate(env) if functional and integrate is not None else \
         f"message {view.kind} de {sender} intégré"
     return Handling(profile.settle_message, replies, note=f"{note} : {dist_id}", integrated_id=dist_id)
+
+
+ACCEPTED_ANSWER = "#REPONSE_DEMANDE_CONCOURS#ACCEPTE#"
+
+
+def rc_ref_withheld(profile: Profile, view: EnvelopeView) -> bool:
+    """The faults that skip the RC-REF of one kind of functional message (it is still integrated)."""
+    body = view.use_case
+    if not isinstance(body, Mapping):
+        return False
+    if not profile.rc_ref_refused_answer and view.kind == "emsi":
+        raw = body.get("MISSION")
+        missions: list[Any] = raw if isinstance(raw, list) else []
+        names = [str(m.get("NAME", "")) for m in missions if isinstance(m, Mapping)]
+        return any(n.startswith("#REPONSE_DEMANDE_CONCOURS#") and n != ACCEPTED_ANSWER for n in names)
+    if not profile.rc_ref_location_update and view.kind == "createCaseHealthUpdate":
+        return set(body) - {"caseId", "senderCaseId"} == {"location"}
+    return False
 
 
 def longest_string(body: bytes) -> int:

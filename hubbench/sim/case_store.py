@@ -52,6 +52,7 @@ class LocalCase:
     dc_mission_ids: list[str] = field(default_factory=list)
     emsi_started: bool = False
     updates: int = 0  # messages integrated after the first one
+    health_updates: int = 0  # createCaseHealthUpdate (RS-EDA-MAJ) messages received on it
 
 
 class CaseStore:

@@ -30,13 +30,15 @@ from hubbench.errors import UsageError
 from hubbench.protocol import EnvelopeView, SchemaPack, case_id_of, format_datetime, use_case_key
 from hubbench.sim.behaviour import Outgoing, wrap
 from hubbench.sim.case_store import CREATE_KINDS, CaseStore, LocalCase, OwnerRequest
+from hubbench.sim.gps import GPS_ACTIONS, gps_use_case
 from hubbench.sim.profiles import Profile
 from hubbench.vhosts import DEFAULT_LINK, LINK_VHOSTS
 
 PackLoader = Callable[[], SchemaPack]
 
 FUNCTIONAL_ACTIONS = frozenset({"send_create_case", "send_case_update", "answer_owner_transfer", "send_emsi",
-                                "send_official_step", "open_case"})
+                                "send_official_step", "open_case", "send_smur_message",
+                                "request_owner_transfer", "share_case", *GPS_ACTIONS})
 # Vhost perimeter ("15-smur" of `15-smur_v1.4`) → link.
 VHOST_LINKS = {vhost.split("_", 1)[0].lower(): link for link, vhost in LINK_VHOSTS.items()}
 # Observation time of `location.geometry`: `obsDatime` on the 1.x line, `datetime` from 2.x (RS-EDA and
@@ -44,6 +46,7 @@ VHOST_LINKS = {vhost.split("_", 1)[0].lower(): link for link, vhost in LINK_VHOS
 GEOMETRY_TIME = {"1": ("obsDatime", "datetime"), "2": ("datetime", "obsDatime"),
                  "3": ("datetime", "obsDatime")}
 CREATION_SHIFT = timedelta(hours=1)  # `creation-modifiee`: how far the corrections move `creation`
+ANSWER_DETAILS = ("reason", "resources", "start_time")  # what an EMSI answer's prompt gives beside its code
 
 
 def link_of_vhost(vhost: str) -> str:
@@ -106,6 +109,7 @@ class CaseDesk:
             note = f"{key} de {sender} pour {case_id} : second dossier local ouvert ({case.case_id})"
         else:
             case.updates += 1
+            case.health_updates += key == "createCaseHealthUpdate"
             CaseStore.share(case, sender)
             _integrate(case, key, body)
             note = f"dossier {case.case_id} mis à jour par {sender} ({key})"
@@ -146,18 +150,31 @@ class CaseDesk:
         recipient = _text(parameters, "recipient")
         if not recipient:
             raise ValueError("paramètre « recipient » absent de la consigne")
+        if action in GPS_ACTIONS:  # 15-GPS: no case, positions and resource details
+            use_case, note = gps_use_case(self.profile, self.own_id, self.pack.line, action, parameters,
+                                          self.clock())
+            out = wrap(self.profile, self.own_id, recipient, use_case)
+            return Action((out,), f"{note} → {recipient} : {out.distribution_id}")
         handlers = {
             "send_create_case": self._create_case,
             "send_case_update": self._case_update,
             "answer_owner_transfer": self._owner_answer,
             "send_emsi": self._emsi,
             "send_official_step": self._official_step,
+            "send_smur_message": self._smur_message,
+            "request_owner_transfer": self._owner_request,
+            "share_case": self._share_case,
         }
         if action not in handlers:
             raise ValueError(f"action « {action} » inconnue")
         use_case, note = handlers[action](recipient, parameters)
-        out = wrap(self.profile, self.own_id, recipient, use_case)
-        return Action((out,), f"{note} → {recipient} : {out.distribution_id}")
+        recipients = [recipient]
+        if action == "send_case_update" and self.profile.update_all_partners:  # DSF 15-15 §5.4
+            case = self._case_for(parameters, recipient)
+            recipients += [p for p in case.partners if p != recipient]
+        sends = tuple(wrap(self.profile, self.own_id, to, use_case) for to in recipients)
+        said = ", ".join(f"{to} : {out.distribution_id}" for to, out in zip(recipients, sends, strict=True))
+        return Action(sends, f"{note} → {said}")
 
     def _create_case(self, recipient: str, parameters: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
         default = "createCase" if self.link == NEXSIS_LINK else "createCaseHealth"
@@ -228,6 +245,26 @@ class CaseDesk:
         verdict = "acceptée" if accept else "refusée"
         return use_case, f"demande de transfert du dossier {case.case_id} {verdict}"
 
+    def _owner_request(self, recipient: str, parameters: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
+        """The operator asks `target` (default: the recipient) to take its case over (DSF 15-15 §5.3)."""
+        case = self._case_for(parameters, recipient)
+        target = _text(parameters, "target") or recipient
+        owner = target if self.profile.owner_request_to_target else self.own_id
+        return ({"createCaseHealthUpdate": {"caseId": case.case_id, "owner": owner}},
+                f"demande de prise en charge du dossier {case.case_id} adressée à {target}")
+
+    def _share_case(self, recipient: str, parameters: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
+        """The whole case, as last known, shared with one more partner."""
+        case = self.store.get(_text(parameters, "case_id"))
+        if case is None:
+            raise ValueError(f"dossier inconnu de ce système : {_text(parameters, 'case_id')}")
+        key = case.key if case.key in CREATE_KINDS else self._own_model() or "createCaseHealth"
+        body = copy.deepcopy(case.body) if case.key == key and case.body else \
+            self._factory().build(key, self._context(case))[key]
+        _write_identity(body, key, case)
+        CaseStore.share(case, recipient)
+        return {key: body}, f"dossier {case.case_id} partagé avec un partenaire de plus"
+
     def _emsi(self, recipient: str, parameters: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
         case = self._case_for(parameters, recipient)
         variant = (_text(parameters, "variant") or "").upper()
@@ -240,12 +277,15 @@ class CaseDesk:
             mission_id = mission_id or f"{self.own_id}.mission.{uuid.uuid4().hex[:8]}"
         else:
             mission_id = None
+        answer = _text(parameters, "answer") or "ACCEPTE"
+        details = {key: parameters[key] for key in ANSWER_DETAILS if parameters.get(key)}
+        if not self.profile.answer_as_asked:
+            answer, details = "ACCEPTE", {}
         try:
             use_case = self._factory().emsi(
                 self._context(case), variant, sender_id=self.own_id,
-                msgtype="UPDATE" if case.emsi_started else "ALERT",
-                answer=_text(parameters, "answer") or "ACCEPTE",
-                mission_id=mission_id, local_case_id=case.local_number)
+                msgtype="UPDATE" if case.emsi_started else "ALERT", answer=answer,
+                mission_id=mission_id, local_case_id=case.local_number, details=details)
         except UsageError as exc:  # unknown variant or answer
             raise ValueError(exc.message) from exc
         case.emsi_started = True
@@ -279,6 +319,30 @@ class CaseDesk:
             jsonpath.set_value(use_case, jsonpath.parse(change.path), change.value)
             note += f", {change.path} ressaisi « {change.value} »"
         return use_case, note
+
+    def _smur_message(self, recipient: str, parameters: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
+        """A tablet's message to its LRM (RS-SR, RS-URL, RS-BPV, RS-RPIS, GEO-POS) on a case it received:
+        the operator's values (`content`), the case's caseId written where the message has one."""
+        raw_content = parameters.get("content")
+        content: Mapping[str, Any] = raw_content if isinstance(raw_content, Mapping) else {}
+        key = _text(parameters, "use_case") or use_case_key(content)
+        if key is None:
+            raise ValueError("paramètre « use_case » absent de la consigne")
+        body = _unwrap(content, key)
+        case = self._case_for(parameters, recipient)
+        case_id = case.case_id
+        note = f"message {key} de la tablette sur le dossier {case_id}"
+        if case.health_updates and not self.profile.keep_case_id_after_update:
+            case_id = f"{self.own_id}.{self.store.new_local_number()}"
+            note += f", envoyé sous un nouveau caseId {case_id}"
+        if "caseId" in body:
+            body["caseId"] = case_id
+        if key == "resourcesStatus" and self.profile.smur_status:
+            state = body.get("state")
+            (state if isinstance(state, dict) else body)["status"] = self.profile.smur_status
+            note += f", statut « {self.profile.smur_status} »"
+        CaseStore.share(case, recipient)
+        return {key: body}, note
 
     # -- helpers ------------------------------------------------------------------------------------
     def _own_model(self) -> str | None:

@@ -68,16 +68,32 @@ class Profile:
     keep_case_id: bool = True  # corrections of a case it created carry that case's caseId
     invert_owner_answer: bool = False  # accept writes the requester's id, refuse the vendor's own
     reuse_dc_mission_id: bool = True  # an EMSI RDC carries the DC's MISSION.ID
+    answer_as_asked: bool = True  # an EMSI RDC carries the answer code (and its content) it is asked for
+    rc_ref_refused_answer: bool = True  # RC-REF for an EMSI answer other than ACCEPTE
+    rc_ref_location_update: bool = True  # RC-REF for an update that only changes the case's location
+    owner_request_to_target: bool = True  # an owner-transfer request names the target CRRA as owner
+    update_all_partners: bool = True  # an update of a case goes to every partner it was shared with
     foreign_model_line: bool = False  # shared cases carry a field of another model line than the vhost's
     official_step_change: StepChange | None = None  # a wrong value in one official case's send step
     # -- kind of LRM on 15-NexSIS (`engine.lrm`) --
     direct_cisu: bool = False  # declared directCISU when registered (`clients add --direct-cisu`)
     case_model: str = ""  # "": the model its operator is asked for; else always this one on 15-NexSIS
+    # -- 15-GPS (`sim.gps`) --
+    link: str = ""  # the link a fault profile is run on ("": the LRM links; "15-GPS")
+    geo_timestamp: bool = True  # each GEO-POS position carries its `datetime`
+    geo_coord_scale: int = 1  # GEO-POS coordinates × this (1: decimal degrees)
+    geo_answer_kind: str = "geoResourcesDetails"  # what it answers a GEO-REQ with (GEO-RES)
+    geo_describe_all: bool = True  # its GEO-RES describes every resource asked (False: the first only)
     # -- robustness (optional Robustesse tier) --
     reconnect: bool = True  # reconnects by itself after a lost connection
     resend_unconfirmed: bool = True  # re-sends, same distributionID, what the hub did not confirm
     crash_on_long_string: int = 0  # > 0: the process dies on a string value longer than this
     stall_on_unusual_text: bool = False  # stops consuming .message after a string with unusual characters
+    # -- tablet role on 15-SMUR (`--role tablette`; tiers 4–6 of the tablet, `engine.tablet`) --
+    roles: tuple[str, ...] = ()  # declared roles on its link (the run's `--role`); () = implicit (LRM)
+    rc_ref_skip_kinds: frozenset[str] = frozenset()  # message kinds it never sends an RC-REF for
+    smur_status: str = ""  # "": the resource status its operator enters (RS-SR); else always this one
+    keep_case_id_after_update: bool = True  # its messages on a case updated by RS-EDA-MAJ keep the caseId
     # -- branches of issue 14 (server trust, duplicates, refusals) --
     verify_server_ca: bool = True  # checks the hub's certificate chains to the agreed CA (DST 1.2 §2.2)
     verify_server_name: bool = True  # checks the hub's certificate names the host it connects to
@@ -231,6 +247,38 @@ _FAULTS: tuple[Profile, ...] = (
         broken_rule="Palier 6 — cas de test officiel, étape send (valeurs du jeu de données attendues)",
         official_step_change=WRONG_DIAGNOSIS,
     ),
+    # -- branches of tiers 6 and 7 (issue 14) --
+    Profile(
+        name="emsi-reponse-toujours-acceptee",
+        summary="Répond ACCEPTE à toute demande de concours, quel que soit le code choisi par l'opérateur.",
+        broken_rule="Palier 7 — DSF 15-NexSIS §5.3 (réponse : code de réponse choisi par l'opérateur)",
+        answer_as_asked=False,
+    ),
+    Profile(
+        name="emsi-reponse-non-acceptee-ignoree",
+        summary="N'envoie pas de RC-REF pour une réponse à demande de concours autre que ACCEPTE.",
+        broken_rule="Palier 7 — DST 1.2 §3.3.2 ; DSF 15-NexSIS §5.3 (réception d'une réponse REFUS, "
+                    "PARTIELLE ou DIVERGENTE)",
+        rc_ref_refused_answer=False,
+    ),
+    Profile(
+        name="variation-localisation-sans-rc-ref",
+        summary="N'envoie pas de RC-REF pour une mise à jour qui ne change que la localisation du dossier.",
+        broken_rule="Palier 6 — DST 1.2 §3.3.2 ; DSF 15-15 §5.4 (variation de la localisation acquittée)",
+        rc_ref_location_update=False,
+    ),
+    Profile(
+        name="demande-owner-sans-cible",
+        summary="Demande le transfert de responsabilité de son dossier en se mettant lui-même en owner.",
+        broken_rule="Palier 6 — DSF 15-15 §5.3, §6.1 (demande de transfert : owner = CRRA sollicité)",
+        owner_request_to_target=False,
+    ),
+    Profile(
+        name="repartage-premier-partenaire-seul",
+        summary="N'envoie les mises à jour d'un dossier qu'au premier partenaire, pas aux autres.",
+        broken_rule="Palier 6 — DSF 15-15 §5.4 (mise à jour repartagée à tous les partenaires)",
+        update_all_partners=False,
+    ),
     Profile(
         name="perd-non-confirmes",
         summary="Abandonne, après une coupure, les messages que le hub n'avait pas encore confirmés.",
@@ -259,6 +307,77 @@ _FAULTS: tuple[Profile, ...] = (
         stall_on_unusual_text=True,
     ),
 )
+
+# 15-GPS faults (issue 14): `conforme` is the conforming GPS vendor in both roles.
+GPS_LINK_NAME = "15-GPS"
+_GPS_FAULTS: tuple[Profile, ...] = (
+    Profile(
+        name="geo-sans-rc-ref",
+        summary="Acquitte (AMQP) les GEO-POS, GEO-REQ et GEO-RES reçus mais n'envoie jamais leur RC-REF.",
+        broken_rule="Palier 4 — DST 1.2 §3.3.2 (RC-REF des messages GEO-* reçus)",
+        link=GPS_LINK_NAME,
+        rc_ref_skip_kinds=frozenset({"geoPositionsUpdate", "geoResourcesRequest", "geoResourcesDetails"}),
+    ),
+    Profile(
+        name="position-sans-horodatage",
+        summary="Envoie des positions GEO-POS sans leur horodatage (datetime).",
+        broken_rule="Palier 5 — DSF 15-GPS, GEO-POS (datetime de chaque position)",
+        link=GPS_LINK_NAME, geo_timestamp=False,
+    ),
+    Profile(
+        name="coordonnees-micro-degres",
+        summary="Envoie ses coordonnées GEO-POS en micro-degrés entiers (49464944), pas en degrés décimaux.",
+        broken_rule="Palier 5 — DSF 15-GPS, GEO-POS (coord en degrés décimaux)",
+        link=GPS_LINK_NAME, geo_coord_scale=1_000_000,
+    ),
+    Profile(
+        name="geo-req-repondu-par-positions",
+        summary="Répond aux demandes GEO-REQ du partenaire par ses positions (GEO-POS), pas par un GEO-RES.",
+        broken_rule="Palier 5 — DSF 15-GPS (GEO-REQ → GEO-RES)",
+        link=GPS_LINK_NAME, geo_answer_kind="geoPositionsUpdate",
+    ),
+    Profile(
+        name="geo-res-incomplet",
+        summary="Ne décrit dans son GEO-RES que la première des ressources demandées.",
+        broken_rule="Palier 5 — DSF 15-GPS, GEO-RES (une ressource décrite par identifiant demandé)",
+        link=GPS_LINK_NAME, geo_describe_all=False,
+    ),
+)
+
+# -- tablet role on 15-SMUR (`engine.tablet`): a conforming tablet and one fault per tier it adds --
+TABLET = ("tablette",)
+CONFORME_TABLETTE = Profile(
+    name="conforme-tablette",
+    summary="Tablette SMUR conforme (15-SMUR, rôle tablette) : acquitte le dossier et les messages du LRM, "
+            "envoie statuts, bilans, RPIS et positions sur le dossier reçu.",
+    roles=TABLET,
+)
+_TABLET_FAULTS: tuple[Profile, ...] = (
+    Profile(
+        name="tablette-sans-rc-ref-ressources",
+        summary="Tablette qui n'envoie pas de RC-REF pour les messages de ressources du LRM (RS-RI, RS-ER).",
+        broken_rule="Palier 4 — DST 1.2 §3.3.2 (RC-REF après intégration des messages de ressources)",
+        roles=TABLET,
+        rc_ref_skip_kinds=frozenset({"resourcesInfo", "resourcesEngagement"}),
+    ),
+    Profile(
+        name="tablette-statut-invalide",
+        summary="Tablette qui envoie ses statuts de ressource (RS-SR) avec un statut hors nomenclature.",
+        broken_rule="Palier 5 — ansforge/SAMU-Hub-Modeles, src/main/resources/json-schema/RS-SR.schema.json "
+                    "(statut de la nomenclature)",
+        roles=TABLET,
+        smur_status="EN_ROUTE",
+    ),
+    Profile(
+        name="tablette-nouveau-caseid-apres-maj",
+        summary="Tablette qui, après une mise à jour RS-EDA-MAJ du dossier, envoie ses messages sous un "
+                "nouveau caseId.",
+        broken_rule="Palier 6 — DSF 15-15 §5.4 (réconciliation sur caseId)",
+        roles=TABLET,
+        keep_case_id_after_update=False,
+    ),
+)
+
 
 # Faults of the branches issue 14 adds (tiers 1 and 4), in their own block.
 _BRANCH_FAULTS: tuple[Profile, ...] = (
@@ -300,9 +419,9 @@ _BRANCH_FAULTS: tuple[Profile, ...] = (
     ),
 )
 
-PROFILES: dict[str, Profile] = {
-    p.name: p for p in (CONFORME, CONFORME_DIRECT_CISU, *_FAULTS, *_BRANCH_FAULTS)
-}
+PROFILES: dict[str, Profile] = {p.name: p for p in (CONFORME, CONFORME_DIRECT_CISU, *_FAULTS,
+                                                     CONFORME_TABLETTE, *_TABLET_FAULTS, *_GPS_FAULTS,
+                                                     *_BRANCH_FAULTS)}
 
 
 def get_profile(name: str) -> Profile:

@@ -16,6 +16,10 @@ from hubbench.events import Verdict
 
 pytestmark = pytest.mark.broker
 
+# the vendor's answers REFUS, PARTIELLE, DIVERGENTE (issue 14): each reuses the DC's MISSION.ID too
+ANSWER_KINDS = {"Réponse REFUS à une demande de concours du partenaire, avec son motif",
+                "Réponse PARTIELLE à une demande de concours du partenaire, avec ses ressources",
+                "Réponse DIVERGENTE à une demande de concours du partenaire, avec l'horaire proposé"}
 # profile → (link, tiers, scenarios expected to fail: every one cites the rule the profile breaks)
 EXPECTED: dict[str, tuple[str, str, set[str]]] = {
     "doublon-sur-renvoi": ("15-15", "4", {"Un renvoi du dossier ne crée pas de second dossier"}),
@@ -24,7 +28,8 @@ EXPECTED: dict[str, tuple[str, str, set[str]]] = {
     "nouveau-caseid-en-correction": ("15-15", "5", {"Correction : même caseId"}),
     "mauvaise-reponse-owner": ("15-15", "6", {"Transfert de responsabilité accepté",
                                               "Transfert de responsabilité refusé"}),
-    "emsi-sans-mission-id": ("15-NexSIS", "7", {"Réponse à une demande de concours du partenaire (RDC)"}),
+    "emsi-sans-mission-id": ("15-NexSIS", "7", {"Réponse à une demande de concours du partenaire (RDC)",
+                                                *ANSWER_KINDS}),
     "mauvaise-version-schema": ("15-15", "5", {"Dossier conforme au schéma du vhost"}),
 }
 

@@ -18,6 +18,7 @@ from support.runs import run_against, table
 from hubbench.cases.material import material_for
 from hubbench.engine.links import LINKS
 from hubbench.events import Verdict
+from hubbench.vhosts import LRM_LINKS
 
 pytestmark = pytest.mark.broker
 
@@ -48,7 +49,7 @@ def expected_verdict(link: str, name: str) -> Verdict:
     return Verdict.PASSED
 
 
-@pytest.mark.parametrize("link", sorted(LINKS))
+@pytest.mark.parametrize("link", sorted(LRM_LINKS))  # 15-GPS: tests/scenarios/test_gps_matrix.py
 def test_tiers_4_to_7_conforme(live_hub: Any, link: str) -> None:
     vhost = LINKS[link].default_vhost
     result = run_against(live_hub, "conforme", link, vhost, "4-7")

@@ -30,7 +30,9 @@ RUNS: dict[str, tuple[str, str, str, str]] = {
     "conforme 15-NexSIS": ("conforme", "15-NexSIS", "1-7", "fr.health.samu963"),
     "sans-ack": ("sans-ack", "15-15", "1-3", "fr.health.samu961"),
     "nouveau-caseid": ("nouveau-caseid", "15-15", "5", "fr.health.samu964"),
+    "tablette 15-SMUR": ("tablette", "15-SMUR", "4-6", "fr.health.samu605"),  # `--role tablette`
 }
+TABLET_RUN = "tablette 15-SMUR"
 ACTIONS_EVERYWHERE = ("send_message", "send_messages_burst", "restart_client", "send_create_case",
                       "send_case_update", "open_case")
 ACTIONS_ON = {"15-15": ("answer_owner_transfer", "send_official_step"), "15-NexSIS": ("send_emsi",)}
@@ -99,7 +101,9 @@ def runs(live_hub: HubFixture,
             name: subprocess.Popen(
                 [sys.executable, "-c", "from hubbench.cli import main; main()", "run",
                  "--vendor", f"pilote documenté ({name})", "--client-id", client_id, "--link", link,
-                 "--tiers", tiers, "--fast", "--timeout", "90", "--partner-id", _partner(client_id, link),
+                 "--tiers", tiers, "--fast", "--timeout", "90",
+                 *(["--role", "tablette"] if name == TABLET_RUN  # partner: the engine's, by role
+                   else ["--partner-id", _partner(client_id, link)]),
                  "--prompts-jsonl", str(work / f"{client_id}.jsonl"),
                  "--json", str(work / f"{client_id}.json")],
                 env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -167,6 +171,18 @@ def test_documented_driver_passes_tiers_1_to_7(runs: dict[str, dict[str, Any]], 
     assert result["driver"]["code"] == 0, _table(result)  # it saw the run finish through the API
 
 
+def test_documented_driver_as_a_tablet_passes_tiers_4_to_6(runs: dict[str, dict[str, Any]]) -> None:
+    """Declared `tablette` on 15-SMUR (its partner: the bench's LRM), the same driver answers the tablet's
+    prompts (`send_smur_message`); the LRM's scenarios are « non applicable »."""
+    result = runs[TABLET_RUN]
+    tablet = [s for s in result["scenarios"] if "role-tablette" in s["tags"]]
+    assert {s["tier"] for s in tablet} == {4, 5, 6}, _table(result)
+    allowed = {Verdict.PASSED, Verdict.PENDING_ATTESTATION, Verdict.NOT_APPLICABLE}
+    assert all(Verdict(s["verdict"]) in allowed for s in result["scenarios"]), _table(result)
+    assert sum(Verdict(s["verdict"]) is Verdict.PASSED for s in tablet) >= 6, _table(result)
+    assert result["code"] == 0 and result["driver"]["code"] == 0, _table(result)
+
+
 def test_driver_that_never_acks_is_caught(runs: dict[str, dict[str, Any]]) -> None:
     result = runs["sans-ack"]
     verdicts = _verdicts(result)
@@ -194,6 +210,8 @@ def test_every_streamed_prompt_is_valid_against_the_schema(runs: dict[str, dict[
         if variant.startswith("conforme"):  # every action of the schema, on the link(s) that use it
             expected = set(ACTIONS_EVERYWHERE) | set(ACTIONS_ON.get(RUNS[variant][1], ()))
             assert {p["action"] for p in opened} >= expected, variant
+        if variant == TABLET_RUN:
+            assert {p["action"] for p in opened} >= {"send_smur_message", "open_case"}, variant
         assert set(closed) == {p["prompt_id"] for p in opened}, variant  # every prompt is closed
         reported = [line for line in lines if line["event"] == "prompt_reported"]
         assert reported, variant  # the driver reported through the API

@@ -21,11 +21,12 @@ from typing import Any
 import pytest
 from support.dispatcher import process_env
 from support.hub import HubFixture
-from support.runs import collect_all, failed_exactly, failures, start_run, start_vendor, table
+from support.runs import check_fails_exactly, collect_all, failures, start_run, start_vendor, table
 
 from hubbench.engine.links import get_link
 from hubbench.events import Verdict
 from hubbench.sim.launch import VendorThread
+from hubbench.sim.profiles import PROFILES
 
 LINK = "15-15"
 IMPOSTOR = "faux hub"
@@ -97,8 +98,8 @@ def test_conforme_refuses_the_impostors_and_leaves_the_person_checks_pending(
 @pytest.mark.parametrize("profile", sorted(EXPECTED_FAILURES))
 def test_each_new_fault_fails_its_own_scenarios_only(runs: dict[str, dict[str, Any]], profile: str) -> None:
     result = runs[profile]
-    failed = failed_exactly(result, profile, EXPECTED_FAILURES[profile])
-    assert {s["tier"] for s in failed} == {OWN_TIER[profile]}, table(result)
+    check_fails_exactly(result, profile, EXPECTED_FAILURES[profile])  # all FAILED, on the profile's tier
+    assert PROFILES[profile].tier == OWN_TIER[profile]
     ran = {int(tier) for tier in RUNS[profile][1].split(",")}
     assert {s["tier"] for s in result["scenarios"]} == ran, table(result)
 

@@ -20,10 +20,10 @@ import pytest
 from support.ci import skip_or_fail
 from support.dispatcher import process_env
 from support.hub import HubFixture
-from support.prompt_api import validate
+from support.prompt_api import opened_prompts
 from support.runs import (
+    check_fails_exactly,
     collect_all,
-    failed_exactly,
     partner_for,
     start_run,
     start_vendor,
@@ -67,7 +67,8 @@ EXPECTED_FAILURES: dict[str, tuple[str, ...]] = {
     "creation-modifiee": ("Correction : date de création inchangée",),
     "nouveau-caseid-en-correction": ("Correction : même caseId",),
     "mauvaise-reponse-owner": ("Transfert de responsabilité accepté", "Transfert de responsabilité refusé"),
-    "emsi-sans-mission-id": ("Réponse à une demande de concours du partenaire (RDC)",),
+    "emsi-sans-mission-id": ("Réponse à une demande de concours du partenaire (RDC)", "Réponse REFUS à une",
+                             "Réponse PARTIELLE à une", "Réponse DIVERGENTE à une"),  # every answer kind
     "mauvaise-version-schema": ("Dossier conforme au schéma du vhost",),
     # declared directCISU, shares RS-EDA: forwarded unconverted, not the model nor the values asked
     "faux-direct-cisu": ("Modèle du dossier : RC-EDA", "Valeurs du jeu de données",
@@ -80,6 +81,21 @@ EXPECTED_FAILURES: dict[str, tuple[str, ...]] = {
     "doublon-non-reacquitte": ("Un même distributionID livré deux fois",),
 }
 AUTOMATABLE_OK = {Verdict.PASSED, Verdict.NOT_APPLICABLE}
+# Functional faults of the tiers 6–7 branches (issue 14), run by test_branches_67_matrix.py (each caught
+# by these scenarios only, on its own tier); here their scenarios must exist once in conforme's run.
+BRANCHES_6_7: dict[str, tuple[str, ...]] = {
+    "variation-localisation-sans-rc-ref": ("Variation du champ localisation",),
+    "demande-owner-sans-cible": ("Demande de prise en charge envoyée par le système",),
+    "repartage-premier-partenaire-seul": ("Mise à jour repartagée aux deux partenaires",),
+    "emsi-reponse-toujours-acceptee": ("Réponse REFUS à une", "Réponse PARTIELLE à une",
+                                       "Réponse DIVERGENTE à une"),
+    "emsi-reponse-non-acceptee-ignoree": ("Réception d'une réponse REFUS",
+                                          "Réception d'une réponse PARTIELLE",
+                                          "Réception d'une réponse DIVERGENTE"),
+}
+BRANCH_LINKS = {"variation-localisation-sans-rc-ref": "15-15", "demande-owner-sans-cible": "15-15",
+                "repartage-premier-partenaire-seul": "15-15", "emsi-reponse-toujours-acceptee": "15-NexSIS",
+                "emsi-reponse-non-acceptee-ignoree": "15-NexSIS"}
 
 pytestmark = pytest.mark.broker
 
@@ -134,17 +150,19 @@ def test_conforme_passes_every_automatable_functional_check(runs: dict[str, dict
 @pytest.mark.parametrize("profile", sorted(EXPECTED_FAILURES))
 def test_functional_fault_fails_exactly_its_scenarios(runs: dict[str, dict[str, Any]], profile: str) -> None:
     result = runs[profile]
-    failed = failed_exactly(result, profile, EXPECTED_FAILURES[profile])
-    assert {s["tier"] for s in failed} == {PROFILES[profile].tier}, table(result)
+    check_fails_exactly(result, profile, EXPECTED_FAILURES[profile])
     assert {1, 2, 3} <= {s["tier"] for s in result["scenarios"]}, table(result)  # tiers 1–3 ran, passed
 
 
 def test_every_functional_fault_is_in_the_matrix(runs: dict[str, dict[str, Any]]) -> None:
     """Guard on the matrix itself: each functional fault is run, and its scenarios exist in conforme's run."""
-    functional = {n for n, p in PROFILES.items() if p.is_fault and 4 <= (p.tier or 0) <= 7}
-    assert functional == set(EXPECTED_FAILURES) == {profile for _, profile, *_ in RUNS} - set(CONFORMING)
-    for profile, fragments in EXPECTED_FAILURES.items():
-        link = next(link for _, p, link, _ in RUNS if p == profile)
+    functional = {n for n, p in PROFILES.items() if p.is_fault and 4 <= (p.tier or 0) <= 7
+                  and "tablette" not in p.roles  # the tablet's: tests/scenarios/test_tablet_matrix.py
+                  and not p.link}  # 15-GPS faults: tests/scenarios/test_gps_matrix.py
+    assert set(EXPECTED_FAILURES) == {profile for _, profile, *_ in RUNS} - set(CONFORMING)
+    assert functional == set(EXPECTED_FAILURES) | set(BRANCHES_6_7)
+    for profile, fragments in (EXPECTED_FAILURES | BRANCHES_6_7).items():
+        link = BRANCH_LINKS.get(profile) or next(link for _, p, link, _ in RUNS if p == profile)
         reference = "conforme-direct-cisu 15-NexSIS" if PROFILES[profile].direct_cisu else f"conforme {link}"
         names = [s["name"] for s in runs[reference]["scenarios"]]
         for fragment in fragments:
@@ -178,12 +196,6 @@ def test_a_case_the_converter_refuses_surfaces_the_hubs_error_300(runs: dict[str
 def test_every_prompt_of_tiers_4_to_7_is_valid_against_the_schema(runs: dict[str, dict[str, Any]]) -> None:
     """Every line the engine streamed (`--prompts-jsonl`), functional actions included, matches
     schemas/prompt.schema.json."""
-    actions: set[str] = set()
-    for name, result in runs.items():
-        lines = result["prompt_lines"]
-        assert lines and lines[-1]["event"] == "run_finished", name
-        for line in lines:
-            validate(line, "line")
-            if line["event"] == "prompt_opened":
-                actions.add(line["prompt"]["action"])
+    actions = {prompt["action"] for name, result in runs.items()
+               for prompt in opened_prompts(result["prompt_lines"], name)}
     assert {"send_create_case", "send_case_update", "answer_owner_transfer", "send_emsi"} <= actions, actions

@@ -36,7 +36,8 @@ def _tier(profile: str) -> int:
 
 
 # conforme and the faults of tiers 1–3 (functional faults of tiers 4–7 are checked with their tiers)
-MATRIX = [name for name in PROFILES if _tier(name) <= 3]
+MATRIX = [name for name in PROFILES if _tier(name) <= 3
+          and "tablette" not in PROFILES[name].roles]  # the tablet: tests/scenarios/test_tablet_matrix.py
 FAULTS = [name for name in MATRIX if PROFILES[name].is_fault]
 CLIENT_IDS = {name: f"fr.health.samu9{i:02d}" for i, name in enumerate(MATRIX, start=10)}
 

@@ -33,7 +33,7 @@ VENDOR = "fr.health.samu770"
 PARTNER = "fr.health.samubanc1"
 # `direct_cisu` is what the vendor declares (registered with it), not a behaviour: a profile may change it
 _RULE_FIELDS = {f.name for f in dataclasses.fields(CONFORME)} - {
-    "name", "summary", "broken_rule", "direct_cisu"}
+    "name", "summary", "broken_rule", "direct_cisu", "roles", "link"}  # declared, not behaviour
 
 
 def _body(env: dict) -> bytes:
@@ -52,10 +52,13 @@ def _deliver(profile: str, suffix: str, env_or_body: dict | bytes, state: Vendor
 
 def test_each_fault_profile_changes_exactly_one_rule() -> None:
     faults = [p for p in PROFILES.values() if p.is_fault]
-    # 10 technical (tiers 1–3) + 9 functional (tiers 4–7) + 4 Robustesse + 5 of issue 14's branches
-    # (accepte-tout-serveur, sans-verification-nom on tier 1; rc-ref-refus-absent,
-    # erreur-editeur-sans-cause on tier 3; doublon-non-reacquitte on tier 4)
-    assert len(faults) == 10 + 9 + 4 + 5
+    technical, functional, robustness, tablet = 10, 9, 4, 3  # tiers 1–3, 4–7, Robustesse, tablet 4–6
+    branches_6_7 = 5  # issue 14: EMSI answer kinds, field variations, ownership request, re-sharing
+    gps = 5  # 15-GPS, tiers 4–5 (tests/scenarios/test_gps_matrix.py)
+    # issue 14: accepte-tout-serveur, sans-verification-nom (tier 1); rc-ref-refus-absent,
+    # erreur-editeur-sans-cause (tier 3); doublon-non-reacquitte (tier 4)
+    branches_1_3_4 = 5
+    assert len(faults) == technical + functional + robustness + tablet + branches_6_7 + gps + branches_1_3_4
     changed_fields = []
     for profile in faults:
         changed = [f for f in _RULE_FIELDS if getattr(profile, f) != getattr(CONFORME, f)]

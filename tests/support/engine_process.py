@@ -1,7 +1,8 @@
 """One engine run in its own process (the engine runs pytest in-process: one run per process).
 
 Usage: python engine_process.py VENDOR CLIENT_ID LINK TIERS [--vhost V] [--partner P] [--names FILTER]
-[--answers FILE] [--prompts-jsonl FILE] (HUBBENCH_HOME and HUBBENCH_PACK_SOURCE set by the caller, see
+[--answers FILE] [--prompts-jsonl FILE] [--role ROLE]
+(HUBBENCH_HOME and HUBBENCH_PACK_SOURCE set by the caller, see
 support/runs.py; --prompts-jsonl: the prompt stream of `hubbench run --prompts-jsonl`). Prints one JSON line:
 {"run_id", "verdict", "seconds",
 "scenarios": [{scenario_id, name, tier, tags, verdict, detail, blocked_by_tier}],
@@ -35,6 +36,7 @@ def main() -> None:
     parser.add_argument("--names", action="append", default=[])
     parser.add_argument("--answers", type=Path)
     parser.add_argument("--prompts-jsonl", type=Path)
+    parser.add_argument("--role", action="append", default=[])  # declared role(s) on the link (`--role`)
     args = parser.parse_args()
     started = time.monotonic()
     skipped: list[dict[str, str]] = []
@@ -49,7 +51,7 @@ def main() -> None:
         result = run(RunOptions(vendor=args.vendor, client_id=args.client_id, link=args.link,
                                 vhost=args.vhost, tiers=parse_tiers(args.tiers), partner_id=args.partner,
                                 names=tuple(name for name in args.names if name), answers=args.answers,
-                                listeners=[listen], prompts_jsonl=stream,
+                                listeners=[listen], prompts_jsonl=stream, roles=tuple(args.role),
                                 timeouts=Timeouts.fast().with_operator(OPERATOR_S)))
     print(json.dumps({
         "run_id": result.run_id,

@@ -30,6 +30,14 @@ def validate(document: Any, definition: str | None = None) -> None:
     validator.validate(document)
 
 
+def opened_prompts(lines: list[dict[str, Any]], name: str = "") -> list[dict[str, Any]]:
+    """The prompts a run's `--prompts-jsonl` stream opened; every line valid, the last one `run_finished`."""
+    assert lines and lines[-1]["event"] == "run_finished", name
+    for line in lines:
+        validate(line, "line")
+    return [line["prompt"] for line in lines if line["event"] == "prompt_opened"]
+
+
 def run_started(run_id: str = RUN_ID, client_id: str = CLIENT, vhost: str = VHOST) -> ev.RunStarted:
     return ev.RunStarted(run_id, vendor="v", client_id=client_id, link="15-15", vhost=vhost, tiers=(3,),
                          pack_tag="1.0", bench_version="test")

@@ -27,11 +27,11 @@ RUN_LIMIT_S = 300
 def start_run(env: Mapping[str, str], vendor: str, client_id: str, link: str, tiers: str, *,
               vhost: str | None = None, partner: str | None = None,
               names: Iterable[str] = (), answers: Path | None = None,
-              prompts_jsonl: Path | None = None) -> subprocess.Popen[str]:
+              prompts_jsonl: Path | None = None, roles: Iterable[str] = ()) -> subprocess.Popen[str]:
     """One engine run of `tiers` (e.g. "1-3") in a process of its own with the environment `env`
     (`process_env(hub)` for a test hub); read its outcome with `collect`. `answers`: the operator's
     answers file (`hubbench run --answers`); `prompts_jsonl`: where the run streams its prompts
-    (`hubbench run --prompts-jsonl`)."""
+    (`hubbench run --prompts-jsonl`); `roles`: the vendor's declared roles on the link (`--role`)."""
     args = [sys.executable, str(ENGINE_PROCESS), vendor, client_id, link, tiers]
     args += ["--vhost", vhost] if vhost else []
     args += ["--partner", partner] if partner else []
@@ -39,6 +39,8 @@ def start_run(env: Mapping[str, str], vendor: str, client_id: str, link: str, ti
     args += ["--prompts-jsonl", str(prompts_jsonl)] if prompts_jsonl else []
     for name in names:
         args += ["--names", name]
+    for role in roles:
+        args += ["--role", role]
     return subprocess.Popen(args, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
 
@@ -109,14 +111,22 @@ def failures(result: dict[str, Any]) -> list[dict[str, Any]]:
     return [s for s in result["scenarios"] if Verdict(s["verdict"]).counts_as_failure]
 
 
-def failed_exactly(result: dict[str, Any], profile: str, expected: Iterable[str]) -> list[dict[str, Any]]:
-    """The run's failures, asserted to be one scenario per `expected` fragment of their names, all FAILED."""
-    failed, fragments = failures(result), list(expected)
-    assert len(failed) == len(fragments), f"{profile} :\n{table(result)}"
-    for fragment in fragments:
+def check_fails_exactly(result: dict[str, Any], profile: str, fragments: Iterable[str], *,
+                        verdicts: Iterable[Verdict] = (Verdict.FAILED,)) -> None:
+    """The fault `profile`'s run failed exactly the scenarios named by `fragments` (one each), with one of
+    `verdicts`, all on the tier of the rule the profile breaks."""
+    failed, expected = failures(result), list(fragments)
+    assert len(failed) == len(expected), f"{profile} :\n{table(result)}"
+    for fragment in expected:
         assert any(fragment in s["name"] for s in failed), f"{profile} ({fragment}) :\n{table(result)}"
-    assert all(Verdict(s["verdict"]) is Verdict.FAILED for s in failed), f"{profile} :\n{table(result)}"
-    return failed
+    assert all(Verdict(s["verdict"]) in set(verdicts) for s in failed), f"{profile} :\n{table(result)}"
+    assert {s["tier"] for s in failed} == {PROFILES[profile].tier}, table(result)
+
+
+def failed_exactly(result: dict[str, Any], profile: str, fragments: Iterable[str]) -> list[dict[str, Any]]:
+    """The run's failing scenarios (any failing verdict), asserted by `check_fails_exactly`."""
+    check_fails_exactly(result, profile, fragments, verdicts=tuple(Verdict))
+    return failures(result)
 
 
 def summary(result: dict[str, Any]) -> str:

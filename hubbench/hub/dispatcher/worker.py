@@ -68,7 +68,9 @@ def build_service(home: BenchHome, settings: HubSettings, options: dict[str, Any
                                              lambda v: mapping.get(v, "?"))
     trace = TraceProcess(home.db_url) if options.get("trace", True) else None
     return DispatcherService(
-        host=settings.host, port=settings.amqps_port, vhosts=validators, ssl_context=ssl_context(creds),
+        # one worker per node on a cluster (`hub up --nodes N`): worker i connects to member i's own port
+        host=settings.host, port=settings.member_ports(worker % settings.nodes)["amqps"], vhosts=validators,
+        ssl_context=ssl_context(creds),
         preferences=preferences, default_ttl_s=settings.message_ttl_ms / 1000, trace=trace,
         prefetch=int(options.get("prefetch", 200)), worker=worker,
         reserialize=bool(options.get("reserialize", False)), provenance=provenance,
