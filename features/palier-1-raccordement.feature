@@ -28,6 +28,16 @@ Fonctionnalité: Palier 1 — Raccordement au hub
   Scénario: Aucune tentative de configuration du broker
     Alors le journal du hub ne contient aucun accès refusé pour le système [Palier 1 — DST 1.2 §3.1 (déclaration passive, clé de routage = identifiant)]
 
+  @exigence-dst-certificat-hub-verifie
+  Scénario: Refus d'un faux hub au certificat d'une autre autorité
+    Quand le banc se présente au système comme un faux hub "autre-ca"
+    Alors le système refuse ce faux hub [Palier 1 — DST 1.2 §2.2.1, §2.2.2 (certificat du hub émis par l'autorité convenue ; section à vérifier)]
+
+  @exigence-dst-certificat-hub-verifie
+  Scénario: Refus d'un faux hub au certificat d'un autre nom
+    Quand le banc se présente au système comme un faux hub "mauvais-nom"
+    Alors le système refuse ce faux hub [Palier 1 — DST 1.2 §2.2.1, §2.2.2 (nom du hub vérifié dans son certificat ; section à vérifier)]
+
   @exigence-recette-raccordement-convenu
   Scénario: Identifiant client et certificat convenus avec l'équipe du hub
     Alors une personne atteste "raccordement-convenu" : l'identifiant client et le certificat du système ont été convenus avec l'équipe du hub [Palier 1 — cahier de recette 2023 §1.1, §1.2]

@@ -49,6 +49,16 @@ Fonctionnalité: Palier 3 — Envoi de messages vides
     Quand le partenaire envoie un message vide au système
     Alors le système renvoie un RC-REF qui le référence [Palier 3 — DST 1.2 §3.3.2, §3.4.6 (RC-REF après intégration)]
 
+  @exigence-dst-rc-ref-etapes @apres-prealable-rc-ref
+  Scénario: Message non conforme refusé par un RC-REF « refused »
+    Quand le partenaire remet au système un message non conforme au schéma
+    Alors le système le refuse par un RC-REF « refused » lié à son message d'erreur [Palier 3 — DST 1.2 §3.3.2, ansforge/SAMU-Hub-Modeles RC-REF.schema.json (refused, errorDistributionID ; step ERREUR en 3.x ; à vérifier)]
+
+  @exigence-dst-message-erreur-editeur
+  Scénario: Message non conforme : message d'erreur du système
+    Quand le partenaire remet au système un message non conforme au schéma
+    Alors le système envoie au partenaire un message d'erreur qui le référence et en donne la cause [Palier 3 — DST 1.2 §3.4.7, ansforge/SAMU-Hub-Modeles RS-ERROR.schema.json (errorCause, referencedDistributionID ; à vérifier)]
+
   @exigence-dst-pas-ack-d-ack
   Scénario: Pas d'acquittement d'un acquittement
     Quand le partenaire acquitte un message du système [Palier 3 — DST 1.2 §3.3.2 (on n'acquitte pas un acquittement)]

@@ -20,6 +20,12 @@ Fonctionnalité: Palier 4 — Réception d'un message fonctionnel initial
     Quand le partenaire renvoie le dossier initial déjà partagé [Palier 4 — DST 1.2 §3.3.2 (renvoi acquitté)]
     Alors la mise à jour suivante du système reprend le même caseId [Palier 4 — cahier de recette 2023 §6.1 (pas de second dossier pour un même caseId)]
 
+  @tous-liens @exigence-dst-distribution-id-doublon
+  Scénario: Un même distributionID livré deux fois est acquitté deux fois et intégré une fois
+    Quand le partenaire livre deux fois le même message (même distributionID) [Palier 4 — DST 1.2 §3.3.2 (RC-REF après intégration)]
+    Alors le système renvoie un RC-REF pour la seconde livraison [Palier 4 — DST 1.2 §3.3.2 (tant que le RC-REF n'est pas reçu, l'émetteur tient le message pour non délivré : un message relivré est acquitté à nouveau)]
+    Et une personne atteste "distribution-id-integre-une-fois" : le logiciel n'a intégré le message livré deux fois qu'une seule fois (un seul dossier, une seule entrée dans son historique) [Palier 4 — DST 1.2 §3.3.2, §3.4.3 (distributionID unique : un doublon n'est pas intégré deux fois)]
+
   @tous-liens @exigence-recette-affichage-dossier-initial
   Scénario: Valeurs du dossier initial affichées par le logiciel
     Soit le dossier initial partagé par le partenaire [Palier 4 — DSF 15-15 §6.2 (réception du dossier initial)]

@@ -77,3 +77,14 @@ Fonctionnalité: Palier 5 — Envoi d'un dossier et corrections
   @exigence-recette-statut-partage
   Scénario: Statut de partage et trace du dossier visibles
     Alors une personne atteste "statut-partage-visible" : le logiciel montre l'état de partage du dossier (acquitté ou non délivré) et garde sa trace [Palier 5 — DST 1.2 §3.3.2, cahier de recette 2023 §5.3–5.4]
+
+  @exigence-dst-acquittement-retenu
+  Scénario: Acquittement retenu par le partenaire : dossier non délivré
+    Quand le système partage un dossier que le partenaire n'acquitte pas [Palier 5 — DSF 15-15 §5.1 (partage d'un dossier)]
+    Alors une personne atteste que le logiciel montre ce dossier non délivré [Palier 5 — DST 1.2 §3.3.2 (sans RC-REF, l'émetteur considère le message non délivré et le signale à ses utilisateurs)]
+
+  @exigence-dst-erreur-hub-signalee
+  Scénario: Erreur du hub signalée à l'opérateur
+    Soit le système partage un dossier que le partenaire n'acquitte pas [Palier 5 — DSF 15-15 §5.1 (partage d'un dossier)]
+    Quand le hub signale une erreur sur ce message dans la file .info du système [Palier 5 — DST 1.2 §3.4.7 (rapport d'erreur du hub sur la file .info)]
+    Alors une personne atteste que le logiciel signale cette erreur du hub [Palier 5 — DST 1.2 §3.4.7 (erreurs remontées aux utilisateurs ; à vérifier)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then, when
 
-from hubbench.engine import ScenarioEngine, connection
+from hubbench.engine import ScenarioEngine, connection, server_trust
 
 
 @then(parsers.parse("la connexion est chiffrée en TLS 1.2 ou plus [{rule}]"))
@@ -45,3 +45,14 @@ def reconnects(bench: ScenarioEngine, rule: str) -> None:
 @then(parsers.parse("le journal du hub ne contient aucun accès refusé pour le système [{rule}]"))
 def no_refusal(bench: ScenarioEngine, rule: str) -> None:
     connection.check_no_refusal(bench, rule)
+
+
+
+@when(parsers.parse('le banc se présente au système comme un faux hub "{forgery}"'))
+def impostor(bench: ScenarioEngine, forgery: str) -> None:
+    server_trust.meet_impostor(bench, forgery)
+
+
+@then(parsers.parse("le système refuse ce faux hub [{rule}]"))
+def impostor_refused(bench: ScenarioEngine, rule: str) -> None:
+    server_trust.check_refused(bench, rule)

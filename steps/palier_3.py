@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from hubbench.engine import ScenarioEngine, empty_messages
+from hubbench.engine import ScenarioEngine, empty_messages, refusals
 
 
 @given(parsers.parse("le message vide envoyé par le système au format {fmt}"))
@@ -76,3 +76,19 @@ def partner_acks(bench: ScenarioEngine, rule: str) -> None:
 @then(parsers.parse("le système n'acquitte pas cet acquittement [{rule}]"))
 def ack_not_acked(bench: ScenarioEngine, rule: str) -> None:
     empty_messages.check_ack_not_acked(bench, rule)
+
+
+@when("le partenaire remet au système un message non conforme au schéma")
+def invalid_message(bench: ScenarioEngine) -> None:
+    refusals.send_invalid(bench)
+
+
+@then(parsers.parse("le système le refuse par un RC-REF « refused » lié à son message d'erreur [{rule}]"))
+def refused_rc_ref(bench: ScenarioEngine, rule: str) -> None:
+    refusals.check_refused_rc_ref(bench, rule)
+
+
+@then(parsers.parse(
+    "le système envoie au partenaire un message d'erreur qui le référence et en donne la cause [{rule}]"))
+def error_message(bench: ScenarioEngine, rule: str) -> None:
+    refusals.check_error_message(bench, rule)

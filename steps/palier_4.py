@@ -40,3 +40,13 @@ def display(bench: ScenarioEngine, key: str, rule: str) -> None:
 @when(parsers.parse("le partenaire envoie un message {kind} sur le dossier partagé [{rule}]"))
 def link_message(bench: ScenarioEngine, kind: str, rule: str) -> None:
     initial_reception.send_link_message(bench, kind, rule)
+
+
+@when(parsers.parse("le partenaire livre deux fois le même message (même distributionID) [{rule}]"))
+def delivered_twice(bench: ScenarioEngine, rule: str) -> None:
+    initial_reception.deliver_twice(bench, rule)
+
+
+@then(parsers.parse("le système renvoie un RC-REF pour la seconde livraison [{rule}]"))
+def reacked(bench: ScenarioEngine, rule: str) -> None:
+    initial_reception.check_reacked(bench, rule)

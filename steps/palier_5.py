@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pytest_bdd import given, parsers, then
+from pytest_bdd import given, parsers, then, when
 
-from hubbench.engine import ScenarioEngine, case_sending, converted_case
+from hubbench.engine import ScenarioEngine, case_sending, converted_case, delivery_status
 
 CASE_RULE = "Palier 5 — DSF 15-15 §5.1 (partage d'un dossier)"
 CORRECTION_RULE = "Palier 5 — DSF 15-15 §5.4 (correction d'un dossier partagé)"
@@ -78,3 +78,24 @@ def converted_content(bench: ScenarioEngine, rule: str) -> None:
 @then(parsers.parse("l'enveloppe reçue par le partenaire NexSIS est celle du système [{rule}]"))
 def converted_envelope(bench: ScenarioEngine, rule: str) -> None:
     converted_case.check_envelope(bench, rule)
+
+
+@given(parsers.parse("le système partage un dossier que le partenaire n'acquitte pas [{rule}]"))
+@when(parsers.parse("le système partage un dossier que le partenaire n'acquitte pas [{rule}]"))
+def unacked_case(bench: ScenarioEngine, rule: str) -> None:
+    delivery_status.unacked_case(bench, rule)
+
+
+@then(parsers.parse("une personne atteste que le logiciel montre ce dossier non délivré [{rule}]"))
+def undelivered(bench: ScenarioEngine, rule: str) -> None:
+    delivery_status.attest_undelivered(bench, rule)
+
+
+@when(parsers.parse("le hub signale une erreur sur ce message dans la file .info du système [{rule}]"))
+def hub_error(bench: ScenarioEngine, rule: str) -> None:
+    delivery_status.report_hub_error(bench, rule)
+
+
+@then(parsers.parse("une personne atteste que le logiciel signale cette erreur du hub [{rule}]"))
+def error_surfaced(bench: ScenarioEngine, rule: str) -> None:
+    delivery_status.attest_error_surfaced(bench, rule)

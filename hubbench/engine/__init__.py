@@ -7,9 +7,10 @@ Other rooms use the names below (`from hubbench.engine import ScenarioEngine`), 
 them; a name is imported on first use (the face itself does not load pytest). The tier procedures are
 public as modules on purpose, for the steps (`steps/`), which are one-line calls into them:
 `connection`, `technical_messages`, `empty_messages`, `initial_reception`, `case_sending`,
-`reconciliation`, `resharing`, `emsi_exchange`, `official_cases` and `robustness` (the optional
-Robustesse tier) (`from hubbench.engine import connection`); `tablet` holds tiers 4–6 of the tablet role
-on 15-SMUR, `gps_exchange` tiers 4–5 of 15-GPS.
+`reconciliation`, `resharing`, `emsi_exchange`, `official_cases`, `server_trust` (tier 1's impostor
+hub), `refusals` (tier 3: a message to refuse), `delivery_status` (tier 5: withheld ack) and `robustness`
+(the optional Robustesse tier) (`from hubbench.engine import connection`); `tablet` holds tiers 4–6 of
+the tablet role on 15-SMUR, `gps_exchange` tiers 4–5 of 15-GPS.
 """
 
 from typing import TYPE_CHECKING

@@ -57,6 +57,34 @@ def resend(bench: ScenarioEngine, rule: str) -> None:
     check_acked(bench, rule)
 
 
+def deliver_twice(bench: ScenarioEngine, rule: str) -> None:
+    """A new initial case sent, acked (RC-REF), then delivered again with the same distributionID, as a
+    sender does that never saw the RC-REF (DST 1.2 §3.3.2)."""
+    ctx = fn.new_case(bench)
+    use_case = fn.factory(bench).create_case(ctx, link=fn.link_name(bench))
+    bench.memo["case"] = (ctx, use_case)
+    env = bench.partner.build(use_case)
+    dist_id = bench.partner.send(bench.scenario_id, env)
+    fn.wait_rc_ref(bench, dist_id, f"{rule} — {fn.RULE_RC_REF}")
+    bench.partner.send(bench.scenario_id, env)  # the very same envelope: same distributionID
+    bench.memo["twice"] = dist_id
+
+
+def check_reacked(bench: ScenarioEngine, rule: str) -> None:
+    """A second RC-REF for the distributionID delivered again (the first was taken by `deliver_twice`)."""
+    dist_id, timeout = bench.memo["twice"], bench.ctx.timeouts.reply
+    found = bench.partner.wait_for(
+        bench.scenario_id, f"second RC-REF de {bench.ctx.client_id} pour {dist_id}",
+        lambda r: r.suffix == "ack" and r.view.referenced_id == dist_id, timeout, required=False,
+    )
+    bench.check.that(
+        found is not None, rule, f"un nouvel RC-REF pour {dist_id} après sa seconde livraison",
+        f"reçu ({found.view.distribution_id})" if found is not None else
+        f"aucun RC-REF après la seconde livraison en {timeout:g} s (le premier avait été reçu)",
+        dist_id,
+    )
+
+
 def update_changes(bench: ScenarioEngine, *, partner: bool = False) -> dict[str, Any]:
     """The operational change of a correction: the vendor's in its model (`engine.lrm`), the partner's in
     the link's (a NexSIS partner always speaks RC-EDA; the hub converts for a non-directCISU LRM)."""

@@ -30,7 +30,7 @@ from hubbench.engine.context import RunContext
 from hubbench.engine.errors import Blocked, FailureCheck, blocked_from, describe, failure_check, verdict_of
 from hubbench.engine.links import ALL_LINKS_TAG, LINKS, OPTIONAL_TIER_TAGS, tier_label
 from hubbench.engine.lrm import LRM_TAGS, lrm_tag
-from hubbench.engine.prerequisites import Ledger, RootFailure
+from hubbench.engine.prerequisites import Ledger, RootFailure, after_roots_of
 from hubbench.engine.prompts import Prompter
 from hubbench.engine.scenario import RUN_CLOSERS, ScenarioEngine, Services
 from hubbench.events import (
@@ -234,6 +234,7 @@ class EnginePlugin:
     def _begin(self, scenario_id: str, feature: str, name: str, tags: set[str], steps: list[Any]) -> None:
         tier = tier_of(tags) or 0
         self.ledger.current_tier = tier
+        self.ledger.after_roots = frozenset(after_roots_of(tags))
         self._names_by_id[scenario_id] = (name, tier)
         self._tags_by_id[scenario_id] = tuple(sorted(tags))
         self._current = _Current(scenario_id, time.monotonic(), steps)

@@ -6,8 +6,10 @@ préfixé par l'émetteur » for the distributionID, DST 1.2 §3.4.3; tier 3 « 
 finale (RC-REF) », DST 1.2 §3.3.2). When it fails (or times out), the run remembers it; a check of a
 higher tier that fails for that very reason (the engine names the prerequisite where the check is made:
 `Checker.that(..., prerequisite=…)`, or the exception's `prerequisite`) is recorded « bloqué par le
-palier N » with a link to the root scenario, instead of a fourth independent red. A blocked check is
-never a pass: the scenario is BLOCKED, which fails the run like any failure.
+palier N » with a link to the root scenario, instead of a fourth independent red. A check of the root's
+own tier is its own red, unless its scenario is tagged `@apres-prealable-<key>` (played after the root and
+needing its rule: tier 3's refusal by RC-REF, `engine/refusals.py`). A blocked check is never a pass:
+the scenario is BLOCKED, which fails the run like any failure.
 """
 
 from __future__ import annotations
@@ -25,7 +27,14 @@ PREREQUISITES: dict[str, str] = {
     RC_REF: "acquittement de réception finale RC-REF (DST 1.2 §3.3.2)",
 }
 ROOT_TAG_PREFIX = "prealable-"
+AFTER_TAG_PREFIX = "apres-prealable-"
 ROOT_VERDICTS = frozenset({Verdict.FAILED, Verdict.TIMED_OUT})  # the vendor's fault, not the bench's
+
+
+def after_roots_of(tags: set[str] | frozenset[str] | tuple[str, ...]) -> list[str]:
+    """The prerequisite keys whose root, failed earlier in the same tier, blocks the scenario
+    (`@apres-prealable-<key>`)."""
+    return sorted(tag[len(AFTER_TAG_PREFIX):] for tag in tags if tag.startswith(AFTER_TAG_PREFIX))
 
 
 def roots_of(tags: set[str] | frozenset[str] | tuple[str, ...]) -> list[str]:
@@ -55,6 +64,7 @@ class Ledger:
 
     failed: dict[str, RootFailure] = field(default_factory=dict)
     current_tier: int = 0
+    after_roots: frozenset[str] = frozenset()  # the played scenario's `@apres-prealable-<key>` keys
 
     def scenario_closed(self, scenario_id: str, name: str, tier: int, tags: tuple[str, ...],
                         verdict: Verdict) -> None:
@@ -63,6 +73,11 @@ class Ledger:
                 self.failed.setdefault(key, RootFailure(key, scenario_id, name, tier))
 
     def blocking(self, key: str | None) -> RootFailure | None:
-        """The failed root of `key` in a lower tier than the one being played, if any."""
+        """The failed root of `key` in a lower tier than the one being played, if any; or in the same tier
+        when the scenario played says it comes after that root (`@apres-prealable-<key>`: a root is recorded
+        when its scenario closes, so only a root played earlier blocks it)."""
         root = self.failed.get(key) if key else None
-        return root if root is not None and root.tier < self.current_tier else None
+        if root is None:
+            return None
+        own_tier = root.tier == self.current_tier and root.key in self.after_roots
+        return root if root.tier < self.current_tier or own_tier else None

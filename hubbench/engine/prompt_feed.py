@@ -54,6 +54,12 @@ class PromptFeed:
         self._answers: dict[str, tuple[str, Answer]] = {}  # attestation id → (by, answer)
         self._controls: dict[str, tuple[StepControl, str]] = {}  # prompt id → (choice, by)
 
+    def expect(self, run: RunInfo) -> None:
+        """Know the run before its RunStarted event: its API is published first; a driver may ask at once."""
+        with self._cond:
+            if self.run is None:
+                self.run = run
+
     # -- events ----------------------------------------------------------------------------------
     def __call__(self, event: Event) -> None:
         line: dict[str, Any] | None = None

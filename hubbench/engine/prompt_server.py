@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from hubbench.engine.prompt_feed import FeedError, PromptFeed
 from hubbench.errors import SetupError
-from hubbench.promptapi import Endpoint, endpoint_file, publish_endpoint, withdraw_endpoint
+from hubbench.promptapi import Endpoint, RunInfo, endpoint_file, publish_endpoint, withdraw_endpoint
 
 MAX_BODY_BYTES = 256_000
 _RUN_PROMPTS = re.compile(r"^/runs/([^/]+)/prompts$")
@@ -161,8 +161,9 @@ class RunApi:
         self.run_id = run_id
 
     @classmethod
-    def open(cls, feed: PromptFeed, *, run_id: str, home_root: Path, client_id: str, vhost: str,
+    def open(cls, feed: PromptFeed, *, run_id: str, home_root: Path, link: str, client_id: str, vhost: str,
              host: str = "127.0.0.1", port: int = 0) -> RunApi:
+        feed.expect(RunInfo(run_id, link, vhost, client_id))
         try:
             server = PromptServer(feed, host=host, port=port).start()
         except OSError as exc:

@@ -256,7 +256,8 @@ class _StopBetweenScenarios:
 def _open_prompt_api(options: RunOptions, ctx: RunContext, feed: PromptFeed) -> RunApi | None:
     if options.prompt_api_port is None:
         return None
-    api = RunApi.open(feed, run_id=ctx.run_id, home_root=ctx.home.root, client_id=ctx.client_id,
+    api = RunApi.open(feed, run_id=ctx.run_id, home_root=ctx.home.root, link=ctx.link.name,
+                      client_id=ctx.client_id,
                       vhost=ctx.vhost, host=options.prompt_api_host, port=options.prompt_api_port)
     if options.announce is not None:
         options.announce(f"API des invites : {api.server.url}/runs/{ctx.run_id}/prompts "

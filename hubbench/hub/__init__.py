@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from hubbench.hub.clients import ClientEntry, ClientRegistry, registered_client
     from hubbench.hub.cluster import HubCluster, cluster_state
     from hubbench.hub.container import DockerEngine, mark_compose, start_container, write_node_files
+    from hubbench.hub.impostor import Attempt, Forgery, ImpostorHub, forged_files
     from hubbench.hub.management import ManagementClient
     from hubbench.hub.node import HubNode, broker_bin
     from hubbench.hub.pki import DISPATCHER_CN, ClientCredentials, Pki
@@ -31,14 +32,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DISPATCHER_CN",
+    "Attempt",
     "ChildGroup",
     "ClientCredentials",
     "ClientEntry",
     "ClientRegistry",
     "DockerEngine",
+    "Forgery",
     "HubCluster",
     "HubNode",
     "HubSettings",
+    "ImpostorHub",
     "ManagementClient",
     "Pki",
     "broker_bin",
@@ -46,6 +50,7 @@ __all__ = [
     "default_bundle_output",
     "describe_dispatcher",
     "dispatcher_health",
+    "forged_files",
     "mark_compose",
     "pack_warnings",
     "registered_client",

@@ -192,6 +192,15 @@ class Pki:
         cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
         return cert_path, key_path
 
+    def server_files_in(self, folder: Path, stem: str, names: Sequence[str]) -> tuple[Path, Path]:
+        """(certificate, key) of a server known by `names`, signed by this CA, written afresh in `folder`
+        (another folder than the CA's: the impostor hub's certificates, `hub/impostor.py`)."""
+        cert, key = self._sign_leaf(names[0], server=True, names=list(dict.fromkeys(names)))
+        cert_path, key_path = folder / f"{stem}.crt", folder / f"{stem}.key"
+        write_private(key_path, _key_pem(key))
+        cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        return cert_path, key_path
+
     def _issued_by_ca(self, cert_path: Path) -> bool:
         ca_cert, _ = self._ca()
         try:

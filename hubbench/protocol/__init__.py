@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from hubbench.protocol.kinds import KINDS, RC_DE_FIELDS, KindInfo, case_id_of, queue_suffix, use_case_key
     from hubbench.protocol.packs import (
         ASSUMED_3X_VHOSTS,
+        ENVELOPE_SCHEMA,
         VHOST_PACKS,
         CacheCheck,
         SchemaPack,
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ASSUMED_3X_VHOSTS",
+    "ENVELOPE_SCHEMA",
     "HUB_ID",
     "KINDS",
     "MAX_BODY_BYTES",

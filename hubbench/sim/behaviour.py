@@ -35,6 +35,9 @@ _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
 MAX_SEND_COUNT = 100  # a prompt never makes the vendor send more than this at once
 
 Integrate = Callable[[dict[str, Any]], str]  # functional message → log line (French)
+Screen = Callable[[dict[str, Any]], str | None]  # a received message → why it cannot be accepted, or None
+REFUSAL_CODE = protocol.ErrorCode.INVALID_MESSAGE  # the code its error messages carry (à vérifier: no
+# public list of vendor error codes; the hub's own 300 names a message invalid against the schemas)
 
 
 @dataclass(frozen=True)
@@ -72,13 +75,33 @@ def _ack_reply(own_id: str, to: str, acked_id: str) -> Outgoing:
     return Outgoing(env, body, content_type, delivery_mode=2)
 
 
+def refusal(profile: Profile, own_id: str, sender: str, refused_id: str, cause: str,
+            source: dict[str, Any]) -> tuple[Outgoing, Outgoing]:
+    """Its error message about a message it refuses (kind Error, lands on the sender's .info), then the
+    RC-REF that refuses it (`refused`, `errorDistributionID`: ansforge/SAMU-Hub-Modeles,
+    RC-REF.schema.json)."""
+    error = {"error": {"errorCode": {"statusCode": int(REFUSAL_CODE), "statusString": REFUSAL_CODE.name},
+                       "errorCause": cause if profile.error_cause else "",
+                       "sourceMessage": source, "referencedDistributionID": refused_id}}
+    error_env = build_message(own_id, sender, error, distribution_kind="Error")
+    ack_env = build_ack(own_id, sender, refused_id)
+    if profile.refuse_in_rc_ref:
+        reference = protocol.message_of(ack_env)["reference"]
+        reference.update(refused=True, errorDistributionID=error_env["distributionID"])
+    error_body, error_type = protocol.encode(error_env, "json")
+    ack_body, ack_type = protocol.encode(ack_env, "json")
+    return (Outgoing(error_env, error_body, error_type, delivery_mode=2),
+            Outgoing(ack_env, ack_body, ack_type, delivery_mode=2))
+
+
 def handle_delivery(profile: Profile, own_id: str, state: VendorState, queue_suffix: str,
                     body: bytes, content_type: str | None, *, integrate: Integrate | None = None,
-                    pack: SchemaPack | None = None) -> Handling:
+                    pack: SchemaPack | None = None, screen: Screen | None = None) -> Handling:
     """Decide what to do with one delivery from `<own_id>.<queue_suffix>`.
 
     `integrate` takes a functional message (a use case about a case) into the vendor's cases and
-    returns the log line; `pack` guides the reading of XML bodies (types of the vhost's schemas).
+    returns the log line; `pack` guides the reading of XML bodies (types of the vhost's schemas);
+    `screen` says why a message cannot be accepted (invalid against the vhost's schemas): it is refused.
     """
     try:
         env = protocol.decode(body, content_type or "", pack)
@@ -97,6 +120,12 @@ def handle_delivery(profile: Profile, own_id: str, state: VendorState, queue_suf
         return Handling(Settle.ACK, replies, note=f"RC-REF reçu de {sender} pour {view.referenced_id}")
     if kind in ("Ack", "Error") or not dist_id or not sender:
         return Handling(profile.settle_message, note=f"message {kind} de {sender} ignoré : {dist_id}")
+    cause = screen(env) if screen is not None and sender != HUB_ID else None
+    if cause is not None:
+        error, ack = refusal(profile, own_id, sender, dist_id, cause, env)
+        replies = (error, ack) if profile.send_rc_ref else (error,)
+        return Handling(profile.settle_message, replies,
+                        note=f"message de {sender} refusé ({cause}) : {dist_id}")
     functional = integrate is not None and view.kind in FUNCTIONAL_KINDS
     replies = ()
     if (profile.send_rc_ref and sender != HUB_ID and view.kind not in profile.rc_ref_skip_kinds
@@ -104,6 +133,8 @@ def handle_delivery(profile: Profile, own_id: str, state: VendorState, queue_suf
         replies = (_ack_reply(own_id, sender, dist_id),)
     if dist_id in state.integrated:
         if functional and not profile.duplicate_on_resend:  # the sender waits for its RC-REF again
+            if not profile.reack_duplicate:
+                return Handling(profile.settle_message, note=f"{view.kind} déjà intégré, ignoré : {dist_id}")
             return Handling(profile.settle_message, replies,
                             note=f"{view.kind} déjà intégré, RC-REF renvoyé : {dist_id}")
         if not functional:

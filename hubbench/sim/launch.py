@@ -35,8 +35,10 @@ def credentials_of(home: BenchHome, client_id: str) -> ClientCredentials:
     return pki.credentials(client_id)
 
 
-def connector(creds: ClientCredentials, settings: HubSettings, vhost: str) -> Connector:
-    """Connections to the hub, or through another address (the bench's proxy: TLS still names the hub)."""
+def connector(creds: ClientCredentials, settings: HubSettings, vhost: str, profile: Profile | None = None
+              ) -> Connector:
+    """Connections to the hub, or through another address (the bench's proxy: TLS still names the hub;
+    an impostor hub: the profile's checks of the server's certificate decide)."""
 
     def connect(connection_name: str, via: Address | None) -> BlockingConnection:
         host, port = via or (settings.host, settings.amqps_port)
@@ -48,6 +50,8 @@ def connector(creds: ClientCredentials, settings: HubSettings, vhost: str) -> Co
                 vhost=vhost,
                 server_hostname=settings.server_hostname,
                 connection_name=connection_name,
+                verify_ca=profile.verify_server_ca if profile else True,
+                verify_name=profile.verify_server_name if profile else True,
             )
         )
 
@@ -71,7 +75,7 @@ def build_vendor(
     return ReferenceVendor(
         client_id,
         profile,
-        connector(creds, settings, vhost),
+        connector(creds, settings, vhost, profile),
         prompts=PromptListener((prompts_home or home).root, client_id, vhost),
         xml_line=line_of(vhost_map(home).get(vhost, "3")),
         on_log=on_log,

@@ -95,6 +95,12 @@ class Profile:
     rc_ref_skip_kinds: frozenset[str] = frozenset()  # message kinds it never sends an RC-REF for
     smur_status: str = ""  # "": the resource status its operator enters (RS-SR); else always this one
     keep_case_id_after_update: bool = True  # its messages on a case updated by RS-EDA-MAJ keep the caseId
+    # -- branches of issue 14 (server trust, duplicates, refusals) --
+    verify_server_ca: bool = True  # checks the hub's certificate chains to the agreed CA (DST 1.2 §2.2)
+    verify_server_name: bool = True  # checks the hub's certificate names the host it connects to
+    reack_duplicate: bool = True  # a functional distributionID delivered again gets its RC-REF again
+    refuse_in_rc_ref: bool = True  # a message it cannot accept gets an RC-REF `refused` + errorDistributionID
+    error_cause: bool = True  # its own error message about a refused message says why
 
     @property
     def is_fault(self) -> bool:
@@ -383,8 +389,50 @@ _TABLET_FAULTS: tuple[Profile, ...] = (
     ),
 )
 
+
+# Faults of the branches issue 14 adds (tiers 1 and 4), in their own block.
+_BRANCH_FAULTS: tuple[Profile, ...] = (
+    Profile(
+        name="accepte-tout-serveur",
+        summary="Ne vérifie pas le certificat du hub : se connecte à un serveur de n'importe quelle "
+                "autorité.",
+        broken_rule="Palier 1 — DST 1.2 §2.2.1, §2.2.2 (certificat du hub émis par l'autorité convenue)",
+        verify_server_ca=False,
+    ),
+    Profile(
+        name="sans-verification-nom",
+        summary="Vérifie l'autorité du certificat du hub mais pas le nom : accepte un certificat d'un "
+                "autre nom.",
+        broken_rule="Palier 1 — DST 1.2 §2.2.1, §2.2.2 (nom du hub vérifié dans son certificat)",
+        verify_server_name=False,
+    ),
+    Profile(
+        name="doublon-non-reacquitte",
+        summary="Ignore en silence un message déjà intégré qui lui est relivré (même distributionID) : "
+                "pas de second RC-REF, l'émetteur le croit non délivré.",
+        broken_rule="Palier 4 — DST 1.2 §3.3.2 (un message relivré est acquitté à nouveau, intégré une fois)",
+        reack_duplicate=False,
+    ),
+    Profile(
+        name="rc-ref-refus-absent",
+        summary="Acquitte un message non conforme qu'il refuse par un RC-REF ordinaire (sans « refused » ni "
+                "lien vers son message d'erreur).",
+        broken_rule="Palier 3 — ansforge/SAMU-Hub-Modeles RC-REF.schema.json (refused, errorDistributionID "
+                    "d'un message refusé)",
+        refuse_in_rc_ref=False,
+    ),
+    Profile(
+        name="erreur-editeur-sans-cause",
+        summary="Envoie, pour un message non conforme qu'il refuse, un message d'erreur à la cause vide.",
+        broken_rule="Palier 3 — ansforge/SAMU-Hub-Modeles RS-ERROR.schema.json (errorCause, "
+                    "referencedDistributionID du message d'erreur)",
+        error_cause=False,
+    ),
+)
+
 PROFILES: dict[str, Profile] = {p.name: p for p in (CONFORME, CONFORME_DIRECT_CISU, *_FAULTS,
-                                                     CONFORME_TABLETTE, *_TABLET_FAULTS, *_GPS_FAULTS)}
+                                                     CONFORME_TABLETTE, *_TABLET_FAULTS, *_GPS_FAULTS,
+                                                     *_BRANCH_FAULTS)}
 
 
 def get_profile(name: str) -> Profile:

@@ -26,7 +26,7 @@ from pika.exceptions import AMQPError
 from pika.spec import Basic, BasicProperties
 
 from hubbench.errors import BenchError
-from hubbench.protocol import EnvelopeView, SchemaPack
+from hubbench.protocol import ENVELOPE_SCHEMA, EnvelopeView, SchemaPack, validator_for
 from hubbench.sim.behaviour import (
     Outgoing,
     VendorState,
@@ -227,12 +227,16 @@ class ReferenceVendor:
             assert method.delivery_tag is not None  # pika sets it on every basic.deliver
             if self._falls_over(channel, suffix, body, method.delivery_tag):
                 return
+            pack = self._xml_pack(body, props.content_type)
             handling = handle_delivery(self.profile, self.client_id, self.state, suffix, body,
                                        props.content_type, integrate=self._integrate if self.desk else None,
-                                       pack=self._xml_pack(body, props.content_type))
+                                       pack=pack, screen=self._screen if self.desk and not pack else None)
             self.note(handling.note + (" (redélivré)" if method.redelivered else ""))
             for reply in handling.replies:
                 self._publish(reply)
+                if reply.envelope.get("distributionKind") == "Error":
+                    self.note(f"message d'erreur envoyé à {_recipient(reply)} : {reply.distribution_id}")
+                    continue
                 self.stats.rc_refs_sent += 1
                 self.note(f"RC-REF envoyé à {_recipient(reply)} : {reply.distribution_id}")
             if handling.integrated_id:
@@ -263,6 +267,20 @@ class ReferenceVendor:
             return self.desk.receive(env)
         except Exception as exc:  # one unreadable case must not stop the product: logged, acknowledged
             return f"intégration impossible ({type(exc).__name__}: {exc})"
+
+    def _screen(self, env: dict[str, Any]) -> str | None:
+        """Why a received JSON message cannot be accepted: its EDXL-DE envelope is invalid against the
+        vhost's schema (None: it can, or the pack is not to be had). The content is not screened: the hub
+        validated it, or converted it (a converted case is delivered as the converter wrote it); XML
+        bodies are read with the pack's types and not screened."""
+        assert self.desk is not None
+        try:
+            issues = validator_for(self.desk.pack).validate_against(ENVELOPE_SCHEMA, env)
+        except (BenchError, KeyError, OSError):
+            return None
+        if not issues:
+            return None
+        return "enveloppe non conforme au schéma : " + "; ".join(i.message for i in issues[:3])[:500]
 
     def _xml_pack(self, body: bytes, content_type: str | None) -> SchemaPack | None:
         """The vhost's pack to read an XML body (15-NexSIS partners write XML); None for JSON."""
@@ -354,8 +372,29 @@ class ReferenceVendor:
                 return None
             self.stats.prompts_done += 1
             raise _Restart(0.0)
+        if action == "connect_to_untrusted_hub":
+            try:
+                address = (str(parameters["host"]), int(parameters["port"]))
+            except (KeyError, TypeError, ValueError):
+                self.note(f"consigne {label} ignorée : adresse du hub à essayer absente ou invalide")
+                return None
+            self.stats.prompts_done += 1
+            return self._try_hub(address)
         self.note(f"consigne {label} : action « {action} » non prise en charge par ce vendeur")
         return None
+
+    def _try_hub(self, address: Address) -> dict[str, Any]:
+        """One connection to another hub (the bench's impostor), with the profile's server checks."""
+        where = f"{address[0]}:{address[1]}"
+        try:
+            trial = self._connect(f"{self.connection_name} (essai {where})", address)
+        except (AMQPError, OSError) as exc:
+            self.note(f"hub {where} refusé : {_describe(exc)}")
+            return {"refused": True, "cause": _describe(exc)[:300]}
+        with contextlib.suppress(AMQPError):
+            trial.close()
+        self.note(f"hub {where} accepté")
+        return {"refused": False}
 
 
 def _sent(sends: Sequence[Outgoing]) -> dict[str, Any]:

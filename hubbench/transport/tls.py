@@ -28,9 +28,14 @@ class Identity(Protocol):
     def ca(self) -> Path: ...
 
 
-def ssl_context(identity: Identity) -> ssl.SSLContext:
+def ssl_context(identity: Identity, *, verify_ca: bool = True, verify_name: bool = True) -> ssl.SSLContext:
+    """The client's TLS context; `verify_ca` / `verify_name` False are a reference vendor's faults only
+    (a client that accepts any server, or any name: the impostor hub of tier 1 catches them)."""
     ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=str(identity.ca))
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.check_hostname = verify_name and verify_ca
+    if not verify_ca:
+        ctx.verify_mode = ssl.CERT_NONE
     ctx.load_cert_chain(str(identity.cert), str(identity.key))
     return ctx
 
@@ -45,13 +50,16 @@ def connection_parameters(
     connection_name: str | None = None,
     heartbeat: int = 30,
     socket_timeout: float = 5.0,
+    verify_ca: bool = True,
+    verify_name: bool = True,
 ) -> pika.ConnectionParameters:
     properties = {"connection_name": connection_name} if connection_name else None
     return pika.ConnectionParameters(
         host=host,
         port=port,
         virtual_host=vhost,
-        ssl_options=pika.SSLOptions(ssl_context(identity), server_hostname=server_hostname),
+        ssl_options=pika.SSLOptions(ssl_context(identity, verify_ca=verify_ca, verify_name=verify_name),
+                                    server_hostname=server_hostname),
         credentials=ExternalCredentials(),
         client_properties=properties,
         heartbeat=heartbeat,

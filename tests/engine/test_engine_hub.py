@@ -2,12 +2,15 @@
 
 The vendor is written here with `transport.HubClient` only (no engine code): it acks every delivery,
 rejects undecodable ones without requeue, returns RC-REF for functional messages (never for acks),
-publishes with confirms, and acts on the engine's prompts (send_message, send_messages_burst,
-restart_client) seen through a listener of the run.
+publishes with confirms, refuses a message whose envelope is invalid (its error message, then an RC-REF
+`refused`), and acts on the engine's prompts (send_message, send_messages_burst, restart_client,
+connect_to_untrusted_hub: it checks the server's certificate) seen through a listener of the run.
 """
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import threading
 import time
 import uuid
@@ -19,9 +22,20 @@ from hubbench.engine.context import RunOptions, Timeouts
 from hubbench.engine.runner import run
 from hubbench.events import Event, PromptShown, Verdict
 from hubbench.hub.clients import registered_client
-from hubbench.protocol import EnvelopeView, build_ack, build_message, custom_content_use_case, decode, encode
+from hubbench.protocol import (
+    ENVELOPE_SCHEMA,
+    EnvelopeView,
+    build_ack,
+    build_message,
+    custom_content_use_case,
+    decode,
+    encode,
+    message_of,
+    validator_for,
+)
 from hubbench.protocol.packs import load_pack
 from hubbench.transport.client import AckMode, Delivery, HubClient, Inbox, TransportError
+from hubbench.transport.tls import ssl_context
 
 pytestmark = pytest.mark.broker
 VHOST = "15-15_v1.5"
@@ -81,7 +95,17 @@ class WellBehavedVendor:
             and view.distribution_kind not in ("Ack", "Error")
             and view.sender_id
         ):
-            self._publish(build_ack(self.client.client_id, view.sender_id, view.distribution_id or ""))
+            own, sender, dist_id = self.client.client_id, view.sender_id, view.distribution_id or ""
+            ack = build_ack(own, sender, dist_id)
+            issues = validator_for(self.pack).validate_against(ENVELOPE_SCHEMA, env)
+            if issues:  # refused: its error message, then an RC-REF that names it
+                error = build_message(own, sender, {"error": {
+                    "errorCode": {"statusCode": 300, "statusString": "INVALID_MESSAGE"},
+                    "errorCause": issues[0].message, "referencedDistributionID": dist_id}},
+                    distribution_kind="Error")
+                self._publish(error)
+                message_of(ack)["reference"].update(refused=True, errorDistributionID=error["distributionID"])
+            self._publish(ack)
 
     def on_event(self, event: Event) -> None:
         if isinstance(event, PromptShown):
@@ -95,6 +119,12 @@ class WellBehavedVendor:
                     self.client.client_id, params["recipient"], custom_content_use_case(n=index)
                 )
                 self._publish(env, params.get("format", "json"))
+        elif prompt.action == "connect_to_untrusted_hub":
+            context = ssl_context(self.client.credentials)
+            with contextlib.suppress(OSError), socket.create_connection(
+                    (params["host"], int(params["port"])), timeout=5) as raw, context.wrap_socket(
+                    raw, server_hostname=self.client.server_hostname) as tls:
+                tls.sendall(b"AMQP\x00\x00\x09\x01")  # not reached: the handshake fails
         elif prompt.action == "restart_client":
             self.inbox.stop()
             time.sleep(2.0)
@@ -133,7 +163,7 @@ def test_tiers_1_to_3_well_behaved_vendor(live_hub: Any) -> None:
         "Identifiant client et certificat convenus avec l'équipe du hub",
         "Les erreurs signalées par le hub sont visibles",
     }
-    assert len(verdicts) == 21
+    assert len(verdicts) == 25
     for name, verdict in verdicts.items():
         expected = Verdict.PENDING_ATTESTATION if name in pending else Verdict.PASSED
         assert verdict is expected, (name, details.get(name))

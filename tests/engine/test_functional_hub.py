@@ -28,6 +28,10 @@ PENDING = {
     "Mises à jour visibles et sans doublon",
     "Demandes de concours présentées aux utilisateurs",
     "Réponses du partenaire présentées aux utilisateurs",
+    # issue 14's branches: a machine check passed, then a person attests
+    "Un même distributionID livré deux fois est acquitté deux fois et intégré une fois",
+    "Acquittement retenu par le partenaire : dossier non délivré",
+    "Erreur du hub signalée à l'opérateur",
 }
 # Messages of 15-SMUR that the 1.x model line (vhost 15-smur_v1.4) does not have (lib ≥ 2.0,
 # `ansforge/SAMU-Hub-Modeles` `csv_parser/out/schemas.yaml`).

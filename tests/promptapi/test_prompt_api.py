@@ -30,7 +30,7 @@ def api(tmp_path: Path) -> Iterator[Api]:
     stream = io.StringIO()
     feed = PromptFeed(stream)
     feed(run_started())
-    opened = RunApi.open(feed, run_id=RUN_ID, home_root=tmp_path, client_id=CLIENT, vhost=VHOST)
+    opened = RunApi.open(feed, run_id=RUN_ID, home_root=tmp_path, link="15-15", client_id=CLIENT, vhost=VHOST)
     yield feed, opened, stream
     opened.close()
 
@@ -44,13 +44,25 @@ def _client(tmp_path: Path) -> PromptApiClient:
 def test_discovery_file_is_private_and_withdrawn_at_close(tmp_path: Path) -> None:
     feed = PromptFeed()
     feed(run_started())
-    opened = RunApi.open(feed, run_id=RUN_ID, home_root=tmp_path, client_id=CLIENT, vhost=VHOST)
+    opened = RunApi.open(feed, run_id=RUN_ID, home_root=tmp_path, link="15-15", client_id=CLIENT, vhost=VHOST)
     path = endpoint_file(tmp_path, CLIENT, VHOST)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     endpoint = read_endpoint(path)
     assert endpoint is not None and endpoint.run_id == RUN_ID and endpoint.url.startswith("http://127.0.0.1:")
     opened.close()
     assert not path.exists()
+
+
+def test_the_run_is_known_as_soon_as_its_api_is_published(tmp_path: Path) -> None:
+    """The discovery file is written before the engine emits RunStarted: a driver asking at once gets the
+    run's (empty) snapshot, never « Exécution inconnue »."""
+    opened = RunApi.open(PromptFeed(), run_id=RUN_ID, home_root=tmp_path, link="15-15", client_id=CLIENT,
+                         vhost=VHOST)
+    try:
+        snapshot = _client(tmp_path).prompts(wait_s=0)
+        assert snapshot["run_id"] == RUN_ID and snapshot["prompts"] == [] and snapshot["state"] == "running"
+    finally:
+        opened.close()
 
 
 def test_long_poll_returns_typed_prompts_as_they_open_and_close(api: Api, tmp_path: Path) -> None:

@@ -54,6 +54,7 @@ RUNS: tuple[tuple[str, str, str, str], ...] = (
     ("faux-direct-cisu", "faux-direct-cisu", "15-NexSIS", "1-7"),
     ("rc-eda-sans-direct-cisu", "rc-eda-sans-direct-cisu", "15-NexSIS", "1-7"),
     ("cas-officiel-valeur-ressaisie", "cas-officiel-valeur-ressaisie", "15-15", "1-7"),  # 1.3.0 cases
+    ("doublon-non-reacquitte", "doublon-non-reacquitte", "15-15", "1-7"),  # issue 14: same distributionID
 )
 CONFORMING = ("conforme", "conforme-direct-cisu")
 CONVERTED_SCENARIOS = ("Dossier converti lisible par le partenaire NexSIS", "Contenu du dossier converti",
@@ -77,6 +78,7 @@ EXPECTED_FAILURES: dict[str, tuple[str, ...]] = {
                                 "Valeurs du jeu de données", *CONVERTED_SCENARIOS,
                                 "Correction : message de mise à jour"),
     "cas-officiel-valeur-ressaisie": ("Cas officiel Monsieur X - Editeur 09 / Hub Santé 31",),
+    "doublon-non-reacquitte": ("Un même distributionID livré deux fois",),
 }
 AUTOMATABLE_OK = {Verdict.PASSED, Verdict.NOT_APPLICABLE}
 # Functional faults of the tiers 6–7 branches (issue 14), run by test_branches_67_matrix.py (each caught

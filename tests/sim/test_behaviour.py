@@ -56,7 +56,11 @@ def test_each_fault_profile_changes_exactly_one_rule() -> None:
     branches_6_7 = 5  # issue 14: EMSI answer kinds, field variations, ownership request, re-sharing
     gps = 5  # 15-GPS, tiers 4–5 (tests/scenarios/test_gps_matrix.py)
     consumer_fuzz = 1  # issue 18: Robustesse, messages generated from the official schemas
-    assert len(faults) == technical + functional + robustness + tablet + branches_6_7 + gps + consumer_fuzz
+    # issue 14: accepte-tout-serveur, sans-verification-nom (tier 1); rc-ref-refus-absent,
+    # erreur-editeur-sans-cause (tier 3); doublon-non-reacquitte (tier 4)
+    branches_1_3_4 = 5
+    assert len(faults) == (technical + functional + robustness + tablet + branches_6_7 + gps + consumer_fuzz
+                           + branches_1_3_4)
     changed_fields = []
     for profile in faults:
         changed = [f for f in _RULE_FIELDS if getattr(profile, f) != getattr(CONFORME, f)]
@@ -199,3 +203,63 @@ def test_robustness_faults_recognise_their_unusual_messages() -> None:
         "perd-non-confirmes", "sans-reconnexion", "meurt-sur-chaine-longue", "arret-sur-texte-inhabituel",
         "rejette-dates-limites"}
     assert all(p.tier == 8 for p in robustness)
+
+
+def _case_message() -> dict:
+    """A functional message of a kind the vendor integrates as a case (its body is not read here)."""
+    return build_message(PARTNER, VENDOR, {"createCaseHealth": {"caseId": "fr.health.samu770.DRMFR15770A1"}})
+
+
+@pytest.mark.parametrize(("profile", "reacked"), [("conforme", True), ("doublon-non-reacquitte", False)])
+def test_a_distribution_id_delivered_again_is_reacked_unless_the_fault(profile: str, reacked: bool) -> None:
+    env, state, integrated = _case_message(), VendorState(), []
+
+    def integrate(message: dict) -> str:
+        integrated.append(message)
+        return "dossier intégré"
+
+    first = handle_delivery(get_profile(profile), VENDOR, state, "message", _body(env), "application/json",
+                            integrate=integrate)
+    assert len(first.replies) == 1 and first.integrated_id == env["distributionID"]
+    state.integrated.add(first.integrated_id)
+    again = handle_delivery(get_profile(profile), VENDOR, state, "message", _body(env), "application/json",
+                            integrate=integrate)
+    assert len(integrated) == 1 and again.integrated_id is None  # integrated once, either way
+    assert again.settle is Settle.ACK
+    assert [EnvelopeView(r.envelope).referenced_id for r in again.replies] == (
+        [env["distributionID"]] if reacked else [])
+
+
+def _refused(profile: str) -> tuple[dict, list[dict]]:
+    """(the refused message, the vendor's replies) for a message its screen finds invalid."""
+    env = _functional()
+    handling = handle_delivery(get_profile(profile), VENDOR, VendorState(), "message", _body(env),
+                               "application/json", screen=lambda _env: "champ racine interdit")
+    assert handling.settle is Settle.ACK and handling.integrated_id is None  # handled, never integrated
+    return env, [reply.envelope for reply in handling.replies]
+
+
+@pytest.mark.parametrize("line", ["1", "2", "3"])
+def test_a_refused_message_gets_an_error_message_and_a_refusing_rc_ref(line: str) -> None:
+    env, (error, ack) = _refused("conforme")
+    assert error["distributionKind"] == "Error" and ack["distributionKind"] == "Ack"
+    cause = EnvelopeView(error).message["error"]
+    assert cause["referencedDistributionID"] == env["distributionID"] and cause["errorCause"]
+    reference = EnvelopeView(ack).message["reference"]
+    assert reference == {"distributionID": env["distributionID"], "refused": True,
+                         "errorDistributionID": error["distributionID"]}
+    from hubbench.protocol.validator import validator_for
+
+    validator = validator_for(official_pack(line))
+    assert validator.validate_message(error).valid and validator.validate_message(ack).valid
+
+
+def test_the_refusal_faults_break_one_part_each() -> None:
+    _, (error, ack) = _refused("rc-ref-refus-absent")
+    assert EnvelopeView(ack).message["reference"].keys() == {"distributionID"}
+    assert EnvelopeView(error).message["error"]["errorCause"]
+    _, (error, ack) = _refused("erreur-editeur-sans-cause")
+    assert EnvelopeView(error).message["error"]["errorCause"] == ""
+    assert EnvelopeView(ack).message["reference"]["refused"] is True
+    _, replies = _refused("sans-rc-ref")  # never any RC-REF, but its error message still goes
+    assert [r["distributionKind"] for r in replies] == ["Error"]

@@ -35,7 +35,7 @@ def _eventually(get: Callable[[], _T], done: Callable[[_T], bool]) -> _T:
 def _open_run(home: Path, run_id: str) -> tuple[PromptFeed, RunApi]:
     feed = PromptFeed()
     feed(run_started(run_id))
-    return feed, RunApi.open(feed, run_id=run_id, home_root=home, client_id=CLIENT, vhost=VHOST)
+    return feed, RunApi.open(feed, run_id=run_id, home_root=home, link="15-15", client_id=CLIENT, vhost=VHOST)
 
 
 def test_each_open_prompt_is_handed_out_once_and_reported(tmp_path: Path) -> None:

@@ -66,8 +66,8 @@ class FakeRun:
         self.run_id, self.client_id = run_id, client_id
         self.feed = PromptFeed()
         self.feed(run_started(run_id, client_id, vhost))
-        self.api = RunApi.open(self.feed, run_id=run_id, home_root=home_root, client_id=client_id,
-                               vhost=vhost)
+        self.api = RunApi.open(self.feed, run_id=run_id, home_root=home_root, link="15-15",
+                               client_id=client_id, vhost=vhost)
         self.count = 0
 
     def show(self, action: str, deadline_in_s: float = 60, **parameters: Any) -> str:
