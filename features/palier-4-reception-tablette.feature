@@ -26,7 +26,7 @@ Fonctionnalité: Palier 4 — Réception par la tablette SMUR (15-SMUR, le banc 
       | resourcesInfo       |
       | resourcesEngagement |
 
-  @exigence-recette-renvoi-sans-doublon
+  @exigence-recette-renvoi-sans-doublon @exigence-dst-distribution-id-doublon
   Scénario: Un renvoi du même message (même distributionID) n'est pas intégré deux fois par la tablette
     Quand le LRM du banc renvoie le dossier avec le même distributionID [Palier 4 — DST 1.2 §3.3.2 (renvoi acquitté à nouveau)]
     Alors le message suivant de la tablette sur ce dossier reprend le même caseId [Palier 4 — cahier de recette 2023 §6.1 (pas de second dossier pour un même caseId)]
