@@ -30,6 +30,7 @@ DISTRIBUTION_OF = {
     "fpdf": "fpdf2",
     "argon2": "argon2-cffi",
     "gherkin": "gherkin-official",
+    "_pytest": "pytest",  # pytest's own package (engine/runner.py patches one of its functions)
 }
 
 

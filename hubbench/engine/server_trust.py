@@ -4,7 +4,8 @@ The bench starts an impostor hub (`hub.ImpostorHub`, loopback, its own port) pre
 another CA or one of the hub's CA with a wrong name, and asks the vendor to connect to it (prompt
 `connect_to_untrusted_hub`, `expected.url`). Passed when the impostor saw the vendor's TLS handshake fail:
 no connection completed, no AMQP byte after TLS. No connection at all is « délai dépassé » (the vendor
-was not seen trying). The impostor is closed when the step ends.
+was not seen trying). The impostor is closed when the step ends. Through an external hub the wrong-name
+certificate cannot be forged (the hub's CA key is its operator's): « non vérifiable à distance ».
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from hubbench.engine.clock import poll_until
-from hubbench.engine.errors import TimedOut
+from hubbench.engine.errors import RemoteUnverifiable, TimedOut
 from hubbench.engine.scenario import ScenarioEngine
 from hubbench.hub import Attempt, Forgery, HubSettings, ImpostorHub, forged_files
 
@@ -27,6 +28,9 @@ WHAT: dict[Forgery, str] = {
 def meet_impostor(bench: ScenarioEngine, forgery: str) -> None:
     """Start the impostor, prompt the vendor to connect, keep what the impostor saw (`check_refused`)."""
     kind = Forgery(forgery)
+    if kind is Forgery.WRONG_NAME and bench.services.remote_hub is not None:  # its CA is not the bench's
+        raise RemoteUnverifiable(
+            "DST 1.2 §2.2.2", "la clé de l'autorité du hub externe (qui signerait le certificat au faux nom)")
     settings = bench.ctx.settings or HubSettings()
     with tempfile.TemporaryDirectory(prefix="hubbench-imposteur-") as folder:
         files = forged_files(bench.ctx.home.pki_dir, kind, settings.certificate_names, Path(folder))

@@ -34,11 +34,13 @@ RUN_LIMIT_S = 600
 # Scenarios (fragments of their names) a partner cannot judge: their evidence is the hub's own.
 HUB_SIDE = ("Connexion TLS", "Consommation des trois files", "Reconnexion automatique",
             "Aucune tentative de configuration", "Les messages reçus sont acquittés", "Message persistant",
-            "Type de contenu et corps JSON", "Émetteur égal à la clé de routage")
+            "Type de contenu et corps JSON", "Émetteur égal à la clé de routage",
+            "Refus d'un faux hub au certificat d'un autre nom")  # signed by the hub's CA: not the bench's
 # Scenarios a partner judges by itself, as on the local hub.
 PARTNER_SIDE = ("Acquittement de réception finale (RC-REF)", "Pas d'acquittement d'un acquittement",
                 "Identifiant de distribution préfixé par l'émetteur", "Destinataire et dates",
-                "Identifiants de distribution jamais réutilisés", "Enveloppe EDXL-DE conforme au schéma")
+                "Identifiants de distribution jamais réutilisés", "Enveloppe EDXL-DE conforme au schéma",
+                "Refus d'un faux hub au certificat d'une autre autorité")
 
 pytestmark = pytest.mark.broker
 
