@@ -100,7 +100,7 @@ def send_envelope(bench: ScenarioEngine, env: dict[str, Any]) -> str:
 def wait_rc_ref(bench: ScenarioEngine, dist_id: str, rule: str) -> Received:
     """The vendor's RC-REF for `dist_id` on the partner's .ack; a hub refusal of the bench's own message
     is a bench error, not a vendor timeout."""
-    timeout = bench.ctx.timeouts.reply
+    timeout = bench.wait_after_root(bench.ctx.timeouts.reply, prerequisites.RC_REF)
     found = bench.partner.wait_for(
         bench.scenario_id,
         f"RC-REF de {bench.ctx.client_id} pour {dist_id}",

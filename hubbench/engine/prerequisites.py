@@ -9,7 +9,9 @@ higher tier that fails for that very reason (the engine names the prerequisite w
 palier N » with a link to the root scenario, instead of a fourth independent red. A check of the root's
 own tier is its own red, unless its scenario is tagged `@apres-prealable-<key>` (played after the root and
 needing its rule: tier 3's refusal by RC-REF, `engine/refusals.py`). A blocked check is never a pass:
-the scenario is BLOCKED, which fails the run like any failure.
+the scenario is BLOCKED, which fails the run like any failure. Once a root failed, the waits that need
+its rule (`ScenarioEngine.wait_after_root`) last the quiet window, not their full timeout: a vendor that
+never acks is told « bloqué » on tiers 4, 6 and 7 in seconds, not after one full wait per scenario.
 """
 
 from __future__ import annotations

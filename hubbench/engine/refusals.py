@@ -46,7 +46,8 @@ def _reference(received: Received) -> dict[str, Any]:
 
 
 def check_refused_rc_ref(bench: ScenarioEngine, rule: str) -> None:
-    dist_id, timeout = send_invalid(bench), bench.ctx.timeouts.reply
+    dist_id = send_invalid(bench)
+    timeout = bench.wait_after_root(bench.ctx.timeouts.reply, prerequisites.RC_REF)
     what = f"RC-REF de {bench.ctx.client_id} pour le message non conforme {dist_id}"
     found = bench.partner.wait_for(bench.scenario_id, what,
                                    lambda r: r.suffix == "ack" and r.view.referenced_id == dist_id, timeout,

@@ -87,6 +87,12 @@ class ScenarioEngine:
             raise TypeError("shared['prerequisites'] n'est pas un Ledger")
         return ledger
 
+    def wait_after_root(self, timeout: float, prerequisite: str) -> float:
+        """`timeout`, or the quiet window when `prerequisite`'s root check already failed in a lower tier:
+        the wait could then only end « bloqué par le palier N », so an answer that comes at once still
+        passes and a missing one is not waited for in full (a cascade resolves in seconds)."""
+        return min(timeout, self.ctx.timeouts.quiet) if self.ledger.blocking(prerequisite) else timeout
+
     @property
     def check(self) -> Checker:
         return self.checker

@@ -41,7 +41,7 @@ def _settled(bench: ScenarioEngine, suffix: str, base: dict[str, int], count: in
 
 def check_acked(bench: ScenarioEngine, rule: str, suffix: str = "message") -> None:
     base, count = bench.memo["base"], bench.memo["count"]
-    t = bench.ctx.timeouts.settle
+    t = bench.wait_after_root(bench.ctx.timeouts.settle, prerequisites.AMQP_ACK)
     queue = poll_until(
         lambda: _settled(bench, suffix, base, count), clock=bench.ctx.clock, timeout=t, interval=STATS_POLL_S
     )

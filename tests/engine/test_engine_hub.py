@@ -166,6 +166,6 @@ def test_tiers_1_to_3_well_behaved_vendor(live_hub: Any) -> None:
     assert len(verdicts) == 25
     for name, verdict in verdicts.items():
         expected = Verdict.PENDING_ATTESTATION if name in pending else Verdict.PASSED
-        assert verdict is expected, (name, details.get(name))
+        assert verdict is expected, (name, details.get(name), details)  # every other non-pass, for a flake
     assert result.exit_code == 0
     assert not result.listener_errors

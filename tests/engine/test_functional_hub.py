@@ -1,19 +1,22 @@
 """Tiers 4–7 on the real hub (TLS node + dispatcher) against the reference vendor `conforme`, per link.
 
-Each run goes in its own process (support/runs.py); the vendor runs in a thread of this process and acts
-on the run's prompts through its prompt API, like a real operator. Every automatable scenario
-must pass; the person-only ones stay "à attester"; messages a model line does not have are "non
-applicable". Tier 6 plays the official cases of the vhost's pack (15-15_v1.5: tag 1.3.0, ten cases; none
-for 15-SMUR/15-NexSIS there); test_official_cases_hub.py plays them on every line.
+Each run goes in its own process (support/runs.py), all of the module's at once; each vendor runs in a
+thread of this process and acts on its run's prompts through its prompt API, like a real operator.
+Every automatable scenario must pass; the person-only ones stay "à attester"; messages a model line
+does not have are "non applicable". Tier 6 plays the official cases of the vhost's pack (15-15_v1.5:
+tag 1.3.0, ten cases; none for 15-SMUR/15-NexSIS there); test_official_cases_hub.py plays them on
+every line.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from support.hub import HubFixture
 from support.official import official_pack
-from support.runs import run_against, table
+from support.runs import run_all_against, table
 
 from hubbench.cases.material import material_for
 from hubbench.engine.links import LINKS
@@ -36,6 +39,15 @@ PENDING = {
 # Messages of 15-SMUR that the 1.x model line (vhost 15-smur_v1.4) does not have (lib ≥ 2.0,
 # `ansforge/SAMU-Hub-Modeles` `csv_parser/out/schemas.yaml`).
 ABSENT_FROM_1_0 = {"resourcesEngagement", "documentLink", "interventionReport"}
+LINE_3X = "15-15_v2.1"  # 15-15 on its 3.x-line vhost (a default vhost of the hub)
+
+
+@pytest.fixture(scope="module")
+def runs(live_hub: HubFixture) -> Iterator[dict[str, dict[str, Any]]]:
+    """Tiers 4–7 of `conforme` on each LRM link's default vhost and on 15-15's 3.x line, at once."""
+    specs = {link: ("conforme", link, LINKS[link].default_vhost, "4-7") for link in sorted(LRM_LINKS)}
+    specs[LINE_3X] = ("conforme", "15-15", LINE_3X, "4-7")
+    yield run_all_against(live_hub, specs, "paliers 4 à 7, conforme")
 
 
 def expected_verdict(link: str, name: str, tags: list[str]) -> Verdict:
@@ -53,9 +65,8 @@ def expected_verdict(link: str, name: str, tags: list[str]) -> Verdict:
 
 
 @pytest.mark.parametrize("link", sorted(LRM_LINKS))  # 15-GPS: tests/scenarios/test_gps_matrix.py
-def test_tiers_4_to_7_conforme(live_hub: Any, link: str) -> None:
-    vhost = LINKS[link].default_vhost
-    result = run_against(live_hub, "conforme", link, vhost, "4-7")
+def test_tiers_4_to_7_conforme(runs: dict[str, dict[str, Any]], link: str) -> None:
+    result = runs[link]
     report = table(result)
     scenarios = result["scenarios"]
     assert scenarios, report
@@ -72,11 +83,12 @@ def test_tiers_4_to_7_conforme(live_hub: Any, link: str) -> None:
     print(f"\n{link} : {len(scenarios)} scénarios en {result['seconds']} s\n{table(result)}")
 
 
-def test_tiers_4_to_7_conforme_on_the_3x_line_play_every_official_case(live_hub: Any) -> None:
+def test_tiers_4_to_7_conforme_on_the_3x_line_play_every_official_case(
+        runs: dict[str, dict[str, Any]]) -> None:
     """15-15 on its 3.x-line vhost (a default vhost of the hub): the official cases of the pack run case
     by case, next to the tier 4–7 scenarios, and none is left "non applicable"."""
-    link, vhost = "15-15", "15-15_v2.1"
-    result = run_against(live_hub, "conforme", link, vhost, "4-7")
+    link, vhost = "15-15", LINE_3X
+    result = runs[LINE_3X]
     report = table(result)
     scenarios = result["scenarios"]
     assert {s["tier"] for s in scenarios} == {4, 5, 6, 7}, report

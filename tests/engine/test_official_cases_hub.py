@@ -18,7 +18,7 @@ import pytest
 from support.dispatcher import dispatcher_for, run_environment
 from support.hub import HubFixture, open_hub
 from support.official import VERSION_LINES, official_pack
-from support.runs import run_against, table
+from support.runs import run_against, run_all_against, table
 
 from hubbench.cases.material import material_for
 from hubbench.cases.test_cases import OfficialCase
@@ -42,6 +42,13 @@ def hub_lines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubFixture]:
         yield hub
 
 
+@pytest.fixture(scope="module")
+def case_runs(hub_lines: HubFixture) -> dict[str, dict[str, Any]]:
+    """Tier 6's official cases of `conforme` on every vhost of `RUNS`, the runs at once."""
+    return run_all_against(hub_lines, {vhost: ("conforme", link, vhost, "6") for link, vhost in RUNS},
+                           "cas officiels par vhost", names=("cas officiel",))
+
+
 def pack_cases(vhost: str, link: str) -> list[OfficialCase]:
     pack = official_pack(VERSION_LINES[VHOST_PACKS[vhost]])
     return [c for cat in material_for(pack).test_cases() if cat.label == link for c in cat.cases]
@@ -54,8 +61,8 @@ def played(result: dict[str, Any]) -> dict[str, Verdict]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("link", "vhost"), RUNS, ids=[vhost for _, vhost in RUNS])
-def test_official_cases_case_by_case(hub_lines: HubFixture, link: str, vhost: str) -> None:
-    result = run_against(hub_lines, "conforme", link, vhost, "6", "cas officiel")
+def test_official_cases_case_by_case(case_runs: dict[str, dict[str, Any]], link: str, vhost: str) -> None:
+    result = case_runs[vhost]
     report = table(result)
     cases = pack_cases(vhost, link)
     assert len(cases) == (10 if link == "15-15" else 4), report

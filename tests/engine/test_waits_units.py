@@ -21,6 +21,7 @@ from hubbench.engine.errors import CheckFailed, TimedOut
 from hubbench.engine.links import LINKS
 from hubbench.engine.observers import TracedMessage
 from hubbench.engine.plugin import EnginePlugin
+from hubbench.engine.prerequisites import AMQP_ACK, RC_REF
 from hubbench.engine.prompts import Prompter
 from hubbench.engine.results_thread import StoreListener
 from hubbench.engine.scenario import ScenarioEngine, Services
@@ -249,3 +250,18 @@ def test_prompt_is_written_before_its_delay_runs() -> None:
     prompter.show("f::s", "send_message", "Envoyez", {}, timeout=20)
     assert written == ["RunFinished", "PromptShown"]  # the operator sees it now, with its 20 s ahead
     listener.close()
+
+
+# -- waits that need a failed root (root causes, not cascades) -------------------------------------------
+
+def test_a_wait_needing_a_failed_root_lasts_the_quiet_window_only() -> None:
+    bench, _ = make_bench(Services())
+    t = bench.ctx.timeouts
+    assert bench.wait_after_root(t.reply, RC_REF) == t.reply  # no root failed: the full wait
+    bench.ledger.scenario_closed("p3::racine", "Acquittement de réception finale (RC-REF)", 3,
+                                 ("palier-3", "prealable-rc-ref"), Verdict.FAILED)
+    bench.ledger.current_tier = 3
+    assert bench.wait_after_root(t.reply, RC_REF) == t.reply  # its own tier: its own red, waited in full
+    bench.ledger.current_tier = 4
+    assert bench.wait_after_root(t.reply, RC_REF) == t.quiet < t.reply  # « bloqué » without the full wait
+    assert bench.wait_after_root(t.settle, AMQP_ACK) == t.settle  # another rule: not that root's

@@ -2,8 +2,8 @@
 
 `conforme` passes every automatable check (attestations may stay pending); each fault profile fails
 exactly the one scenario that checks the rule it breaks, and no other. All runs go at once (one
-process per run, each with its own partner id) against one node and its dispatcher. Then two faults
-whose rule later tiers depend on run their tier and tiers 4–7 on 15-NexSIS (all seven tiers exist there):
+process per run, each with its own partner id) against one node and its dispatcher, with them two faults
+whose rule later tiers depend on, run on their tier and tiers 4–7 on 15-NexSIS (all seven tiers exist there):
 `sans-ack` is red on tier 2 only and « bloqué par le palier 2 » on tiers 4, 6 and 7;
 `distribution-id-invalide` red on tier 3 only and « bloqué par le palier 3 » on tiers 5 and 7 — root
 causes, not cascades.
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -43,7 +42,7 @@ CLIENT_IDS = {name: f"fr.health.samu9{i:02d}" for i, name in enumerate(MATRIX, s
 
 # Faults whose rule later tiers depend on, run on 15-NexSIS (the link with all seven tiers) on their own
 # tier and the functional ones: profile → (tiers run, the tiers « bloqué par » its own). Their own client
-# ids: these runs go after the matrix's, all within one bounded wait.
+# ids: these runs go with the matrix's, all within one bounded wait.
 CASCADES: dict[str, tuple[str, set[int]]] = {
     "sans-ack": ("2,4,6,7", {4, 6, 7}),
     "distribution-id-invalide": ("3,5,7", {5, 7}),
@@ -82,38 +81,40 @@ def _partner(client_id: str, link: str) -> str:
     return client_id.replace("samu9", "samuP")
 
 
-@contextmanager
-def _played(hub: HubFixture, client_ids: dict[str, str], link: str, tiers: dict[str, str],
-            limit_s: float) -> Iterator[dict[str, dict[str, Any]]]:
-    """Each profile's reference vendor (its client id) run at once on `link` (its tiers), all within
-    `limit_s`."""
-    vhost = get_link(link).default_vhost
+CASCADE_KEY = "palier suivant : {}"  # a cascade run's key among the module's runs
+
+
+@pytest.fixture(scope="module")
+def played(live_hub: HubFixture) -> Iterator[dict[str, dict[str, Any]]]:
+    """Every run of the module at once, each against its profile's reference vendor (its own client id and
+    partner): the matrix on 15-15 tiers 1–3 (by profile) and the cascades on 15-NexSIS (`CASCADE_KEY`);
+    the cascades' runs, mostly waiting on a vendor that never answers, overlap the matrix's."""
+    plan = {name: (name, client_id, LINK, TIERS) for name, client_id in CLIENT_IDS.items()}
+    plan |= {CASCADE_KEY.format(name): (name, CASCADE_IDS[name], CASCADE_LINK, tiers)
+             for name, (tiers, _) in CASCADES.items()}
     sims: dict[str, VendorThread] = {}
     try:
-        for name, client_id in client_ids.items():
-            sims[name] = start_vendor(hub, client_id, name, vhost)
-        processes = {name: start_run(process_env(hub), f"ref-{name}", client_id, link, tiers[name],
-                                     partner=_partner(client_id, link))
-                     for name, client_id in client_ids.items()}
-        deadline = time.monotonic() + limit_s
-        yield {name: with_vendor_log(collect(process, max(1.0, deadline - time.monotonic())), sims[name], 12)
-               for name, process in processes.items()}
+        for key, (profile, client_id, link, _) in plan.items():
+            sims[key] = start_vendor(live_hub, client_id, profile, get_link(link).default_vhost)
+        processes = {key: start_run(process_env(live_hub), f"ref-{profile}", client_id, link, tiers,
+                                    partner=_partner(client_id, link))
+                     for key, (profile, client_id, link, tiers) in plan.items()}
+        deadline = time.monotonic() + max(RUN_LIMIT_S, CASCADE_LIMIT_S)
+        yield {key: with_vendor_log(collect(process, max(1.0, deadline - time.monotonic())), sims[key], 12)
+               for key, process in processes.items()}
     finally:
         for sim in sims.values():
             sim.stop()
 
 
 @pytest.fixture(scope="module")
-def runs(live_hub: HubFixture) -> Iterator[dict[str, dict[str, Any]]]:
-    with _played(live_hub, CLIENT_IDS, LINK, dict.fromkeys(CLIENT_IDS, TIERS), RUN_LIMIT_S) as results:
-        yield results
+def runs(played: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {name: played[name] for name in CLIENT_IDS}
 
 
 @pytest.fixture(scope="module")
-def cascades(live_hub: HubFixture) -> Iterator[dict[str, dict[str, Any]]]:
-    tiers = {name: run_tiers for name, (run_tiers, _) in CASCADES.items()}
-    with _played(live_hub, CASCADE_IDS, CASCADE_LINK, tiers, CASCADE_LIMIT_S) as results:
-        yield results
+def cascades(played: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {name: played[CASCADE_KEY.format(name)] for name in CASCADES}
 
 
 def _fragments(profile: str) -> tuple[str, ...]:

@@ -84,15 +84,31 @@ def run_against(hub: HubFixture, profile: str, link: str, vhost: str, tiers: str
                 answers: Path | None = None, limit_s: float = RUN_LIMIT_S) -> dict[str, Any]:
     """One run of `tiers` against a fresh reference vendor of `profile` (scenarios filtered by `names`;
     `answers`: the operator's answers file)."""
-    client_id = f"fr.health.samu{uuid.uuid4().hex[:5]}"
-    vendor = start_vendor(hub, client_id, profile, vhost)
+    return run_all_against(hub, {profile: (profile, link, vhost, tiers)}, profile, names=names,
+                           answers=answers, limit_s=limit_s)[profile]
+
+
+def run_all_against(hub: HubFixture, specs: Mapping[str, tuple[str, str, str, str]], title: str, *,
+                    names: Iterable[str] = (), answers: Path | None = None,
+                    limit_s: float = RUN_LIMIT_S) -> dict[str, dict[str, Any]]:
+    """The runs of `specs` (name → (profile, link, vhost, tiers)) at once, each against a fresh reference
+    vendor of its profile and a partner of its own; their outcomes by name (`title`: the summary's)."""
+    started = time.monotonic()
+    vendors: dict[str, VendorThread] = {}
+    processes: dict[str, subprocess.Popen[str]] = {}
     try:
-        process = start_run(process_env(hub), profile, client_id, link, tiers, vhost=vhost, names=names,
-                            answers=answers)
-        result = collect(process, limit_s)
+        for name, (profile, link, vhost, tiers) in specs.items():
+            client_id = f"fr.health.samu{uuid.uuid4().hex[:5]}"
+            vendors[name] = start_vendor(hub, client_id, profile, vhost)
+            processes[name] = start_run(process_env(hub), profile, client_id, link, tiers, vhost=vhost,
+                                        names=names, answers=answers)
+        return collect_all(processes, vendors, title, started, limit_s=limit_s, log_lines=15)
     finally:
-        vendor.stop()
-    return with_vendor_log(result, vendor, 15)
+        for vendor in vendors.values():
+            vendor.stop()
+        for process in processes.values():
+            if process.poll() is None:
+                process.kill()
 
 
 def table(result: dict[str, Any], detail: int = 200) -> str:
