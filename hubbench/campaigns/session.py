@@ -11,6 +11,7 @@ matrix and the session's exit code (as `hubbench run`: 0 nothing failed, 1 other
 
 from __future__ import annotations
 
+import os
 import secrets
 import threading
 import time
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from hubbench.sim import VendorThread
 
 SIM_STARTS = 16  # reference simulators connecting at once
+MAX_PROCESSES = 4
+CAMPAIGNS_PER_PROCESS = 12
 
 
 class SessionListener(Protocol):
@@ -105,8 +108,10 @@ def _vhost(c: Campaign) -> str:
 def run_session(plan: SessionPlan, listener: SessionListener, *, home: BenchHome | None = None,
                 session_id: str | None = None, say: Callable[[str], None] = lambda _line: None
                 ) -> SessionResult:
-    """Every campaign of `plan` against the bench's running hub; simulators for reference vendors."""
-    from hubbench.campaigns.demo import register_vendors, stop_simulators
+    """Every campaign of `plan` against the bench's running hub; simulators for reference vendors.
+    The partners (and reference vendors) are registered here, one after the other; the campaigns then
+    run as threads of this process, or of `plan.processes` child processes (0: `auto_processes`)."""
+    from hubbench.campaigns.demo import register_vendors
     from hubbench.hub import HubNode, HubSettings
 
     home = (home or BenchHome.from_env()).ensure()
@@ -119,24 +124,55 @@ def run_session(plan: SessionPlan, listener: SessionListener, *, home: BenchHome
     references = reference_vendors(plan)
     register_vendors(home, settings, references, [], say)
     register_partners(home, settings, plan.campaigns)
-    sims = start_references(home, settings, references, say)
-    shared = SharedResults(home.db_url)
+    processes = plan.processes or auto_processes(len(plan.campaigns))
     stop = threading.Event()
     started = time.monotonic()
+    try:
+        if processes > 1:
+            from hubbench.campaigns.session_pool import play_in_processes
+
+            say(f"{len(plan.campaigns)} campagne(s) réparties sur {processes} processus")
+            result.outcomes = play_in_processes(plan, processes, listener, home, result.session_id, stop,
+                                                say)
+        else:
+            result.outcomes = play(plan, listener, home, result.session_id, stop, say)
+    except BaseException:  # Ctrl-C, SIGTERM: every run ends after its current scenario, as interrupted
+        stop.set()
+        raise
+    result.duration_s = time.monotonic() - started
+    return result
+
+
+def auto_processes(campaigns: int) -> int:
+    """Processes for a session when the file does not say: one per core the bench may use, at most
+    `MAX_PROCESSES`, and one per `CAMPAIGNS_PER_PROCESS` campaigns (a second interpreter costs its
+    imports, ≈ 2 s of CPU: worth it from a few dozen campaigns on)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, MAX_PROCESSES, campaigns // CAMPAIGNS_PER_PROCESS))
+
+
+def play(plan: SessionPlan, listener: SessionListener, home: BenchHome, session_id: str,
+         stop: threading.Event, say: Callable[[str], None]) -> list[CampaignOutcome]:
+    """The campaigns of `plan` as threads of this process (their partners already registered): the
+    reference simulators, one results writer, then every run; outcomes in plan order."""
+    from hubbench.campaigns.demo import stop_simulators
+    from hubbench.hub import HubSettings
+
+    settings = HubSettings.load(home)
+    sims = start_references(home, settings, reference_vendors(plan), say)
+    shared = SharedResults(home.db_url)
     pool = ThreadPoolExecutor(max_workers=plan.parallel or len(plan.campaigns), thread_name_prefix="session")
     try:
-        futures = [pool.submit(_campaign, c, plan, result.session_id, home, shared, listener, stop)
+        futures = [pool.submit(_campaign, c, plan, session_id, home, shared, listener, stop)
                    for c in plan.campaigns]
-        result.outcomes = [future.result() for future in futures]
-    except BaseException:  # Ctrl-C, SIGTERM: every run ends after its current scenario, as interrupted
+        return [future.result() for future in futures]
+    except BaseException:
         stop.set()
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         stop_simulators(sims)
         shared.close()
-    result.duration_s = time.monotonic() - started
-    return result
 
 
 def start_references(home: BenchHome, settings: HubSettings, vendors: Sequence[DemoVendor],

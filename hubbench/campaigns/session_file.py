@@ -77,6 +77,9 @@ class SessionFile(BaseModel):
     parallel: int = Field(default=0, ge=0, le=200,
                           description="Campagnes menées en même temps (0 : toutes).")
     timeout: float | None = Field(default=None, gt=0, description="Délai des invites opérateur (s).")
+    processes: int = Field(default=0, ge=0, le=32, description=(
+        "Processus qui se partagent les campagnes (0 : automatique, un par cœur à partir de quelques "
+        "dizaines de campagnes ; 1 : toutes dans le processus de la commande)."))
     vendors: tuple[SessionVendor, ...] = Field(min_length=1, description="Les éditeurs de la session.")
 
     @model_validator(mode="after")
@@ -110,6 +113,7 @@ class SessionPlan:
     timeout: float | None
     campaigns: tuple[Campaign, ...]
     source: Path
+    processes: int = 0  # 0: `session.auto_processes`
 
     @property
     def vendors(self) -> list[SessionVendor]:
@@ -142,7 +146,7 @@ def load_session(path: Path) -> SessionPlan:
             _check_profile(vendor.profile, where)
         campaigns += [Campaign(vendor, link, tiers, declaration, answers) for link in links]
     return SessionPlan(parsed.name or path.stem, parsed.fast, parsed.parallel, parsed.timeout,
-                       tuple(campaigns), path)
+                       tuple(campaigns), path, parsed.processes)
 
 
 def _declaration(vendor: SessionVendor, base: Path, where: str) -> Declaration | None:

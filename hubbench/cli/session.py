@@ -114,13 +114,21 @@ def run_command(
     fast: Annotated[
         bool, typer.Option("--fast", help="Délais courts (systèmes automatisés), quel que soit le fichier.")
     ] = False,
+    processes: Annotated[
+        int | None, typer.Option("--processus", min=0, max=32,
+                                 help="Processus qui se partagent les campagnes (0 : automatique), "
+                                      "quel que soit le fichier.")
+    ] = None,
 ) -> None:
-    """Lance les campagnes de tous les éditeurs d'une session, dans un seul processus."""
+    """Lance les campagnes de tous les éditeurs d'une session (un processus par cœur au-delà de
+    quelques dizaines de campagnes)."""
+    from dataclasses import replace
+
     plan = load_session(file)
     if fast and not plan.fast:
-        from dataclasses import replace
-
         plan = replace(plan, fast=True)
+    if processes is not None:
+        plan = replace(plan, processes=processes)
     console = Console(stderr=True)
     console.print(f"[bold]Session {plan.name}[/] — {len(plan.vendors)} éditeur(s), "
                   f"{len(plan.campaigns)} campagne(s)", highlight=False)

@@ -282,8 +282,9 @@ def _thread_safe_current_test_var() -> None:
         return
 
     def update(item: pytest.Item, when: Any) -> None:
-        if when is None:
-            os.environ.pop("PYTEST_CURRENT_TEST", None)
+        if when is None:  # `os.environ.pop` reads then deletes: another thread may delete in between
+            with contextlib.suppress(KeyError):
+                os.environ.pop("PYTEST_CURRENT_TEST", None)
         else:
             original(item, when)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import uuid
 from typing import Any
@@ -13,6 +14,8 @@ from hubbench.engine.observers import LIVE_POLL_S, STATS_POLL_S, counter
 from hubbench.engine.partner import Received
 from hubbench.engine.scenario import ScenarioEngine
 from hubbench.protocol import ErrorCode, build_ack, build_error_report, custom_content_use_case
+
+API_EVERY = 5  # a restart's stop: one management API probe per this many AMQP probes
 
 
 def _baseline(bench: ScenarioEngine, suffix: str) -> dict[str, int]:
@@ -165,11 +168,21 @@ def restart_and_send(bench: ScenarioEngine, count: int, rule: str) -> None:
                 for c in bench.management.consumers()[queue]}
 
     before = consumers()
+    live, polls = bench.services.live, itertools.count()
+
+    def stopped() -> bool | None:
+        """No consumer on `.message` now (AMQP: seen at once, even in a short stop), or none of the
+        consumers seen before is left (management API, lags: every few probes, or each one without AMQP)."""
+        counts = live.all_counts() if live is not None else None
+        if counts is not None and counts["message"][1] == 0:
+            return True
+        if counts is not None and next(polls) % API_EVERY:
+            return None
+        return True if not before & consumers() else None
+
     with bench.prompt("restart_client", "Arrêtez puis relancez le système (file conservée pendant l'arrêt)",
                       {}) as prompt:
-        # stopped = none of the consumers seen before is left (gone, or already replaced by new ones)
-        gone = poll_until(lambda: True if not before & consumers() else None, clock=bench.ctx.clock,
-                          timeout=prompt.remaining(), interval=0.2)
+        gone = poll_until(stopped, clock=bench.ctx.clock, timeout=prompt.remaining(), interval=0.2)
         if gone is None:
             raise TimedOut(
                 rule,

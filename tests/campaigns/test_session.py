@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -14,9 +16,12 @@ from pathlib import Path
 import pytest
 import yaml
 from support.dispatcher import process_env
-from support.hub import HubFixture
+from support.hub import HubFixture, poll
 
-from hubbench.campaigns import load_session, session_schema
+from hubbench.campaigns import Campaign, SessionPlan, load_session, session_schema
+from hubbench.campaigns.session import CAMPAIGNS_PER_PROCESS, MAX_PROCESSES, auto_processes
+from hubbench.campaigns.session_file import SessionVendor
+from hubbench.campaigns.session_pool import shares
 from hubbench.engine import SharedResults
 from hubbench.engine.results_thread import StoreListener
 from hubbench.errors import UsageError
@@ -90,18 +95,22 @@ def test_the_cli_says_a_bad_file_without_a_traceback(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------------------------- a real session
 @pytest.mark.broker
-def test_a_session_runs_three_vendors_in_one_process(live_hub: HubFixture, tmp_path: Path) -> None:
+def test_a_session_runs_three_vendors_in_two_processes(live_hub: HubFixture, tmp_path: Path) -> None:
+    """The campaigns split over two child processes (`processes: 2`); the single-process runner is the
+    demo's (tests/sim/test_demo_tiers.py)."""
     base = random.randrange(100, 900)
     ids = [f"fr.health.samu7{base + i:03d}" for i in range(3)]
     profiles = ["conforme", "conforme", "sans-ack"]  # « sans-ack »: the tier 2 fault
     vendors = [vendor(f"Session {profile} {i}", client_id, profile=profile,
                       partnerId=f"fr.health.samuS{i}{base}")
                for i, (client_id, profile) in enumerate(zip(ids, profiles, strict=True))]
-    path = write(tmp_path, {"name": "Recette test", "tiers": "1-3", "fast": True, "vendors": vendors})
+    path = write(tmp_path, {"name": "Recette test", "tiers": "1-3", "fast": True, "processes": 2,
+                            "vendors": vendors})
     done = subprocess.run([*CLI, "session", "run", str(path)], capture_output=True, text=True, timeout=240,
                           check=False, env=process_env(live_hub))
     assert done.returncode == 1, done.stdout + done.stderr[-3000:]  # a vendor fails: so does the session
     assert "Traceback" not in done.stderr
+    assert "3 campagne(s) réparties sur 2 processus" in done.stderr
     db = open_database(live_hub.home.db_url)
     try:
         with db.reading() as session:
@@ -124,6 +133,73 @@ def test_a_session_runs_three_vendors_in_one_process(live_hub: HubFixture, tmp_p
                             text=True, timeout=60, check=False, env=process_env(live_hub))
     assert listed.returncode == 0, listed.stderr
     assert all(runs[i].id in listed.stdout for i in ids)
+
+
+def test_sigterm_ends_every_process_and_marks_the_runs_interrupted(live_hub: HubFixture,
+                                                                   tmp_path: Path) -> None:
+    """SIGTERM to `session run` with two child processes: the children end their runs after the current
+    scenario (stored as interrupted, nothing left open), no child survives, exit code 143."""
+    base = random.randrange(100, 900)
+    ids = [f"fr.health.samu6{base + i:03d}" for i in range(2)]
+    vendors = [vendor(f"Arrêt {i}", client_id, profile="conforme", partnerId=f"fr.health.samuT{i}{base}")
+               for i, client_id in enumerate(ids)]
+    path = write(tmp_path, {"tiers": "1-3", "fast": True, "processes": 2, "vendors": vendors})
+    proc = subprocess.Popen([*CLI, "session", "run", str(path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=process_env(live_hub))
+    db = open_database(live_hub.home.db_url)
+    try:
+        def started() -> bool:
+            with db.reading() as session:
+                return session.query(Run).filter(Run.client_id.in_(ids)).count() == len(ids)
+
+        assert poll(started, 120), "les deux exécutions n'ont pas commencé"
+        children = _children(proc.pid)
+        assert len(children) >= 2, children  # the two session processes (and the resource tracker)
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 143, err[-3000:]
+        assert "Traceback" not in err
+        assert poll(lambda: not any(Path(f"/proc/{pid}").exists() for pid in children), 30), children
+        with db.reading() as session:
+            runs = session.query(Run).filter(Run.client_id.in_(ids)).all()
+            assert sorted(r.status for r in runs) == ["interrupted", "interrupted"]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        db.dispose()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def test_a_vendors_campaigns_share_one_process_and_the_shares_are_even() -> None:
+    campaigns = [vendor("Deux liaisons", "fr.health.samu01", links=["15-15", "15-SMUR"])]
+    campaigns += [vendor(f"Éditeur {i}", f"fr.health.samu1{i:02d}") for i in range(5)]
+    plan = SessionPlan("t", True, 0, None, tuple(
+        Campaign(SessionVendor.model_validate(v), link, (1,), None, None)
+        for v in campaigns for link in v["links"]), Path())  # type: ignore[attr-defined]
+    got = shares(plan, 3)
+    assert sorted(i for share in got for i in share) == list(range(7))  # each campaign once
+    assert any({0, 1} <= set(share) for share in got)  # one vendor, one process (its simulators)
+    assert sorted(len(share) for share in got) == [2, 2, 3]
+    assert len(shares(plan, 10)) == 6  # no process without a campaign
+
+
+def test_automatic_processes_follow_campaigns_and_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    assert [auto_processes(n) for n in (1, 11, 12, 30, 100)] == [1, 1, 1, 2, 2]
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(16)), raising=False)
+    assert auto_processes(100) == MAX_PROCESSES and auto_processes(30) == 30 // CAMPAIGNS_PER_PROCESS
 
 
 # ------------------------------------------------------------------------------- one results writer
