@@ -134,10 +134,10 @@ class _Quiet:
 
 
 OPERATOR_WINDOW_S = 60.0
-PROCESSES = [0]  # `--processes` (0: the session runner's automatic choice)
 
 
-def session_campaign(hub: Hub, jobs: list[tuple[DemoVendor, str]], tiers: str) -> list[RunOutcome]:
+def session_campaign(hub: Hub, jobs: list[tuple[DemoVendor, str]], tiers: str, processes: int
+                     ) -> list[RunOutcome]:
     """Every (vendor, link) run in this process (`hubbench session run`'s runner); outcomes in job order."""
     campaigns = tuple(
         Campaign(SessionVendor(name=v.name, client_id=v.client_id, profile=v.profile), link,
@@ -146,7 +146,7 @@ def session_campaign(hub: Hub, jobs: list[tuple[DemoVendor, str]], tiers: str) -
     )
     # `--fast` waits, but the operator window of a recette (prompts of 100 vendors at once wait seconds
     # for a core: 17 s seen, past the 20 s `--fast` window); a wait still ends with its evidence
-    plan = SessionPlan("bench", True, 0, OPERATOR_WINDOW_S, campaigns, REPO, PROCESSES[0])
+    plan = SessionPlan("bench", True, 0, OPERATOR_WINDOW_S, campaigns, REPO, processes)
     register_partners(hub.home, hub.settings, campaigns)  # as `hubbench clients add` before a session
     cpu = CpuClock(hub.home.root)
     started = time.monotonic()
@@ -171,11 +171,12 @@ def _session_log(outcome: CampaignOutcome) -> str:
 
 
 def timed(
-    hub: Hub, jobs: list[tuple[DemoVendor, str]], tiers: str, log_dir: Path, mode: str = "process"
+    hub: Hub, jobs: list[tuple[DemoVendor, str]], tiers: str, log_dir: Path, mode: str = "process",
+    processes: int = 0,
 ) -> tuple[float, list[RunOutcome]]:
     started = time.monotonic()
     if mode == "session":
-        outcomes = session_campaign(hub, jobs, tiers)
+        outcomes = session_campaign(hub, jobs, tiers, processes)
     else:
         outcomes = campaign(hub, jobs, tiers, log_dir)
     elapsed = time.monotonic() - started
@@ -298,7 +299,6 @@ def main() -> int:
         help="print the N longest scenarios and steps of each link of the suite",
     )
     args = parser.parse_args()
-    PROCESSES[0] = args.processes
     require_models()
     links = [get_link(name).name for name in args.links.split(",") if name.strip()]
     tiers = existing_tiers(args.tiers)
@@ -346,7 +346,8 @@ def main() -> int:
                 profiler = cProfile.Profile() if args.profile and index == len(counts) - 1 else None
                 if profiler:
                     profiler.enable()
-                elapsed, outcomes = timed(hub, jobs, tiers_arg(scale_tiers), log_dir, args.mode)
+                elapsed, outcomes = timed(hub, jobs, tiers_arg(scale_tiers), log_dir, args.mode,
+                                         args.processes)
                 if profiler:
                     profiler.disable()
                     profiler.dump_stats(args.profile)

@@ -125,20 +125,15 @@ def run_session(plan: SessionPlan, listener: SessionListener, *, home: BenchHome
     register_vendors(home, settings, references, [], say)
     register_partners(home, settings, plan.campaigns)
     processes = plan.processes or auto_processes(len(plan.campaigns))
-    stop = threading.Event()
+    stop = threading.Event()  # Ctrl-C, SIGTERM: set by either runner; every run ends after its scenario
     started = time.monotonic()
-    try:
-        if processes > 1:
-            from hubbench.campaigns.session_pool import play_in_processes
+    if processes > 1:
+        from hubbench.campaigns.session_pool import play_in_processes
 
-            say(f"{len(plan.campaigns)} campagne(s) réparties sur {processes} processus")
-            result.outcomes = play_in_processes(plan, processes, listener, home, result.session_id, stop,
-                                                say)
-        else:
-            result.outcomes = play(plan, listener, home, result.session_id, stop, say)
-    except BaseException:  # Ctrl-C, SIGTERM: every run ends after its current scenario, as interrupted
-        stop.set()
-        raise
+        say(f"{len(plan.campaigns)} campagne(s) réparties sur {processes} processus")
+        result.outcomes = play_in_processes(plan, processes, listener, home, result.session_id, stop, say)
+    else:
+        result.outcomes = play(plan, listener, home, result.session_id, stop, say)
     result.duration_s = time.monotonic() - started
     return result
 
@@ -166,7 +161,7 @@ def play(plan: SessionPlan, listener: SessionListener, home: BenchHome, session_
         futures = [pool.submit(_campaign, c, plan, session_id, home, shared, listener, stop)
                    for c in plan.campaigns]
         return [future.result() for future in futures]
-    except BaseException:
+    except BaseException:  # Ctrl-C, SIGTERM: every run ends after its current scenario, as interrupted
         stop.set()
         raise
     finally:

@@ -109,13 +109,17 @@ def play_in_processes(plan: SessionPlan, processes: int, listener: SessionListen
 def _relay(plan: SessionPlan, messages: Any, children: Sequence[tuple[BaseProcess, list[int]]],
            listener: SessionListener, outcomes: dict[int, CampaignOutcome], errors: dict[int, str],
            say: Callable[[str], None]) -> None:
-    """Pass the children's messages on until each has ended (said so, or died)."""
+    """Pass the children's messages on until each has ended: said so, or died. A child flushes its
+    messages before it exits, so once every child is gone the queue is read to the end."""
     ended: set[int] = set()
-    while len(ended) < len(children):
+    gone = False  # every child seen dead: what they wrote before is in the queue, read until empty
+    while True:
         try:
             message = messages.get(timeout=RELAY_POLL_S)
         except queue.Empty:
-            ended |= {n for n, (child, _share) in enumerate(children) if not child.is_alive()}
+            if gone:
+                return
+            gone = all(not child.is_alive() for child, _share in children)
             continue
         if isinstance(message, _Event):
             listener.campaign_event(plan.campaigns[message.index], message.event)
@@ -129,6 +133,8 @@ def _relay(plan: SessionPlan, messages: Any, children: Sequence[tuple[BaseProces
             if message.error:
                 errors[message.share] = message.error
                 say(message.error)
+            if len(ended) == len(children):  # each child's last word: nothing of theirs left to read
+                return
 
 
 def _reap(children: Sequence[tuple[BaseProcess, list[int]]]) -> None:

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,11 +102,11 @@ class LiveQueues:
         declared = self.client.channel().queue_declare(f"{self.vendor_id}.{suffix}", passive=True)
         return int(declared.method.message_count), int(declared.method.consumer_count)
 
-    def all_counts(self) -> dict[str, tuple[int, int]] | None:
-        """The three queues' counts; None when the broker refused to answer (callers then fall back on
-        the management API)."""
+    def all_counts(self, suffixes: Sequence[str] = QUEUE_SUFFIXES) -> dict[str, tuple[int, int]] | None:
+        """The counts of the vendor's queues (default: all three); None when the broker refused to
+        answer (callers then fall back on the management API)."""
         try:
-            return {suffix: self.counts(suffix) for suffix in QUEUE_SUFFIXES}
+            return {suffix: self.counts(suffix) for suffix in suffixes}
         except (AMQPError, OSError):
             return None
 

@@ -173,7 +173,7 @@ def restart_and_send(bench: ScenarioEngine, count: int, rule: str) -> None:
     def stopped() -> bool | None:
         """No consumer on `.message` now (AMQP: seen at once, even in a short stop), or none of the
         consumers seen before is left (management API, lags: every few probes, or each one without AMQP)."""
-        counts = live.all_counts() if live is not None else None
+        counts = live.all_counts(("message",)) if live is not None else None
         if counts is not None and counts["message"][1] == 0:
             return True
         if counts is not None and next(polls) % API_EVERY:

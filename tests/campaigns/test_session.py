@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import random
 import re
 import signal
@@ -18,8 +19,8 @@ import yaml
 from support.dispatcher import process_env
 from support.hub import HubFixture, poll
 
-from hubbench.campaigns import Campaign, SessionPlan, load_session, session_schema
-from hubbench.campaigns.session import CAMPAIGNS_PER_PROCESS, MAX_PROCESSES, auto_processes
+from hubbench.campaigns import Campaign, SessionPlan, load_session, session_pool, session_schema
+from hubbench.campaigns.session import CAMPAIGNS_PER_PROCESS, MAX_PROCESSES, CampaignOutcome, auto_processes
 from hubbench.campaigns.session_file import SessionVendor
 from hubbench.campaigns.session_pool import shares
 from hubbench.engine import SharedResults
@@ -238,3 +239,46 @@ def test_the_shared_writer_writes_a_backlog_in_one_transaction() -> None:
     second(RunFinished("run-e", **finished))  # type: ignore[arg-type]
     shared.close()
     assert store.calls[-1] == ["run-e"] and first.errors == []
+
+
+# ---------------------------------------------------------------------------------- the relay of the pool
+class LateQueue:
+    """A queue whose messages arrive just after a first empty read (a child writing as it exits)."""
+
+    def __init__(self, messages: list[object]) -> None:
+        self.messages = messages
+        self.reads = 0
+
+    def get(self, timeout: float) -> object:
+        self.reads += 1
+        if self.reads == 1 or not self.messages:
+            raise queue.Empty
+        return self.messages.pop(0)
+
+
+class DeadChild:
+    exitcode = 0
+
+    def is_alive(self) -> bool:
+        return False
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.done: list[CampaignOutcome] = []
+
+    def campaign_event(self, campaign: Campaign, event: Event) -> None:
+        pass
+
+    def campaign_done(self, outcome: CampaignOutcome) -> None:
+        self.done.append(outcome)
+
+
+def test_the_relay_reads_what_a_child_wrote_before_it_was_seen_dead() -> None:
+    plan = SessionPlan("t", True, 0, None, (Campaign(SessionVendor.model_validate(
+        vendor("Éditeur", "fr.health.samu101")), "15-15", (1,), None, None),), Path())
+    outcome = CampaignOutcome(plan.campaigns[0], run_id="r1", exit_code=0)
+    late = LateQueue([session_pool._Done(0, outcome)])
+    listener, outcomes = Recorder(), {}  # type: ignore[var-annotated]
+    session_pool._relay(plan, late, [(DeadChild(), [0])], listener, outcomes, {}, lambda _l: None)  # type: ignore[list-item]
+    assert outcomes == {0: outcome} and listener.done == [outcome]
