@@ -46,6 +46,7 @@ from hubbench.home import HOME_ENV, BenchHome
 from hubbench.hub.supervision import start_dispatcher, stop_dispatcher
 from hubbench.results.db import open_database
 from hubbench.results.models import Run, ScenarioResult, StepResult
+from hubbench.vhosts import GPS_LINK
 
 
 def existing_tiers(wanted: str) -> list[int]:
@@ -309,6 +310,9 @@ def main() -> int:
         DemoVendor(f"Banc {i:02d}", f"fr.health.samu8{i:02d}", "conforme")
         for i in range(1, max([1, *counts]) + 1)
     ]
+    # 15-GPS is played by a GPS actor (positions), as in the demo: an LRM is not a 15-GPS actor
+    gps_actor = DemoVendor("Banc GPS", "fr.health.samu790", "conforme",
+                           ((GPS_LINK, get_link(GPS_LINK).default_vhost),))
     summary: dict[str, object] = {
         "suite_tiers": tiers_arg(tiers),
         "scale_tiers": tiers_arg(scale_tiers),
@@ -318,14 +322,13 @@ def main() -> int:
         start_dispatcher(hub.home, hub.settings)
         os.environ.update({**pack_source_env(), HOME_ENV: str(hub.home.root)})  # the session's runs
         try:
-            register_vendors(hub.home, hub.settings, vendors, vhosts, lambda _line: None)
+            register_vendors(hub.home, hub.settings, [*vendors, gps_actor], vhosts, lambda _line: None)
             log_dir = hub.home.runs_dir / "bench"
             log_dir.mkdir(parents=True, exist_ok=True)
             if not args.skip_suite:
                 launched = datetime.now(UTC)
-                elapsed, outcomes = timed(
-                    hub, [(vendors[0], link) for link in links], tiers_arg(tiers), log_dir
-                )
+                suite_jobs = [(gps_actor if link == GPS_LINK else vendors[0], link) for link in links]
+                elapsed, outcomes = timed(hub, suite_jobs, tiers_arg(tiers), log_dir)
                 print_table(
                     f"Paliers {tiers_arg(tiers)} (présents dans features/), un vendeur conforme, "
                     f"{len(links)} liaisons en parallèle — total {elapsed:.1f} s",

@@ -122,6 +122,9 @@ def register_vendors(home: BenchHome, settings: HubSettings, vendors: Sequence[D
 
 
 def stop_simulators(threads: Sequence[VendorThread]) -> None:
+    """Ask every vendor to stop, then wait for each (they stop together)."""
+    for thread in threads:
+        thread.signal_stop()
     for thread in threads:
         thread.stop()
 

@@ -122,7 +122,7 @@ def run_session(plan: SessionPlan, listener: SessionListener, *, home: BenchHome
 
         raise SetupError(f"Le hub du banc n'est pas démarré ({home.root})", hint="lancez `hubbench hub up`")
     references = reference_vendors(plan)
-    register_vendors(home, settings, references, [], say)
+    register_vendors(home, settings, _not_registered(home, settings, references), [], say)
     register_partners(home, settings, plan.campaigns)
     processes = plan.processes or auto_processes(len(plan.campaigns))
     stop = threading.Event()  # Ctrl-C, SIGTERM: set by either runner; every run ends after its scenario
@@ -204,6 +204,27 @@ def partner_of(campaign: Campaign) -> str | None:
     vendor = campaign.vendor
     return vendor.partner_id or partner_id_for(DemoVendor(vendor.name, vendor.client_id, "",
                                                           roles=campaign.roles), campaign.link)
+
+
+def _not_registered(home: BenchHome, settings: HubSettings, vendors: Sequence[DemoVendor]
+                    ) -> list[DemoVendor]:
+    """The reference vendors whose registration would change something (a new client, other vhosts, editor
+    or directCISU, a missing certificate): a session run again does not re-register a hundred clients."""
+    from hubbench.hub import ClientRegistry, Pki
+    from hubbench.sim import get_profile
+
+    registry, pki = ClientRegistry(home, settings), Pki(home.pki_dir)
+    changed = []
+    for vendor in vendors:
+        entry = registry.get(vendor.client_id)
+        wanted = sorted(vhost for _link, vhost in vendor.vhosts)
+        direct_cisu = get_profile(vendor.profile).direct_cisu
+        same = (entry is not None and not entry.revoked and sorted(entry.vhosts) == wanted
+                and entry.editor == vendor.name and entry.direct_cisu == direct_cisu
+                and pki.has(vendor.client_id))
+        if not same:
+            changed.append(vendor)
+    return changed
 
 
 def register_partners(home: BenchHome, settings: HubSettings, campaigns: Sequence[Campaign]) -> None:

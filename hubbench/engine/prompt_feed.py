@@ -45,6 +45,7 @@ class FeedError(Exception):
 class PromptFeed:
     def __init__(self, stream: IO[str] | None = None) -> None:
         self._stream = stream
+        self._lines = threading.Lock()  # one line at a time, in the order the changes were made
         self._cond = threading.Condition()
         self._version = 0
         self.run: RunInfo | None = None
@@ -62,12 +63,22 @@ class PromptFeed:
 
     # -- events ----------------------------------------------------------------------------------
     def __call__(self, event: Event) -> None:
+        with self._lines:
+            line = self._apply(event)
+            if line is not None:
+                self._write(line)
+
+    def _apply(self, event: Event) -> dict[str, Any] | None:
+        """Take `event` in; the stream line it makes (None: nothing for a driver). After RunFinished the
+        feed is closed: `run_finished` is the stream's last line."""
         line: dict[str, Any] | None = None
         with self._cond:
+            if self.finished:
+                return None
             if isinstance(event, RunStarted):
                 self.run = RunInfo(event.run_id, event.link, event.vhost, event.client_id)
             elif self.run is None:
-                return
+                return None
             elif isinstance(event, PromptShown):
                 doc = prompt_document(self.run, event)
                 self._prompts[event.prompt_id] = doc
@@ -89,16 +100,16 @@ class PromptFeed:
                 line = {"event": "run_finished", "run_id": event.run_id, "verdict": event.verdict.value,
                         "interrupted": event.interrupted}
             else:
-                return
+                return None
             self._changed()
-        if line is not None:
-            self._write(line)
+        return line
 
     def _changed(self) -> None:
         self._version += 1
         self._cond.notify_all()
 
     def _write(self, line: dict[str, Any]) -> None:
+        """Write one line (the caller holds `_lines`)."""
         if self._stream is None:
             return
         self._stream.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
@@ -129,6 +140,13 @@ class PromptFeed:
         with self._cond:
             return [dict(p) for p in self._prompts.values()]
 
+    def _refuse_when_finished(self, prompt_id: str) -> None:
+        """A report or a choice that arrives after the run's end changes nothing any more (caller holds
+        `_cond`)."""
+        if self.finished:
+            raise FeedError(409, f"Invite {prompt_id} : l'exécution est terminée, plus rien n'y est pris "
+                                 "en compte")
+
     def _require_run(self, run_id: str) -> RunInfo:
         if self.run is None or self.run.run_id != run_id:
             raise FeedError(404, f"Exécution inconnue : {run_id}")
@@ -141,16 +159,17 @@ class PromptFeed:
             raise FeedError(400, "Corps invalide : un objet JSON est attendu (ex. {\"case_id\": \"…\"})")
         if len(json.dumps(data, default=str)) > MAX_REPORT_BYTES:
             raise FeedError(413, f"Compte rendu trop volumineux (plus de {MAX_REPORT_BYTES} octets)")
-        with self._cond:
+        with self._lines, self._cond:
             doc = self._prompts.get(prompt_id)
             if doc is None:
                 raise FeedError(404, f"Invite inconnue : {prompt_id}")
+            self._refuse_when_finished(prompt_id)
             if doc["report"] is not None:
                 raise FeedError(409, f"Invite {prompt_id} déjà signalée comme faite")
             doc["report"] = {"at": iso(utcnow()), "data": data}
             self._changed()
             reported = dict(doc)
-        self._write({"event": "prompt_reported", "prompt": reported})
+            self._write({"event": "prompt_reported", "prompt": reported})
         return reported
 
     def answer(self, attestation_id: str, body: Any) -> dict[str, Any]:
@@ -183,10 +202,11 @@ class PromptFeed:
         if not isinstance(body, dict) or set(body) != {"by"} or not isinstance(body["by"], str) \
                 or not body["by"].strip():
             raise FeedError(400, "Corps invalide : {\"by\": \"<nom de l'opérateur>\"} est attendu")
-        with self._cond:
+        with self._lines, self._cond:
             doc = self._prompts.get(prompt_id)
             if doc is None:
                 raise FeedError(404, f"Invite inconnue : {prompt_id}")
+            self._refuse_when_finished(prompt_id)
             if choice not in doc["controls"]:
                 raise FeedError(409, f"L'invite {prompt_id} ({doc['action']}) ne se renvoie ni ne se passe : "
                                      "seules les étapes des cas officiels le permettent")
@@ -196,8 +216,7 @@ class PromptFeed:
             self._controls[prompt_id] = (_CHOICES[choice], by)
             doc["control"] = {"choice": choice, "by": by, "at": iso(utcnow())}
             self._changed()
-            controlled = dict(doc)
-        self._write({"event": "prompt_controlled", "prompt": controlled})
+            self._write({"event": "prompt_controlled", "prompt": dict(doc)})
         return {"prompt_id": prompt_id, "choice": choice, "status": "received"}
 
     def step_control(self, prompt_id: str) -> tuple[StepControl, str] | None:

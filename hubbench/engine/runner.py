@@ -272,24 +272,22 @@ def _open_store(options: RunOptions, ctx: RunContext) -> Callable[[Event], None]
 
 
 def _thread_safe_current_test_var() -> None:
-    """pytest sets and pops `PYTEST_CURRENT_TEST` (one process-wide variable) around each test: two
-    runs in threads of one process (`hubbench session run`) race on the pop (KeyError). The pop is
-    made tolerant, once per process; nothing of the bench reads that variable."""
+    """pytest sets and pops `PYTEST_CURRENT_TEST`, one process-wide environment variable, around each
+    test. Runs in threads of one process (`hubbench session run`) would race on it, and changing the
+    environment while another thread reads it (C libraries do: TLS, time zones) is unsafe. Nothing of the
+    bench reads it: once a run goes in a thread, pytest leaves the environment alone in this process."""
     import _pytest.runner as pytest_runner
 
-    original = pytest_runner._update_current_test_var
-    if getattr(original, "hubbench_tolerant", False):
+    if getattr(pytest_runner._update_current_test_var, "hubbench_quiet", False):
         return
 
-    def update(item: pytest.Item, when: Any) -> None:
-        if when is None:  # `os.environ.pop` reads then deletes: another thread may delete in between
-            with contextlib.suppress(KeyError):
-                os.environ.pop("PYTEST_CURRENT_TEST", None)
-        else:
-            original(item, when)
+    def leave_environment_alone(item: pytest.Item, when: Any) -> None:
+        return None
 
-    update.hubbench_tolerant = True  # type: ignore[attr-defined]
-    pytest_runner._update_current_test_var = update
+    leave_environment_alone.hubbench_quiet = True  # type: ignore[attr-defined]
+    pytest_runner._update_current_test_var = leave_environment_alone
+    with contextlib.suppress(KeyError):  # a value set before (an outer pytest) would stay stale
+        os.environ.pop("PYTEST_CURRENT_TEST", None)
 
 
 def _pytest_args(steps_dir: Path, *, threaded: bool = False) -> list[str]:

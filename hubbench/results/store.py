@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import CursorResult, delete, inspect, select, update
 from sqlalchemy.orm import Session
 
 from hubbench import events as ev
@@ -62,6 +62,8 @@ class ResultsStore:
     def __init__(self, db: Database | str) -> None:
         self.db = db if isinstance(db, Database) else open_database(db)
         self._scenario_pks: dict[tuple[str, str], int] = {}
+        # steps started and not yet finished, by (run, scenario pk, index): their end is one UPDATE by id
+        self._open_steps: dict[tuple[str, int, int], StepResult] = {}
         self._lock = threading.Lock()
         self._handlers: dict[type[ev.Event], Callable[[Session, Any], None]] = {
             ev.RunStarted: self._run_started,
@@ -179,17 +181,12 @@ class ResultsStore:
             self._scenario_pks[(e.run_id, e.scenario_id)] = row.id
 
     def _step_started(self, session: Session, e: ev.StepStarted) -> None:
-        session.add(
-            StepResult(
-                run_id=e.run_id,
-                scenario_pk=self._scenario_pk(session, e.run_id, e.scenario_id),
-                index=e.index,
-                keyword=e.keyword,
-                text=e.text,
-                detail="",
-                started_at=e.at,
-            )
-        )
+        scenario_pk = self._scenario_pk(session, e.run_id, e.scenario_id)
+        row = StepResult(run_id=e.run_id, scenario_pk=scenario_pk, index=e.index, keyword=e.keyword,
+                         text=e.text, detail="", started_at=e.at)
+        session.add(row)
+        with self._lock:
+            self._open_steps[(e.run_id, scenario_pk, e.index)] = row
 
     def _check_recorded(self, session: Session, e: ev.CheckRecorded) -> None:
         session.add(
@@ -258,6 +255,11 @@ class ResultsStore:
 
     def _step_finished(self, session: Session, e: ev.StepFinished) -> None:
         scenario_pk = self._scenario_pk(session, e.run_id, e.scenario_id)
+        verdict = Verdict(e.verdict).value
+        with self._lock:
+            started = self._open_steps.pop((e.run_id, scenario_pk, e.index), None)
+        if started is not None and self._finish_started_step(session, started, verdict, e):
+            return
         step = session.scalar(
             select(StepResult)
             .where(StepResult.scenario_pk == scenario_pk, StepResult.index == e.index)
@@ -269,7 +271,24 @@ class ResultsStore:
                 run_id=e.run_id, scenario_pk=scenario_pk, index=e.index, keyword="", text="", started_at=e.at
             )
             session.add(step)
-        step.verdict, step.detail, step.finished_at = Verdict(e.verdict).value, e.detail, e.at
+        step.verdict, step.detail, step.finished_at = verdict, e.detail, e.at
+
+    @staticmethod
+    def _finish_started_step(session: Session, row: StepResult, verdict: str, e: ev.StepFinished) -> bool:
+        """End a step this store started: in place when its row is in `session` (one batch), else one UPDATE
+        by its id. False when its row was never written (its transaction failed): the caller looks it up."""
+        if row in session:
+            row.verdict, row.detail, row.finished_at = verdict, e.detail, e.at
+            return True
+        identity = inspect(row).identity
+        if identity is None:
+            return False
+        done = session.execute(
+            update(StepResult).where(StepResult.id == identity[0])
+            .values(verdict=verdict, detail=e.detail, finished_at=e.at),
+            execution_options={"synchronize_session": False},
+        )
+        return _rowcount(done) == 1
 
     def _scenario_finished(self, session: Session, e: ev.ScenarioFinished) -> None:
         row = session.get_one(ScenarioResult, self._scenario_pk(session, e.run_id, e.scenario_id))
@@ -287,6 +306,7 @@ class ResultsStore:
         _refresh_run(session, run)
         with self._lock:
             self._scenario_pks = {k: v for k, v in self._scenario_pks.items() if k[0] != e.run_id}
+            self._open_steps = {k: v for k, v in self._open_steps.items() if k[0] != e.run_id}
 
     # ------------------------------------------------------------------ amendments
     def mark_interrupted(self, run_id: str, *, at: datetime | None = None) -> None:

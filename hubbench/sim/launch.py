@@ -117,6 +117,11 @@ class VendorThread:
             )
         return self
 
-    def stop(self, timeout_s: float = 10.0) -> None:
+    def signal_stop(self) -> None:
+        """Ask the vendor to stop, without waiting (stop many at once, then `stop()` each)."""
         self._stop.set()
+        self.vendor.wake()
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        self.signal_stop()
         self._thread.join(timeout_s)

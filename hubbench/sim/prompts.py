@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +44,7 @@ class PromptListener:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.last_error: str | None = None
+        self.on_arrival: Callable[[], None] | None = None  # called (background thread) when prompts come
 
     def start(self) -> None:
         """Start following runs (`due()` does it on its first call)."""
@@ -98,6 +100,8 @@ class PromptListener:
                 self._queue.put(
                     Prompt(doc["prompt_id"], doc["action"], dict(doc["parameters"]), endpoint, doc)
                 )
+                if self.on_arrival is not None:
+                    self.on_arrival()
             if len(self._seen) > MAX_SEEN:
                 self._seen.clear()
             if answer["state"] == "finished":

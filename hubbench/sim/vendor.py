@@ -47,7 +47,7 @@ REQUEUE_DELAY_S = 0.05  # `requeue-infini`: a short pause so the redelivery loop
 DEFAULT_DOWN_S = 3.0  # how long `restart_client` stays disconnected unless the prompt says otherwise
 BACKOFF_FIRST_S, BACKOFF_MAX_S = 0.5, 8.0
 MAX_FAILED_CONNECTS = 60  # consecutive failures before giving up (≈ 7 min at the maximum back-off)
-TICK_S = 0.1
+TICK_S = 1.0  # the loop waits in the connection this long at most; a prompt or a stop wakes it sooner
 
 _OnDelivery = Callable[[BlockingChannel, Basic.Deliver, BasicProperties, bytes], None]
 Address = tuple[str, int]
@@ -109,6 +109,8 @@ class ReferenceVendor:
         self._pending_prompts: deque[Prompt] = deque()  # received, not yet performed (survives a restart)
         self._xml_line = xml_line
         self._on_log = on_log
+        if prompts is not None:
+            prompts.on_arrival = self.wake
         self.desk = desk  # functional behaviour (tiers 4–7); None: technical messages only
         self.state = VendorState()
         self.stats = VendorStats()
@@ -118,6 +120,7 @@ class ReferenceVendor:
         self._via: Address | None = None  # the bench's proxy, once a `connect_via_proxy` prompt asked
         self._outbox: deque[Outgoing] = deque()  # to publish; left when the hub has confirmed it
         self._consume_channel: BlockingChannel | None = None
+        self._connection: BlockingConnection | None = None  # while a session is open
         self._message_tag = ""
         self._lost = False  # the last session ended with a lost connection
 
@@ -130,6 +133,14 @@ class ReferenceVendor:
             self._on_log(entry)
 
     # -- main loop ---------------------------------------------------------------------------------
+    def wake(self) -> None:
+        """Make the connection thread look at its prompts and its stop flag now (any thread may call it)."""
+        connection = self._connection
+        if connection is None:
+            return
+        with contextlib.suppress(AMQPError, OSError, RuntimeError):  # closing: its loop ends anyway
+            connection.add_callback_threadsafe(_nothing)
+
     def run(self, stop: threading.Event, *, duration_s: float | None = None) -> None:
         """Run until `stop` is set or `duration_s` has elapsed; reconnects after any connection loss."""
         deadline = None if duration_s is None else time.monotonic() + duration_s
@@ -183,7 +194,10 @@ class ReferenceVendor:
 
     def _session(self, stop: threading.Event, deadline: float | None) -> None:
         connection = self._connect(self.connection_name, self._via)
+        self._connection = connection
         try:
+            if self._prompts is not None:
+                self._prompts.start()
             self._open_channels(connection)
             self.stats.connections += 1
             self.stats.recoveries += int(self._lost)
@@ -193,9 +207,10 @@ class ReferenceVendor:
             self.note(f"connecté au hub{via}, consommation de .message, .ack et .info")
             self._flush_outbox()  # what the hub did not confirm before a cut goes again, same ids
             while not stop.is_set() and not _past(deadline):
-                connection.process_data_events(time_limit=TICK_S)
                 self._serve_prompts()
+                connection.process_data_events(time_limit=_bounded(TICK_S, deadline))
         finally:
+            self._connection = None
             self.connected.clear()
             self._publish_channel = self._consume_channel = None
             if connection.is_open:
@@ -413,6 +428,10 @@ def _seconds(value: Any, default: float) -> float:
     except (TypeError, ValueError):
         return default
     return min(max(seconds, 0.0), 300.0)
+
+
+def _nothing() -> None:
+    """A callback that only ends the connection's wait (`ReferenceVendor.wake`)."""
 
 
 def _past(deadline: float | None) -> bool:

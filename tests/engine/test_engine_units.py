@@ -198,3 +198,40 @@ def test_the_optional_robustness_tier_is_chosen_by_letter_only() -> None:
     assert tier_of({"robustesse", "tous-liens"}) == ROBUSTNESS_TIER and tier_of({"palier-3"}) == 3
     assert selected({"robustesse", "tous-liens"}, (1, 2, 3, ROBUSTNESS_TIER), "15-15")
     assert not selected({"robustesse", "tous-liens"}, (1, 2, 3), "15-15")
+
+
+_THREADED_PROBE = '''
+import json, os, sys, threading
+import pytest
+from hubbench.engine.runner import _thread_safe_current_test_var
+
+seen = []
+
+class Probe:
+    def pytest_runtest_call(self, item):
+        seen.append(os.environ.get("PYTEST_CURRENT_TEST"))
+
+def main():
+    _thread_safe_current_test_var()
+    pytest.main([sys.argv[1], "-q", "-p", "no:cacheprovider"], plugins=[Probe()])
+
+thread = threading.Thread(target=main)
+thread.start()
+thread.join()
+print(json.dumps(seen))
+'''
+
+
+def test_threaded_runs_leave_the_process_environment_alone(tmp_path: Path) -> None:
+    """A run in a thread (sessions) never sets PYTEST_CURRENT_TEST: other threads may read the
+    environment meanwhile. Checked in a child process: the change is process-wide."""
+    import subprocess
+    import sys
+
+    (tmp_path / "test_probe.py").write_text("def test_one():\n    pass\n\ndef test_two():\n    pass\n")
+    probe = tmp_path / "probe.py"
+    probe.write_text(_THREADED_PROBE)
+    done = subprocess.run([sys.executable, str(probe), str(tmp_path / "test_probe.py")], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [None, None], done.stdout[-2000:]

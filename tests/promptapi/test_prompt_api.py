@@ -108,6 +108,40 @@ def test_done_report_is_kept_and_streamed(api: Api, tmp_path: Path) -> None:
     assert lines[2]["prompt"]["status"] == "done"
 
 
+def test_nothing_follows_run_finished_in_the_stream(api: Api, tmp_path: Path) -> None:
+    """A driver's report (or a late event) after the run's end is refused or dropped: a driver reading the
+    stream stops at `run_finished`."""
+    feed, _, stream = api
+    feed(shown("p1"))
+    feed(shown("p2"))
+    feed(ev.RunFinished(RUN_ID, verdict=ev.Verdict.PASSED, counts={}))
+    with pytest.raises(ApiError) as late:
+        _client(tmp_path).done("p1", {})
+    assert late.value.status == 409 and "terminée" in late.value.message
+    feed(closed("p2"))
+    events = [json.loads(line)["event"] for line in stream.getvalue().splitlines()]
+    assert events == ["prompt_opened", "prompt_opened", "run_finished"]
+
+
+def test_lines_written_from_several_threads_stay_whole_and_end_with_run_finished(api: Api,
+                                                                                  tmp_path: Path) -> None:
+    feed, _, stream = api
+    ids = [f"p{n}" for n in range(40)]
+    for prompt_id in ids:
+        feed(shown(prompt_id))
+    client = _client(tmp_path)
+    reporters = [threading.Thread(target=lambda i=prompt_id: client.done(i, {"n": i})) for prompt_id in ids]
+    for reporter in reporters:
+        reporter.start()
+    for prompt_id in ids:
+        feed(closed(prompt_id))
+    for reporter in reporters:
+        reporter.join(60)
+    feed(ev.RunFinished(RUN_ID, verdict=ev.Verdict.PASSED, counts={}))
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert len(lines) == 3 * len(ids) + 1 and lines[-1]["event"] == "run_finished"
+
+
 @pytest.mark.parametrize(("header", "status"), [(None, 401), ("Bearer faux", 403), ("Basic abc", 401)])
 def test_token_is_required(api: Api, header: str | None, status: int) -> None:
     _, opened, _ = api

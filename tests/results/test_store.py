@@ -359,3 +359,29 @@ def test_old_runs_without_partner_ids_fall_back_to_inference(store: ResultsStore
         session.execute(update(Run).where(Run.id == "old").values(partner_ids=None))
     _partner_trace(database, store.run("old"), PARTNER_ID)  # PARTNER_ID only appears in prompts
     assert [r.sender_id for r in store.trace_for_run("old")] == [PARTNER_ID]
+
+
+def _steps(store: ResultsStore, run_id: str) -> list[tuple[int, str | None, str]]:
+    with store.db.reading() as session:
+        rows = session.scalars(select(StepResult).where(StepResult.run_id == run_id)
+                               .order_by(StepResult.id)).all()
+        return [(row.index, row.verdict, row.detail) for row in rows]
+
+
+def test_step_ends_are_written_alike_whatever_the_transactions(store: ResultsStore) -> None:
+    """A step's end lands on its own row whether its start was written alone (one UPDATE by id), in the
+    same batch (set in place) or in a batch that failed (looked up again); nothing is written twice."""
+    one_by_one, batched = full_run("r-single"), full_run("r-batch")
+    feed(store, one_by_one)
+    assert store.write_many(batched) == []
+    expected = _steps(store, "r-single")
+    assert expected and all(verdict is not None for _, verdict, _ in expected)
+    assert _steps(store, "r-batch") == expected
+    events = full_run("r-retry")
+    starts = [i for i, e in enumerate(events) if isinstance(e, ev.StepStarted)]
+    broken = ev.ScenarioStarted("r-absent", scenario_id="x", feature="f", name="n", tier=1, link="15-15")
+    first_step = starts[0]
+    feed(store, events[:first_step])
+    assert store.write_many([events[first_step], broken]) != []  # the batch fails, then each alone
+    feed(store, events[first_step + 1:])
+    assert _steps(store, "r-retry") == expected
