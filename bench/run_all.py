@@ -14,6 +14,7 @@ validate_msgs_s, suite_s_1, suite_s_30, suite_s_100, suite_scale_ratio (30 ÷ 1)
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import subprocess
 import sys
 import time
@@ -49,11 +50,23 @@ def plan(quick: bool) -> list[tuple[str, list[str], float]]:
     ]
 
 
+BENCH_MODULES = ("aio_pika", "fastjsonschema")  # the `bench` dependency group (pyproject.toml)
+
+
+def missing_modules() -> list[str]:
+    return [name for name in BENCH_MODULES if importlib.util.find_spec(name) is None]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--budget", type=float, default=570.0, help="seconds for everything (< 10 min)")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
+    missing = missing_modules()
+    if missing:  # said before anything runs, not as a failed script ten minutes in
+        print(f"Modules des benchmarks absents : {', '.join(missing)}. Installez le groupe « bench » : "
+              f"{Path(sys.executable).parent / 'pip'} install --group bench -e .", file=sys.stderr)
+        return 2
     started = time.monotonic()
     summary: dict[str, object] = {}
     timings: list[list[object]] = []
