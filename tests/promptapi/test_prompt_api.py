@@ -125,12 +125,22 @@ def test_nothing_follows_run_finished_in_the_stream(api: Api, tmp_path: Path) ->
 
 def test_lines_written_from_several_threads_stay_whole_and_end_with_run_finished(api: Api,
                                                                                   tmp_path: Path) -> None:
+    """Reports (HTTP server threads) and events (the run's threads) write at the same time."""
     feed, _, stream = api
     ids = [f"p{n}" for n in range(40)]
     for prompt_id in ids:
         feed(shown(prompt_id))
     client = _client(tmp_path)
-    reporters = [threading.Thread(target=lambda i=prompt_id: client.done(i, {"n": i})) for prompt_id in ids]
+    failures: list[BaseException] = []
+
+    def report(share: list[str]) -> None:
+        for prompt_id in share:
+            try:
+                client.done(prompt_id, {"n": prompt_id})
+            except BaseException as exc:  # shown by the assertion below
+                failures.append(exc)
+
+    reporters = [threading.Thread(target=report, args=(ids[k::4],)) for k in range(4)]
     for reporter in reporters:
         reporter.start()
     for prompt_id in ids:
@@ -138,6 +148,7 @@ def test_lines_written_from_several_threads_stay_whole_and_end_with_run_finished
     for reporter in reporters:
         reporter.join(60)
     feed(ev.RunFinished(RUN_ID, verdict=ev.Verdict.PASSED, counts={}))
+    assert failures == []
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert len(lines) == 3 * len(ids) + 1 and lines[-1]["event"] == "run_finished"
 
