@@ -45,8 +45,7 @@ class FeedError(Exception):
 class PromptFeed:
     def __init__(self, stream: IO[str] | None = None) -> None:
         self._stream = stream
-        self._lines = threading.Lock()  # one line at a time, in the order the changes were made
-        self._cond = threading.Condition()
+        self._cond = threading.Condition()  # state and stream lines: one change at a time, in order
         self._version = 0
         self.run: RunInfo | None = None
         self.finished = False
@@ -63,53 +62,48 @@ class PromptFeed:
 
     # -- events ----------------------------------------------------------------------------------
     def __call__(self, event: Event) -> None:
-        with self._lines:
-            line = self._apply(event)
-            if line is not None:
-                self._write(line)
-
-    def _apply(self, event: Event) -> dict[str, Any] | None:
-        """Take `event` in; the stream line it makes (None: nothing for a driver). After RunFinished the
-        feed is closed: `run_finished` is the stream's last line."""
-        line: dict[str, Any] | None = None
         with self._cond:
-            if self.finished:
-                return None
+            if self.finished:  # closed: `run_finished` is the stream's last line
+                return
             if isinstance(event, RunStarted):
                 self.run = RunInfo(event.run_id, event.link, event.vhost, event.client_id)
-            elif self.run is None:
-                return None
-            elif isinstance(event, PromptShown):
-                doc = prompt_document(self.run, event)
-                self._prompts[event.prompt_id] = doc
-                line = {"event": "prompt_opened", "prompt": dict(doc)}
-            elif isinstance(event, PromptClosed) and event.prompt_id in self._prompts:
-                doc = self._prompts[event.prompt_id]
-                doc["status"], doc["closed_at"] = event.outcome, iso(event.at)
-                line = {"event": "prompt_closed", "prompt": dict(doc)}
-            elif isinstance(event, AttestationRequested):
-                att = attestation_document(self.run, event)
-                self._attestations[event.attestation_id] = att
-                line = {"event": "attestation_requested", "attestation": dict(att)}
-            elif isinstance(event, AttestationAnswered) and event.attestation_id in self._attestations:
-                att = self._attestations[event.attestation_id]
-                att["status"] = "answered"
-                line = {"event": "attestation_answered", "attestation": dict(att)}
-            elif isinstance(event, RunFinished):
-                self.finished = True
-                line = {"event": "run_finished", "run_id": event.run_id, "verdict": event.verdict.value,
-                        "interrupted": event.interrupted}
-            else:
-                return None
-            self._changed()
-        return line
+                self._changed()
+                return
+            line = None if self.run is None else self._line(self.run, event)
+            if line is not None:
+                self._changed()
+                self._write(line)
+
+    def _line(self, run: RunInfo, event: Event) -> dict[str, Any] | None:
+        """Take `event` in (caller holds `_cond`); the stream line it makes (None: nothing for a driver)."""
+        if isinstance(event, PromptShown):
+            doc = prompt_document(run, event)
+            self._prompts[event.prompt_id] = doc
+            return {"event": "prompt_opened", "prompt": dict(doc)}
+        if isinstance(event, PromptClosed) and event.prompt_id in self._prompts:
+            doc = self._prompts[event.prompt_id]
+            doc["status"], doc["closed_at"] = event.outcome, iso(event.at)
+            return {"event": "prompt_closed", "prompt": dict(doc)}
+        if isinstance(event, AttestationRequested):
+            att = attestation_document(run, event)
+            self._attestations[event.attestation_id] = att
+            return {"event": "attestation_requested", "attestation": dict(att)}
+        if isinstance(event, AttestationAnswered) and event.attestation_id in self._attestations:
+            att = self._attestations[event.attestation_id]
+            att["status"] = "answered"
+            return {"event": "attestation_answered", "attestation": dict(att)}
+        if isinstance(event, RunFinished):
+            self.finished = True
+            return {"event": "run_finished", "run_id": event.run_id, "verdict": event.verdict.value,
+                    "interrupted": event.interrupted}
+        return None
 
     def _changed(self) -> None:
         self._version += 1
         self._cond.notify_all()
 
     def _write(self, line: dict[str, Any]) -> None:
-        """Write one line (the caller holds `_lines`)."""
+        """Write one line (the caller holds `_cond`)."""
         if self._stream is None:
             return
         self._stream.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
@@ -159,7 +153,7 @@ class PromptFeed:
             raise FeedError(400, "Corps invalide : un objet JSON est attendu (ex. {\"case_id\": \"…\"})")
         if len(json.dumps(data, default=str)) > MAX_REPORT_BYTES:
             raise FeedError(413, f"Compte rendu trop volumineux (plus de {MAX_REPORT_BYTES} octets)")
-        with self._lines, self._cond:
+        with self._cond:
             doc = self._prompts.get(prompt_id)
             if doc is None:
                 raise FeedError(404, f"Invite inconnue : {prompt_id}")
@@ -202,7 +196,7 @@ class PromptFeed:
         if not isinstance(body, dict) or set(body) != {"by"} or not isinstance(body["by"], str) \
                 or not body["by"].strip():
             raise FeedError(400, "Corps invalide : {\"by\": \"<nom de l'opérateur>\"} est attendu")
-        with self._lines, self._cond:
+        with self._cond:
             doc = self._prompts.get(prompt_id)
             if doc is None:
                 raise FeedError(404, f"Invite inconnue : {prompt_id}")
